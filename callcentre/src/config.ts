@@ -1,0 +1,145 @@
+// Configuration is read once, from the environment (and ./.env when present), and validated.
+// A bad or missing value stops start-up with a message naming the variable and the problem;
+// secret values are never echoed.
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { isAbsolute, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+
+export const DEFAULT_FLOW_FILE = fileURLToPath(new URL("../flows/default.yaml", import.meta.url));
+const ACCOUNT_SID = /^AC[0-9a-fA-F]{32}$/;
+
+export interface TwilioCredentials {
+  accountSid: string;
+  authToken: string;
+  /** Where the credentials came from: the environment, or generated for local use and kept in DATA_DIR. */
+  source: "environment" | "local";
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Scheme, host and port Twilio uses to reach this service; webhook signatures are checked against it. */
+  publicBaseUrl: string;
+  twilio: TwilioCredentials;
+  /** Base URL of the Twilio REST API (https://api.twilio.com, or a local carrier). */
+  twilioApiBaseUrl: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  flowFile: string;
+  logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+const emptyAsUndefined = (value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : value);
+const optionalString = z.preprocess(emptyAsUndefined, z.string().trim().optional());
+
+const httpUrl = (what: string) =>
+  z
+    .string()
+    .trim()
+    .refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), {
+      message: `must be an absolute http(s) URL, ${what}`,
+    })
+    .transform((value) => value.replace(/\/+$/, ""));
+
+const EnvSchema = z.object({
+  PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
+  HOST: z.preprocess(emptyAsUndefined, z.string().default("127.0.0.1")),
+  PUBLIC_BASE_URL: z.preprocess(
+    emptyAsUndefined,
+    httpUrl("e.g. https://example.ngrok.app")
+      .refine((value) => !URL.canParse(value) || new URL(value).pathname === "/", {
+        message: "must be scheme, host and port only, without a path (e.g. https://example.ngrok.app)",
+      })
+      .optional(),
+  ),
+  TWILIO_ACCOUNT_SID: z.preprocess(
+    emptyAsUndefined,
+    z.string().trim().regex(ACCOUNT_SID, "must be 'AC' followed by 32 hexadecimal digits").optional(),
+  ),
+  // The token is a secret: its problems are described without its value.
+  TWILIO_AUTH_TOKEN: z.preprocess(
+    emptyAsUndefined,
+    z.string().trim().min(16, "is too short to be a Twilio auth token (expected 32 characters)").optional(),
+  ),
+  TWILIO_API_BASE_URL: z.preprocess(emptyAsUndefined, httpUrl("e.g. https://api.twilio.com").default("https://api.twilio.com")),
+  DATABASE_URL: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .refine((value) => /^postgres(ql)?:\/\//.test(value) && URL.canParse(value), {
+        message: "must be a postgres:// or postgresql:// URL",
+      })
+      .optional(),
+  ),
+  DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default("./data")),
+  FLOW_FILE: optionalString,
+  LOG_LEVEL: z.preprocess(
+    emptyAsUndefined,
+    z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  ),
+});
+
+/** Reads ./.env (if any) into process.env without overriding variables already set. */
+export function loadDotEnv(path = ".env"): void {
+  if (existsSync(path)) process.loadEnvFile(path);
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`));
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  if (Boolean(e.TWILIO_ACCOUNT_SID) !== Boolean(e.TWILIO_AUTH_TOKEN)) {
+    const missing = e.TWILIO_ACCOUNT_SID ? "TWILIO_AUTH_TOKEN" : "TWILIO_ACCOUNT_SID";
+    problems.push(`${missing} is missing: set both TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN, or neither`);
+  }
+  const flowFile = e.FLOW_FILE ? resolve(cwd, e.FLOW_FILE) : DEFAULT_FLOW_FILE;
+  if (!existsSync(flowFile)) problems.push(`FLOW_FILE names a file that does not exist: ${flowFile}`);
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const dataDir = isAbsolute(e.DATA_DIR) ? e.DATA_DIR : resolve(cwd, e.DATA_DIR);
+  const twilio: TwilioCredentials =
+    e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN
+      ? { accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN, source: "environment" }
+      : localCredentials(dataDir);
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    publicBaseUrl: e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`,
+    twilio,
+    twilioApiBaseUrl: e.TWILIO_API_BASE_URL,
+    databaseUrl: e.DATABASE_URL,
+    dataDir,
+    flowFile,
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+/**
+ * Credentials for running without a Twilio account: generated once, kept in DATA_DIR/credentials.json
+ * (mode 0600), and shared with the local carrier so both sides sign and verify with the same token.
+ */
+export function localCredentials(dataDir: string): TwilioCredentials {
+  const file = join(dataDir, "credentials.json");
+  const Stored = z.object({ accountSid: z.string().regex(ACCOUNT_SID), authToken: z.string().min(16) });
+  if (existsSync(file)) {
+    const stored = Stored.safeParse(JSON.parse(readFileSync(file, "utf8")));
+    if (!stored.success) throw new ConfigError([`${file} is not a valid credentials file; delete it to regenerate`]);
+    return { ...stored.data, source: "local" };
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const created = { accountSid: `AC${randomBytes(16).toString("hex")}`, authToken: randomBytes(16).toString("hex") };
+  writeFileSync(file, `${JSON.stringify(created, null, 2)}\n`, { mode: 0o600 });
+  return { ...created, source: "local" };
+}

@@ -1,0 +1,302 @@
+// The flow file's schema. Parsing normalises the friendly YAML shapes (a prompt may be a string, a
+// step or a list of steps) into one typed form; cross-references are checked here too, so every
+// problem carries the path of the field that causes it (load-flow.ts turns paths into line numbers).
+import { z } from "zod";
+import { placeholdersIn, PLACEHOLDERS } from "./templates.js";
+
+export const E164 = z.string().regex(/^\+[1-9]\d{6,14}$/, "must be an E.164 phone number such as +61291234567");
+const Seconds = z.number().int().positive();
+const Loop = z.number().int().min(0).max(1000);
+const NodeId = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "node ids use lower-case letters, digits and dashes");
+/** A node id, or `hangup` (say the flow's goodbye and end the call). */
+const Target = z.string().min(1);
+export const HANGUP = "hangup";
+
+function checkPlaceholders(text: string, ctx: z.RefinementCtx, field: string) {
+  for (const name of placeholdersIn(text)) {
+    if (!(PLACEHOLDERS as readonly string[]).includes(name)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [field],
+        message: `unknown placeholder {${name}}; known: ${PLACEHOLDERS.map((p) => `{${p}}`).join(", ")}`,
+      });
+    }
+  }
+}
+
+const SayStep = z
+  .strictObject({
+    say: z.string().min(1).max(4096),
+    /** Said instead when a placeholder in `say` has no value for this caller. */
+    otherwise: z.string().min(1).max(4096).optional(),
+    voice: z.string().min(1).optional(),
+    language: z.string().min(2).optional(),
+    loop: Loop.optional(),
+  })
+  .superRefine((step, ctx) => {
+    checkPlaceholders(step.say, ctx, "say");
+    if (step.otherwise) checkPlaceholders(step.otherwise, ctx, "otherwise");
+  })
+  .transform((step) => ({ kind: "say" as const, ...step }));
+const PlayStep = z
+  .strictObject({ play: z.string().min(1), loop: Loop.optional() })
+  .transform((step) => ({ kind: "play" as const, url: step.play, loop: step.loop }));
+const PauseStep = z
+  .strictObject({ pause: Seconds.max(600) })
+  .transform((step) => ({ kind: "pause" as const, seconds: step.pause }));
+
+const PromptStep = z.union([
+  z.string().min(1).pipe(z.string().transform((say) => ({ say }))).pipe(SayStep),
+  SayStep,
+  PlayStep,
+  PauseStep,
+], { error: "a prompt step is a string, or one of { say: … }, { play: … }, { pause: … }" });
+
+/** A prompt: a string, one step, or a list of steps; always a list after parsing. */
+export const Prompt = z
+  .union([z.array(PromptStep), PromptStep])
+  .transform((value) => (Array.isArray(value) ? value : [value]));
+export type PromptStep = z.output<typeof PromptStep>;
+export type Prompt = PromptStep[];
+
+const Key = z.string().regex(/^[0-9*#]$/, "a key is one of 0-9, * or #");
+
+const MenuOption = z
+  .strictObject({
+    key: z.union([Key, z.number().int().min(0).max(9).transform(String)]).optional(),
+    keywords: z.array(z.string().trim().min(1).max(100)).default([]),
+    label: z.string().min(1),
+    goto: Target,
+  })
+  .refine((option) => option.key !== undefined || option.keywords.length > 0, {
+    message: "an option needs a key, keywords, or both",
+  });
+
+const MenuNode = z.strictObject({
+  type: z.literal("menu"),
+  prompt: Prompt,
+  options: z.array(MenuOption).min(1),
+  input: z.enum(["dtmf", "speech", "dtmf speech"]).default("dtmf speech"),
+  /** Seconds to wait for input after the prompt has finished. */
+  timeout: Seconds.max(60).default(5),
+  /** How many more times the menu is offered after no input or an invalid choice. */
+  retries: z.number().int().min(0).max(10).default(2),
+  noInput: Prompt.prefault("Sorry, I didn't get that."),
+  invalid: Prompt.prefault("Sorry, that is not one of the options."),
+  onFailure: Target.default(HANGUP),
+  hints: z.array(z.string().min(1).max(100)).max(500).default([]),
+  /** Speech recognition language; defaults to the flow's language. */
+  language: z.string().min(2).optional(),
+  speechTimeout: z.union([z.literal("auto"), Seconds]).default("auto"),
+  speechModel: z.string().min(1).default("phone_call"),
+});
+
+const Agent = z.strictObject({ name: z.string().min(1), number: E164 });
+
+const DepartmentNode = z
+  .strictObject({
+    type: z.literal("department"),
+    /** The department's name as spoken and shown ("Sales"). */
+    name: z.string().min(1),
+    prompt: Prompt.optional(),
+    agents: z.array(Agent).min(1).max(10),
+    /** simultaneous: all agents' phones ring at once; sequential: one after another. */
+    ring: z.enum(["simultaneous", "sequential"]).default("simultaneous"),
+    ringTimeout: Seconds.max(600).default(20),
+    callerId: E164.optional(),
+    /** Name of the agent who is sent an SMS when a voicemail for this department arrives. */
+    onCall: z.string().min(1).optional(),
+    onNoAnswer: Target,
+    /** Where a busy (or failed) transfer goes; defaults to onNoAnswer. */
+    onBusy: Target.optional(),
+  })
+  .superRefine((node, ctx) => {
+    if (node.onCall && !node.agents.some((agent) => agent.name === node.onCall)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["onCall"],
+        message: `names no agent of this department (agents: ${node.agents.map((a) => a.name).join(", ")})`,
+      });
+    }
+  });
+
+const VoicemailNode = z
+  .strictObject({
+    type: z.literal("voicemail"),
+    prompt: Prompt,
+    /** Department node whose on-call agent is told about new messages. */
+    department: z.string().optional(),
+    /** Another number to tell about new messages. */
+    notify: E164.optional(),
+    maxLength: z.number().int().min(2).max(14400).default(120),
+    /** Seconds of silence that end the recording (0 disables). */
+    silenceTimeout: z.number().int().min(0).max(600).default(5),
+    finishOnKey: z.string().regex(/^[0-9*#]*$/, "keys are 0-9, * and #").default("#"),
+    beep: z.boolean().default(true),
+    transcribe: z.boolean().default(true),
+    thanks: Prompt.prefault("Thank you. Your message has been recorded. Goodbye."),
+    noMessage: Prompt.prefault("We did not receive a message. Goodbye."),
+  })
+  .refine((node) => !node.transcribe || node.maxLength <= 120, {
+    path: ["maxLength"],
+    message: "must be at most 120 seconds when transcribe is true (Twilio transcribes recordings under 120 s)",
+  });
+
+const MessageNode = z.strictObject({ type: z.literal("message"), prompt: Prompt, next: Target });
+
+const CallbackNode = z.strictObject({
+  type: z.literal("callback"),
+  department: z.string().optional(),
+  prompt: Prompt.prefault("Thank you. We will call you back on the number you are calling from. Goodbye."),
+});
+
+const RedirectNode = z
+  .strictObject({
+    type: z.literal("redirect"),
+    /** A node of this flow, fetched afresh (menu retries start over)… */
+    to: z.string().optional(),
+    /** …or another TwiML URL, absolute or relative to this service. */
+    url: z.string().min(1).optional(),
+    method: z.enum(["GET", "POST"]).default("POST"),
+  })
+  .refine((node) => (node.to === undefined) !== (node.url === undefined), {
+    message: "a redirect needs exactly one of `to` (a node) or `url`",
+  });
+
+const HangupNode = z.strictObject({ type: z.literal("hangup"), prompt: Prompt.optional() });
+
+const FlowNode = z.discriminatedUnion("type", [
+  MenuNode,
+  DepartmentNode,
+  VoicemailNode,
+  MessageNode,
+  CallbackNode,
+  RedirectNode,
+  HangupNode,
+]);
+export type FlowNode = z.output<typeof FlowNode>;
+export type MenuNode = z.output<typeof MenuNode>;
+export type DepartmentNode = z.output<typeof DepartmentNode>;
+export type VoicemailNode = z.output<typeof VoicemailNode>;
+
+const Period = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d-(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'a period is "HH:MM-HH:MM" in 24-hour time')
+  .refine((period) => {
+    const [start = "", end = ""] = period.split("-");
+    return start < end;
+  }, "a period must end after it starts")
+  .transform((period) => {
+    const [start = "", end = ""] = period.split("-");
+    return { start, end };
+  });
+export type Period = z.output<typeof Period>;
+
+export const WEEKDAYS = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+const TimeZone = z.string().refine((zone) => {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}, "must be an IANA time zone such as Australia/Sydney");
+
+const Holiday = z.strictObject({
+  date: z.iso.date("a date is YYYY-MM-DD"),
+  name: z.string().min(1),
+  /** Special hours that day; absent or empty means closed all day. */
+  hours: z.array(Period).default([]),
+  /** What callers hear when the holiday closes the line; defaults to hours.closed.prompt. */
+  message: Prompt.optional(),
+});
+
+const Hours = z.strictObject({
+  timezone: TimeZone,
+  weekly: z.partialRecord(z.enum(WEEKDAYS), z.array(Period)),
+  holidays: z.array(Holiday).default([]),
+  closed: z.strictObject({ prompt: Prompt, then: Target.default(HANGUP) }),
+});
+export type Hours = z.output<typeof Hours>;
+
+const BlockedNumber = z
+  .string()
+  .regex(/^\+[1-9]\d{0,14}\*?$/, 'must be an E.164 number, or a prefix ending in * such as "+1900*"');
+
+const Blocklist = z.strictObject({
+  reason: z.enum(["rejected", "busy"]).default("rejected"),
+  numbers: z.array(BlockedNumber).default([]),
+  /** Reject callers who withhold their number (From "anonymous", "unknown" or missing digits). */
+  anonymous: z.boolean().default(false),
+});
+
+export const FlowSchema = z
+  .strictObject({
+    company: z.string().min(1),
+    voice: z.string().min(1).default("Polly.Joanna"),
+    language: z.string().min(2).default("en-US"),
+    greeting: Prompt,
+    goodbye: Prompt.prefault("Thank you for calling. Goodbye."),
+    start: Target,
+    hours: Hours.optional(),
+    blocklist: Blocklist.prefault({}),
+    nodes: z.record(NodeId, FlowNode),
+  })
+  .superRefine((flow, ctx) => {
+    const ids = Object.keys(flow.nodes);
+    const known = (id: string, path: (string | number)[], allowHangup = true) => {
+      if ((allowHangup && id === HANGUP) || id in flow.nodes) return;
+      ctx.addIssue({
+        code: "custom",
+        path,
+        message: `unknown node "${id}"; known nodes: ${ids.join(", ")}${allowHangup ? `, or "${HANGUP}"` : ""}`,
+      });
+    };
+    known(flow.start, ["start"], false);
+    if (flow.hours) known(flow.hours.closed.then, ["hours", "closed", "then"]);
+    for (const [id, node] of Object.entries(flow.nodes)) {
+      const at = (...rest: (string | number)[]) => ["nodes", id, ...rest];
+      switch (node.type) {
+        case "menu": {
+          node.options.forEach((option, i) => known(option.goto, at("options", i, "goto")));
+          known(node.onFailure, at("onFailure"));
+          const seen = new Map<string, number>();
+          node.options.forEach((option, i) => {
+            if (option.key === undefined) return;
+            if (seen.has(option.key)) {
+              ctx.addIssue({ code: "custom", path: at("options", i, "key"), message: `key ${option.key} is used twice` });
+            }
+            seen.set(option.key, i);
+          });
+          if (node.input === "dtmf" && node.options.some((option) => option.key === undefined)) {
+            ctx.addIssue({ code: "custom", path: at("input"), message: "every option needs a key when input is dtmf" });
+          }
+          break;
+        }
+        case "department":
+          known(node.onNoAnswer, at("onNoAnswer"));
+          if (node.onBusy) known(node.onBusy, at("onBusy"));
+          break;
+        case "voicemail":
+          if (node.department && flow.nodes[node.department]?.type !== "department") {
+            ctx.addIssue({ code: "custom", path: at("department"), message: `"${node.department}" is not a department node` });
+          }
+          break;
+        case "callback":
+          if (node.department && flow.nodes[node.department]?.type !== "department") {
+            ctx.addIssue({ code: "custom", path: at("department"), message: `"${node.department}" is not a department node` });
+          }
+          break;
+        case "message":
+          known(node.next, at("next"));
+          break;
+        case "redirect":
+          if (node.to !== undefined) known(node.to, at("to"), false);
+          break;
+      }
+    }
+  });
+
+export type Flow = z.output<typeof FlowSchema>;

@@ -1,0 +1,21 @@
+// The call centre's Twilio-facing paths, defined once. Users paste the first two into Twilio's console;
+// the rest are generated into TwiML as the flow proceeds.
+
+export const VOICE_INCOMING = "/twilio/voice/incoming";
+export const VOICE_STATUS = "/twilio/voice/status";
+export const RECORDING_STATUS = "/twilio/voice/recording-status";
+
+const seg = encodeURIComponent;
+
+export const voicePaths = {
+  node: (node: string) => `/twilio/voice/node/${seg(node)}`,
+  menu: (node: string, attempt: number) => `/twilio/voice/menu/${seg(node)}?attempt=${attempt}`,
+  dial: (node: string, agent?: number) => `/twilio/voice/dial/${seg(node)}${agent === undefined ? "" : `?agent=${agent}`}`,
+  voicemailRecorded: (node: string) => `/twilio/voice/voicemail/${seg(node)}/recorded`,
+  transcription: (node: string) => `/twilio/voice/voicemail/${seg(node)}/transcription`,
+};
+
+/** Absolute URL for a path or URL written in the flow: "/audio/x.wav" is served by this service. */
+export function absoluteUrl(baseUrl: string, pathOrUrl: string): string {
+  return new URL(pathOrUrl, `${baseUrl}/`).toString();
+}

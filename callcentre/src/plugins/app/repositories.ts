@@ -1,0 +1,22 @@
+// The repositories, built once over the app's database.
+import type { Database } from "../../db/database.js";
+import { CallbacksRepository } from "../../repositories/callbacks-repository.js";
+import { CallsRepository } from "../../repositories/calls-repository.js";
+import { NotificationsRepository } from "../../repositories/notifications-repository.js";
+import { RecordingsRepository } from "../../repositories/recordings-repository.js";
+
+export interface Repositories {
+  calls: CallsRepository;
+  recordings: RecordingsRepository;
+  callbacks: CallbacksRepository;
+  notifications: NotificationsRepository;
+}
+
+export function createRepositories(db: Database): Repositories {
+  return {
+    calls: new CallsRepository(db),
+    recordings: new RecordingsRepository(db),
+    callbacks: new CallbacksRepository(db),
+    notifications: new NotificationsRepository(db),
+  };
+}

@@ -1,0 +1,242 @@
+// Calls, their steps and Twilio's status callbacks. A call's status only ever moves forward
+// (status_rank), so a repeated or late callback can never move it back to an earlier state.
+import type { Queryable } from "../db/database.js";
+import type { FlowEvent } from "../flows/voice-flow.js";
+
+export const CALL_STATUSES = [
+  "queued",
+  "initiated",
+  "ringing",
+  "in-progress",
+  "completed",
+  "busy",
+  "failed",
+  "no-answer",
+  "canceled",
+] as const;
+export type CallStatus = (typeof CALL_STATUSES)[number];
+export const FINAL_STATUSES: readonly CallStatus[] = ["completed", "busy", "failed", "no-answer", "canceled"];
+
+export function statusRank(status: CallStatus): number {
+  switch (status) {
+    case "queued":
+      return 0;
+    case "initiated":
+      return 1;
+    case "ringing":
+      return 2;
+    case "in-progress":
+      return 3;
+    default:
+      return 4;
+  }
+}
+
+/** What a voice webhook or status callback tells us about a call. */
+export interface CallReport {
+  sid: string;
+  accountSid: string;
+  from: string;
+  to: string;
+  direction: string;
+  status: CallStatus;
+  callerName?: string | undefined;
+  fromCity?: string | undefined;
+  fromState?: string | undefined;
+  fromZip?: string | undefined;
+  fromCountry?: string | undefined;
+  toCity?: string | undefined;
+  toState?: string | undefined;
+  toZip?: string | undefined;
+  toCountry?: string | undefined;
+}
+
+export interface CallRow {
+  sid: string;
+  accountSid: string;
+  from: string;
+  to: string;
+  direction: string;
+  status: CallStatus;
+  callerName: string | null;
+  fromCity: string | null;
+  fromState: string | null;
+  fromZip: string | null;
+  fromCountry: string | null;
+  toCity: string | null;
+  toState: string | null;
+  toZip: string | null;
+  toCountry: string | null;
+  department: string | null;
+  outcome: string | null;
+  startedAt: Date;
+  answeredAt: Date | null;
+  endedAt: Date | null;
+  durationSeconds: number | null;
+}
+
+export interface CallEventRow {
+  id: number;
+  callSid: string;
+  occurredAt: Date;
+  kind: string;
+  node: string | null;
+  detail: Record<string, unknown>;
+}
+
+export interface StatusCallbackReport extends CallReport {
+  sequenceNumber?: number | undefined;
+  reportedAt?: Date | undefined;
+  durationSeconds?: number | undefined;
+  params: Record<string, unknown>;
+}
+
+const CALL_COLUMNS = `sid, account_sid as "accountSid", from_number as "from", to_number as "to", direction, status,
+  caller_name as "callerName", from_city as "fromCity", from_state as "fromState", from_zip as "fromZip",
+  from_country as "fromCountry", to_city as "toCity", to_state as "toState", to_zip as "toZip",
+  to_country as "toCountry", department, outcome, started_at as "startedAt", answered_at as "answeredAt",
+  ended_at as "endedAt", duration_seconds as "durationSeconds"`;
+
+/**
+ * Inserts the call, or merges what is new: a later status (never an earlier one) and any geographic
+ * field still unknown. `$17` is when we learnt of it.
+ */
+const UPSERT_CALL = `
+insert into calls (sid, account_sid, from_number, to_number, direction, status, status_rank, caller_name,
+  from_city, from_state, from_zip, from_country, to_city, to_state, to_zip, to_country, started_at)
+values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+on conflict (sid) do update set
+  status = case when excluded.status_rank > calls.status_rank then excluded.status else calls.status end,
+  status_rank = greatest(calls.status_rank, excluded.status_rank),
+  caller_name = coalesce(calls.caller_name, excluded.caller_name),
+  from_city = coalesce(calls.from_city, excluded.from_city),
+  from_state = coalesce(calls.from_state, excluded.from_state),
+  from_zip = coalesce(calls.from_zip, excluded.from_zip),
+  from_country = coalesce(calls.from_country, excluded.from_country),
+  to_city = coalesce(calls.to_city, excluded.to_city),
+  to_state = coalesce(calls.to_state, excluded.to_state),
+  to_zip = coalesce(calls.to_zip, excluded.to_zip),
+  to_country = coalesce(calls.to_country, excluded.to_country),
+  started_at = least(calls.started_at, excluded.started_at),
+  updated_at = now()`;
+
+const blank = (value: string | undefined) => (value === undefined || value === "" ? null : value);
+
+export class CallsRepository {
+  constructor(private readonly db: Queryable) {}
+
+  /** A repository working inside a transaction. */
+  with(tx: Queryable): CallsRepository {
+    return new CallsRepository(tx);
+  }
+
+  async upsert(report: CallReport, at: Date): Promise<void> {
+    await this.db.query(UPSERT_CALL, [
+      report.sid,
+      report.accountSid,
+      report.from,
+      report.to,
+      report.direction,
+      report.status,
+      statusRank(report.status),
+      blank(report.callerName),
+      blank(report.fromCity),
+      blank(report.fromState),
+      blank(report.fromZip),
+      blank(report.fromCountry),
+      blank(report.toCity),
+      blank(report.toState),
+      blank(report.toZip),
+      blank(report.toCountry),
+      at,
+    ]);
+  }
+
+  /** Summary changes decided by the flow. The outcome only moves on while the call is live. */
+  async applySummary(
+    sid: string,
+    change: { department?: string | undefined; outcome?: string | undefined; answered?: boolean | undefined },
+    at: Date,
+  ): Promise<void> {
+    if (change.department === undefined && change.outcome === undefined && !change.answered) return;
+    await this.db.query(
+      `update calls set
+         department = coalesce($2, department),
+         outcome = coalesce($3, outcome),
+         answered_at = case when $4::boolean then coalesce(answered_at, $5) else answered_at end,
+         updated_at = now()
+       where sid = $1`,
+      [sid, change.department ?? null, change.outcome ?? null, change.answered ?? false, at],
+    );
+  }
+
+  async addEvents(callSid: string, events: readonly FlowEvent[], at: Date): Promise<void> {
+    if (events.length === 0) return;
+    const values: unknown[] = [];
+    const rows = events.map((event, i) => {
+      values.push(callSid, at, event.kind, event.node ?? null, JSON.stringify(event.detail ?? {}));
+      const p = i * 5;
+      return `($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}::jsonb)`;
+    });
+    await this.db.query(`insert into call_events (call_sid, occurred_at, kind, node, detail) values ${rows.join(", ")}`, values);
+  }
+
+  /**
+   * Records a status callback once (by CallSid, CallStatus and SequenceNumber) and applies it to the
+   * call. Returns false when the same callback had already been received.
+   */
+  async applyStatusCallback(report: StatusCallbackReport, receivedAt: Date): Promise<boolean> {
+    const dedupeKey = `${report.sid}|${report.status}|${report.sequenceNumber ?? ""}`;
+    const inserted = await this.db.query(
+      `insert into status_callbacks (call_sid, call_status, sequence_number, dedupe_key, reported_at, received_at, params)
+       values ($1, $2, $3, $4, $5, $6, $7::jsonb)
+       on conflict (dedupe_key) do nothing
+       returning id`,
+      [
+        report.sid,
+        report.status,
+        report.sequenceNumber ?? null,
+        dedupeKey,
+        report.reportedAt ?? null,
+        receivedAt,
+        JSON.stringify(report.params),
+      ],
+    );
+    if (inserted.length === 0) return false;
+    const at = report.reportedAt ?? receivedAt;
+    await this.upsert(report, at);
+    const final = FINAL_STATUSES.includes(report.status);
+    await this.db.query(
+      `update calls set
+         answered_at = case when $2 = 'in-progress' then coalesce(answered_at, $3) else answered_at end,
+         ended_at = case when $4::boolean then coalesce(ended_at, $3) else ended_at end,
+         duration_seconds = case when $4::boolean then coalesce($5, duration_seconds) else duration_seconds end,
+         outcome = case when $4::boolean and outcome is null and $2 <> 'completed' then $2 else outcome end,
+         updated_at = now()
+       where sid = $1`,
+      [report.sid, report.status, at, final, report.durationSeconds ?? null],
+    );
+    return true;
+  }
+
+  async get(sid: string): Promise<CallRow | undefined> {
+    const [row] = await this.db.query<CallRow>(`select ${CALL_COLUMNS} from calls where sid = $1`, [sid]);
+    return row;
+  }
+
+  async events(callSid: string): Promise<CallEventRow[]> {
+    return this.db.query<CallEventRow>(
+      `select id::int as id, call_sid as "callSid", occurred_at as "occurredAt", kind, node, detail
+       from call_events where call_sid = $1 order by id`,
+      [callSid],
+    );
+  }
+
+  async statusCallbacks(callSid: string): Promise<{ callStatus: string; sequenceNumber: number | null }[]> {
+    return this.db.query(
+      `select call_status as "callStatus", sequence_number as "sequenceNumber" from status_callbacks
+       where call_sid = $1 order by id`,
+      [callSid],
+    );
+  }
+}

@@ -1,0 +1,55 @@
+// Everything Twilio calls lives under /twilio. In this scope: bodies are kept as Twilio sent them
+// (no field is dropped before the signature check), every request must carry a valid signature,
+// and errors are answered the way Twilio needs them.
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import formbody from "@fastify/formbody";
+import { apology } from "../../flows/voice-flow.js";
+import { HttpError } from "../../lib/http-errors.js";
+import { twilioSignatureCheck } from "../../plugins/app/twilio-signature.js";
+import voiceRoutes, { type VoiceRoutesOptions } from "./voice-routes.js";
+
+declare module "fastify" {
+  interface FastifyContextConfig {
+    /** The route answers with TwiML: an internal error still gets valid TwiML that ends the call. */
+    twiml?: boolean;
+  }
+}
+
+export interface TwilioRoutesOptions extends VoiceRoutesOptions {
+  authToken: string;
+  accountSid: string;
+  publicBaseUrl: string;
+}
+
+export default async function twilioRoutes(app: FastifyInstance, opts: TwilioRoutesOptions): Promise<void> {
+  await app.register(formbody, { bodyLimit: 256 * 1024 });
+  // Any other content type is read as text so that the signature check, not a 415, answers first.
+  app.addContentTypeParser("*", { parseAs: "string", bodyLimit: 256 * 1024 }, (_request, body, done) => done(null, body));
+
+  app.addHook("preHandler", twilioSignatureCheck(opts.authToken, opts.publicBaseUrl));
+  app.addHook("preHandler", async (request) => {
+    const body = request.body as Record<string, unknown> | undefined;
+    const callSid = typeof body?.CallSid === "string" ? body.CallSid : undefined;
+    if (callSid) request.log = request.log.child({ callSid });
+    if (typeof body?.AccountSid === "string" && body.AccountSid !== opts.accountSid) {
+      throw new HttpError(403, "AccountSid does not match this service's Twilio account");
+    }
+  });
+
+  app.setErrorHandler(async (error: FastifyError | HttpError, request: FastifyRequest, reply: FastifyReply) => {
+    const status = error.statusCode ?? 500;
+    if (status < 500) {
+      request.log.info({ status, reason: error.message }, "webhook refused");
+      return reply.code(status).send({ statusCode: status, error: error.name, message: error.message });
+    }
+    const body = request.body as Record<string, unknown> | undefined;
+    request.log.error({ err: error, callSid: body?.CallSid }, "webhook failed");
+    if (request.routeOptions.config.twiml) {
+      return reply.code(200).type("text/xml").send(apology(opts.flowContext.flow).toString());
+    }
+    return reply.code(500).send({ statusCode: 500, error: "Internal Server Error", message: "internal error" });
+  });
+
+  const { prefix: _prefix, ...voiceOptions } = opts as TwilioRoutesOptions & { prefix?: string };
+  await app.register(voiceRoutes, voiceOptions);
+}

@@ -1,0 +1,213 @@
+// Twilio voice webhooks. Each handler: params → flow → persist → TwiML. The signature check and the
+// error handling for the whole /twilio scope live in routes/twilio/index.ts.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { z } from "zod";
+import type { Database } from "../../db/database.js";
+import {
+  answerIncoming,
+  dialResult,
+  enterNode,
+  menuInput,
+  voicemailRecorded,
+  type CallFacts,
+  type FlowContext,
+  type FlowResult,
+} from "../../flows/voice-flow.js";
+import { RECORDING_STATUS, VOICE_INCOMING, VOICE_STATUS } from "../../flows/paths.js";
+import { badRequest, notFound } from "../../lib/http-errors.js";
+import type { Clock } from "../../lib/clock.js";
+import type { Notifier } from "../../notifications/notifier.js";
+import type { Repositories } from "../../plugins/app/repositories.js";
+import {
+  callReport,
+  DialParams,
+  GatherParams,
+  parseParams,
+  RecordingStatusParams,
+  RecordParams,
+  StatusCallbackParams,
+  TranscriptionParams,
+  VoiceParams,
+} from "./webhook-params.js";
+
+export interface VoiceRoutesOptions {
+  flowContext: FlowContext;
+  db: Database;
+  repositories: Repositories;
+  notifier: Notifier;
+  clock: Clock;
+}
+
+const NodeParam = z.object({ node: z.string().min(1).max(100) });
+const query = <S extends z.ZodType>(schema: S, value: unknown): z.output<S> => {
+  const result = schema.safeParse(value);
+  if (!result.success) throw badRequest(result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
+  return result.data;
+};
+const Attempt = z.object({ attempt: z.coerce.number().int().min(1).max(100).default(1) });
+const Agent = z.object({ agent: z.coerce.number().int().min(0).max(9).optional() });
+const twimlRoute = { config: { twiml: true } };
+
+export default async function voiceRoutes(app: FastifyInstance, opts: VoiceRoutesOptions): Promise<void> {
+  const { flowContext: ctx, db, repositories, notifier, clock } = opts;
+  const { flow } = ctx;
+
+  const facts = (params: VoiceParams, now: Date): CallFacts => ({
+    callSid: params.CallSid,
+    from: params.From,
+    to: params.To,
+    fromCity: params.FromCity,
+    fromState: params.FromState,
+    fromCountry: params.FromCountry,
+    now,
+  });
+
+  /** A flow node named in the URL; unknown names are a malformed request. */
+  const node = (request: FastifyRequest, type: string) => {
+    const { node: id } = query(NodeParam, request.params);
+    const found = flow.nodes[id];
+    if (found?.type !== type) throw notFound(`no ${type} node "${id}" in the flow`);
+    return id;
+  };
+
+  /** Persists what the flow decided (call, steps, effects) in one transaction, then replies. */
+  async function respond(reply: FastifyReply, params: VoiceParams, result: FlowResult, now: Date) {
+    const notices: number[] = [];
+    await db.transaction(async (tx) => {
+      const calls = repositories.calls.with(tx);
+      await calls.upsert(callReport(params), now);
+      await calls.applySummary(params.CallSid, result.call, now);
+      await calls.addEvents(params.CallSid, result.events, now);
+      for (const effect of result.effects) {
+        switch (effect.type) {
+          case "save-voicemail":
+            await repositories.recordings.with(tx).saveVoicemail({
+              sid: effect.recording.sid,
+              callSid: params.CallSid,
+              url: effect.recording.url,
+              durationSeconds: effect.recording.durationSeconds,
+              finishedBy: effect.recording.digits,
+              node: effect.node,
+              department: effect.department,
+            });
+            break;
+          case "callback-request":
+            await repositories.callbacks.with(tx).request({ callSid: params.CallSid, ...effect }, now);
+            break;
+          case "notify": {
+            const id = await repositories.notifications.with(tx).add(effect);
+            if (id !== undefined) notices.push(id);
+            break;
+          }
+        }
+      }
+    });
+    for (const id of notices) notifier.deliverSoon(id);
+    return reply.type("text/xml").send(result.twiml.toString());
+  }
+
+  app.post(VOICE_INCOMING.replace("/twilio", ""), twimlRoute, async (request, reply) => {
+    const params = parseParams(VoiceParams, request.body);
+    const now = clock();
+    return respond(reply, params, answerIncoming(ctx, facts(params, now)), now);
+  });
+
+  app.post("/voice/node/:node", twimlRoute, async (request, reply) => {
+    const params = parseParams(VoiceParams, request.body);
+    const { node: id } = query(NodeParam, request.params);
+    if (!(id in flow.nodes)) throw notFound(`no node "${id}" in the flow`);
+    const now = clock();
+    return respond(reply, params, enterNode(ctx, facts(params, now), id), now);
+  });
+
+  app.post("/voice/menu/:node", twimlRoute, async (request, reply) => {
+    const id = node(request, "menu");
+    const { attempt } = query(Attempt, request.query);
+    const params = parseParams(GatherParams, request.body);
+    const now = clock();
+    const input = { digits: params.Digits, speech: params.SpeechResult, confidence: params.Confidence };
+    return respond(reply, params, menuInput(ctx, facts(params, now), id, attempt, input), now);
+  });
+
+  app.post("/voice/dial/:node", twimlRoute, async (request, reply) => {
+    const id = node(request, "department");
+    const { agent } = query(Agent, request.query);
+    const params = parseParams(DialParams, request.body);
+    const now = clock();
+    const result = dialResult(ctx, facts(params, now), id, agent, {
+      status: params.DialCallStatus,
+      durationSeconds: params.DialCallDuration,
+    });
+    return respond(reply, params, result, now);
+  });
+
+  app.post("/voice/voicemail/:node/recorded", twimlRoute, async (request, reply) => {
+    const id = node(request, "voicemail");
+    const params = parseParams(RecordParams, request.body);
+    const recordingSid = params.RecordingSid ?? /\/Recordings\/(RE[0-9a-fA-F]{32})/.exec(params.RecordingUrl)?.[1];
+    if (!recordingSid) throw badRequest("RecordingSid: missing, and RecordingUrl does not name a recording");
+    const now = clock();
+    const result = voicemailRecorded(ctx, facts(params, now), id, {
+      sid: recordingSid,
+      url: params.RecordingUrl,
+      durationSeconds: params.RecordingDuration,
+      digits: params.Digits,
+    });
+    return respond(reply, params, result, now);
+  });
+
+  // Asynchronous callbacks: Twilio ignores the response body; 204 acknowledges.
+
+  app.post("/voice/voicemail/:node/transcription", async (request, reply) => {
+    const id = node(request, "voicemail");
+    const params = parseParams(TranscriptionParams, request.body);
+    if (!(await repositories.calls.get(params.CallSid))) throw notFound(`unknown call ${params.CallSid}`);
+    await repositories.recordings.applyTranscription({
+      recordingSid: params.RecordingSid,
+      callSid: params.CallSid,
+      recordingUrl: params.RecordingUrl,
+      transcriptionSid: params.TranscriptionSid,
+      status: params.TranscriptionStatus,
+      text: params.TranscriptionText,
+      node: id,
+    });
+    await repositories.calls.addEvents(
+      params.CallSid,
+      [{ kind: "voicemail.transcribed", node: id, detail: { recordingSid: params.RecordingSid, status: params.TranscriptionStatus } }],
+      clock(),
+    );
+    return reply.code(204).send();
+  });
+
+  app.post(RECORDING_STATUS.replace("/twilio", ""), async (request, reply) => {
+    const params = parseParams(RecordingStatusParams, request.body);
+    if (!(await repositories.calls.get(params.CallSid))) throw notFound(`unknown call ${params.CallSid}`);
+    await repositories.recordings.applyStatus({
+      sid: params.RecordingSid,
+      callSid: params.CallSid,
+      url: params.RecordingUrl,
+      status: params.RecordingStatus,
+      durationSeconds: params.RecordingDuration,
+    });
+    return reply.code(204).send();
+  });
+
+  app.post(VOICE_STATUS.replace("/twilio", ""), async (request, reply) => {
+    const params = parseParams(StatusCallbackParams, request.body);
+    const { CallDuration, SequenceNumber, Timestamp } = params;
+    const fresh = await db.transaction((tx) =>
+      repositories.calls.with(tx).applyStatusCallback(
+        {
+          ...callReport(params),
+          sequenceNumber: SequenceNumber,
+          reportedAt: Timestamp,
+          durationSeconds: CallDuration,
+          params: request.body as Record<string, unknown>,
+        },
+        clock(),
+      ),
+    );
+    if (!fresh) request.log.info({ callStatus: params.CallStatus, sequenceNumber: SequenceNumber }, "duplicate status callback ignored");
+    return reply.code(204).send();
+  });
+}

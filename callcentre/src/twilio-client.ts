@@ -1,0 +1,28 @@
+// The official twilio client, pointed at real Twilio or at a Twilio-compatible carrier.
+// twilio-node has no base-URL option; a request client that rewrites the API prefix is the
+// documented way (twilio-contract.md §9).
+import twilio from "twilio";
+import type { TwilioCredentials } from "./config.js";
+
+const TWILIO_API = /^https:\/\/api\.twilio\.com/;
+
+class RebasedRequestClient extends twilio.RequestClient {
+  constructor(private readonly baseUrl: string) {
+    super();
+  }
+
+  override request<TData>(opts: Parameters<twilio.RequestClient["request"]>[0] & { data?: TData }) {
+    return super.request<TData>({ ...opts, uri: opts.uri.replace(TWILIO_API, this.baseUrl) });
+  }
+}
+
+export type TwilioClient = ReturnType<typeof twilio>;
+
+export function createTwilioClient(credentials: TwilioCredentials, apiBaseUrl: string): TwilioClient {
+  const rebased = apiBaseUrl.replace(/\/+$/, "") !== "https://api.twilio.com";
+  return twilio(credentials.accountSid, credentials.authToken, {
+    ...(rebased ? { httpClient: new RebasedRequestClient(apiBaseUrl.replace(/\/+$/, "")) } : {}),
+    autoRetry: true,
+    maxRetries: 3,
+  });
+}
