@@ -12,4 +12,5 @@ export default tseslint.config(
       "no-console": ["error", { allow: ["error"] }],
     },
   },
+  { files: ["scripts/**"], rules: { "no-console": "off" } },
 );

@@ -1,6 +1,7 @@
 // Runs every *.test.ts below the given folders with Node's own test runner (through tsx).
 // Node 20's `--test` does not expand globs, so the files are listed here.
-import { readdirSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 
@@ -17,7 +18,21 @@ if (files.length === 0) {
   console.error(`no *.test.ts files under ${roots.join(", ")}`);
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-reporter=spec", ...files], {
-  stdio: "inherit",
-});
+// Spec output for people, TAP into a file for the closing "N passed, N failed" line.
+const tapDir = mkdtempSync(join(tmpdir(), "tests-"));
+const tapFile = join(tapDir, "results.tap");
+const result = spawnSync(
+  process.execPath,
+  [
+    "--import", "tsx", "--test",
+    "--test-reporter=spec", "--test-reporter-destination=stdout",
+    "--test-reporter=tap", `--test-reporter-destination=${tapFile}`,
+    ...files,
+  ],
+  { stdio: "inherit" },
+);
+const tap = readFileSync(tapFile, "utf8");
+rmSync(tapDir, { recursive: true, force: true });
+const count = (name) => Number(new RegExp(`^# ${name} (\\d+)$`, "m").exec(tap)?.[1] ?? 0);
+console.log(`\n${count("pass")} passed, ${count("fail")} failed, ${count("skipped")} skipped`);
 process.exit(result.status ?? 1);

@@ -63,7 +63,9 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
         }),
       );
     },
-    close: () => db.close(),
+    async close() {
+      if (!db.closed) await db.close();
+    },
   };
 }
 
@@ -107,6 +109,8 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
         client.release();
       }
     },
-    close: () => pool.end(),
+    async close() {
+      if (!pool.ended) await pool.end();
+    },
   };
 }

@@ -45,18 +45,44 @@ const PauseStep = z
   .strictObject({ pause: Seconds.max(600) })
   .transform((step) => ({ kind: "pause" as const, seconds: step.pause }));
 
-const PromptStep = z.union([
-  z.string().min(1).pipe(z.string().transform((say) => ({ say }))).pipe(SayStep),
-  SayStep,
-  PlayStep,
-  PauseStep,
-], { error: "a prompt step is a string, or one of { say: … }, { play: … }, { pause: … }" });
+type SayStepOut = z.output<typeof SayStep>;
+type PlayStepOut = z.output<typeof PlayStep>;
+type PauseStepOut = z.output<typeof PauseStep>;
+
+/**
+ * One step: "text" (a say), { say }, { play } or { pause }. Dispatched by its key rather than tried
+ * against each shape in turn, so a problem is reported for the field that has it.
+ */
+const PromptStep = z.unknown().transform((value, ctx): SayStepOut | PlayStepOut | PauseStepOut => {
+  const has = (key: string) => typeof value === "object" && value !== null && key in value;
+  const [schema, input] =
+    typeof value === "string"
+      ? [SayStep, { say: value }]
+      : has("say")
+        ? [SayStep, value]
+        : has("play")
+          ? [PlayStep, value]
+          : has("pause")
+            ? [PauseStep, value]
+            : [undefined, value];
+  if (!schema) {
+    ctx.addIssue({ code: "custom", message: "a prompt step is a string, or one of { say: … }, { play: … }, { pause: … }" });
+    return z.NEVER;
+  }
+  const result = schema.safeParse(input);
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      const path = typeof value === "string" && issue.path[0] === "say" ? issue.path.slice(1) : issue.path;
+      ctx.addIssue({ code: "custom", message: issue.message, path: path as (string | number)[] });
+    }
+    return z.NEVER;
+  }
+  return result.data;
+});
 
 /** A prompt: a string, one step, or a list of steps; always a list after parsing. */
-export const Prompt = z
-  .union([z.array(PromptStep), PromptStep])
-  .transform((value) => (Array.isArray(value) ? value : [value]));
-export type PromptStep = z.output<typeof PromptStep>;
+export const Prompt = z.preprocess((value) => (Array.isArray(value) ? value : [value]), z.array(PromptStep));
+export type PromptStep = SayStepOut | PlayStepOut | PauseStepOut;
 export type Prompt = PromptStep[];
 
 const Key = z.string().regex(/^[0-9*#]$/, "a key is one of 0-9, * or #");

@@ -23,7 +23,9 @@ export interface TwilioRoutesOptions extends VoiceRoutesOptions {
 
 export default async function twilioRoutes(app: FastifyInstance, opts: TwilioRoutesOptions): Promise<void> {
   await app.register(formbody, { bodyLimit: 256 * 1024 });
-  // Any other content type is read as text so that the signature check, not a 415, answers first.
+  // Twilio posts forms. Any other content type (JSON included) is read as text, so that the signature
+  // check answers first and the parameters are never taken from anything but a form.
+  app.removeContentTypeParser(["application/json", "text/plain"]);
   app.addContentTypeParser("*", { parseAs: "string", bodyLimit: 256 * 1024 }, (_request, body, done) => done(null, body));
 
   app.addHook("preHandler", twilioSignatureCheck(opts.authToken, opts.publicBaseUrl));

@@ -1,0 +1,67 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ConfigError, DEFAULT_FLOW_FILE, loadConfig } from "../src/config.js";
+
+const tmp = () => mkdtempSync(join(tmpdir(), "cc-config-"));
+const problemsOf = (env: NodeJS.ProcessEnv) => {
+  try {
+    loadConfig(env, tmp());
+  } catch (error) {
+    assert.ok(error instanceof ConfigError);
+    return error.message;
+  }
+  assert.fail("configuration was accepted");
+};
+
+test("with nothing set: port 3000, PGlite in ./data, the default flow, local credentials", () => {
+  const cwd = tmp();
+  const config = loadConfig({}, cwd);
+  assert.equal(config.port, 3000);
+  assert.equal(config.host, "127.0.0.1");
+  assert.equal(config.publicBaseUrl, "http://localhost:3000");
+  assert.equal(config.databaseUrl, undefined);
+  assert.equal(config.dataDir, join(cwd, "data"));
+  assert.equal(config.flowFile, DEFAULT_FLOW_FILE);
+  assert.equal(config.twilioApiBaseUrl, "https://api.twilio.com");
+  assert.equal(config.twilio.source, "local");
+  assert.match(config.twilio.accountSid, /^AC[0-9a-f]{32}$/);
+  const file = join(cwd, "data", "credentials.json");
+  assert.equal(statSync(file).mode & 0o777, 0o600);
+  assert.deepEqual(JSON.parse(readFileSync(file, "utf8")), { accountSid: config.twilio.accountSid, authToken: config.twilio.authToken });
+  assert.deepEqual(loadConfig({}, cwd).twilio, config.twilio, "generated once, then reused");
+});
+
+test("each bad variable is named with what is wrong", () => {
+  assert.match(problemsOf({ PORT: "http" }), /PORT/);
+  assert.match(problemsOf({ PORT: "70000" }), /PORT/);
+  assert.match(problemsOf({ PUBLIC_BASE_URL: "example.com" }), /PUBLIC_BASE_URL must be an absolute http\(s\) URL/);
+  assert.match(problemsOf({ PUBLIC_BASE_URL: "https://example.com/app" }), /PUBLIC_BASE_URL must be scheme, host and port only/);
+  assert.match(problemsOf({ DATABASE_URL: "mysql://x" }), /DATABASE_URL must be a postgres:\/\//);
+  assert.match(problemsOf({ TWILIO_ACCOUNT_SID: "AC123" }), /TWILIO_ACCOUNT_SID must be 'AC' followed by 32 hexadecimal digits/);
+  assert.match(problemsOf({ FLOW_FILE: "missing.yaml" }), /FLOW_FILE names a file that does not exist/);
+  assert.match(problemsOf({ LOG_LEVEL: "loud" }), /LOG_LEVEL/);
+});
+
+test("the auth token's value never appears in an error", () => {
+  const secret = "short-secret";
+  const message = problemsOf({ TWILIO_ACCOUNT_SID: `AC${"a".repeat(32)}`, TWILIO_AUTH_TOKEN: secret });
+  assert.match(message, /TWILIO_AUTH_TOKEN is too short/);
+  assert.doesNotMatch(message, new RegExp(secret));
+});
+
+test("Twilio credentials come as a pair", () => {
+  assert.match(problemsOf({ TWILIO_ACCOUNT_SID: `AC${"a".repeat(32)}` }), /TWILIO_AUTH_TOKEN is missing/);
+  assert.match(problemsOf({ TWILIO_AUTH_TOKEN: "b".repeat(32) }), /TWILIO_ACCOUNT_SID is missing/);
+  const config = loadConfig({ TWILIO_ACCOUNT_SID: `AC${"a".repeat(32)}`, TWILIO_AUTH_TOKEN: "b".repeat(32) }, tmp());
+  assert.equal(config.twilio.source, "environment");
+});
+
+test("empty values count as unset and trailing slashes are dropped", () => {
+  const config = loadConfig({ PORT: "", PUBLIC_BASE_URL: "https://abc.ngrok.app/", TWILIO_API_BASE_URL: "http://127.0.0.1:5000/" }, tmp());
+  assert.equal(config.port, 3000);
+  assert.equal(config.publicBaseUrl, "https://abc.ngrok.app");
+  assert.equal(config.twilioApiBaseUrl, "http://127.0.0.1:5000");
+});

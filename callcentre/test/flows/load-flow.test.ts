@@ -1,0 +1,120 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { FlowError, loadFlowFile, parseFlow } from "../../src/flows/load-flow.js";
+import { DEFAULT_FLOW_FILE } from "../../src/config.js";
+
+const MINIMAL = `company: Acme
+greeting: Hello.
+start: main
+nodes:
+  main:
+    type: menu
+    prompt: Press 1.
+    options:
+      - { key: "1", label: One, goto: bye }
+  bye:
+    type: hangup
+`;
+
+function problems(yaml: string): string[] {
+  try {
+    parseFlow(yaml, "flow.yaml");
+  } catch (error) {
+    assert.ok(error instanceof FlowError, String(error));
+    return error.problems;
+  }
+  assert.fail("the flow was accepted");
+}
+
+test("the shipped default flow is valid and uses every node type", () => {
+  const flow = loadFlowFile(DEFAULT_FLOW_FILE);
+  const types = new Set(Object.values(flow.nodes).map((node) => node.type));
+  assert.deepEqual([...types].sort(), ["callback", "department", "menu", "message", "redirect", "voicemail"]);
+  assert.ok(flow.hours?.holidays.length);
+  assert.ok(flow.blocklist.numbers.length);
+});
+
+test("defaults are filled in", () => {
+  const flow = parseFlow(MINIMAL);
+  assert.equal(flow.voice, "Polly.Joanna");
+  assert.equal(flow.language, "en-US");
+  assert.deepEqual(flow.goodbye, [{ kind: "say", say: "Thank you for calling. Goodbye." }]);
+  const menu = flow.nodes.main;
+  assert.equal(menu?.type, "menu");
+  if (menu?.type !== "menu") return;
+  assert.equal(menu.input, "dtmf speech");
+  assert.equal(menu.timeout, 5);
+  assert.equal(menu.retries, 2);
+  assert.equal(menu.onFailure, "hangup");
+  assert.deepEqual(flow.blocklist, { reason: "rejected", numbers: [], anonymous: false });
+});
+
+test("an unknown goto names the file, line, field and the known nodes", () => {
+  assert.deepEqual(problems(MINIMAL.replace("goto: bye", "goto: byee")), [
+    'flow.yaml:9:39: nodes.main.options[0].goto: unknown node "byee"; known nodes: main, bye, or "hangup"',
+  ]);
+});
+
+test("each problem is reported at its own line", () => {
+  const yaml = `company: Acme
+greeting: Hello {caller.planet}.
+start: nowhere
+hours:
+  timezone: Mars/Olympus
+  weekly:
+    monday: ["17:00-09:00"]
+  closed: { prompt: Closed. }
+nodes:
+  vm:
+    type: voicemail
+    prompt: Speak.
+    maxLength: 300
+    colour: blue
+`;
+  const found = problems(yaml);
+  const expect = [
+    /^flow\.yaml:2:\d+: greeting\[0\]: unknown placeholder \{caller\.planet\}/,
+    /^flow\.yaml:5:\d+: hours\.timezone: must be an IANA time zone/,
+    /^flow\.yaml:7:\d+: hours\.weekly\.monday\[0\]: a period must end after it starts/,
+    /^flow\.yaml:11:\d+: nodes\.vm: Unrecognized key: "colour"/,
+  ];
+  for (const pattern of expect) assert.ok(found.some((p) => pattern.test(p)), `${pattern} in\n${found.join("\n")}`);
+});
+
+test("cross-field rules: transcription length, duplicate keys, on-call agent", () => {
+  const found = problems(`company: Acme
+greeting: Hi.
+start: main
+nodes:
+  main:
+    type: menu
+    prompt: Choose.
+    options:
+      - { key: "1", label: A, goto: vm }
+      - { key: "1", label: B, goto: sales }
+  sales:
+    type: department
+    name: Sales
+    agents: [{ name: Ann, number: "+15005550006" }]
+    onCall: Zed
+    onNoAnswer: vm
+  vm:
+    type: voicemail
+    prompt: Speak.
+    maxLength: 300
+`);
+  assert.ok(found.some((p) => /^flow\.yaml:10:\d+: nodes\.main\.options\[1\]\.key: key 1 is used twice$/.test(p)), found.join("\n"));
+  assert.ok(found.some((p) => /^flow\.yaml:15:\d+: nodes\.sales\.onCall: names no agent/.test(p)), found.join("\n"));
+  assert.ok(found.some((p) => /^flow\.yaml:20:\d+: nodes\.vm\.maxLength: must be at most 120 seconds when transcribe/.test(p)), found.join("\n"));
+});
+
+test("YAML syntax errors and unreadable files are reported with their position", () => {
+  const found = problems("company: Acme\ngreeting: [unclosed\n");
+  assert.match(found[0] ?? "", /^flow\.yaml:\d+:\d+: /);
+  assert.throws(() => loadFlowFile("/nonexistent/flow.yaml"), /\/nonexistent\/flow\.yaml: cannot be read \(ENOENT\)/);
+});
+
+test("a node type that does not exist is rejected", () => {
+  const found = problems(MINIMAL.replace("type: hangup", "type: teleport"));
+  assert.ok(found.some((p) => /^flow\.yaml:11:\d+: nodes\.bye\.type: /.test(p)), found.join("\n"));
+});

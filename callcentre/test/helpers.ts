@@ -1,0 +1,199 @@
+// Test helpers: a fresh database per test (PGlite in memory, or a schema of its own on the real
+// Postgres named by DATABASE_URL), a test app, signed Twilio requests, and a local stand-in for
+// Twilio's REST API at the HTTP boundary.
+import { randomBytes } from "node:crypto";
+import { createServer, type IncomingMessage } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { TestContext } from "node:test";
+import type { FastifyInstance } from "fastify";
+import pg from "pg";
+import twilio from "twilio";
+import { buildApp } from "../src/app.js";
+import type { Config } from "../src/config.js";
+import { openDatabase, type Database } from "../src/db/database.js";
+import { migrate } from "../src/db/migrate.js";
+import type { Flow } from "../src/flows/flow-schema.js";
+import { loadFlowFile } from "../src/flows/load-flow.js";
+import { DEFAULT_FLOW_FILE } from "../src/config.js";
+import type { Clock } from "../src/lib/clock.js";
+
+export const ACCOUNT_SID = "AC0123456789abcdef0123456789abcdef";
+export const AUTH_TOKEN = "0123456789abcdef0123456789abcdef";
+export const BASE_URL = "https://callcentre.example.test";
+
+export const sid = (prefix: string, n: number) => `${prefix}${n.toString(16).padStart(32, "0")}`;
+
+/** A fresh, migrated database; removed when the test ends. */
+export async function testDatabase(t: TestContext): Promise<Database> {
+  const url = process.env.DATABASE_URL;
+  const schema = url ? `t_${randomBytes(6).toString("hex")}` : undefined;
+  const db = await openDatabase({ url, schema, maxConnections: 4 });
+  await migrate(db);
+  t.after(async () => {
+    await db.close();
+    if (url && schema) {
+      // On a connection of its own: the test may have closed the app's database on purpose.
+      const admin = new pg.Client({ connectionString: url });
+      await admin.connect();
+      await admin.query(`drop schema ${schema} cascade`);
+      await admin.end();
+    }
+  });
+  return db;
+}
+
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return {
+    port: 0,
+    host: "127.0.0.1",
+    publicBaseUrl: BASE_URL,
+    twilio: { accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, source: "environment" },
+    twilioApiBaseUrl: "http://127.0.0.1:9",
+    databaseUrl: process.env.DATABASE_URL,
+    dataDir: "/nonexistent",
+    flowFile: DEFAULT_FLOW_FILE,
+    logLevel: "silent",
+    ...overrides,
+  };
+}
+
+let defaultFlow: Flow | undefined;
+export function shippedFlow(): Flow {
+  defaultFlow ??= loadFlowFile(DEFAULT_FLOW_FILE);
+  return defaultFlow;
+}
+
+/** Tuesday 24 November 2026, 12:00 in Sydney: the default flow's office is open. */
+export const OPEN_TIME = new Date("2026-11-24T01:00:00Z");
+export const fixedClock = (at: Date): Clock => () => new Date(at);
+
+export interface TestApp {
+  app: FastifyInstance;
+  db: Database;
+}
+
+export async function testApp(
+  t: TestContext,
+  options: { flow?: Flow; clock?: Clock; config?: Partial<Config>; db?: Database } = {},
+): Promise<TestApp> {
+  const db = options.db ?? (await testDatabase(t));
+  const app = await buildApp({
+    config: testConfig(options.config),
+    db,
+    flow: options.flow ?? shippedFlow(),
+    clock: options.clock ?? fixedClock(OPEN_TIME),
+    logger: false,
+  });
+  t.after(() => app.close());
+  return { app, db };
+}
+
+export type Params = Record<string, string>;
+
+/** The parameters Twilio sends with every voice request (twilio-contract.md §5.1). */
+export function voiceParams(callSid: string, extra: Params = {}): Params {
+  return {
+    CallSid: callSid,
+    AccountSid: ACCOUNT_SID,
+    From: "+61491570001",
+    To: "+61255501234",
+    Caller: "+61491570001",
+    Called: "+61255501234",
+    CallStatus: "in-progress",
+    Direction: "inbound",
+    ApiVersion: "2010-04-01",
+    FromCity: "SYDNEY",
+    FromState: "NSW",
+    FromCountry: "AU",
+    FromZip: "2000",
+    ToCity: "SYDNEY",
+    ToState: "NSW",
+    ToCountry: "AU",
+    ToZip: "",
+    ...extra,
+  };
+}
+
+/** POSTs form parameters to `path`, signed the way Twilio signs them. */
+export function signedPost(app: FastifyInstance, path: string, params: Params, token = AUTH_TOKEN) {
+  const signature = twilio.getExpectedTwilioSignature(token, `${BASE_URL}${path}`, params);
+  return app.inject({
+    method: "POST",
+    url: path,
+    headers: { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": signature },
+    payload: new URLSearchParams(params).toString(),
+  });
+}
+
+export interface ApiRequest {
+  method: string;
+  path: string;
+  authorization: string | undefined;
+  form: URLSearchParams;
+}
+
+/**
+ * A local HTTP server standing in for Twilio's REST API (Messages only): answers as Twilio does,
+ * records every request, and can be told to fail.
+ */
+export async function fakeTwilioApi(t: TestContext) {
+  const requests: ApiRequest[] = [];
+  let failWith: { status: number; code: number; message: string } | undefined;
+  let count = 0;
+  const read = (req: IncomingMessage) =>
+    new Promise<string>((resolve) => {
+      let body = "";
+      req.on("data", (chunk: Buffer) => (body += chunk.toString()));
+      req.on("end", () => resolve(body));
+    });
+  const server = createServer(async (req, res) => {
+    const request: ApiRequest = {
+      method: req.method ?? "",
+      path: req.url ?? "",
+      authorization: req.headers.authorization,
+      form: new URLSearchParams(await read(req)),
+    };
+    requests.push(request);
+    res.setHeader("content-type", "application/json");
+    if (failWith) {
+      res.statusCode = failWith.status;
+      res.end(JSON.stringify({ ...failWith, more_info: `https://www.twilio.com/docs/errors/${failWith.code}` }));
+      return;
+    }
+    count += 1;
+    const now = new Date().toUTCString().replace("GMT", "+0000");
+    res.statusCode = 201;
+    res.end(
+      JSON.stringify({
+        sid: sid("SM", count),
+        account_sid: ACCOUNT_SID,
+        from: request.form.get("From"),
+        to: request.form.get("To"),
+        body: request.form.get("Body"),
+        status: "queued",
+        direction: "outbound-api",
+        num_segments: "1",
+        num_media: "0",
+        date_created: now,
+        date_updated: now,
+        date_sent: null,
+        error_code: null,
+        error_message: null,
+        price: null,
+        price_unit: "USD",
+        api_version: "2010-04-01",
+        uri: `/2010-04-01/Accounts/${ACCOUNT_SID}/Messages/${sid("SM", count)}.json`,
+      }),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    fail(status: number, code: number, message: string) {
+      failWith = { status, code, message };
+    },
+  };
+}

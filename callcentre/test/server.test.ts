@@ -1,0 +1,98 @@
+// The process as `npm start` runs it: configuration from the environment, migrations, the flow,
+// a listening server that answers a signed call, logs without secrets or phone numbers, and a
+// clean exit on SIGTERM.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import twilio from "twilio";
+import { parseDocument } from "yaml";
+import { DEFAULT_FLOW_FILE } from "../src/config.js";
+import { sid, voiceParams } from "./helpers.js";
+
+const SERVER = fileURLToPath(new URL("../src/server.ts", import.meta.url));
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const { port } = server.address() as { port: number };
+  server.close();
+  await once(server, "close");
+  return port;
+}
+
+function start(env: Record<string, string>) {
+  const child = spawn(process.execPath, ["--import", "tsx", SERVER], {
+    env: { PATH: process.env.PATH, ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}), ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  const seen = new Promise<void>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes("ready")) resolve();
+    };
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
+    child.once("exit", (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
+  });
+  return { child, ready: seen, output: () => output };
+}
+
+test("the server starts, answers a signed call with the default greeting and menu, and stops on SIGTERM", async (t) => {
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), "cc-server-"));
+  const baseUrl = `http://127.0.0.1:${port}`;
+  // The shipped flow without its business hours, so that the answer does not depend on the time the test runs.
+  const flow = parseDocument(readFileSync(DEFAULT_FLOW_FILE, "utf8"));
+  flow.delete("hours");
+  const flowFile = join(dataDir, "always-open.yaml");
+  writeFileSync(flowFile, flow.toString());
+  const server = start({ PORT: String(port), DATA_DIR: dataDir, PUBLIC_BASE_URL: baseUrl, LOG_LEVEL: "info", FLOW_FILE: flowFile });
+  t.after(() => server.child.kill("SIGKILL"));
+  await server.ready;
+
+  const { accountSid, authToken } = JSON.parse(readFileSync(join(dataDir, "credentials.json"), "utf8"));
+  const params = voiceParams(sid("CA", Date.now()), { AccountSid: accountSid, CallStatus: "ringing" });
+  const url = `${baseUrl}/twilio/voice/incoming`;
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": twilio.getExpectedTwilioSignature(authToken, url, params) },
+    body: new URLSearchParams(params),
+  });
+  assert.equal(res.status, 200);
+  const body = await res.text();
+  assert.match(body, /Thank you for calling Bluegum Energy/);
+  assert.match(body, /<Gather input="dtmf speech" action="http:\/\/127\.0\.0\.1:\d+\/twilio\/voice\/menu\/main-menu\?attempt=1"/);
+  assert.match(body, /For billing and payments, press 1, or say billing\./);
+  assert.deepEqual(await (await fetch(`${baseUrl}/healthz`)).json(), { status: "ok", database: process.env.DATABASE_URL ? "postgres" : "pglite" });
+
+  server.child.kill("SIGTERM");
+  const [code] = await once(server.child, "exit");
+  assert.equal(code, 0);
+  const logs = server.output();
+  assert.match(logs, /call centre for Bluegum Energy ready/);
+  assert.ok(!logs.includes(authToken), "the auth token is never logged");
+  assert.ok(!logs.includes("+61491570001"), "the caller's number is never logged in full");
+});
+
+test("a configuration error stops start-up with a message naming the variable", async () => {
+  const server = start({ PORT: "eighty", DATA_DIR: mkdtempSync(join(tmpdir(), "cc-server-")) });
+  await assert.rejects(server.ready, /exited with 1/);
+  assert.match(server.output(), /Invalid configuration:\n\s+- PORT /);
+});
+
+test("an invalid flow file stops start-up with the file, line and field", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "cc-flow-"));
+  const flow = join(dir, "flow.yaml");
+  writeFileSync(flow, "company: X\ngreeting: Hi.\nstart: nowhere\nnodes: {}\n");
+  const server = start({ FLOW_FILE: flow, DATA_DIR: dir });
+  await assert.rejects(server.ready, /exited with 1/);
+  assert.ok(server.output().includes(`${flow}:3:8: start: unknown node "nowhere"`), server.output());
+});
