@@ -48,7 +48,6 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     logger: deps.logger ?? loggerOptions(config.logLevel),
     // Twilio's requests are small; anything larger is not a webhook.
     bodyLimit: 1024 * 1024,
-    trustProxy: true,
   });
   const repositories = createRepositories(db);
   const notifier = new Notifier(repositories.notifications, deps.twilio ?? createTwilioClient(config.twilio, config.twilioApiBaseUrl), app.log);

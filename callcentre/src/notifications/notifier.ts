@@ -25,8 +25,8 @@ export class Notifier {
   }
 
   async deliver(id: number): Promise<void> {
-    const notice = await this.notifications.get(id);
-    if (!notice || notice.status !== "pending") return;
+    const notice = await this.notifications.claim(id);
+    if (!notice) return; // sent already, or being sent by another delivery
     try {
       const message = await this.twilio.messages.create({ to: notice.to, from: notice.from, body: notice.body });
       await this.notifications.markSent(id, message.sid);

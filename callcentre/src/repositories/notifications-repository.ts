@@ -9,7 +9,7 @@ export interface NotificationRow {
   to: string;
   from: string;
   body: string;
-  status: "pending" | "sent" | "failed";
+  status: "pending" | "sending" | "sent" | "failed";
   messageSid: string | null;
   attempts: number;
   lastError: string | null;
@@ -40,11 +40,28 @@ export class NotificationsRepository {
     return row;
   }
 
+  /** Notices waiting to be sent, including any left "sending" by a process that died mid-send. */
   async pending(limit = 100): Promise<NotificationRow[]> {
     return this.db.query<NotificationRow>(
-      `select ${COLUMNS} from notifications where status = 'pending' order by id limit $1`,
+      `select ${COLUMNS} from notifications
+       where status = 'pending' or (status = 'sending' and updated_at < now() - interval '5 minutes')
+       order by id limit $1`,
       [limit],
     );
+  }
+
+  /**
+   * Takes a notice for sending: only one sender (of any instance) gets it. A notice stuck in
+   * "sending" for five minutes is taken to be abandoned by a crashed sender.
+   */
+  async claim(id: number): Promise<NotificationRow | undefined> {
+    const [row] = await this.db.query<NotificationRow>(
+      `update notifications set status = 'sending', updated_at = now()
+       where id = $1 and (status = 'pending' or (status = 'sending' and updated_at < now() - interval '5 minutes'))
+       returning ${COLUMNS}`,
+      [id],
+    );
+    return row;
   }
 
   async forSubject(subjectSid: string): Promise<NotificationRow[]> {
@@ -62,7 +79,7 @@ export class NotificationsRepository {
   /** A failed attempt; `final` gives up (an error Twilio will not change its mind about). */
   async markAttemptFailed(id: number, error: string, final: boolean): Promise<void> {
     await this.db.query(
-      `update notifications set status = case when $3::boolean then 'failed' else status end,
+      `update notifications set status = case when $3::boolean then 'failed' else 'pending' end,
          attempts = attempts + 1, last_error = $2, updated_at = now()
        where id = $1`,
       [id, error.slice(0, 500), final],

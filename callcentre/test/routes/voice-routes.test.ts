@@ -263,3 +263,14 @@ test("the official twilio client, pointed elsewhere, reaches the stand-in API", 
   assert.equal(message.sid, sid("SM", 1));
   assert.equal(api.requests[0]?.form.get("Body"), "hi");
 });
+
+test("a notice is sent once even when the sweep and the webhook's delivery race for it", async (t) => {
+  const api = await fakeTwilioApi(t);
+  const { app } = await testApp(t, { config: { twilioApiBaseUrl: api.url } });
+  const recordingUrl = `https://api.twilio.com/2010-04-01/Accounts/${ACCOUNT_SID}/Recordings/${sid("RE", 5)}`;
+  await signedPost(app, "/twilio/voice/voicemail/sales-voicemail/recorded", voiceParams(CALL, { RecordingUrl: recordingUrl, RecordingDuration: "5" }));
+  await Promise.all([app.notifier.deliverPending(), app.notifier.deliverPending(), app.notifier.idle()]);
+  assert.equal(api.requests.length, 1);
+  const [notice] = await app.repositories.notifications.forSubject(sid("RE", 5));
+  assert.equal(notice?.status, "sent");
+});

@@ -23,6 +23,7 @@ import {
   DialParams,
   GatherParams,
   parseParams,
+  parseWith,
   RecordingStatusParams,
   RecordParams,
   StatusCallbackParams,
@@ -39,11 +40,6 @@ export interface VoiceRoutesOptions {
 }
 
 const NodeParam = z.object({ node: z.string().min(1).max(100) });
-const query = <S extends z.ZodType>(schema: S, value: unknown): z.output<S> => {
-  const result = schema.safeParse(value);
-  if (!result.success) throw badRequest(result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
-  return result.data;
-};
 const Attempt = z.object({ attempt: z.coerce.number().int().min(1).max(100).default(1) });
 const Agent = z.object({ agent: z.coerce.number().int().min(0).max(9).optional() });
 const twimlRoute = { config: { twiml: true } };
@@ -64,7 +60,7 @@ export default async function voiceRoutes(app: FastifyInstance, opts: VoiceRoute
 
   /** A flow node named in the URL; unknown names are a malformed request. */
   const node = (request: FastifyRequest, type: string) => {
-    const { node: id } = query(NodeParam, request.params);
+    const { node: id } = parseWith(NodeParam, request.params);
     const found = flow.nodes[id];
     if (found?.type !== type) throw notFound(`no ${type} node "${id}" in the flow`);
     return id;
@@ -114,7 +110,7 @@ export default async function voiceRoutes(app: FastifyInstance, opts: VoiceRoute
 
   app.post("/voice/node/:node", twimlRoute, async (request, reply) => {
     const params = parseParams(VoiceParams, request.body);
-    const { node: id } = query(NodeParam, request.params);
+    const { node: id } = parseWith(NodeParam, request.params);
     if (!(id in flow.nodes)) throw notFound(`no node "${id}" in the flow`);
     const now = clock();
     return respond(reply, params, enterNode(ctx, facts(params, now), id), now);
@@ -122,7 +118,7 @@ export default async function voiceRoutes(app: FastifyInstance, opts: VoiceRoute
 
   app.post("/voice/menu/:node", twimlRoute, async (request, reply) => {
     const id = node(request, "menu");
-    const { attempt } = query(Attempt, request.query);
+    const { attempt } = parseWith(Attempt, request.query);
     const params = parseParams(GatherParams, request.body);
     const now = clock();
     const input = { digits: params.Digits, speech: params.SpeechResult, confidence: params.Confidence };
@@ -131,7 +127,7 @@ export default async function voiceRoutes(app: FastifyInstance, opts: VoiceRoute
 
   app.post("/voice/dial/:node", twimlRoute, async (request, reply) => {
     const id = node(request, "department");
-    const { agent } = query(Agent, request.query);
+    const { agent } = parseWith(Agent, request.query);
     const params = parseParams(DialParams, request.body);
     const now = clock();
     const result = dialResult(ctx, facts(params, now), id, agent, {

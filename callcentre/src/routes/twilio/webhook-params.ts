@@ -79,16 +79,21 @@ export const TranscriptionParams = z.looseObject({
   TranscriptionText: optionalText(100_000),
 });
 
-/** Parses a webhook body, or throws a 400 that says which parameter is wrong. */
-export function parseParams<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
-  if (typeof body !== "object" || body === null) {
-    throw badRequest("expected an application/x-www-form-urlencoded body");
-  }
-  const result = schema.safeParse(body);
+/** Parses request input (body, query or path parameters), or throws a 400 that says what is wrong. */
+export function parseWith<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const result = schema.safeParse(input);
   if (!result.success) {
     throw badRequest(result.error.issues.map((issue) => `${issue.path.join(".") || "body"}: ${issue.message}`).join("; "));
   }
   return result.data;
+}
+
+/** Parses a webhook body, which Twilio always sends as a form. */
+export function parseParams<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
+  if (typeof body !== "object" || body === null) {
+    throw badRequest("expected an application/x-www-form-urlencoded body");
+  }
+  return parseWith(schema, body);
 }
 
 export function callReport(params: VoiceParams): CallReport {
