@@ -74,7 +74,7 @@ export interface TestApp {
 
 export async function testApp(
   t: TestContext,
-  options: { flow?: Flow; clock?: Clock; config?: Partial<Config>; db?: Database } = {},
+  options: { flow?: Flow; clock?: Clock; config?: Partial<Config>; db?: Database; logLines?: string[] } = {},
 ): Promise<TestApp> {
   const db = options.db ?? (await testDatabase(t));
   const app = await buildApp({
@@ -82,7 +82,9 @@ export async function testApp(
     db,
     flow: options.flow ?? shippedFlow(),
     clock: options.clock ?? fixedClock(OPEN_TIME),
-    logger: false,
+    logger: options.logLines
+      ? { level: "info", stream: { write: (line: string) => void options.logLines?.push(line) } }
+      : false,
   });
   t.after(() => app.close());
   return { app, db };

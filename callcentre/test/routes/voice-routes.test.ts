@@ -243,7 +243,8 @@ test("an SMS that Twilio refuses for good is kept as failed; a 5xx stays pending
 });
 
 test("an internal error inside a voice webhook still answers TwiML that apologises and hangs up", async (t) => {
-  const { app, db } = await testApp(t);
+  const logLines: string[] = [];
+  const { app, db } = await testApp(t, { logLines });
   await db.close(); // the database goes away under the running app
   const res = await signedPost(app, "/twilio/voice/incoming", voiceParams(CALL));
   assert.equal(res.statusCode, 200);
@@ -251,6 +252,10 @@ test("an internal error inside a voice webhook still answers TwiML that apologis
     res.body,
     `${XML}<Response><Say voice="Polly.Olivia-Neural" language="en-AU">We are sorry, something went wrong on our side. Please call again later. Goodbye.</Say><Hangup/></Response>`,
   );
+  const failure = logLines.map((line) => JSON.parse(line)).find((entry) => entry.msg === "webhook failed");
+  assert.equal(failure?.callSid, CALL, "the failure is logged with the CallSid");
+  assert.equal(failure?.level, 50);
+  assert.ok(!logLines.join("").includes("+61491570001"), "the caller's number is not logged");
   const status = await signedPost(app, "/twilio/voice/status", voiceParams(CALL, { CallStatus: "completed" }));
   assert.equal(status.statusCode, 500);
   assert.deepEqual(status.json(), { statusCode: 500, error: "Internal Server Error", message: "internal error" });
