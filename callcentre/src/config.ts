@@ -56,8 +56,8 @@ const EnvSchema = z.object({
   PUBLIC_BASE_URL: z.preprocess(
     emptyAsUndefined,
     httpUrl("e.g. https://example.ngrok.app")
-      .refine((value) => !URL.canParse(value) || new URL(value).pathname === "/", {
-        message: "must be scheme, host and port only, without a path (e.g. https://example.ngrok.app)",
+      .refine((value) => !URL.canParse(value) || (new URL(value).pathname === "/" && !new URL(value).search && !new URL(value).hash), {
+        message: "must be scheme, host and port only, without a path or query (e.g. https://example.ngrok.app)",
       })
       .optional(),
   ),
@@ -68,7 +68,7 @@ const EnvSchema = z.object({
   // The token is a secret: its problems are described without its value.
   TWILIO_AUTH_TOKEN: z.preprocess(
     emptyAsUndefined,
-    z.string().trim().min(16, "is too short to be a Twilio auth token (expected 32 characters)").optional(),
+    z.string().trim().min(16, "is too short to be a Twilio auth token (at least 16 characters; Twilio's are 32)").optional(),
   ),
   TWILIO_API_BASE_URL: z.preprocess(emptyAsUndefined, httpUrl("e.g. https://api.twilio.com").default("https://api.twilio.com")),
   DATABASE_URL: z.preprocess(
@@ -134,7 +134,13 @@ export function localCredentials(dataDir: string): TwilioCredentials {
   const file = join(dataDir, "credentials.json");
   const Stored = z.object({ accountSid: z.string().regex(ACCOUNT_SID), authToken: z.string().min(16) });
   if (existsSync(file)) {
-    const stored = Stored.safeParse(JSON.parse(readFileSync(file, "utf8")));
+    let content: unknown;
+    try {
+      content = JSON.parse(readFileSync(file, "utf8"));
+    } catch {
+      content = undefined;
+    }
+    const stored = Stored.safeParse(content);
     if (!stored.success) throw new ConfigError([`${file} is not a valid credentials file; delete it to regenerate`]);
     return { ...stored.data, source: "local" };
   }

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigError, DEFAULT_FLOW_FILE, loadConfig } from "../src/config.js";
@@ -39,6 +39,7 @@ test("each bad variable is named with what is wrong", () => {
   assert.match(problemsOf({ PORT: "70000" }), /PORT/);
   assert.match(problemsOf({ PUBLIC_BASE_URL: "example.com" }), /PUBLIC_BASE_URL must be an absolute http\(s\) URL/);
   assert.match(problemsOf({ PUBLIC_BASE_URL: "https://example.com/app" }), /PUBLIC_BASE_URL must be scheme, host and port only/);
+  assert.match(problemsOf({ PUBLIC_BASE_URL: "https://example.com?a=1" }), /PUBLIC_BASE_URL must be scheme, host and port only/);
   assert.match(problemsOf({ DATABASE_URL: "mysql://x" }), /DATABASE_URL must be a postgres:\/\//);
   assert.match(problemsOf({ TWILIO_ACCOUNT_SID: "AC123" }), /TWILIO_ACCOUNT_SID must be 'AC' followed by 32 hexadecimal digits/);
   assert.match(problemsOf({ FLOW_FILE: "missing.yaml" }), /FLOW_FILE names a file that does not exist/);
@@ -64,4 +65,11 @@ test("empty values count as unset and trailing slashes are dropped", () => {
   assert.equal(config.port, 3000);
   assert.equal(config.publicBaseUrl, "https://abc.ngrok.app");
   assert.equal(config.twilioApiBaseUrl, "http://127.0.0.1:5000");
+});
+
+test("a damaged credentials file is reported with how to mend it", () => {
+  const cwd = tmp();
+  loadConfig({}, cwd);
+  writeFileSync(join(cwd, "data", "credentials.json"), "{not json");
+  assert.throws(() => loadConfig({}, cwd), /credentials\.json is not a valid credentials file; delete it to regenerate/);
 });

@@ -7,7 +7,10 @@ import { placeholdersIn, PLACEHOLDERS } from "./templates.js";
 export const E164 = z.string().regex(/^\+[1-9]\d{6,14}$/, "must be an E.164 phone number such as +61291234567");
 const Seconds = z.number().int().positive();
 const Loop = z.number().int().min(0).max(1000);
-const NodeId = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "node ids use lower-case letters, digits and dashes");
+const NodeId = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]*$/, "node ids use lower-case letters, digits and dashes")
+  .refine((id) => id !== "hangup", '"hangup" is reserved: as a target it means say goodbye and hang up');
 /** A node id, or `hangup` (say the flow's goodbye and end the call). */
 const Target = z.string().min(1);
 export const HANGUP = "hangup";
@@ -187,6 +190,10 @@ const RedirectNode = z
   })
   .refine((node) => (node.to === undefined) !== (node.url === undefined), {
     message: "a redirect needs exactly one of `to` (a node) or `url`",
+  })
+  .refine((node) => node.to === undefined || node.method === "POST", {
+    path: ["method"],
+    message: "a redirect to a node of this flow is always POST",
   });
 
 const HangupNode = z.strictObject({ type: z.literal("hangup"), prompt: Prompt.optional() });
@@ -281,7 +288,16 @@ export const FlowSchema = z
       });
     };
     known(flow.start, ["start"], false);
-    if (flow.hours) known(flow.hours.closed.then, ["hours", "closed", "then"]);
+    if (flow.hours) {
+      known(flow.hours.closed.then, ["hours", "closed", "then"]);
+      const dates = new Set<string>();
+      flow.hours.holidays.forEach((holiday, i) => {
+        if (dates.has(holiday.date)) {
+          ctx.addIssue({ code: "custom", path: ["hours", "holidays", i, "date"], message: `${holiday.date} is listed twice` });
+        }
+        dates.add(holiday.date);
+      });
+    }
     for (const [id, node] of Object.entries(flow.nodes)) {
       const at = (...rest: (string | number)[]) => ["nodes", id, ...rest];
       switch (node.type) {

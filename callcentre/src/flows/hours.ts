@@ -5,8 +5,8 @@ import { WEEKDAYS, type Hours, type Period, type Weekday } from "./flow-schema.j
 
 export type HoursStatus =
   | { isOpen: true; reason: "open" | "always-open"; holiday?: string }
-  | { isOpen: false; reason: "holiday"; holiday: string }
-  | { isOpen: false; reason: "closed"; holiday?: string };
+  | { isOpen: false; reason: "holiday"; holiday: string; date: string }
+  | { isOpen: false; reason: "closed" };
 
 export interface LocalTime {
   date: string; // YYYY-MM-DD
@@ -42,7 +42,7 @@ export function hoursStatus(hours: Hours | undefined, now: Date): HoursStatus {
   if (holiday) {
     return within(local.time, holiday.hours)
       ? { isOpen: true, reason: "open", holiday: holiday.name }
-      : { isOpen: false, reason: "holiday", holiday: holiday.name };
+      : { isOpen: false, reason: "holiday", holiday: holiday.name, date: holiday.date };
   }
   return within(local.time, hours.weekly[local.weekday] ?? []) ? { isOpen: true, reason: "open" } : { isOpen: false, reason: "closed" };
 }

@@ -51,7 +51,9 @@ function describe(issue: z.core.$ZodIssue, doc: Document, lines: LineCounter, fi
   );
   const offset = offsetOf(doc, path);
   const where = offset === undefined ? file : `${file}:${lines.linePos(offset).line}:${lines.linePos(offset).col}`;
-  return `${where}: ${field || "(top level)"}: ${issue.message}`;
+  // A bad record key (a node id) carries the key's own problems inside.
+  const message = issue.code === "invalid_key" ? issue.issues.map((inner) => inner.message).join("; ") : issue.message;
+  return `${where}: ${field || "(top level)"}: ${message}`;
 }
 
 /** Source offset of the deepest node on `path` that exists in the document. */

@@ -157,13 +157,16 @@ class Turn implements FlowResult {
         this.event("message", id);
         this.prompt(node.prompt);
         return this.enter(node.next, depth + 1);
-      case "callback":
-        this.event("callback.requested", id, { department: node.department ?? null });
-        this.effects.push({ type: "callback-request", number: this.facts.from, department: node.department });
+      case "callback": {
+        const department = node.department ? this.flow.nodes[node.department] : undefined;
+        const name = department?.type === "department" ? department.name : undefined;
+        this.event("callback.requested", id, { department: name ?? null });
+        this.effects.push({ type: "callback-request", number: this.facts.from, department: name });
         this.call.outcome = "callback";
         this.prompt(node.prompt);
         this.twiml.hangup();
         return;
+      }
       case "redirect": {
         const url = node.to !== undefined ? this.url(voicePaths.node(node.to)) : this.url(node.url ?? "");
         this.event("redirect", id, { url });
@@ -245,8 +248,8 @@ class Turn implements FlowResult {
   closed(status: Extract<HoursStatus, { isOpen: false }>) {
     const hours = this.flow.hours;
     if (!hours) return;
-    const holiday = status.holiday ? hours.holidays.find((h) => h.name === status.holiday) : undefined;
-    this.event("hours.closed", undefined, { reason: status.reason, ...(status.holiday ? { holiday: status.holiday } : {}) });
+    const holiday = status.reason === "holiday" ? hours.holidays.find((h) => h.date === status.date) : undefined;
+    this.event("hours.closed", undefined, { reason: status.reason, ...(holiday ? { holiday: holiday.name } : {}) });
     this.call.outcome = status.reason === "holiday" ? "closed-holiday" : "closed";
     this.prompt(holiday?.message ?? hours.closed.prompt);
     this.enter(hours.closed.then);

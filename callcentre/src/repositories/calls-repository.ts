@@ -152,7 +152,7 @@ export class CallsRepository {
     ]);
   }
 
-  /** Summary changes decided by the flow. The outcome only moves on while the call is live. */
+  /** Summary changes decided by the flow: the latest department and outcome, the first answer time. */
   async applySummary(
     sid: string,
     change: { department?: string | undefined; outcome?: string | undefined; answered?: boolean | undefined },

@@ -37,9 +37,9 @@ test("weekly periods are evaluated in the centre's own time zone, with split shi
 });
 
 test("a holiday closes the whole day, special hours open part of it", () => {
-  assert.deepEqual(hoursStatus(sydney, new Date("2026-12-27T23:00:00Z")), { isOpen: false, reason: "holiday", holiday: "Boxing Day" });
+  assert.deepEqual(hoursStatus(sydney, new Date("2026-12-27T23:00:00Z")), { isOpen: false, reason: "holiday", holiday: "Boxing Day", date: "2026-12-28" });
   assert.deepEqual(hoursStatus(sydney, new Date("2026-12-23T22:00:00Z")), { isOpen: true, reason: "open", holiday: "Christmas Eve" });
-  assert.deepEqual(hoursStatus(sydney, new Date("2026-12-24T02:00:00Z")), { isOpen: false, reason: "holiday", holiday: "Christmas Eve" });
+  assert.deepEqual(hoursStatus(sydney, new Date("2026-12-24T02:00:00Z")), { isOpen: false, reason: "holiday", holiday: "Christmas Eve", date: "2026-12-24" });
 });
 
 test("daylight saving moves the UTC opening time, not the local one", () => {

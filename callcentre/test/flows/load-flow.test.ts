@@ -118,3 +118,23 @@ test("a node type that does not exist is rejected", () => {
   const found = problems(MINIMAL.replace("type: hangup", "type: teleport"));
   assert.ok(found.some((p) => /^flow\.yaml:11:\d+: nodes\.bye\.type: /.test(p)), found.join("\n"));
 });
+
+test("reserved and contradictory settings are refused", () => {
+  const found = problems(`company: Acme
+greeting: Hi.
+start: main
+hours:
+  timezone: UTC
+  weekly: {}
+  holidays:
+    - { date: "2026-12-25", name: A }
+    - { date: "2026-12-25", name: B }
+  closed: { prompt: Closed. }
+nodes:
+  main: { type: redirect, to: main, method: GET }
+`);
+  assert.ok(found.some((p) => /^flow\.yaml:9:\d+: hours\.holidays\[1\]\.date: 2026-12-25 is listed twice$/.test(p)), found.join("\n"));
+  assert.ok(found.some((p) => /^flow\.yaml:12:\d+: nodes\.main\.method: a redirect to a node of this flow is always POST$/.test(p)), found.join("\n"));
+  const reserved = problems(MINIMAL.replace("  bye:\n", "  hangup:\n").replace("goto: bye", "goto: hangup"));
+  assert.deepEqual(reserved, ['flow.yaml:11:5: nodes.hangup: "hangup" is reserved: as a target it means say goodbye and hang up']);
+});

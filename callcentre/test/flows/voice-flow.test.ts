@@ -210,7 +210,7 @@ test("sequential ringing moves to the next agent, then to onNoAnswer", () => {
 test("a busy last agent goes to onBusy; an answered transfer ends the call", () => {
   const busy = dialResult(ctx, facts(), "sales", 1, { status: "busy" });
   assert.equal(busy.twiml.toString(), `${XML}<Response>${say("We will call you back.")}<Hangup/></Response>`);
-  assert.deepEqual(busy.effects, [{ type: "callback-request", number: "+447700900123", department: "sales" }]);
+  assert.deepEqual(busy.effects, [{ type: "callback-request", number: "+447700900123", department: "Sales" }]);
   const done = dialResult(ctx, facts(), "sales", 0, { status: "completed", durationSeconds: 75 });
   assert.equal(done.twiml.toString(), `${XML}<Response><Hangup/></Response>`);
   assert.deepEqual(done.events[0]?.detail, { status: "completed", agent: "Ann", durationSeconds: 75 });
