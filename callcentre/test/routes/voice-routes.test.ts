@@ -279,3 +279,30 @@ test("a notice is sent once even when the sweep and the webhook's delivery race 
   const [notice] = await app.repositories.notifications.forSubject(sid("RE", 5));
   assert.equal(notice?.status, "sent");
 });
+
+test("every webhook path answers bad input with 400 or 404 and the reason, and stores nothing", async (t) => {
+  const { app } = await testApp(t);
+  const recordingUrl = `https://api.twilio.com/2010-04-01/Accounts/${ACCOUNT_SID}/Recordings/${sid("RE", 7)}`;
+  const base = (extra: Record<string, string>) => voiceParams(CALL, extra);
+  const cases: [string, Record<string, string>, number, RegExp][] = [
+    ["/twilio/voice/node/nowhere", base({}), 404, /no node "nowhere"/],
+    ["/twilio/voice/dial/faults", base({ DialCallStatus: "exploded" }), 400, /DialCallStatus: /],
+    ["/twilio/voice/dial/faults?agent=12", base({ DialCallStatus: "busy" }), 400, /agent: /],
+    ["/twilio/voice/dial/main-menu", base({ DialCallStatus: "busy" }), 404, /no department node "main-menu"/],
+    ["/twilio/voice/voicemail/sales-voicemail/recorded", base({ RecordingUrl: "ftp://x/y", RecordingDuration: "3" }), 400, /RecordingUrl: must be an http\(s\) URL/],
+    ["/twilio/voice/voicemail/sales-voicemail/recorded", base({ RecordingUrl: "https://x.example/rec", RecordingDuration: "3" }), 400, /RecordingSid: missing/],
+    ["/twilio/voice/voicemail/sales-voicemail/recorded", base({ RecordingUrl: recordingUrl, RecordingDuration: "-3" }), 400, /RecordingDuration: must be a whole number/],
+    ["/twilio/voice/voicemail/sales-voicemail/transcription", { AccountSid: ACCOUNT_SID, CallSid: CALL, RecordingSid: sid("RE", 7), RecordingUrl: recordingUrl, TranscriptionStatus: "completed" }, 404, /unknown call/],
+    ["/twilio/voice/voicemail/sales-voicemail/transcription", { AccountSid: ACCOUNT_SID, CallSid: CALL, RecordingSid: sid("RE", 7), RecordingUrl: recordingUrl, TranscriptionStatus: "maybe" }, 400, /TranscriptionStatus: /],
+    ["/twilio/voice/recording-status", { AccountSid: ACCOUNT_SID, CallSid: CALL, RecordingSid: "RE1", RecordingUrl: recordingUrl, RecordingStatus: "completed" }, 400, /RecordingSid: must be a RE SID/],
+    ["/twilio/voice/status", base({ CallStatus: "completed", Timestamp: "yesterday-ish" }), 400, /Timestamp: must be an RFC 2822 date/],
+    ["/twilio/voice/status", base({ CallStatus: "completed", SequenceNumber: "x" }), 400, /SequenceNumber: must be a whole number/],
+  ];
+  for (const [path, params, status, reason] of cases) {
+    const res = await signedPost(app, path, params);
+    assert.equal(res.statusCode, status, `${path} ${JSON.stringify(params)}: ${res.body}`);
+    assert.match(res.json().message, reason, path);
+  }
+  assert.equal(await app.repositories.calls.get(CALL), undefined);
+  assert.deepEqual(await app.repositories.recordings.forCall(CALL), []);
+});
