@@ -1,0 +1,70 @@
+// Calls ringing on simulated handsets (<Dial> legs and REST-created calls): answered, rejected or
+// left ringing by the control API, or by the handset's fixed behaviour for tests.
+import type { Call } from "./call.js";
+import type { Engine } from "./engine.js";
+
+export type RingResult = "answered" | "busy" | "failed" | "no-answer" | "canceled";
+
+/**
+ * Rings `call` on its handset until it is answered, refused, times out (`timeoutMs` of clock time)
+ * or is cancelled through `signal`. The call's status follows: ringing, then in-progress or a final one.
+ */
+export async function ring(engine: Engine, call: Call, timeoutMs: number, signal: AbortSignal): Promise<RingResult> {
+  if (call.isEnded || signal.aborted) {
+    engine.end(call, "canceled");
+    return "canceled";
+  }
+  if (call.status === "queued") engine.setStatus(call, "initiated");
+  engine.setStatus(call, "ringing");
+  call.setActivity("ringing");
+  call.timeline.add("ringing", { handset: call.to });
+  const behaviour = engine.store.handset(call.to).behaviour;
+  if (behaviour === "busy" || behaviour === "fail") {
+    const status = behaviour === "busy" ? "busy" : "failed";
+    engine.end(call, status);
+    return status;
+  }
+  if (behaviour === "answer") {
+    engine.answer(call);
+    return "answered";
+  }
+  const stop = new AbortController();
+  const both = AbortSignal.any([signal, stop.signal, call.ended.signal]);
+  const answered = new Promise<RingResult>((resolve) => {
+    const onStatus = () => {
+      if (call.status === "in-progress") resolve("answered");
+      else if (call.isEnded) resolve(call.status === "busy" ? "busy" : call.status === "failed" ? "failed" : "canceled");
+    };
+    call.on("status", onStatus);
+    call.once("ended", onStatus);
+    both.addEventListener("abort", () => {
+      call.off("status", onStatus);
+      onStatus();
+    });
+  });
+  const timedOut = engine.clock.sleep(timeoutMs, both).then((r) => (r === "elapsed" ? ("no-answer" as const) : undefined));
+  const result = (await Promise.race([answered, timedOut.then((r) => r ?? answered)])) as RingResult;
+  stop.abort();
+  if (result === "no-answer") engine.end(call, "no-answer");
+  else if (result === "canceled" || (signal.aborted && result !== "answered")) {
+    engine.end(call, "canceled");
+    return "canceled";
+  }
+  return result;
+}
+
+/** The control API's "answer" for a call ringing on a handset. */
+export function answerRinging(engine: Engine, call: Call): boolean {
+  if (call.status !== "ringing" || call.isEnded) return false;
+  call.timeline.add("answered", { by: "handset" });
+  engine.answer(call);
+  return true;
+}
+
+/** The control API's "reject": the handset declines; the caller sees busy. */
+export function rejectRinging(engine: Engine, call: Call): boolean {
+  if (call.status !== "ringing" || call.isEnded) return false;
+  call.timeline.add("declined", { by: "handset" });
+  engine.end(call, "busy");
+  return true;
+}

@@ -1,0 +1,75 @@
+// Starting calls: a handset calling one of the carrier's numbers (inbound), and a REST-created call
+// ringing a handset (outbound-api) that runs its Url or Twiml once answered.
+import { E164 } from "../numbering.js";
+import type { TwilioError } from "../messages/messaging.js";
+import type { Call, StatusCallbackConfig } from "./call.js";
+import type { Engine } from "./engine.js";
+import { ring } from "./handsets.js";
+
+export function placeInbound(engine: Engine, from: string, to: string): { call: Call } | { error: TwilioError } {
+  const number = engine.store.numberByPhone(to);
+  if (!number) return { error: { code: 20404, message: `${to} is not a number of this carrier; create it with POST IncomingPhoneNumbers.json`, status: 404 } };
+  if (!number.voiceUrl) return { error: { code: 21211, message: `${to} has no VoiceUrl`, status: 400 } };
+  const call = engine.newCall({
+    from,
+    to,
+    direction: "inbound",
+    app: { url: number.voiceUrl, method: number.voiceMethod, fallbackUrl: number.voiceFallbackUrl ?? undefined, fallbackMethod: number.voiceFallbackMethod },
+    statusCallback: number.statusCallback ? { url: number.statusCallback, method: number.statusCallbackMethod, events: new Set(["completed"]) } : undefined,
+    phoneNumberSid: number.sid,
+  });
+  call.startTime = engine.clock.now();
+  call.timeline.add("status", { status: "ringing" });
+  void engine.run(call, { url: number.voiceUrl, method: number.voiceMethod });
+  return { call };
+}
+
+export interface OutboundRequest {
+  to: string;
+  from: string;
+  url?: string | undefined;
+  method: "GET" | "POST";
+  twiml?: string | undefined;
+  fallbackUrl?: string | undefined;
+  fallbackMethod: "GET" | "POST";
+  statusCallback?: StatusCallbackConfig | undefined;
+  timeoutSeconds: number;
+}
+
+export function placeOutbound(engine: Engine, request: OutboundRequest): { call: Call } | { error: TwilioError } {
+  if (!request.to) return { error: { code: 21201, message: "No 'To' number is specified", status: 400 } };
+  if (!E164.test(request.to) && !request.to.startsWith("client:")) {
+    return { error: { code: 21211, message: `The 'To' number ${request.to} is not a valid phone number.`, status: 400 } };
+  }
+  if (!request.from) return { error: { code: 21213, message: "No 'From' number is specified", status: 400 } };
+  const fromNumber = engine.store.numberByPhone(request.from);
+  if (!fromNumber) {
+    return { error: { code: 21210, message: `The source phone number provided, ${request.from}, is not yet verified for your account.`, status: 400 } };
+  }
+  if (!request.url && request.twiml === undefined) return { error: { code: 21205, message: "Url parameter is required.", status: 400 } };
+  const call = engine.newCall({
+    from: request.from,
+    to: request.to,
+    direction: "outbound-api",
+    app: { url: request.url, method: request.method, twiml: request.twiml, fallbackUrl: request.fallbackUrl, fallbackMethod: request.fallbackMethod },
+    statusCallback: request.statusCallback,
+    phoneNumberSid: fromNumber.sid,
+  });
+  call.timeline.add("status", { status: "queued" });
+  setImmediate(() => {
+    void (async () => {
+      const result = await ring(engine, call, request.timeoutSeconds * 1000, call.ended.signal);
+      if (result !== "answered") return;
+      await engine.run(call, request.url ? { url: request.url, method: request.method } : { twiml: request.twiml, method: "POST" });
+    })();
+  });
+  return { call };
+}
+
+/** The caller (or the handset a call rings on) hangs up. */
+export function hangupByHandset(engine: Engine, call: Call): boolean {
+  if (call.isEnded) return false;
+  call.timeline.add("hangup", { by: "handset" });
+  engine.end(call, call.answeredAt ? "completed" : "canceled");
+  return true;
+}

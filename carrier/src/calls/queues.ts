@@ -1,0 +1,205 @@
+// Call queues: <Enqueue> puts a caller in a named queue with a waitUrl loop; <Leave> takes them
+// out; <Dial><Queue> bridges an agent to the first caller waiting (twilio-contract.md §2.9).
+import { newSid } from "../sids.js";
+import type { DialNode, EnqueueNode, QueueNoun } from "../twiml/nodes.js";
+import type { FormParams } from "../webhooks/signature.js";
+import type { Outcome, VerbContext } from "../verbs/verb.js";
+import { NEXT } from "../verbs/verb.js";
+import type { Call } from "./call.js";
+import type { Engine } from "./engine.js";
+
+export type QueueResult = "bridged" | "leave" | "hangup" | "redirected" | "queue-full" | "error";
+
+interface Member {
+  call: Call;
+  enqueuedAt: number;
+  exit: AbortController;
+  result?: QueueResult;
+  /** Resolves when a bridge to an agent has ended. */
+  bridgeDone?: Promise<void>;
+}
+
+export interface CallQueue {
+  sid: string;
+  name: string;
+  maxSize: number;
+  members: Member[];
+  /** Waits of callers who left the queue, for AvgQueueTime. */
+  waits: number[];
+  created: Date;
+}
+
+const queuesByEngine = new WeakMap<Engine, Map<string, CallQueue>>();
+const memberOf = new WeakMap<Call, Member>();
+
+export function queues(engine: Engine): Map<string, CallQueue> {
+  let map = queuesByEngine.get(engine);
+  if (!map) {
+    map = new Map();
+    queuesByEngine.set(engine, map);
+  }
+  return map;
+}
+
+function queueNamed(engine: Engine, name: string, create: boolean): CallQueue | undefined {
+  const map = queues(engine);
+  let queue = map.get(name);
+  if (!queue && create) {
+    queue = { sid: newSid("QU"), name, maxSize: 1000, members: [], waits: [], created: engine.clock.now() };
+    map.set(name, queue);
+  }
+  return queue;
+}
+
+function queueParams(engine: Engine, queue: CallQueue, member: Member): FormParams {
+  const now = engine.clock.now().getTime();
+  const average = queue.waits.length ? Math.round(queue.waits.reduce((a, b) => a + b, 0) / queue.waits.length) : 0;
+  return {
+    QueueSid: queue.sid,
+    QueuePosition: String(queue.members.indexOf(member) + 1),
+    QueueTime: String(Math.round((now - member.enqueuedAt) / 1000)),
+    AvgQueueTime: String(average),
+    CurrentQueueSize: String(queue.members.length),
+    MaxQueueSize: String(queue.maxSize),
+  };
+}
+
+function leaveQueue(engine: Engine, queue: CallQueue, member: Member): void {
+  const index = queue.members.indexOf(member);
+  if (index >= 0) queue.members.splice(index, 1);
+  queue.waits.push(Math.round((engine.clock.now().getTime() - member.enqueuedAt) / 1000));
+  if (queue.waits.length > 100) queue.waits.shift();
+}
+
+/** <Enqueue>: waits in the queue, looping the waitUrl document, until bridged, <Leave> or hangup. */
+export async function enqueue(node: EnqueueNode, ctx: VerbContext): Promise<Outcome> {
+  const { call, engine, signal } = ctx;
+  const queue = queueNamed(engine, node.name, true) as CallQueue;
+  const finish = (result: QueueResult, member?: Member): Outcome => {
+    call.timeline.add("enqueue.result", { queue: node.name, result });
+    if (node.action === undefined) return NEXT;
+    const params: FormParams = { QueueResult: result, QueueSid: queue.sid, QueueTime: member ? String(Math.round((engine.clock.now().getTime() - member.enqueuedAt) / 1000)) : "0" };
+    const url = ctx.resolve(node.action);
+    if (call.isEnded) {
+      void engine.webhook(call, { url, method: node.method, params: { ...call.params(), ...params }, kind: "voice" }, "enqueue-action");
+      return NEXT;
+    }
+    return { type: "request", url, method: node.method, params };
+  };
+  if (queue.members.length >= queue.maxSize) return finish("queue-full");
+  const member: Member = { call, enqueuedAt: engine.clock.now().getTime(), exit: new AbortController() };
+  queue.members.push(member);
+  memberOf.set(call, member);
+  engine.store.emit("queue", queue);
+  call.setActivity("queued");
+  call.timeline.add("enqueue", { queue: node.name, position: queue.members.length });
+  const waiting = AbortSignal.any([signal, member.exit.signal]);
+  try {
+    let next: { url: string; method: "GET" | "POST"; params?: FormParams } | undefined =
+      node.waitUrl ? { url: ctx.resolve(node.waitUrl), method: node.waitUrlMethod } : undefined;
+    while (!waiting.aborted) {
+      if (!next) {
+        // No waitUrl (Twilio's hold music) or "" (silence): wait until something happens.
+        await engine.clock.sleep(3_600_000, waiting);
+        continue;
+      }
+      const started = engine.clock.now().getTime();
+      const doc = await engine.fetchDocument(call, next.url, next.method, { ...call.params(), ...queueParams(engine, queue, member), ...(next.params ?? {}) });
+      call.setActivity("queued");
+      if (waiting.aborted) break;
+      if ("error" in doc) {
+        call.timeline.add("error", { code: doc.error, message: doc.message, url: next.url });
+        member.result = "error";
+        break;
+      }
+      const outcome = await engine.runVerbs(call, doc, waiting);
+      call.setActivity("queued");
+      if (outcome.type === "end") {
+        member.result = "hangup";
+        engine.end(call, outcome.status);
+        break;
+      }
+      const again = { url: ctx.resolve(node.waitUrl as string), method: node.waitUrlMethod };
+      next = outcome.type === "request" ? { url: outcome.url, method: outcome.method, params: outcome.params ?? {} } : again;
+      // A wait document that took no time would spin: hold for a second before the next round.
+      if (engine.clock.now().getTime() === started) await engine.clock.sleep(1000, waiting);
+    }
+  } finally {
+    leaveQueue(engine, queue, member);
+    memberOf.delete(call);
+    engine.store.emit("queue", queue);
+  }
+  if (member.result === "bridged" && member.bridgeDone) {
+    await member.bridgeDone;
+    call.setActivity("requesting");
+  }
+  const result = member.result ?? (call.isEnded ? "hangup" : "redirected");
+  return finish(result, member);
+}
+
+/** <Leave>: only inside a waitUrl document. */
+export function leave(ctx: VerbContext): Outcome {
+  const member = memberOf.get(ctx.call);
+  if (!member) {
+    ctx.call.timeline.add("warning", { code: 12200, message: "<Leave> outside a queue's waitUrl" });
+    return NEXT;
+  }
+  member.result = "leave";
+  member.exit.abort();
+  return NEXT;
+}
+
+/** <Dial><Queue>: bridges the dialling call to the first caller in the queue. */
+export async function dequeueFor(node: DialNode, noun: QueueNoun, ctx: VerbContext): Promise<Outcome> {
+  const { call, engine, signal } = ctx;
+  const finish = (params: FormParams): Outcome =>
+    node.action === undefined ? NEXT : { type: "request", url: ctx.resolve(node.action), method: node.method, params };
+  const queue = queueNamed(engine, noun.name, false);
+  if (!queue) {
+    call.timeline.add("dial.result", { status: "failed", queue: noun.name, reason: "no such queue" });
+    return finish({ DialCallStatus: "failed" });
+  }
+  call.setActivity("dialing");
+  call.timeline.add("dial", { queue: noun.name });
+  let member = queue.members[0];
+  if (!member) {
+    // Wait up to the Dial timeout for a caller to arrive.
+    const stop = new AbortController();
+    const both = AbortSignal.any([signal, stop.signal]);
+    const arrived = new Promise<void>((resolve) => {
+      const check = (q: CallQueue) => {
+        if (q === queue && q.members.length > 0) resolve();
+      };
+      engine.store.on("queue", check);
+      both.addEventListener("abort", () => engine.store.off("queue", check), { once: true });
+    });
+    await Promise.race([arrived, engine.clock.sleep(node.timeout * 1000, both)]);
+    stop.abort();
+    member = queue.members[0];
+    if (call.isEnded || signal.aborted) return NEXT;
+    if (!member) return finish({ DialCallStatus: "no-answer" });
+  }
+  let release: () => void = () => undefined;
+  member.bridgeDone = new Promise((resolve) => (release = resolve));
+  member.result = "bridged";
+  member.exit.abort();
+  const caller = member.call;
+  const started = engine.clock.now().getTime();
+  call.timeline.add("bridged", { with: caller.sid, queue: noun.name });
+  caller.timeline.add("bridged", { with: call.sid, queue: noun.name });
+  call.bridgedWith = caller;
+  caller.bridgedWith = call;
+  call.setActivity("bridged");
+  caller.setActivity("bridged");
+  await new Promise<void>((resolve) => {
+    const both = AbortSignal.any([signal, caller.ended.signal]);
+    if (both.aborted) resolve();
+    else both.addEventListener("abort", () => resolve(), { once: true });
+  });
+  call.bridgedWith = undefined;
+  caller.bridgedWith = undefined;
+  release();
+  const duration = Math.round((engine.clock.now().getTime() - started) / 1000);
+  if (call.isEnded) return NEXT;
+  return finish({ DialCallStatus: "completed", DialCallSid: caller.sid, DialCallDuration: String(duration), QueueSid: queue.sid });
+}

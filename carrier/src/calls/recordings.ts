@@ -1,0 +1,97 @@
+// Recordings made by <Record>: kept for the REST API and their WAV media, followed by the
+// recording status callback and, when asked for, the transcription callback.
+import { newSid } from "../sids.js";
+import type { Recording } from "../store.js";
+import type { RecordNode } from "../twiml/nodes.js";
+import type { VerbContext } from "../verbs/verb.js";
+
+export function finishRecording(ctx: VerbContext, node: RecordNode, transcript: string, durationSeconds: number): Recording {
+  const { call, engine } = ctx;
+  const now = engine.clock.now();
+  const recording: Recording = {
+    sid: newSid("RE"),
+    callSid: call.sid,
+    durationSeconds,
+    status: "completed",
+    source: "RecordVerb",
+    channels: 1,
+    transcript,
+    dateCreated: now,
+    dateUpdated: now,
+    startTime: new Date(now.getTime() - durationSeconds * 1000),
+  };
+  engine.store.recordings.set(recording.sid, recording);
+  const url = engine.store.recordingUrl(recording.sid);
+
+  if (node.recordingStatusCallback && node.recordingStatusCallbackEvent.includes("completed")) {
+    void engine.webhook(
+      call,
+      {
+        url: ctx.resolve(node.recordingStatusCallback),
+        method: node.recordingStatusCallbackMethod,
+        params: {
+          AccountSid: call.accountSid,
+          CallSid: call.sid,
+          RecordingSid: recording.sid,
+          RecordingUrl: url,
+          RecordingStatus: "completed",
+          RecordingDuration: String(durationSeconds),
+          RecordingChannels: "1",
+          RecordingSource: "RecordVerb",
+          RecordingStartTime: recording.startTime.toUTCString().replace("GMT", "+0000"),
+        },
+        kind: "callback",
+      },
+      "recording-status",
+    );
+  }
+
+  if (node.transcribe) {
+    if (durationSeconds <= 2 || durationSeconds >= 120) {
+      // Twilio transcribes only recordings longer than 2 s and shorter than 120 s.
+      call.timeline.add("warning", { code: 13617, message: `recording of ${durationSeconds} s is outside 2–120 s: not transcribed` });
+    } else if (node.transcribeCallback) {
+      const transcriptionSid = newSid("TR");
+      void engine.webhook(
+        call,
+        {
+          url: ctx.resolve(node.transcribeCallback),
+          method: "POST",
+          params: {
+            ...call.params(),
+            TranscriptionSid: transcriptionSid,
+            TranscriptionText: transcript,
+            TranscriptionStatus: "completed",
+            TranscriptionUrl: `${engine.store.publicUrl}/2010-04-01/Accounts/${call.accountSid}/Transcriptions/${transcriptionSid}`,
+            RecordingSid: recording.sid,
+            RecordingUrl: url,
+          },
+          kind: "callback",
+        },
+        "transcription",
+      );
+    }
+  }
+  return recording;
+}
+
+/** A WAV file of `seconds` of quiet hum (8 kHz, 16-bit mono), standing in for the recorded audio. */
+export function recordingWav(seconds: number): Buffer {
+  const rate = 8000;
+  const samples = Math.max(1, Math.round(seconds * rate));
+  const buffer = Buffer.alloc(44 + samples * 2);
+  buffer.write("RIFF", 0, "ascii");
+  buffer.writeUInt32LE(36 + samples * 2, 4);
+  buffer.write("WAVEfmt ", 8, "ascii");
+  buffer.writeUInt32LE(16, 16);
+  buffer.writeUInt16LE(1, 20);
+  buffer.writeUInt16LE(1, 22);
+  buffer.writeUInt32LE(rate, 24);
+  buffer.writeUInt32LE(rate * 2, 28);
+  buffer.writeUInt16LE(2, 32);
+  buffer.writeUInt16LE(16, 34);
+  buffer.write("data", 36, "ascii");
+  buffer.writeUInt32LE(samples * 2, 40);
+  for (let i = 0; i < samples; i++) buffer.writeInt16LE(Math.round(300 * Math.sin((2 * Math.PI * 120 * i) / rate)), 44 + i * 2);
+  return buffer;
+}

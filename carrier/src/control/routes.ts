@@ -1,0 +1,230 @@
+// The simulator's own surface, under /_carrier (JSON): handsets place and answer calls, press keys,
+// speak, hang up and text; tests read timelines, wait for a call to settle, and move the manual
+// clock. Kept apart from the Twilio-shaped routes so that nothing comes to depend on it by accident.
+import type { FastifyInstance, FastifyReply } from "fastify";
+import { z } from "zod";
+import { ManualClock } from "../clock.js";
+import type { Call } from "../calls/call.js";
+import type { Engine } from "../calls/engine.js";
+import { answerRinging, rejectRinging } from "../calls/handsets.js";
+import { keys } from "../calls/input.js";
+import { hangupByHandset, placeInbound } from "../calls/placement.js";
+import { queues } from "../calls/queues.js";
+import { receiveMessage } from "../messages/messaging.js";
+import { E164 } from "../numbering.js";
+import type { Store } from "../store.js";
+import { callView, messageView } from "./views.js";
+
+export interface ControlOptions {
+  store: Store;
+  engine: Engine;
+}
+
+const PhoneNumber = z.string().regex(E164, "must be an E.164 number such as +61491570001");
+const PlaceCall = z.object({ from: PhoneNumber, to: PhoneNumber });
+const Digits = z.object({ digits: z.string().regex(/^[0-9A-D*#wW]{1,64}$/, "must be keys 0-9, A-D, * and # (w/W pause)") });
+const Speech = z.object({ text: z.string().trim().min(1).max(4096) });
+const SendText = z.object({ from: PhoneNumber, to: PhoneNumber, body: z.string().max(1600) });
+const Behaviour = z.object({ behaviour: z.enum(["manual", "answer", "busy", "no-answer", "fail"]) });
+const Advance = z.object({ seconds: z.number().positive().max(86_400) });
+const Settled = z.object({ timeout: z.coerce.number().min(0).max(60).default(10) });
+const Wait = z.object({ wait: z.coerce.number().min(0).max(60).default(0), count: z.coerce.number().int().min(1).max(1000).default(1) });
+
+function parse<S extends z.ZodType>(schema: S, input: unknown, reply: FastifyReply): z.output<S> | undefined {
+  const result = schema.safeParse(input ?? {});
+  if (result.success) return result.data;
+  void reply.code(400).send({ error: "bad_request", message: result.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; ") });
+  return undefined;
+}
+
+export default async function controlRoutes(app: FastifyInstance, opts: ControlOptions): Promise<void> {
+  const { store, engine } = opts;
+
+  const callOr404 = (sid: string, reply: FastifyReply): Call | undefined => {
+    const call = engine.calls.get(sid);
+    if (!call) void reply.code(404).send({ error: "not_found", message: `no call ${sid}` });
+    return call;
+  };
+
+  app.get("/account", async () => ({ accountSid: store.account.sid, publicUrl: store.publicUrl, clock: engine.clock.mode }));
+
+  app.post("/calls", async (request, reply) => {
+    const body = parse(PlaceCall, request.body, reply);
+    if (!body) return reply;
+    const result = placeInbound(engine, body.from, body.to);
+    if ("error" in result) return reply.code(result.error.status).send({ error: "call_failed", code: result.error.code, message: result.error.message });
+    return reply.code(201).send({ sid: result.call.sid });
+  });
+
+  app.get("/calls", async () => ({ calls: [...engine.calls.values()].reverse().map((call) => callView(call, false)) }));
+
+  app.get<{ Params: { sid: string } }>("/calls/:sid", async (request, reply) => {
+    const call = callOr404(request.params.sid, reply);
+    return call ? callView(call) : reply;
+  });
+
+  /** Server-sent events: the call's timeline so far, then each new event as it happens. */
+  app.get<{ Params: { sid: string } }>("/calls/:sid/events", async (request, reply) => {
+    const call = callOr404(request.params.sid, reply);
+    if (!call) return reply;
+    reply.hijack();
+    const out = reply.raw;
+    out.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
+    const send = (event: unknown) => out.write(`data: ${JSON.stringify(event)}\n\n`);
+    for (const event of call.timeline.list()) send(event);
+    const unsubscribe = call.timeline.subscribe(send);
+    const onActivity = () => out.write(`event: call\ndata: ${JSON.stringify(callView(call, false))}\n\n`);
+    call.on("activity", onActivity);
+    call.on("status", onActivity);
+    onActivity();
+    request.raw.on("close", () => {
+      unsubscribe();
+      call.off("activity", onActivity);
+      call.off("status", onActivity);
+    });
+  });
+
+  app.get<{ Params: { sid: string } }>("/calls/:sid/settled", async (request, reply) => {
+    const query = parse(Settled, request.query, reply);
+    if (!query) return reply;
+    const call = callOr404(request.params.sid, reply);
+    if (!call) return reply;
+    await call.waitSettled(query.timeout * 1000);
+    return callView(call);
+  });
+
+  app.post<{ Params: { sid: string } }>("/calls/:sid/digits", async (request, reply) => {
+    const body = parse(Digits, request.body, reply);
+    if (!body) return reply;
+    const call = callOr404(request.params.sid, reply);
+    if (!call) return reply;
+    if (call.isEnded) return reply.code(409).send({ error: "ended", message: "the call has ended" });
+    const accepted = call.input.push(...keys(body.digits));
+    call.timeline.add("caller.digits", { digits: body.digits, accepted });
+    return { accepted };
+  });
+
+  app.post<{ Params: { sid: string } }>("/calls/:sid/speech", async (request, reply) => {
+    const body = parse(Speech, request.body, reply);
+    if (!body) return reply;
+    const call = callOr404(request.params.sid, reply);
+    if (!call) return reply;
+    if (call.isEnded) return reply.code(409).send({ error: "ended", message: "the call has ended" });
+    const accepted = call.input.push({ kind: "speech", text: body.text });
+    call.timeline.add("caller.speech", { text: body.text, accepted });
+    return { accepted };
+  });
+
+  app.post<{ Params: { sid: string } }>("/calls/:sid/hangup", async (request, reply) => {
+    const call = callOr404(request.params.sid, reply);
+    if (!call) return reply;
+    if (!hangupByHandset(engine, call)) return reply.code(409).send({ error: "ended", message: "the call has already ended" });
+    return { status: call.status };
+  });
+
+  app.post<{ Params: { sid: string } }>("/calls/:sid/answer", async (request, reply) => {
+    const call = callOr404(request.params.sid, reply);
+    if (!call) return reply;
+    if (!answerRinging(engine, call)) return reply.code(409).send({ error: "not_ringing", message: `the call is ${call.status}, not ringing` });
+    return { status: call.status };
+  });
+
+  app.post<{ Params: { sid: string } }>("/calls/:sid/reject", async (request, reply) => {
+    const call = callOr404(request.params.sid, reply);
+    if (!call) return reply;
+    if (!rejectRinging(engine, call)) return reply.code(409).send({ error: "not_ringing", message: `the call is ${call.status}, not ringing` });
+    return { status: call.status };
+  });
+
+  app.post("/messages", async (request, reply) => {
+    const body = parse(SendText, request.body, reply);
+    if (!body) return reply;
+    const result = await receiveMessage(store, engine, body);
+    if ("error" in result) return reply.code(result.error.status).send({ error: "message_failed", code: result.error.code, message: result.error.message });
+    return reply.code(201).send({ sid: result.message.sid });
+  });
+
+  /** ?wait=S&count=N holds the answer until N messages were delivered to the handset (or S seconds pass). */
+  app.get<{ Params: { number: string } }>("/phones/:number/messages", async (request, reply) => {
+    const number = parse(PhoneNumber, request.params.number, reply);
+    const query = parse(Wait, request.query, reply);
+    if (!number || !query) return reply;
+    const delivered = () => store.handset(number).inbox.length >= query.count;
+    if (query.wait > 0 && !delivered()) {
+      await new Promise<void>((resolve) => {
+        const check = () => {
+          if (!delivered()) return;
+          done();
+        };
+        const timer = setTimeout(() => done(), query.wait * 1000);
+        const done = () => {
+          clearTimeout(timer);
+          store.off("message", check);
+          resolve();
+        };
+        store.on("message", check);
+      });
+    }
+    const messages = [...store.messages.values()].filter((m) => m.to === number || m.from === number);
+    return { messages: messages.map(messageView), delivered: store.handset(number).inbox.length };
+  });
+
+  app.get<{ Params: { number: string } }>("/phones/:number/calls", async (request, reply) => {
+    const number = parse(PhoneNumber, request.params.number, reply);
+    if (!number) return reply;
+    const calls = [...engine.calls.values()].filter((c) => (c.direction === "inbound" ? c.from : c.to) === number);
+    return { calls: calls.map((call) => callView(call, false)) };
+  });
+
+  /** Server-sent events for one handset: its calls (ringing, answered, ended) and its messages. */
+  app.get<{ Params: { number: string } }>("/phones/:number/events", async (request, reply) => {
+    const number = parse(PhoneNumber, request.params.number, reply);
+    if (!number) return reply;
+    reply.hijack();
+    const out = reply.raw;
+    out.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
+    const mine = (call: Call) => (call.direction === "inbound" ? call.from : call.to) === number;
+    const onCall = (call: Call) => {
+      if (mine(call)) out.write(`event: call\ndata: ${JSON.stringify(callView(call, false))}\n\n`);
+    };
+    const onMessage = (message: Parameters<typeof messageView>[0]) => {
+      if (message.to === number || message.from === number) out.write(`event: message\ndata: ${JSON.stringify(messageView(message))}\n\n`);
+    };
+    for (const call of engine.calls.values()) if (!call.isEnded) onCall(call);
+    store.on("call", onCall);
+    store.on("call-status", onCall);
+    store.on("message", onMessage);
+    out.write(": connected\n\n");
+    request.raw.on("close", () => {
+      store.off("call", onCall);
+      store.off("call-status", onCall);
+      store.off("message", onMessage);
+    });
+  });
+
+  app.put<{ Params: { number: string } }>("/phones/:number/behaviour", async (request, reply) => {
+    const number = parse(PhoneNumber, request.params.number, reply);
+    const body = parse(Behaviour, request.body, reply);
+    if (!number || !body) return reply;
+    store.handset(number).behaviour = body.behaviour;
+    return { number, behaviour: body.behaviour };
+  });
+
+  app.get("/queues", async () => ({
+    queues: [...queues(engine).values()].map((q) => ({ sid: q.sid, name: q.name, size: q.members.length, callSids: q.members.map((m) => m.call.sid) })),
+  }));
+
+  app.get("/clock", async () => ({
+    mode: engine.clock.mode,
+    now: engine.clock.now().toISOString(),
+    nextTimerAt: engine.clock instanceof ManualClock ? (engine.clock.nextTimerAt()?.toISOString() ?? null) : null,
+  }));
+
+  app.post("/clock/advance", async (request, reply) => {
+    const body = parse(Advance, request.body, reply);
+    if (!body) return reply;
+    if (!(engine.clock instanceof ManualClock)) return reply.code(409).send({ error: "real_clock", message: "start the carrier with CARRIER_CLOCK=manual to move time by hand" });
+    await engine.clock.advance(body.seconds * 1000);
+    return { now: engine.clock.now().toISOString() };
+  });
+}

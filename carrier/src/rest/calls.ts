@@ -1,0 +1,133 @@
+// Calls (twilio-contract.md §8.3): create an outbound-api call, fetch and list calls, and update a
+// call in flight (a new Url/Twiml replaces its document at once; Status ends it).
+import type { FastifyInstance } from "fastify";
+import type { Call, StatusCallbackConfig } from "../calls/call.js";
+import type { Engine } from "../calls/engine.js";
+import { placeOutbound } from "../calls/placement.js";
+import { RestError, badRequest, notFound } from "./errors.js";
+import { pageOf } from "./paging.js";
+import { Params, dateFilter, queryOf } from "./params.js";
+import { accountPath, callJson, newestFirst, restCallStatus } from "./serialize.js";
+
+const MAX_TWIML = 4000;
+const DEFAULT_TIMEOUT = 60;
+const MAX_TIMEOUT = 600;
+const EVENTS = new Set(["initiated", "ringing", "answered", "completed"]);
+
+/** Twiml is at most 4000 characters (Twilio's 32018). */
+function twimlOf(p: Params): string | undefined {
+  const twiml = p.str("Twiml");
+  if (twiml !== undefined && twiml.length > MAX_TWIML) {
+    throw new RestError(32018, `Twiml size exceeded maximum allowed value of ${MAX_TWIML} characters`);
+  }
+  return twiml === "" ? undefined : twiml;
+}
+
+/** StatusCallbackEvent, repeated once per event (spaces also split); only `completed` by default. */
+function statusCallbackOf(p: Params): StatusCallbackConfig | undefined {
+  const url = p.url("StatusCallback", 21205);
+  const method = p.method("StatusCallbackMethod", 21209) ?? "POST";
+  const events = p.all("StatusCallbackEvent").flatMap((value) => value.split(/\s+/).filter(Boolean));
+  for (const event of events) {
+    if (!EVENTS.has(event)) throw new RestError(21626, `Invalid StatusCallbackEvent '${event}': use initiated, ringing, answered or completed`);
+  }
+  if (!url) return undefined;
+  return { url, method, events: new Set(events.length > 0 ? events : ["completed"]) };
+}
+
+function timeoutOf(p: Params): number {
+  const value = p.str("Timeout");
+  if (value === undefined || value === "") return DEFAULT_TIMEOUT;
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new RestError(21208, `Timeout must be a positive whole number of seconds, not '${value}'`);
+  return Math.min(MAX_TIMEOUT, Number(value));
+}
+
+export function callRoutes(app: FastifyInstance, engine: Engine): void {
+  const store = engine.store;
+  const base = "/Accounts/:AccountSid/Calls";
+
+  const find = (sid: string, url: string): Call => {
+    const call = engine.calls.get(sid);
+    if (!call) throw notFound(url.split("?")[0] ?? url);
+    return call;
+  };
+
+  app.post(`${base}.json`, async (request, reply) => {
+    const p = new Params(request.body);
+    if (p.str("ApplicationSid")) throw badRequest("ApplicationSid is not supported by this carrier; send Url or Twiml");
+    if (p.bool("Record")) throw badRequest("Record is not supported by this carrier; use <Record> in the call's TwiML");
+    const url = p.url("Url", 21205) || undefined;
+    const twiml = twimlOf(p);
+    const result = placeOutbound(engine, {
+      to: p.str("To") ?? "",
+      from: p.str("From") ?? "",
+      url,
+      method: p.method("Method", 21209) ?? "POST",
+      // Twiml is ignored when Url is also given (§8.3).
+      twiml: url ? undefined : twiml,
+      fallbackUrl: p.url("FallbackUrl", 21205) || undefined,
+      fallbackMethod: p.method("FallbackMethod", 21209) ?? "POST",
+      statusCallback: statusCallbackOf(p),
+      timeoutSeconds: timeoutOf(p),
+    });
+    if ("error" in result) throw new RestError(result.error.code, result.error.message, result.error.status);
+    reply.code(201);
+    return callJson(store, result.call);
+  });
+
+  app.get(`${base}.json`, async (request) => {
+    const query = queryOf(request.url);
+    const to = query.get("To");
+    const from = query.get("From");
+    const status = query.get("Status");
+    const parent = query.get("ParentCallSid");
+    const started = dateFilter(query, "StartTime");
+    const ended = dateFilter(query, "EndTime");
+    const items = newestFirst(engine.calls.values()).filter(
+      (call) =>
+        (!to || call.to === to) &&
+        (!from || call.from === from) &&
+        (!status || restCallStatus(call.status) === status) &&
+        (!parent || call.parentCallSid === parent) &&
+        started(call.startTime) &&
+        ended(call.endTime),
+    );
+    return pageOf(query, { key: "calls", path: `${accountPath(store)}/Calls.json`, items, sid: (c) => c.sid, serialize: (c) => callJson(store, c) });
+  });
+
+  app.get<{ Params: { sid: string } }>(`${base}/:sid.json`, async (request) => callJson(store, find(request.params.sid, request.url)));
+
+  app.post<{ Params: { sid: string } }>(`${base}/:sid.json`, async (request) => {
+    const call = find(request.params.sid, request.url);
+    const p = new Params(request.body);
+    const status = p.str("Status");
+    if (status && status !== "completed" && status !== "canceled") throw badRequest(`Status must be completed or canceled, not '${status}'`);
+    const url = p.url("Url", 21205) || undefined;
+    const twiml = twimlOf(p);
+    const method = p.method("Method", 21209) ?? "POST";
+    const fallbackUrl = p.url("FallbackUrl", 21205);
+    const fallbackMethod = p.method("FallbackMethod", 21209);
+    const statusCallback = statusCallbackOf(p);
+    // Twilio's 21220: a call that has ended cannot be changed (§8.3).
+    if (call.isEnded) throw new RestError(21220, "Call is not in-progress. Cannot redirect.");
+
+    if (fallbackUrl !== undefined) call.app.fallbackUrl = fallbackUrl || undefined;
+    if (fallbackMethod) call.app.fallbackMethod = fallbackMethod;
+    // A new StatusCallback keeps the events already asked for.
+    if (statusCallback) call.statusCallback = { ...statusCallback, events: call.statusCallback?.events ?? statusCallback.events };
+
+    if (status === "completed") {
+      // A live call hangs up; one not yet answered is cancelled instead.
+      engine.end(call, call.answeredAt ? "completed" : "canceled");
+    } else if (status === "canceled") {
+      // Cancelling affects only a queued or ringing call; an answered one carries on.
+      if (!call.answeredAt) engine.end(call, "canceled");
+    } else if (url) {
+      engine.redirect(call, { url, method });
+    } else if (twiml !== undefined) {
+      engine.redirect(call, { twiml, method: "POST" });
+    }
+    return callJson(store, call);
+  });
+}
+

@@ -1,0 +1,48 @@
+// The Twilio-compatible REST API, 2010-04-01 (twilio-contract.md §8), registered by the app with
+// the prefix /2010-04-01. Only Twilio's surface lives here; simulator controls are under /_carrier.
+// Every route needs HTTP Basic auth with the account's SID and token, except recording media.
+import type { FastifyError, FastifyInstance } from "fastify";
+import type { Engine } from "../calls/engine.js";
+import type { Store } from "../store.js";
+import { isAuthorized, sendUnauthorized } from "./auth.js";
+import { callRoutes } from "./calls.js";
+import { RestError, sendError } from "./errors.js";
+import { messageRoutes } from "./messages.js";
+import { phoneNumberRoutes } from "./phone-numbers.js";
+import { recordingRoutes } from "./recordings.js";
+
+export interface RestOptions {
+  store: Store;
+  engine: Engine;
+}
+
+export default async function restRoutes(app: FastifyInstance, opts: RestOptions): Promise<void> {
+  const { store, engine } = opts;
+
+  app.addHook("onRequest", async (request, reply) => {
+    if ((request.routeOptions.config as { public?: boolean }).public) return;
+    if (!isAuthorized(request, store.account)) return sendUnauthorized(reply);
+  });
+
+  app.setErrorHandler((error: FastifyError | RestError, request, reply) => {
+    if (error instanceof RestError) return sendError(reply, error);
+    // Fastify's own errors (unparsable body, unsupported content type…) in Twilio's shape.
+    const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
+    if (status >= 500) {
+      request.log.error(error);
+      return sendError(reply, { code: 20500, message: "Internal Server Error", status });
+    }
+    return sendError(reply, { code: status === 404 ? 20404 : 20001, message: error.message, status });
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    if (!isAuthorized(request, store.account)) return sendUnauthorized(reply);
+    const path = request.url.split("?")[0] ?? request.url;
+    return sendError(reply, { code: 20404, message: `The requested resource ${path} was not found`, status: 404 });
+  });
+
+  phoneNumberRoutes(app, store);
+  callRoutes(app, engine);
+  messageRoutes(app, engine);
+  recordingRoutes(app, store);
+}

@@ -1,0 +1,70 @@
+// Recordings (twilio-contract.md §8.6): metadata at …/Recordings/{Sid}.json (authenticated), media
+// at …/Recordings/{Sid} and .wav (public, as Twilio's default, so <Play> and players can fetch the
+// RecordingUrl). Recordings come from <Record>; there is no create. MP3 is not offered: the
+// carrier's media is WAV only, and …/{Sid}.mp3 answers 404 (20404).
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { recordingWav } from "../calls/recordings.js";
+import type { Recording, Store } from "../store.js";
+import { RestError, notFound } from "./errors.js";
+import { pageOf } from "./paging.js";
+import { dateFilter, queryOf } from "./params.js";
+import { accountPath, newestFirst, recordingJson } from "./serialize.js";
+
+/** Route config read by the auth hook: media is served without credentials. */
+export const PUBLIC = { public: true } as const;
+
+type WithSid = { Params: { AccountSid: string; sid: string } };
+
+export function recordingRoutes(app: FastifyInstance, store: Store): void {
+  const base = "/Accounts/:AccountSid/Recordings";
+  const pathOf = (url: string) => url.split("?")[0] ?? url;
+
+  const find = (sid: string, url: string): Recording => {
+    const recording = store.recordings.get(sid);
+    if (!recording) throw notFound(pathOf(url));
+    return recording;
+  };
+
+  const list = (request: FastifyRequest, path: string, callSid: string | undefined) => {
+    const query = queryOf(request.url);
+    const filterCall = callSid ?? query.get("CallSid");
+    const conference = query.get("ConferenceSid");
+    const created = dateFilter(query, "DateCreated");
+    const items = newestFirst(store.recordings.values()).filter(
+      // No recording here belongs to a conference.
+      (r) => (!filterCall || r.callSid === filterCall) && !conference && created(r.dateCreated),
+    );
+    return pageOf(query, { key: "recordings", path, items, sid: (r) => r.sid, serialize: (r) => recordingJson(store, r) });
+  };
+
+  app.get(`${base}.json`, async (request) => list(request, `${accountPath(store)}/Recordings.json`, undefined));
+  app.get<{ Params: { callSid: string } }>("/Accounts/:AccountSid/Calls/:callSid/Recordings.json", async (request) =>
+    list(request, `${accountPath(store)}/Calls/${request.params.callSid}/Recordings.json`, request.params.callSid),
+  );
+
+  app.get<WithSid>(`${base}/:sid.json`, async (request) => recordingJson(store, find(request.params.sid, request.url)));
+  app.get<{ Params: { callSid: string; sid: string } }>("/Accounts/:AccountSid/Calls/:callSid/Recordings/:sid.json", async (request) => {
+    const recording = find(request.params.sid, request.url);
+    if (recording.callSid !== request.params.callSid) throw notFound(pathOf(request.url));
+    return recordingJson(store, recording);
+  });
+
+  app.delete<WithSid>(`${base}/:sid.json`, async (request, reply) => {
+    find(request.params.sid, request.url);
+    store.recordings.delete(request.params.sid);
+    return reply.code(204).send();
+  });
+
+  const media = async (request: FastifyRequest<WithSid>, reply: FastifyReply) => {
+    // Public, so the account is checked here rather than by the auth hook.
+    if (request.params.AccountSid !== store.account.sid) throw notFound(pathOf(request.url));
+    const recording = find(request.params.sid, request.url);
+    if (recording.status !== "completed") throw notFound(pathOf(request.url));
+    return reply.type("audio/x-wav").send(recordingWav(recording.durationSeconds));
+  };
+  app.get<WithSid>(`${base}/:sid`, { config: PUBLIC }, media);
+  app.get<WithSid>(`${base}/:sid.wav`, { config: PUBLIC }, media);
+  app.get<WithSid>(`${base}/:sid.mp3`, { config: PUBLIC }, async (request) => {
+    throw new RestError(20404, `The requested resource ${pathOf(request.url)} was not found: MP3 is not offered by this carrier; fetch the recording without an extension or as .wav`, 404);
+  });
+}

@@ -1,0 +1,177 @@
+// Resources as Twilio's JSON (twilio-contract.md §8.3–8.6): snake_case, RFC 2822 dates, null for
+// absent values, some numbers as strings, and `uri`/`subresource_uris` as /2010-04-01/… paths.
+import type { Call, CallStatus } from "../calls/call.js";
+import { rfc2822 } from "../clock.js";
+import type { Message, PhoneNumber, Recording, Store } from "../store.js";
+
+export const API = "/2010-04-01";
+export const API_VERSION = "2010-04-01";
+
+export function accountPath(store: Store): string {
+  return `${API}/Accounts/${store.account.sid}`;
+}
+
+function date(value: Date | null | undefined): string | null {
+  return value ? rfc2822(value) : null;
+}
+
+/** A North American number as Twilio formats it, "(415) 555-0100"; other numbers as they are. */
+export function formatNumber(number: string): string {
+  const nanp = /^\+1(\d{3})(\d{3})(\d{4})$/.exec(number);
+  return nanp ? `(${nanp[1]}) ${nanp[2]}-${nanp[3]}` : number;
+}
+
+/** The REST `status` has no `initiated` (§4.1): a call still being set up reads as queued. */
+export function restCallStatus(status: CallStatus): Exclude<CallStatus, "initiated"> {
+  return status === "initiated" ? "queued" : status;
+}
+
+export function phoneNumberJson(store: Store, n: PhoneNumber): Record<string, unknown> {
+  const uri = `${accountPath(store)}/IncomingPhoneNumbers/${n.sid}`;
+  return {
+    account_sid: store.account.sid,
+    address_requirements: "none",
+    address_sid: null,
+    api_version: API_VERSION,
+    beta: false,
+    bundle_sid: null,
+    capabilities: { voice: true, sms: true, mms: false, fax: false },
+    date_created: date(n.dateCreated),
+    date_updated: date(n.dateUpdated),
+    emergency_address_sid: null,
+    emergency_address_status: "unregistered",
+    emergency_status: "Inactive",
+    friendly_name: n.friendlyName,
+    identity_sid: null,
+    origin: "twilio",
+    phone_number: n.phoneNumber,
+    sid: n.sid,
+    sms_application_sid: null,
+    sms_fallback_method: n.smsFallbackMethod,
+    sms_fallback_url: n.smsFallbackUrl,
+    sms_method: n.smsMethod,
+    sms_url: n.smsUrl,
+    status: "in-use",
+    status_callback: n.statusCallback,
+    status_callback_method: n.statusCallbackMethod,
+    subresource_uris: { assigned_add_ons: `${uri}/AssignedAddOns.json` },
+    trunk_sid: null,
+    type: "local",
+    uri: `${uri}.json`,
+    voice_application_sid: null,
+    voice_caller_id_lookup: false,
+    voice_fallback_method: n.voiceFallbackMethod,
+    voice_fallback_url: n.voiceFallbackUrl,
+    voice_method: n.voiceMethod,
+    voice_receive_mode: "voice",
+    voice_url: n.voiceUrl,
+  };
+}
+
+export function callJson(store: Store, call: Call): Record<string, unknown> {
+  const uri = `${accountPath(store)}/Calls/${call.sid}`;
+  const duration = call.durationSeconds;
+  // Inbound: the number called. Outbound: Twilio names the caller ID placed from; here that is the
+  // account's number the call is from, when it is one.
+  const phoneNumberSid = call.phoneNumberSid ?? null;
+  return {
+    account_sid: call.accountSid,
+    annotation: null,
+    answered_by: null,
+    api_version: API_VERSION,
+    caller_name: null,
+    date_created: date(call.dateCreated),
+    date_updated: date(call.dateUpdated),
+    direction: call.direction,
+    duration: duration === null ? null : String(duration),
+    end_time: date(call.endTime),
+    forwarded_from: null,
+    from: call.from,
+    from_formatted: formatNumber(call.from),
+    group_sid: null,
+    parent_call_sid: call.parentCallSid ?? null,
+    phone_number_sid: phoneNumberSid,
+    price: null,
+    price_unit: "USD",
+    queue_time: "0",
+    sid: call.sid,
+    start_time: date(call.startTime),
+    status: restCallStatus(call.status),
+    subresource_uris: {
+      events: `${uri}/Events.json`,
+      feedback: `${uri}/Feedback.json`,
+      feedback_summaries: `${accountPath(store)}/Calls/FeedbackSummary.json`,
+      notifications: `${uri}/Notifications.json`,
+      payments: `${uri}/Payments.json`,
+      recordings: `${uri}/Recordings.json`,
+      siprec: `${uri}/Siprec.json`,
+      streams: `${uri}/Streams.json`,
+      transcriptions: `${uri}/Transcriptions.json`,
+      user_defined_message_subscriptions: `${uri}/UserDefinedMessageSubscriptions.json`,
+      user_defined_messages: `${uri}/UserDefinedMessages.json`,
+    },
+    to: call.to,
+    to_formatted: formatNumber(call.to),
+    trunk_sid: null,
+    uri: `${uri}.json`,
+  };
+}
+
+export function messageJson(store: Store, m: Message): Record<string, unknown> {
+  const uri = `${accountPath(store)}/Messages/${m.sid}`;
+  return {
+    account_sid: store.account.sid,
+    api_version: API_VERSION,
+    body: m.body,
+    date_created: date(m.dateCreated),
+    date_sent: date(m.dateSent),
+    date_updated: date(m.dateUpdated),
+    direction: m.direction,
+    error_code: m.errorCode,
+    error_message: m.errorMessage,
+    from: m.from,
+    messaging_service_sid: null,
+    num_media: String(m.mediaUrls.length),
+    num_segments: String(m.numSegments),
+    price: null,
+    price_unit: "USD",
+    sid: m.sid,
+    status: m.status,
+    subresource_uris: { media: `${uri}/Media.json`, feedback: `${uri}/Feedback.json` },
+    to: m.to,
+    uri: `${uri}.json`,
+  };
+}
+
+export function recordingJson(store: Store, r: Recording): Record<string, unknown> {
+  const uri = `${accountPath(store)}/Recordings/${r.sid}`;
+  return {
+    account_sid: store.account.sid,
+    api_version: API_VERSION,
+    call_sid: r.callSid,
+    channels: r.channels,
+    conference_sid: null,
+    date_created: date(r.dateCreated),
+    date_updated: date(r.dateUpdated),
+    duration: String(r.durationSeconds),
+    encryption_details: null,
+    error_code: null,
+    media_url: store.recordingUrl(r.sid),
+    price: null,
+    price_unit: "USD",
+    sid: r.sid,
+    source: r.source,
+    start_time: date(r.startTime),
+    status: r.status,
+    subresource_uris: {
+      add_on_results: `${uri}/AddOnResults.json`,
+      transcriptions: `${uri}/Transcriptions.json`,
+    },
+    uri: `${uri}.json`,
+  };
+}
+
+/** Newest first by date created; items created at the same instant, the later-added first. */
+export function newestFirst<T extends { dateCreated: Date }>(items: Iterable<T>): T[] {
+  return [...items].reverse().sort((a, b) => b.dateCreated.getTime() - a.dateCreated.getTime());
+}

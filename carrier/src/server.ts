@@ -1,0 +1,47 @@
+// The carrier process: `npm run carrier`. Prints the account it serves and where its softphone is.
+import { existsSync } from "node:fs";
+import { buildCarrier } from "./app.js";
+import { ManualClock, RealClock } from "./clock.js";
+import { CarrierConfigError, loadCarrierConfig } from "./config.js";
+
+async function main(): Promise<void> {
+  if (existsSync(".env")) process.loadEnvFile(".env");
+  const config = loadCarrierConfig();
+  const clock = config.clock === "manual" ? new ManualClock(new Date()) : new RealClock();
+  const { app } = await buildCarrier({
+    accountSid: config.accountSid,
+    authToken: config.authToken,
+    publicUrl: config.publicUrl,
+    clock,
+    logger: { level: process.env.LOG_LEVEL ?? "info", redact: ["req.headers.authorization"] },
+  });
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      app.close().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    });
+  }
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === "object" && address ? address.port : config.port;
+  const base = config.publicUrl.replace(/:\d+$/, `:${port}`);
+  const lines = [
+    `carrier ready on ${base}`,
+    `  REST API:     ${base}/2010-04-01  (Basic auth: account SID and auth token)`,
+    `  account SID:  ${config.accountSid}`,
+    config.credentialsSource === "environment"
+      ? "  auth token:   from CARRIER_AUTH_TOKEN"
+      : `  auth token:   in ${config.dataDir}/credentials.json${config.credentialsSource === "generated" ? " (generated now)" : ""}`,
+    `  softphone:    ${base}/`,
+    `  clock:        ${config.clock}`,
+  ];
+  // Printed, not logged: people read this once at start.
+  process.stdout.write(`${lines.join("\n")}\n`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof CarrierConfigError ? error.message : error);
+  process.exit(1);
+});

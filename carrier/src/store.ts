@@ -1,0 +1,143 @@
+// The carrier's state, in memory: its account, the numbers "bought" on it, calls, messages,
+// recordings, opt-outs and the simulated handsets. A carrier is a simulator: it starts empty.
+import { EventEmitter } from "node:events";
+import type { Clock } from "./clock.js";
+import { newSid } from "./sids.js";
+
+export interface Account {
+  sid: string;
+  authToken: string;
+}
+
+export interface PhoneNumber {
+  sid: string;
+  phoneNumber: string;
+  friendlyName: string;
+  voiceUrl: string | null;
+  voiceMethod: "GET" | "POST";
+  voiceFallbackUrl: string | null;
+  voiceFallbackMethod: "GET" | "POST";
+  smsUrl: string | null;
+  smsMethod: "GET" | "POST";
+  smsFallbackUrl: string | null;
+  smsFallbackMethod: "GET" | "POST";
+  statusCallback: string | null;
+  statusCallbackMethod: "GET" | "POST";
+  dateCreated: Date;
+  dateUpdated: Date;
+}
+
+export type MessageStatus = "queued" | "sending" | "sent" | "delivered" | "undelivered" | "failed" | "received" | "receiving";
+
+export interface Message {
+  sid: string;
+  from: string;
+  to: string;
+  body: string;
+  mediaUrls: string[];
+  status: MessageStatus;
+  direction: "inbound" | "outbound-api" | "outbound-reply" | "outbound-call";
+  numSegments: number;
+  errorCode: number | null;
+  errorMessage: string | null;
+  statusCallback: string | null;
+  dateCreated: Date;
+  dateUpdated: Date;
+  dateSent: Date | null;
+}
+
+export interface Recording {
+  sid: string;
+  callSid: string;
+  durationSeconds: number;
+  status: "in-progress" | "completed" | "absent" | "failed";
+  source: "RecordVerb" | "DialVerb" | "OutboundAPI";
+  channels: number;
+  /** What the handset said while recording: the transcription's text. */
+  transcript: string;
+  dateCreated: Date;
+  dateUpdated: Date;
+  startTime: Date;
+}
+
+/** What a handset does when a call rings on it, for tests that need a fixed outcome. */
+export type HandsetBehaviour = "manual" | "answer" | "busy" | "no-answer" | "fail";
+
+export interface Handset {
+  number: string;
+  behaviour: HandsetBehaviour;
+  /** Messages delivered to this handset (inbound to it), in order. */
+  inbox: string[];
+  /** Messages it sent. */
+  outbox: string[];
+  /** Calls that rang on it or that it placed. */
+  calls: string[];
+}
+
+export class Store extends EventEmitter {
+  readonly numbers = new Map<string, PhoneNumber>();
+  readonly messages = new Map<string, Message>();
+  readonly recordings = new Map<string, Recording>();
+  readonly handsets = new Map<string, Handset>();
+  /** Blocked (sender number, recipient) pairs after STOP. */
+  private readonly optOuts = new Set<string>();
+
+  constructor(
+    readonly account: Account,
+    readonly clock: Clock,
+    /** Where this carrier is reachable (recording media URLs). */
+    readonly publicUrl: string,
+  ) {
+    super();
+  }
+
+  numberByPhone(phone: string): PhoneNumber | undefined {
+    for (const number of this.numbers.values()) if (number.phoneNumber === phone) return number;
+    return undefined;
+  }
+
+  addNumber(fields: Partial<PhoneNumber> & { phoneNumber: string }): PhoneNumber {
+    const now = this.clock.now();
+    const number: PhoneNumber = {
+      sid: newSid("PN"),
+      friendlyName: fields.phoneNumber,
+      voiceUrl: null,
+      voiceMethod: "POST",
+      voiceFallbackUrl: null,
+      voiceFallbackMethod: "POST",
+      smsUrl: null,
+      smsMethod: "POST",
+      smsFallbackUrl: null,
+      smsFallbackMethod: "POST",
+      statusCallback: null,
+      statusCallbackMethod: "POST",
+      dateCreated: now,
+      dateUpdated: now,
+      ...fields,
+    };
+    this.numbers.set(number.sid, number);
+    return number;
+  }
+
+  handset(number: string): Handset {
+    let handset = this.handsets.get(number);
+    if (!handset) {
+      handset = { number, behaviour: "manual", inbox: [], outbox: [], calls: [] };
+      this.handsets.set(number, handset);
+    }
+    return handset;
+  }
+
+  isOptedOut(sender: string, recipient: string): boolean {
+    return this.optOuts.has(`${sender}|${recipient}`);
+  }
+
+  setOptOut(sender: string, recipient: string, optedOut: boolean): void {
+    if (optedOut) this.optOuts.add(`${sender}|${recipient}`);
+    else this.optOuts.delete(`${sender}|${recipient}`);
+  }
+
+  recordingUrl(sid: string): string {
+    return `${this.publicUrl}/2010-04-01/Accounts/${this.account.sid}/Recordings/${sid}`;
+  }
+}

@@ -1,0 +1,196 @@
+// TwiML parsed into one typed node per verb before anything runs (twilio-contract.md §1–2).
+// Attribute values are already converted and defaulted as Twilio documents them.
+
+export type Method = "GET" | "POST";
+
+export interface SayNode {
+  verb: "Say";
+  text: string;
+  voice: string;
+  language: string;
+  /** 1 by default; 0 means repeat until hangup, capped at 1,000. */
+  loop: number;
+}
+
+export interface PlayNode {
+  verb: "Play";
+  url: string;
+  loop: number;
+  digits?: string;
+}
+
+export interface PauseNode {
+  verb: "Pause";
+  length: number;
+}
+
+export type GatherChild = SayNode | PlayNode | PauseNode;
+
+export interface GatherNode {
+  verb: "Gather";
+  /** Absent means the current document's URL (Twilio's default). */
+  action?: string;
+  method: Method;
+  timeout: number;
+  /** "" disables the finish key. */
+  finishOnKey: string;
+  numDigits?: number;
+  input: ("dtmf" | "speech")[];
+  speechTimeout: number | "auto";
+  language: string;
+  hints: string[];
+  actionOnEmptyResult: boolean;
+  partialResultCallback?: string;
+  partialResultCallbackMethod: Method;
+  children: GatherChild[];
+}
+
+export interface NumberNoun {
+  noun: "Number";
+  number: string;
+  sendDigits?: string;
+  url?: string;
+  method: Method;
+  statusCallback?: string;
+  statusCallbackMethod: Method;
+  statusCallbackEvent: string[];
+}
+
+export interface QueueNoun {
+  noun: "Queue";
+  name: string;
+  url?: string;
+  method: Method;
+}
+
+export interface ClientNoun {
+  noun: "Client";
+  identity: string;
+}
+
+export interface DialNode {
+  verb: "Dial";
+  action?: string;
+  method: Method;
+  timeout: number;
+  timeLimit: number;
+  callerId?: string;
+  answerOnBridge: boolean;
+  hangupOnStar: boolean;
+  record: string;
+  recordingStatusCallback?: string;
+  recordingStatusCallbackMethod: Method;
+  sequential: boolean;
+  /** A bare number in the body becomes one Number noun. */
+  nouns: (NumberNoun | QueueNoun | ClientNoun)[];
+}
+
+export interface RecordNode {
+  verb: "Record";
+  /** Absent means the current document's URL. */
+  action?: string;
+  method: Method;
+  /** Seconds of silence that end the recording; 0 disables. */
+  timeout: number;
+  finishOnKey: string;
+  /** 3600 by default, 120 when transcribing. */
+  maxLength: number;
+  playBeep: boolean;
+  trim: "trim-silence" | "do-not-trim";
+  recordingStatusCallback?: string;
+  recordingStatusCallbackMethod: Method;
+  recordingStatusCallbackEvent: string[];
+  transcribe: boolean;
+  transcribeCallback?: string;
+}
+
+export interface HangupNode {
+  verb: "Hangup";
+}
+
+export interface RedirectNode {
+  verb: "Redirect";
+  /** Empty means an empty <Redirect/>, which ends the call as compatible engines do. */
+  url: string;
+  method: Method;
+}
+
+export interface RejectNode {
+  verb: "Reject";
+  reason: "rejected" | "busy";
+}
+
+export interface EnqueueNode {
+  verb: "Enqueue";
+  name: string;
+  action?: string;
+  method: Method;
+  /** Absent: Twilio's default hold music; "" means silence. */
+  waitUrl?: string;
+  waitUrlMethod: Method;
+}
+
+export interface LeaveNode {
+  verb: "Leave";
+}
+
+export interface SmsNode {
+  verb: "Sms";
+  text: string;
+  to?: string;
+  from?: string;
+  action?: string;
+  method: Method;
+  statusCallback?: string;
+}
+
+export type VerbNode =
+  | SayNode
+  | PlayNode
+  | PauseNode
+  | GatherNode
+  | DialNode
+  | RecordNode
+  | HangupNode
+  | RedirectNode
+  | RejectNode
+  | EnqueueNode
+  | LeaveNode
+  | SmsNode;
+
+export type VerbName = VerbNode["verb"];
+
+/** A schema problem that does not stop the call: Twilio's warning 12200. */
+export interface TwimlWarning {
+  code: 12200;
+  message: string;
+}
+
+export type ParseResult =
+  | { ok: true; verbs: VerbNode[]; warnings: TwimlWarning[] }
+  /** 12100 malformed XML, 12102 wrong root element. */
+  | { ok: false; code: 12100 | 12102; message: string };
+
+/** Messaging TwiML: the reply to an inbound SMS. */
+export interface MessageNode {
+  verb: "Message";
+  body: string;
+  media: string[];
+  to?: string;
+  from?: string;
+  action?: string;
+  method: Method;
+  statusCallback?: string;
+}
+
+export interface MessagingRedirectNode {
+  verb: "Redirect";
+  url: string;
+  method: Method;
+}
+
+export type MessagingVerb = MessageNode | MessagingRedirectNode;
+
+export type MessagingParseResult =
+  | { ok: true; verbs: MessagingVerb[]; warnings: TwimlWarning[] }
+  | { ok: false; code: 12100 | 12102; message: string };

@@ -1,0 +1,277 @@
+// Voice TwiML → typed verb nodes (twilio-contract.md §1–2). Schema problems are warnings (12200): the
+// offending element or attribute is skipped, invalid values fall back to the default, parsing goes on.
+import type {
+  ClientNoun,
+  DialNode,
+  GatherChild,
+  GatherNode,
+  NumberNoun,
+  ParseResult,
+  PauseNode,
+  PlayNode,
+  QueueNoun,
+  RecordNode,
+  SayNode,
+  VerbNode,
+} from "./nodes.js";
+import {
+  bool,
+  caseHint,
+  commaList,
+  elementsOf,
+  expectEmpty,
+  int,
+  loop,
+  method,
+  oneOf,
+  ownText,
+  parseInteger,
+  parseResponse,
+  pattern,
+  readAttributes,
+  text,
+  textOnly,
+  textOr,
+  words,
+  type Builder,
+  type Field,
+  type Warn,
+  type XmlElement,
+} from "./xml.js";
+
+const DIGITS = /^[0-9A-D#*wW]+$/;
+const RECORDING_EVENTS = ["in-progress", "completed", "absent"] as const;
+const CALL_EVENTS = ["initiated", "ringing", "answered", "completed"] as const;
+const DIAL_RECORD = [
+  "do-not-record",
+  "record-from-answer",
+  "record-from-ringing",
+  "record-from-answer-dual",
+  "record-from-ringing-dual",
+  "true",
+  "false",
+] as const;
+
+const speechTimeout: Field<number | "auto" | undefined> = {
+  parse: (raw) => (raw === "auto" ? "auto" : parseInteger(raw, 1)),
+  fallback: undefined,
+  expected: '"auto" or an integer ≥ 1',
+  otherwise: "using the timeout",
+};
+
+const SAY = { voice: textOr("man"), language: textOr("en-US"), loop: loop() };
+const PLAY = { loop: loop(), digits: pattern(DIGITS, undefined, "digits 0-9, A-D, #, *, w, W") };
+const PAUSE = { length: int(1) };
+const GATHER = {
+  action: text(),
+  method: method(),
+  timeout: int(5),
+  finishOnKey: pattern(/^[0-9#*]?$/, "#", 'one of 0-9, #, * or ""'),
+  numDigits: int(undefined),
+  input: words(["dtmf", "speech"], ["dtmf"]),
+  speechTimeout,
+  language: textOr("en-US"),
+  hints: commaList(),
+  actionOnEmptyResult: bool(false),
+  partialResultCallback: text(),
+  partialResultCallbackMethod: method(),
+};
+const GATHER_IGNORED = ["profanityFilter", "speechModel", "enhanced", "bargeIn", "debug", "maxSpeechTime"];
+const DIAL = {
+  action: text(),
+  method: method(),
+  timeout: int(30),
+  timeLimit: int(14400),
+  callerId: text(),
+  answerOnBridge: bool(false),
+  hangupOnStar: bool(false),
+  record: oneOf(DIAL_RECORD, "do-not-record"),
+  recordingStatusCallback: text(),
+  recordingStatusCallbackMethod: method(),
+  sequential: bool(false),
+};
+const DIAL_IGNORED = [
+  "recordingStatusCallbackEvent",
+  "recordingTrack",
+  "trim",
+  "ringTone",
+  "events",
+  "passports",
+  "recordingConfigurationId",
+  "referUrl",
+  "referMethod",
+];
+const NUMBER = {
+  sendDigits: text(),
+  url: text(),
+  method: method(),
+  statusCallback: text(),
+  statusCallbackMethod: method(),
+  statusCallbackEvent: words(CALL_EVENTS, ["completed"]),
+};
+const NUMBER_IGNORED = [
+  "byoc",
+  "machineDetection",
+  "machineDetectionTimeout",
+  "machineDetectionSpeechThreshold",
+  "machineDetectionSpeechEndThreshold",
+  "machineDetectionSilenceTimeout",
+  "amdStatusCallback",
+  "amdStatusCallbackMethod",
+];
+const QUEUE = { url: text(), method: method() };
+const QUEUE_IGNORED = ["reservationSid", "postWorkActivitySid"];
+const CLIENT_IGNORED = ["url", "method", "statusCallback", "statusCallbackMethod", "statusCallbackEvent"];
+const RECORD = {
+  action: text(),
+  method: method(),
+  timeout: int(5, 0),
+  finishOnKey: pattern(/^[0-9#*]*$/, "1234567890*#", "keys from 0-9, #, *"),
+  maxLength: { ...int(undefined, 2, 14400), otherwise: "using 3600, or 120 when transcribing" },
+  playBeep: bool(true),
+  trim: oneOf(["trim-silence", "do-not-trim"], "trim-silence"),
+  recordingStatusCallback: text(),
+  recordingStatusCallbackMethod: method(),
+  recordingStatusCallbackEvent: words(RECORDING_EVENTS, ["completed"]),
+  transcribe: bool(false),
+  transcribeCallback: text(),
+};
+const REDIRECT = { method: method() };
+const REJECT = { reason: oneOf(["rejected", "busy"], "rejected") };
+const ENQUEUE = { action: text(), method: method(), waitUrl: text(), waitUrlMethod: method() };
+const SMS = { to: text(), from: text(), action: text(), method: method(), statusCallback: text() };
+
+/** SSML elements allowed inside <Say>; their text is spoken, their markup is dropped. */
+const SSML = ["break", "emphasis", "lang", "p", "phoneme", "prosody", "s", "say-as", "sub", "w", "amazon:domain", "amazon:effect"];
+
+function sayText(el: XmlElement, warn: Warn): string {
+  return el.children
+    .map((child) => {
+      if (typeof child === "string") return child;
+      if (SSML.includes(child.name)) return sayText(child, warn);
+      warn(`<${child.name}> is not allowed inside <Say>; it was ignored`);
+      return "";
+    })
+    .join("");
+}
+
+function say(el: XmlElement, warn: Warn): SayNode {
+  return { verb: "Say", ...readAttributes(el, SAY, warn), text: sayText(el, warn).trim() };
+}
+
+function play(el: XmlElement, warn: Warn): PlayNode {
+  return { verb: "Play", ...readAttributes(el, PLAY, warn), url: textOnly(el, warn) };
+}
+
+function pause(el: XmlElement, warn: Warn): PauseNode {
+  const attrs = readAttributes(el, PAUSE, warn);
+  expectEmpty(el, warn);
+  return { verb: "Pause", ...attrs };
+}
+
+function gatherChild(el: XmlElement, warn: Warn): GatherChild | undefined {
+  if (el.name === "Say") return say(el, warn);
+  if (el.name === "Pause") return pause(el, warn);
+  if (el.name !== "Play") {
+    warn(`<${el.name}> is not allowed inside <Gather> (only Say, Play, Pause); it was ignored`);
+    return undefined;
+  }
+  const node = play(el, warn);
+  if (node.digits !== undefined) {
+    warn("<Play digits> is not allowed inside <Gather>; the digits were ignored");
+    delete node.digits;
+  }
+  return node;
+}
+
+function gather(el: XmlElement, warn: Warn): GatherNode {
+  const attrs = readAttributes(el, GATHER, warn, GATHER_IGNORED);
+  if (ownText(el).trim() !== "") warn("Text is not allowed directly inside <Gather>; it was ignored");
+  const children = elementsOf(el).flatMap((child) => gatherChild(child, warn) ?? []);
+  return { verb: "Gather", ...attrs, speechTimeout: attrs.speechTimeout ?? attrs.timeout, children };
+}
+
+function numberNoun(el: XmlElement, warn: Warn): NumberNoun {
+  return { noun: "Number", ...readAttributes(el, NUMBER, warn, NUMBER_IGNORED), number: textOnly(el, warn) };
+}
+
+function queueNoun(el: XmlElement, warn: Warn): QueueNoun {
+  return { noun: "Queue", ...readAttributes(el, QUEUE, warn, QUEUE_IGNORED), name: textOnly(el, warn) };
+}
+
+function clientNoun(el: XmlElement, warn: Warn): ClientNoun {
+  readAttributes(el, {}, warn, CLIENT_IGNORED);
+  let identity = ownText(el).trim();
+  for (const child of elementsOf(el)) {
+    if (child.name === "Identity") identity = textOnly(child, warn);
+    // <Parameter name value> is valid TwiML; custom parameters are not modelled.
+    else if (child.name !== "Parameter") warn(`<${child.name}> is not allowed inside <Client>; it was ignored`);
+  }
+  return { noun: "Client", identity };
+}
+
+const NOUNS = { Number: numberNoun, Queue: queueNoun, Client: clientNoun };
+
+function dialNouns(el: XmlElement, warn: Warn): DialNode["nouns"] {
+  const elements = elementsOf(el);
+  const body = ownText(el).trim();
+  if (elements.length === 0) {
+    if (body === "") warn("<Dial> has no number or noun to dial");
+    return body === "" ? [] : [numberNoun({ name: "Number", attrs: new Map(), children: [body] }, warn)];
+  }
+  if (body !== "") warn("Text next to nouns inside <Dial> was ignored");
+  return elements.flatMap((child) => {
+    if (Object.hasOwn(NOUNS, child.name)) return NOUNS[child.name as keyof typeof NOUNS](child, warn);
+    const why = ["Sip", "Conference"].includes(child.name) ? "is not supported" : "is not allowed";
+    warn(`<${child.name}> ${why} inside <Dial>${caseHint(child.name, Object.keys(NOUNS))}; it was ignored`);
+    return [];
+  });
+}
+
+function dial(el: XmlElement, warn: Warn): DialNode {
+  const attrs = readAttributes(el, DIAL, warn, DIAL_IGNORED);
+  const record = attrs.record === "true" ? "record-from-answer" : attrs.record === "false" ? "do-not-record" : attrs.record;
+  return { verb: "Dial", ...attrs, record, nouns: dialNouns(el, warn) };
+}
+
+function record(el: XmlElement, warn: Warn): RecordNode {
+  const attrs = readAttributes(el, RECORD, warn, ["recordingConfigurationId"]);
+  expectEmpty(el, warn);
+  return { verb: "Record", ...attrs, maxLength: attrs.maxLength ?? (attrs.transcribe ? 120 : 3600) };
+}
+
+/** Verbs with no attributes and no content. */
+function bare<V extends "Hangup" | "Leave">(verb: V): (el: XmlElement, warn: Warn) => { verb: V } {
+  return (el, warn) => {
+    readAttributes(el, {}, warn);
+    expectEmpty(el, warn);
+    return { verb };
+  };
+}
+
+const VERBS: Record<VerbNode["verb"], Builder<VerbNode>> = {
+  Say: say,
+  Play: play,
+  Pause: pause,
+  Gather: gather,
+  Dial: dial,
+  Record: record,
+  Hangup: bare("Hangup"),
+  Redirect: (el, warn) => ({ verb: "Redirect", ...readAttributes(el, REDIRECT, warn), url: textOnly(el, warn) }),
+  Reject: (el, warn) => {
+    const attrs = readAttributes(el, REJECT, warn);
+    expectEmpty(el, warn);
+    return { verb: "Reject", ...attrs };
+  },
+  Enqueue: (el, warn) => ({
+    verb: "Enqueue",
+    ...readAttributes(el, ENQUEUE, warn, ["workflowSid", "maxQueueSize"]),
+    name: textOnly(el, warn),
+  }),
+  Leave: bare("Leave"),
+  Sms: (el, warn) => ({ verb: "Sms", ...readAttributes(el, SMS, warn), text: textOnly(el, warn) }),
+};
+
+export function parseVoiceTwiml(xml: string): ParseResult {
+  return parseResponse(xml, VERBS, "a supported voice verb");
+}

@@ -1,0 +1,100 @@
+// Say, Play and Pause take time, as on a real call (a <Gather>'s timeout starts after them).
+// Inside <Gather> they stop at the caller's first input.
+import type { GatherChild, PlayNode, SayNode } from "../twiml/nodes.js";
+import type { VerbContext } from "./verb.js";
+
+/** Speaking time for text: about 14 characters a second, at least half a second. */
+export function sayMs(text: string): number {
+  return Math.max(500, Math.round((text.length / 14) * 1000));
+}
+
+/** Duration of a WAV file from its header, or undefined when it is not one. */
+export function wavMs(bytes: Uint8Array): number | undefined {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const ascii = (at: number) => String.fromCharCode(...bytes.subarray(at, at + 4));
+  if (bytes.length < 44 || ascii(0) !== "RIFF" || ascii(8) !== "WAVE") return undefined;
+  const byteRate = view.getUint32(28, true);
+  let at = 12;
+  while (at + 8 <= bytes.length) {
+    const size = view.getUint32(at + 4, true);
+    if (ascii(at) === "data") return byteRate > 0 ? Math.round((size / byteRate) * 1000) : undefined;
+    at += 8 + size + (size % 2);
+  }
+  return undefined;
+}
+
+const AUDIO = /^audio\/(mpeg|mp3|wav|wave|x-wav|aiff|x-aifc|x-aiff|x-gsm|gsm|ulaw|basic)$/;
+
+/** Fetches a <Play> URL (GET, no parameters) and returns how long it plays, or a Twilio error. */
+async function fetchMedia(url: string): Promise<{ ms: number } | { error: number; message: string }> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(15_000), headers: { "user-agent": "TwilioProxy/1.1" } });
+    const type = (res.headers.get("content-type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+    if (!res.ok) return { error: 11200, message: `HTTP ${res.status}` };
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    if (!AUDIO.test(type)) return { error: 13420, message: `not audio: ${type || "no Content-Type"}` };
+    return { ms: wavMs(bytes) ?? 5_000 };
+  } catch (error) {
+    return { error: 11205, message: (error as Error).message };
+  }
+}
+
+export type MediaResult = "done" | "stopped";
+
+/** Inside <Gather> the call stays "gathering" while prompts play: the caller can answer at once. */
+function mediaActivity(ctx: VerbContext, verb: string): void {
+  if (ctx.call.activity !== "gathering") ctx.call.setActivity("media", { verb });
+}
+
+export async function say(node: SayNode, ctx: VerbContext, signal: AbortSignal): Promise<MediaResult> {
+  ctx.call.timeline.add("say", { text: node.text, voice: node.voice, language: node.language, loop: node.loop });
+  mediaActivity(ctx, "Say");
+  const result = await ctx.engine.clock.sleep(sayMs(node.text) * node.loop, signal);
+  return result === "elapsed" ? "done" : "stopped";
+}
+
+export async function play(node: PlayNode, ctx: VerbContext, signal: AbortSignal): Promise<MediaResult> {
+  const url = ctx.resolve(node.url);
+  const media = await fetchMedia(url);
+  if ("error" in media) {
+    ctx.call.timeline.add("play", { url, loop: node.loop, errorCode: media.error, error: media.message });
+    return signal.aborted ? "stopped" : "done";
+  }
+  ctx.call.timeline.add("play", { url, loop: node.loop, ...(node.digits ? { digits: node.digits } : {}), durationMs: media.ms });
+  mediaActivity(ctx, "Play");
+  const result = await ctx.engine.clock.sleep(media.ms * node.loop, signal);
+  return result === "elapsed" ? "done" : "stopped";
+}
+
+export async function pause(seconds: number, ctx: VerbContext, signal: AbortSignal): Promise<MediaResult> {
+  ctx.call.timeline.add("pause", { length: seconds });
+  mediaActivity(ctx, "Pause");
+  const result = await ctx.engine.clock.sleep(seconds * 1000, signal);
+  return result === "elapsed" ? "done" : "stopped";
+}
+
+export function playChild(child: GatherChild, ctx: VerbContext, signal: AbortSignal): Promise<MediaResult> {
+  switch (child.verb) {
+    case "Say":
+      return say(child, ctx, signal);
+    case "Play":
+      return play(child, ctx, signal);
+    case "Pause":
+      return pause(child.length, ctx, signal);
+  }
+}
+
+/** Resolves when input arrives or `ms` of clock time passes, whichever is first. */
+export async function waitForInputOrTimeout(ctx: VerbContext, ms: number | undefined, signal: AbortSignal): Promise<"input" | "timeout" | "aborted"> {
+  if (ctx.call.input.pending) return "input";
+  const stop = new AbortController();
+  const both = AbortSignal.any([signal, stop.signal]);
+  const waits: Promise<"input" | "timeout" | "aborted">[] = [
+    ctx.call.input.waitForInput(both).then(() => (ctx.call.input.pending ? "input" : "aborted")),
+  ];
+  if (ms !== undefined) waits.push(ctx.engine.clock.sleep(ms, both).then((r) => (r === "elapsed" ? "timeout" : "aborted")));
+  const result = await Promise.race(waits);
+  stop.abort();
+  if (signal.aborted) return "aborted";
+  return result === "aborted" && ctx.call.input.pending ? "input" : result;
+}

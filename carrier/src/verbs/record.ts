@@ -1,0 +1,86 @@
+import type { RecordNode } from "../twiml/nodes.js";
+import { speakingSeconds } from "../calls/input.js";
+import { NEXT, type Verb } from "./verb.js";
+import { waitForInputOrTimeout } from "./media.js";
+import { finishRecording } from "../calls/recordings.js";
+
+/**
+ * <Record> (twilio-contract.md §2.7): a beep, then the handset's speech is recorded until a
+ * silence of `timeout` seconds, a finishOnKey key, maxLength, or hangup. The action gets
+ * RecordingUrl, RecordingDuration and Digits; an empty recording (nothing said) makes no request
+ * and falls through. Transcription (2–120 s) and the recording status callback follow.
+ */
+export const recordVerb: Verb<RecordNode> = {
+  answers: true,
+  async run(node, ctx) {
+    const { call, engine, signal } = ctx;
+    const clock = engine.clock;
+    if (node.playBeep) call.timeline.add("beep");
+    call.input.arm();
+    call.setActivity("recording");
+    call.timeline.add("record", {
+      maxLength: node.maxLength,
+      timeout: node.timeout,
+      finishOnKey: node.finishOnKey,
+      transcribe: node.transcribe,
+      ...(node.action ? { action: node.action } : {}),
+    });
+    const started = clock.now().getTime();
+    const said: string[] = [];
+    let finishedBy: string | undefined;
+    try {
+      for (;;) {
+        const elapsed = clock.now().getTime() - started;
+        const left = node.maxLength * 1000 - elapsed;
+        if (left <= 0) break;
+        const wait = node.timeout > 0 ? Math.min(node.timeout * 1000, left) : left;
+        const waited = await waitForInputOrTimeout(ctx, wait, signal);
+        if (waited === "aborted") {
+          finishedBy = call.isEnded ? "hangup" : undefined;
+          break;
+        }
+        if (waited === "timeout") break;
+        const input = call.input.take();
+        if (!input) continue;
+        if (input.kind === "speech") {
+          said.push(input.text);
+          continue;
+        }
+        if (node.finishOnKey.includes(input.key)) {
+          finishedBy = input.key;
+          break;
+        }
+      }
+    } finally {
+      call.input.disarm();
+    }
+    if (!call.isEnded && signal.aborted) return NEXT; // replaced by a REST update
+
+    const transcript = said.join(" ");
+    const elapsedSeconds = (clock.now().getTime() - started) / 1000;
+    const duration = Math.max(1, Math.ceil(Math.max(speakingSeconds(transcript), Math.min(elapsedSeconds, node.maxLength))));
+    if (transcript === "") {
+      call.timeline.add("record.empty", { finishedBy: finishedBy ?? "silence" });
+      return NEXT;
+    }
+    const recording = finishRecording(ctx, node, transcript, duration);
+    call.timeline.add("recorded", { recordingSid: recording.sid, duration, finishedBy: finishedBy ?? "silence", transcript });
+    const url = node.action !== undefined ? ctx.resolve(node.action) : ctx.documentUrl;
+    if (!url) {
+      call.timeline.add("error", { code: 11100, message: "<Record> without action in TwiML that has no URL" });
+      return NEXT;
+    }
+    const params = {
+      RecordingUrl: engine.store.recordingUrl(recording.sid),
+      RecordingDuration: String(duration),
+      RecordingSid: recording.sid,
+      Digits: finishedBy ?? "",
+    };
+    if (call.isEnded) {
+      // The caller hung up: Twilio still requests the action; the response is not used.
+      void engine.webhook(call, { url, method: node.method, params: { ...call.params(), ...params }, kind: "voice" }, "record-action");
+      return NEXT;
+    }
+    return { type: "request", url, method: node.method, params };
+  },
+};

@@ -1,0 +1,196 @@
+// Starts the carrier and the call centre as two processes on loopback, sharing one data directory
+// (so they share the generated account credentials), and provisions the call centre's number on
+// the carrier through the REST API — exactly what a developer does by hand. Imports neither's src.
+import { spawn, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { TestContext } from "node:test";
+import { parseDocument } from "yaml";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+export const CENTRE_NUMBER = "+61255501234";
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const { port } = server.address() as { port: number };
+  server.close();
+  await once(server, "close");
+  return port;
+}
+
+function start(t: TestContext, entry: string, env: Record<string, string>, ready: RegExp): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, entry)], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}), ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  t.after(() => {
+    child.kill("SIGTERM");
+  });
+  let output = "";
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (ready.test(output)) resolve(child);
+    };
+    child.stdout?.on("data", onData);
+    child.stderr?.on("data", onData);
+    child.once("exit", (code) => reject(new Error(`${entry} exited with ${code}:\n${output}`)));
+  });
+}
+
+export type FlowVariant = "always-open" | "always-closed";
+
+/** The shipped flow, with its hours replaced so that the scenario does not depend on the time of day. */
+function flowFile(dir: string, variant: FlowVariant): string {
+  const doc = parseDocument(readFileSync(join(ROOT, "callcentre/flows/default.yaml"), "utf8"));
+  if (variant === "always-open") doc.delete("hours");
+  else doc.setIn(["hours", "weekly"], {});
+  const file = join(dir, `${variant}.yaml`);
+  writeFileSync(file, doc.toString());
+  return file;
+}
+
+export interface System {
+  carrier: CarrierClient;
+  centreUrl: string;
+}
+
+export async function startSystem(t: TestContext, variant: FlowVariant = "always-open"): Promise<System> {
+  const dataDir = mkdtempSync(join(tmpdir(), "e2e-"));
+  const [carrierPort, centrePort] = [await freePort(), await freePort()];
+  const carrierUrl = `http://127.0.0.1:${carrierPort}`;
+  const centreUrl = `http://127.0.0.1:${centrePort}`;
+  await start(t, "carrier/src/server.ts", { CARRIER_PORT: String(carrierPort), CARRIER_CLOCK: "manual", DATA_DIR: dataDir, LOG_LEVEL: "warn" }, /carrier ready/);
+  await start(
+    t,
+    "callcentre/src/server.ts",
+    {
+      PORT: String(centrePort),
+      PUBLIC_BASE_URL: centreUrl,
+      TWILIO_API_BASE_URL: carrierUrl,
+      DATA_DIR: dataDir,
+      FLOW_FILE: flowFile(dataDir, variant),
+      LOG_LEVEL: "info",
+    },
+    /ready/,
+  );
+  const credentials = JSON.parse(readFileSync(join(dataDir, "credentials.json"), "utf8")) as { accountSid: string; authToken: string };
+  const carrier = new CarrierClient(carrierUrl, credentials);
+  await carrier.rest("IncomingPhoneNumbers.json", {
+    PhoneNumber: CENTRE_NUMBER,
+    FriendlyName: "Bluegum Energy",
+    VoiceUrl: `${centreUrl}/twilio/voice/incoming`,
+    StatusCallback: `${centreUrl}/twilio/voice/status`,
+  });
+  return { carrier, centreUrl };
+}
+
+export interface TimelineEvent {
+  seq: number;
+  type: string;
+  [field: string]: unknown;
+}
+
+export interface CallView {
+  sid: string;
+  status: string;
+  activity: string;
+  settled: boolean;
+  timeline: TimelineEvent[];
+}
+
+/** The carrier's control API (docs/carrier.md) and REST API, over HTTP. */
+export class CarrierClient {
+  constructor(
+    readonly url: string,
+    readonly credentials: { accountSid: string; authToken: string },
+  ) {}
+
+  private async json<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const res = await fetch(`${this.url}/_carrier${path}`, {
+      method,
+      ...(body === undefined ? {} : { headers: { "content-type": "application/json" }, body: JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+    return JSON.parse(text) as T;
+  }
+
+  async rest(resource: string, params: Record<string, string>): Promise<Record<string, unknown>> {
+    const auth = Buffer.from(`${this.credentials.accountSid}:${this.credentials.authToken}`).toString("base64");
+    const res = await fetch(`${this.url}/2010-04-01/Accounts/${this.credentials.accountSid}/${resource}`, {
+      method: "POST",
+      headers: { authorization: `Basic ${auth}`, "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams(params),
+    });
+    const body = (await res.json()) as Record<string, unknown>;
+    if (!res.ok) throw new Error(`POST ${resource}: ${res.status} ${JSON.stringify(body)}`);
+    return body;
+  }
+
+  async placeCall(from: string, to = CENTRE_NUMBER): Promise<string> {
+    return (await this.json<{ sid: string }>("POST", "/calls", { from, to })).sid;
+  }
+
+  /**
+   * The call once it waits on the caller or a handset, or has ended. Prompts that play outside a
+   * <Gather> wait on the manual clock: it is moved to the end of each, one timer at a time, so no
+   * timeout that waits on the caller is skipped.
+   */
+  async settled(sid: string): Promise<CallView> {
+    let call = await this.json<CallView>("GET", `/calls/${sid}/settled?timeout=20`);
+    while (call.activity === "media") {
+      const clock = await this.json<{ now: string; nextTimerAt: string | null }>("GET", "/clock");
+      if (!clock.nextTimerAt) break;
+      await this.advance(Math.max(0.001, (Date.parse(clock.nextTimerAt) - Date.parse(clock.now)) / 1000));
+      call = await this.json<CallView>("GET", `/calls/${sid}/settled?timeout=20`);
+    }
+    return call;
+  }
+
+  call(sid: string): Promise<CallView> {
+    return this.json("GET", `/calls/${sid}`);
+  }
+
+  async press(sid: string, digits: string): Promise<CallView> {
+    const { accepted } = await this.json<{ accepted: boolean }>("POST", `/calls/${sid}/digits`, { digits });
+    if (!accepted) throw new Error(`nothing was listening for ${digits}`);
+    return this.settled(sid);
+  }
+
+  async say(sid: string, text: string): Promise<void> {
+    const { accepted } = await this.json<{ accepted: boolean }>("POST", `/calls/${sid}/speech`, { text });
+    if (!accepted) throw new Error(`nothing was listening for "${text}"`);
+  }
+
+  hangup(sid: string): Promise<unknown> {
+    return this.json("POST", `/calls/${sid}/hangup`);
+  }
+
+  answer(sid: string): Promise<unknown> {
+    return this.json("POST", `/calls/${sid}/answer`);
+  }
+
+  async advance(seconds: number): Promise<void> {
+    await this.json("POST", "/clock/advance", { seconds });
+  }
+
+  phoneCalls(number: string): Promise<{ calls: { sid: string; status: string; activity: string }[] }> {
+    return this.json("GET", `/phones/${encodeURIComponent(number)}/calls`);
+  }
+
+  /** Messages of a handset, once at least `count` have been delivered to it. */
+  messages(number: string, count = 1): Promise<{ messages: { from: string; to: string; body: string; direction: string }[]; delivered: number }> {
+    return this.json("GET", `/phones/${encodeURIComponent(number)}/messages?wait=20&count=${count}`);
+  }
+}
+
+/** What was said on the call, in order. */
+export const said = (call: CallView): string[] => call.timeline.filter((e) => e.type === "say").map((e) => String(e.text));
