@@ -32,6 +32,8 @@ export async function buildCarrier(deps: CarrierDependencies): Promise<Carrier> 
   const engine = new Engine(store, deps.clock);
   const app = Fastify({
     logger: deps.logger ?? false,
+    // The timelines say what happened on each call; per-request lines would drown them.
+    disableRequestLogging: true,
     bodyLimit: 1024 * 1024,
   });
   await app.register(formbody);
