@@ -34,6 +34,8 @@ export async function buildCarrier(deps: CarrierDependencies): Promise<Carrier> 
     logger: deps.logger ?? false,
     // The timelines say what happened on each call; per-request lines would drown them.
     disableRequestLogging: true,
+    // Softphones hold event streams open; closing the carrier must not wait for their tabs.
+    forceCloseConnections: true,
     bodyLimit: 1024 * 1024,
   });
   await app.register(formbody);
