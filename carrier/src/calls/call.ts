@@ -79,7 +79,8 @@ export class Call extends EventEmitter {
     super();
     this.setMaxListeners(100);
     this.timeline = new Timeline(() => clock.now());
-    this.status = direction === "inbound" ? "ringing" : direction === "outbound-dial" ? "initiated" : "queued";
+    // Dialled legs never show "queued" to anyone: ring() moves them to initiated at once.
+    this.status = direction === "inbound" ? "ringing" : "queued";
     this.dateCreated = clock.now();
     this.dateUpdated = this.dateCreated;
   }

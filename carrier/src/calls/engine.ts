@@ -193,13 +193,16 @@ export class Engine {
         }
         if (call.isEnded) return;
         if (outcome.type === "request") {
-          next = { url: outcome.url, method: outcome.method, params: outcome.params ?? {}, fallback: false };
+          // A failing action URL falls back too (twilio-contract.md §3).
+          next = { url: outcome.url, method: outcome.method, params: outcome.params ?? {}, fallback: true };
         } else if (outcome.type === "end") {
           this.end(call, outcome.status);
         } else {
-          // The document ran out of verbs.
+          // The document ran out of verbs: the call is hung up (answered first, if it was not yet,
+          // as for an empty <Response/>).
           call.timeline.add("document.end");
-          this.end(call);
+          this.answer(call);
+          this.end(call, "completed");
         }
       }
     } catch (error) {
@@ -230,8 +233,8 @@ export class Engine {
     };
     for (const node of doc.verbs) {
       if (signal.aborted) return { type: "next" };
-      const verb = VERBS[node.verb] as { answers: boolean; run(node: VerbNode, ctx: VerbContext): Promise<Outcome> };
-      if (verb.answers) this.answer(call);
+      const verb = VERBS[node.verb] as { answers: boolean | ((node: VerbNode) => boolean); run(node: VerbNode, ctx: VerbContext): Promise<Outcome> };
+      if (typeof verb.answers === "function" ? verb.answers(node) : verb.answers) this.answer(call);
       call.timeline.add("verb", { verb: node.verb });
       const outcome = await verb.run(node, ctx);
       if (outcome.type !== "next") return outcome;

@@ -39,7 +39,8 @@ export async function ring(engine: Engine, call: Call, timeoutMs: number, signal
     call.once("ended", onStatus);
     both.addEventListener("abort", () => {
       call.off("status", onStatus);
-      onStatus();
+      // The Dial gave up on this leg (caller hung up, another leg answered, timeout).
+      resolve(call.status === "in-progress" ? "answered" : "canceled");
     });
   });
   const timedOut = engine.clock.sleep(timeoutMs, both).then((r) => (r === "elapsed" ? ("no-answer" as const) : undefined));

@@ -13,6 +13,8 @@ export type QueueResult = "bridged" | "leave" | "hangup" | "redirected" | "queue
 interface Member {
   call: Call;
   enqueuedAt: number;
+  /** Seconds spent in the queue, set when the caller leaves it (dequeued, Leave, hangup). */
+  queueSeconds?: number;
   exit: AbortController;
   result?: QueueResult;
   /** Resolves when a bridge to an agent has ended. */
@@ -64,11 +66,15 @@ function queueParams(engine: Engine, queue: CallQueue, member: Member): FormPara
   };
 }
 
+/** Takes the member out of the queue once; its wait is fixed then, not when its action is requested. */
 function leaveQueue(engine: Engine, queue: CallQueue, member: Member): void {
+  if (member.queueSeconds !== undefined) return;
   const index = queue.members.indexOf(member);
   if (index >= 0) queue.members.splice(index, 1);
-  queue.waits.push(Math.round((engine.clock.now().getTime() - member.enqueuedAt) / 1000));
+  member.queueSeconds = Math.round((engine.clock.now().getTime() - member.enqueuedAt) / 1000);
+  queue.waits.push(member.queueSeconds);
   if (queue.waits.length > 100) queue.waits.shift();
+  engine.store.emit("queue", queue);
 }
 
 /** <Enqueue>: waits in the queue, looping the waitUrl document, until bridged, <Leave> or hangup. */
@@ -78,7 +84,7 @@ export async function enqueue(node: EnqueueNode, ctx: VerbContext): Promise<Outc
   const finish = (result: QueueResult, member?: Member): Outcome => {
     call.timeline.add("enqueue.result", { queue: node.name, result });
     if (node.action === undefined) return NEXT;
-    const params: FormParams = { QueueResult: result, QueueSid: queue.sid, QueueTime: member ? String(Math.round((engine.clock.now().getTime() - member.enqueuedAt) / 1000)) : "0" };
+    const params: FormParams = { QueueResult: result, QueueSid: queue.sid, QueueTime: String(member?.queueSeconds ?? 0) };
     const url = ctx.resolve(node.action);
     if (call.isEnded) {
       void engine.webhook(call, { url, method: node.method, params: { ...call.params(), ...params }, kind: "voice" }, "enqueue-action");
@@ -127,7 +133,6 @@ export async function enqueue(node: EnqueueNode, ctx: VerbContext): Promise<Outc
   } finally {
     leaveQueue(engine, queue, member);
     memberOf.delete(call);
-    engine.store.emit("queue", queue);
   }
   if (member.result === "bridged" && member.bridgeDone) {
     await member.bridgeDone;
@@ -182,6 +187,8 @@ export async function dequeueFor(node: DialNode, noun: QueueNoun, ctx: VerbConte
   let release: () => void = () => undefined;
   member.bridgeDone = new Promise((resolve) => (release = resolve));
   member.result = "bridged";
+  // Out of the queue at once: no second agent can take this caller, positions move up now.
+  leaveQueue(engine, queue, member);
   member.exit.abort();
   const caller = member.call;
   const started = engine.clock.now().getTime();

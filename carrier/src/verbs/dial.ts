@@ -11,7 +11,8 @@ import { NEXT, type Outcome, type Verb, type VerbContext } from "./verb.js";
  * DialCallDuration; without an action the call falls through to the next verb.
  */
 export const dialVerb: Verb<DialNode> = {
-  answers: true,
+  // With answerOnBridge the caller keeps hearing ringing until the callee answers.
+  answers: (node) => !node.answerOnBridge,
   async run(node, ctx) {
     const queue = node.nouns.find((noun) => noun.noun === "Queue");
     if (queue) return dequeueFor(node, queue, ctx);
@@ -50,6 +51,7 @@ export const dialVerb: Verb<DialNode> = {
       call.timeline.add("dial.result", { status });
       return finish(node, ctx, { status, legSid: legs.length === 1 ? legs[0]?.sid : undefined });
     }
+    engine.answer(call);
     const duration = await bridge(ctx, node, answered.leg);
     if (call.isEnded) return NEXT;
     call.timeline.add("dial.result", { status: "completed", dialCallSid: answered.leg.sid, duration });

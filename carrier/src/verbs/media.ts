@@ -53,7 +53,19 @@ export async function say(node: SayNode, ctx: VerbContext, signal: AbortSignal):
   return result === "elapsed" ? "done" : "stopped";
 }
 
+/** DTMF tones: about a tenth of a second a key, w = 0.5 s, W = 1 s. */
+function digitsMs(digits: string): number {
+  return [...digits].reduce((ms, key) => ms + (key === "w" ? 500 : key === "W" ? 1000 : 100), 0);
+}
+
 export async function play(node: PlayNode, ctx: VerbContext, signal: AbortSignal): Promise<MediaResult> {
+  if (!node.url.trim() && node.digits) {
+    // <Play digits="…"/>: tones only, nothing to fetch.
+    ctx.call.timeline.add("play", { digits: node.digits, loop: node.loop });
+    mediaActivity(ctx, "Play");
+    const result = await ctx.engine.clock.sleep(digitsMs(node.digits) * node.loop, signal);
+    return result === "elapsed" ? "done" : "stopped";
+  }
   const url = ctx.resolve(node.url);
   const media = await fetchMedia(url);
   if ("error" in media) {

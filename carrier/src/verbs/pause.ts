@@ -4,7 +4,8 @@ import { NEXT, type Verb } from "./verb.js";
 
 /** <Pause>: silence for `length` seconds. */
 export const pauseVerb: Verb<PauseNode> = {
-  answers: true,
+  // As the first verb a <Pause> delays answering; the next verb answers (twilio-contract.md §2.3).
+  answers: false,
   async run(node, ctx) {
     await pause(node.length, ctx, ctx.signal);
     return NEXT;

@@ -27,8 +27,11 @@ export interface VerbContext {
 }
 
 export interface Verb<N extends VerbNode> {
-  /** Whether the call must be answered before this verb runs (only <Reject> does not need it). */
-  answers: boolean;
+  /**
+   * Whether the call must be answered before this verb runs: not for <Reject>, nor for a first
+   * <Pause>, nor for a <Dial answerOnBridge> (answered when the callee answers).
+   */
+  answers: boolean | ((node: N) => boolean);
   run(node: N, ctx: VerbContext): Promise<Outcome>;
 }
 

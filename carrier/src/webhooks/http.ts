@@ -51,18 +51,24 @@ export async function sendWebhook(authToken: string, request: WebhookRequest): P
     accept: "*/*",
     "cache-control": "max-age=259200",
   };
-  if (parsed.username) {
-    headers.authorization = `Basic ${Buffer.from(`${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`).toString("base64")}`;
-    parsed.username = "";
-    parsed.password = "";
-  }
+  // Credentials in the URL are not sent at first: only after a 401 that asks for them (§1).
+  const basic = parsed.username
+    ? `Basic ${Buffer.from(`${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`).toString("base64")}`
+    : undefined;
+  parsed.username = "";
+  parsed.password = "";
   let body: string | undefined;
   if (request.method === "POST") {
     headers["content-type"] = "application/x-www-form-urlencoded; charset=utf-8";
     body = formBody(request.params);
   }
   try {
-    const res = await fetch(parsed, { method: request.method, headers, body, redirect: "follow", signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS) });
+    const signal = AbortSignal.timeout(WEBHOOK_TIMEOUT_MS);
+    let res = await fetch(parsed, { method: request.method, headers, body, redirect: "follow", signal });
+    if (res.status === 401 && basic && res.headers.get("www-authenticate")) {
+      await res.arrayBuffer();
+      res = await fetch(parsed, { method: request.method, headers: { ...headers, authorization: basic }, body, redirect: "follow", signal });
+    }
     const text = await res.text();
     return {
       ok: res.ok,

@@ -121,7 +121,6 @@ test("the caller hanging up ends the bridge, the callee's leg and the session", 
 
 test(
   "the caller hanging up while the legs ring cancels them",
-  { todo: "engine bug: ring() in calls/handsets.ts never settles when its signal aborts, so the Dial never cancels the legs; they ring on forever" },
   async (t) => {
     const h = await setup(t);
     const call = await dialing(h, `<Dial><Number>${ALICE}</Number><Number>${BOB}</Number></Dial>`);
@@ -189,7 +188,6 @@ test('callerId sets the From of the child leg', async (t) => {
 
 test(
   'a Number with statusCallbackEvent="initiated ringing answered completed" reports each, skipping queued',
-  { todo: "engine bug: an outbound-dial leg is born 'initiated' (call.ts constructor) and ring() only moves queued→initiated, so no initiated callback" },
   async (t) => {
     const h = await setup(t);
     h.stub.route("/leg-status", { status: 204, body: "" });
@@ -207,7 +205,6 @@ test(
 
 test(
   'answerOnBridge="true" keeps the caller ringing until the callee answers',
-  { todo: "engine bug: dialVerb.answers is true and answerOnBridge is never read, so the caller is answered before the Dial rings" },
   async (t) => {
     const h = await setup(t);
     const call = await dialing(h, `<Dial answerOnBridge="true">${ALICE}</Dial>`);

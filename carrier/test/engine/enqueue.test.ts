@@ -135,7 +135,6 @@ test("Dial><Queue> on a queue that does not exist gives the action an error stat
 
 test(
   "QueueTime is the time spent waiting in the queue, not including the bridge",
-  { todo: "engine bug: enqueue() computes QueueTime when finish() runs, after the bridge ended (queues.ts finish), so it adds the talk time" },
   async (t) => {
     const h = await setup(t);
     const { agent } = await bridgedByAgent(h);
@@ -166,7 +165,6 @@ test(
 
 test(
   "a dequeued caller leaves the queue at once, even while its waitUrl request is in flight",
-  { todo: "engine bug: dequeueFor (queues.ts) leaves the bridged member in queue.members until the caller's enqueue loop reaches its finally; meanwhile a second <Dial><Queue> bridges the same caller again" },
   async (t) => {
     const h = await setup(t);
     let release: () => void = () => undefined;
