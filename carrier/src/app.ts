@@ -32,8 +32,6 @@ export async function buildCarrier(deps: CarrierDependencies): Promise<Carrier> 
   const engine = new Engine(store, deps.clock);
   const app = Fastify({
     logger: deps.logger ?? false,
-    // The timelines say what happened on each call; per-request lines would drown them.
-    disableRequestLogging: true,
     // Softphones hold event streams open; closing the carrier must not wait for their tabs.
     forceCloseConnections: true,
     bodyLimit: 1024 * 1024,

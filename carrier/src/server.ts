@@ -13,7 +13,8 @@ async function main(): Promise<void> {
     authToken: config.authToken,
     publicUrl: config.publicUrl,
     clock,
-    logger: { level: process.env.LOG_LEVEL ?? "info", redact: ["req.headers.authorization"] },
+    // Timelines say what happened on each call; request lines are there at CARRIER_LOG_LEVEL=info.
+    logger: { level: process.env.CARRIER_LOG_LEVEL ?? "warn", redact: ["req.headers.authorization"] },
   });
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => {
