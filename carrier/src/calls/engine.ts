@@ -141,7 +141,8 @@ export class Engine {
       // An audio response is played, as Twilio does.
       return { verbs: [{ verb: "Play", url, loop: 1 }], url, method };
     }
-    if (!/(^|\/|\+)xml$/.test(type) && type !== "text/html" && type !== "text/plain") {
+    // Only an XML type is TwiML (an audio type is played above); anything else is 12300 (§1).
+    if (!/(^|\/|\+)xml$/.test(type)) {
       return { error: 12300, message: `invalid Content-Type "${response.contentType}"` };
     }
     return this.parse(call, response.body, url, method);

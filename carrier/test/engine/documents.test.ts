@@ -112,6 +112,7 @@ for (const [what, reply, code] of [
   ["invalid XML", { body: "<Response><Say>unclosed</Response>" }, "12100"],
   ["a root other than <Response>", { body: "<Reply><Say>Hi</Say></Reply>" }, "12102"],
   ["a JSON content type", { contentType: "application/json", body: '{"say":"hi"}' }, "12300"],
+  ["TwiML served as text/html", { contentType: "text/html", body: "<Response><Say>Hi</Say></Response>" }, "12300"],
 ] as [string, Reply, string][]) {
   test(`${what} (${code}) goes to the VoiceFallbackUrl with ErrorCode and ErrorUrl; its TwiML continues the call`, async (t) => {
     const h = await setup(t, { number: (url) => ({ voiceFallbackUrl: `${url}/fallback` }) });
