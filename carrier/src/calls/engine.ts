@@ -13,7 +13,7 @@ import type { Outcome, VerbContext } from "../verbs/verb.js";
 import { Call, FINAL, type CallApp, type CallStatus, type Direction, type StatusCallbackConfig } from "./call.js";
 
 const APPLICATION_ERROR = "We are sorry, an application error has occurred. Goodbye.";
-/** Twilio's application-error path hangs up after its message; the REST `Timeout` caps ringing. */
+/** A bound on documents per call, so that an app redirecting to itself forever cannot pin the engine. */
 const MAX_DOCUMENTS = 10_000;
 
 export interface Document {

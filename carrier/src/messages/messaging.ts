@@ -1,7 +1,6 @@
 // SMS: messages sent through REST (or a TwiML reply) are delivered to the handset, with status
 // callbacks queued → sent → delivered; messages a handset sends go to the number's SmsUrl, and the
 // <Message> replies come back. Opt-out keywords behave as Twilio's defaults (twilio-contract.md §6).
-import { rfc2822 } from "../clock.js";
 import type { Engine } from "../calls/engine.js";
 import { E164 } from "../numbering.js";
 import { newSid } from "../sids.js";
@@ -222,4 +221,3 @@ async function forwardToApp(
   }
 }
 
-export { rfc2822 };
