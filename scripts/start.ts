@@ -70,6 +70,7 @@ async function provisionNumber(): Promise<void> {
       FriendlyName: "Call centre",
       VoiceUrl: `${publicBaseUrl}/twilio/voice/incoming`,
       StatusCallback: `${publicBaseUrl}/twilio/voice/status`,
+      SmsUrl: `${publicBaseUrl}/twilio/sms/incoming`,
     }),
   });
   if (!res.ok) throw new Error(`could not provision ${centreNumber} on the carrier: ${res.status} ${await res.text()}`);

@@ -7,10 +7,17 @@ import type { Config } from "./config.js";
 import type { Database } from "./db/database.js";
 import type { Flow } from "./flows/flow-schema.js";
 import { systemClock, type Clock } from "./lib/clock.js";
+import { Jobs, QUEUES, type JobsOptions } from "./jobs/jobs.js";
+import { Workers } from "./jobs/workers.js";
+import { RateLimiter } from "./lib/rate-limiter.js";
 import { Notifier } from "./notifications/notifier.js";
 import { createRepositories, type Repositories } from "./plugins/app/repositories.js";
+import { GeocodeCacheRepository } from "./repositories/geocode-cache-repository.js";
 import twilioRoutes from "./routes/twilio/index.js";
+import { DailyForecasts } from "./sms/daily-forecasts.js";
+import { SmsService } from "./sms/sms-service.js";
 import { createTwilioClient, type TwilioClient } from "./twilio-client.js";
+import { OpenMeteo } from "./weather/open-meteo.js";
 
 export interface AppDependencies {
   config: Config;
@@ -19,12 +26,19 @@ export interface AppDependencies {
   clock?: Clock;
   twilio?: TwilioClient;
   logger?: FastifyServerOptions["logger"];
+  /** pg-boss settings: the server supervises and schedules; tests retry at once. */
+  jobs?: Pick<JobsOptions, "supervise" | "schedule" | "pollingIntervalSeconds" | "policies">;
 }
 
 declare module "fastify" {
   interface FastifyInstance {
     repositories: Repositories;
-    notifier: Notifier;
+    jobs: Jobs;
+    workers: Workers;
+    sms: SmsService;
+    forecasts: DailyForecasts;
+    /** Starts the job workers, the every-minute dispatch and the daily-forecast timer (the server does). */
+    startBackgroundWork(): Promise<void>;
   }
 }
 
@@ -50,10 +64,57 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     bodyLimit: 1024 * 1024,
   });
   const repositories = createRepositories(db);
-  const notifier = new Notifier(repositories.notifications, deps.twilio ?? createTwilioClient(config.twilio, config.twilioApiBaseUrl), app.log);
+  const twilio = deps.twilio ?? createTwilioClient(config.twilio, config.twilioApiBaseUrl);
+  const jobs = new Jobs({ db, log: app.log, ...deps.jobs });
+  await jobs.start();
+  const weather = new OpenMeteo({
+    geocodingUrl: config.weather.geocodingUrl,
+    forecastUrl: config.weather.forecastUrl,
+    timeoutMs: config.weather.timeoutMs,
+    cache: new GeocodeCacheRepository(db),
+    now: clock,
+  });
+  const limiter = new RateLimiter(config.sms.messagesPerSecond);
+  const notifier = new Notifier(repositories.notifications, twilio, app.log);
+  const sms = new SmsService({ db, ...repositories, weather, jobs, twilio, limiter, clock, config, log: app.log });
+  const forecasts = new DailyForecasts({
+    db,
+    ...repositories,
+    weather,
+    jobs,
+    twilio,
+    limiter,
+    sms,
+    clock,
+    publicBaseUrl: config.publicBaseUrl,
+    log: app.log,
+  });
+  const workers = new Workers(
+    jobs,
+    {
+      [QUEUES.notificationSend]: (data, context) => notifier.deliver(data, context),
+      [QUEUES.smsReply]: (data: { inboundId: number }, context) => sms.replyLate(data.inboundId, context.lastAttempt),
+      [QUEUES.forecastSend]: (data, context) => forecasts.deliver(data, context),
+      [QUEUES.forecastDispatch]: async () => {
+        await forecasts.dispatchDue();
+        await forecasts.recoverStale();
+      },
+    },
+    app.log,
+  );
   app.decorate("repositories", repositories);
-  app.decorate("notifier", notifier);
-  app.addHook("onClose", async () => notifier.close());
+  app.decorate("jobs", jobs);
+  app.decorate("workers", workers);
+  app.decorate("sms", sms);
+  app.decorate("forecasts", forecasts);
+  app.decorate("startBackgroundWork", async () => {
+    await workers.start({ schedule: deps.jobs?.schedule ?? false });
+    forecasts.startTimer();
+  });
+  app.addHook("onClose", async () => {
+    forecasts.stop();
+    await jobs.stop();
+  });
 
   // Everything else (not /twilio) gets a central handler that never leaks internals.
   app.setErrorHandler(async (error: Error & { statusCode?: number }, request, reply) => {
@@ -81,7 +142,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     flowContext: { flow, baseUrl: config.publicBaseUrl },
     db,
     repositories,
-    notifier,
+    jobs,
+    sms,
     clock,
   });
 

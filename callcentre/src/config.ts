@@ -28,7 +28,29 @@ export interface Config {
   databaseUrl: string | undefined;
   dataDir: string;
   flowFile: string;
+  /** The call centre's own number (E.164): the default sender of the CLI and of notices. */
+  phoneNumber: string | undefined;
+  sms: SmsConfig;
+  weather: WeatherConfig;
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+}
+
+export interface SmsConfig {
+  /** How long an inbound SMS webhook may wait for a forecast before answering and sending it by REST. */
+  replyBudgetMs: number;
+  /** Outbound messages per second this instance sends (Twilio queues beyond the number's rate). */
+  messagesPerSecond: number;
+  /**
+   * Who answers STOP/START/HELP: "twilio" (long codes and toll-free: Twilio replies, the app only records)
+   * or "app" (standalone short codes: the app must confirm them itself).
+   */
+  keywordReplies: "twilio" | "app";
+}
+
+export interface WeatherConfig {
+  geocodingUrl: string;
+  forecastUrl: string;
+  timeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -80,6 +102,22 @@ const EnvSchema = z.object({
       })
       .optional(),
   ),
+  TWILIO_PHONE_NUMBER: z.preprocess(
+    emptyAsUndefined,
+    z.string().trim().regex(/^\+[1-9]\d{6,14}$/, "must be an E.164 number such as +61255501234").optional(),
+  ),
+  WEATHER_GEOCODING_URL: z.preprocess(
+    emptyAsUndefined,
+    httpUrl("e.g. https://geocoding-api.open-meteo.com/v1/search").default("https://geocoding-api.open-meteo.com/v1/search"),
+  ),
+  WEATHER_FORECAST_URL: z.preprocess(
+    emptyAsUndefined,
+    httpUrl("e.g. https://api.open-meteo.com/v1/forecast").default("https://api.open-meteo.com/v1/forecast"),
+  ),
+  WEATHER_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(100).max(14_000).default(5_000)),
+  SMS_REPLY_BUDGET_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(10_000).default(3_000)),
+  SMS_MPS: z.preprocess(emptyAsUndefined, z.coerce.number().positive().max(10_000).default(1)),
+  SMS_KEYWORD_REPLIES: z.preprocess(emptyAsUndefined, z.enum(["twilio", "app"]).default("twilio")),
   DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default("./data")),
   FLOW_FILE: optionalString,
   LOG_LEVEL: z.preprocess(
@@ -122,6 +160,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     databaseUrl: e.DATABASE_URL,
     dataDir,
     flowFile,
+    phoneNumber: e.TWILIO_PHONE_NUMBER,
+    sms: { replyBudgetMs: e.SMS_REPLY_BUDGET_MS, messagesPerSecond: e.SMS_MPS, keywordReplies: e.SMS_KEYWORD_REPLIES },
+    weather: { geocodingUrl: e.WEATHER_GEOCODING_URL, forecastUrl: e.WEATHER_FORECAST_URL, timeoutMs: e.WEATHER_TIMEOUT_MS },
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -4,7 +4,7 @@ import { buildApp } from "./app.js";
 import { openDatabase } from "./db/database.js";
 import { migrate } from "./db/migrate.js";
 import { FlowError, loadFlowFile } from "./flows/load-flow.js";
-import { VOICE_INCOMING, VOICE_STATUS } from "./flows/paths.js";
+import { SMS_INCOMING, VOICE_INCOMING, VOICE_STATUS } from "./flows/paths.js";
 
 async function main(): Promise<void> {
   loadDotEnv();
@@ -12,7 +12,7 @@ async function main(): Promise<void> {
   const flow = loadFlowFile(config.flowFile);
   const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   await migrate(db);
-  const app = await buildApp({ config, db, flow });
+  const app = await buildApp({ config, db, flow, jobs: { supervise: true, schedule: true, pollingIntervalSeconds: 1 } });
   app.addHook("onClose", async () => db.close());
 
   let closing = false;
@@ -32,8 +32,7 @@ async function main(): Promise<void> {
   }
 
   await app.listen({ port: config.port, host: config.host });
-  app.notifier.startSweeping();
-  void app.notifier.deliverPending();
+  await app.startBackgroundWork();
   app.log.info(
     {
       flow: config.flowFile,
@@ -42,6 +41,7 @@ async function main(): Promise<void> {
       twilioApi: config.twilioApiBaseUrl,
       voiceUrl: `${config.publicBaseUrl}${VOICE_INCOMING}`,
       statusCallbackUrl: `${config.publicBaseUrl}${VOICE_STATUS}`,
+      smsUrl: `${config.publicBaseUrl}${SMS_INCOMING}`,
     },
     `call centre for ${flow.company} ready`,
   );

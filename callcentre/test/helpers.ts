@@ -16,6 +16,7 @@ import type { Flow } from "../src/flows/flow-schema.js";
 import { loadFlowFile } from "../src/flows/load-flow.js";
 import { DEFAULT_FLOW_FILE } from "../src/config.js";
 import type { Clock } from "../src/lib/clock.js";
+import type { TwilioClient } from "../src/twilio-client.js";
 
 export const ACCOUNT_SID = "AC0123456789abcdef0123456789abcdef";
 export const AUTH_TOKEN = "0123456789abcdef0123456789abcdef";
@@ -35,7 +36,8 @@ export async function testDatabase(t: TestContext): Promise<Database> {
       // On a connection of its own: the test may have closed the app's database on purpose.
       const admin = new pg.Client({ connectionString: url });
       await admin.connect();
-      await admin.query(`drop schema ${schema} cascade`);
+      await admin.query(`drop schema if exists ${schema} cascade`);
+      await admin.query(`drop schema if exists ${schema}_jobs cascade`);
       await admin.end();
     }
   });
@@ -52,6 +54,9 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     databaseUrl: process.env.DATABASE_URL,
     dataDir: "/nonexistent",
     flowFile: DEFAULT_FLOW_FILE,
+    phoneNumber: "+61255501234",
+    sms: { replyBudgetMs: 3_000, messagesPerSecond: 1_000, keywordReplies: "twilio" },
+    weather: { geocodingUrl: "http://127.0.0.1:9/v1/search", forecastUrl: "http://127.0.0.1:9/v1/forecast", timeoutMs: 2_000 },
     logLevel: "silent",
     ...overrides,
   };
@@ -67,6 +72,13 @@ export function shippedFlow(): Flow {
 export const OPEN_TIME = new Date("2026-11-24T01:00:00Z");
 export const fixedClock = (at: Date): Clock => () => new Date(at);
 
+const immediate = { retryDelay: 0, retryBackoff: false };
+const TEST_POLICIES = {
+  "forecast-send": { ...immediate, retryLimit: 3 },
+  "sms-reply": { ...immediate, retryLimit: 2 },
+  "notification-send": { ...immediate, retryLimit: 3 },
+};
+
 export interface TestApp {
   app: FastifyInstance;
   db: Database;
@@ -74,7 +86,7 @@ export interface TestApp {
 
 export async function testApp(
   t: TestContext,
-  options: { flow?: Flow; clock?: Clock; config?: Partial<Config>; db?: Database; logLines?: string[] } = {},
+  options: { flow?: Flow; clock?: Clock; config?: Partial<Config>; db?: Database; logLines?: string[]; twilio?: TwilioClient } = {},
 ): Promise<TestApp> {
   const db = options.db ?? (await testDatabase(t));
   const app = await buildApp({
@@ -82,6 +94,9 @@ export async function testApp(
     db,
     flow: options.flow ?? shippedFlow(),
     clock: options.clock ?? fixedClock(OPEN_TIME),
+    ...(options.twilio ? { twilio: options.twilio } : {}),
+    // Retries at once, so that a test can run a job's attempts to the end with workers.drain().
+    jobs: { policies: TEST_POLICIES },
     logger: options.logLines
       ? { level: "info", stream: { write: (line: string) => void options.logLines?.push(line) } }
       : false,
@@ -141,6 +156,8 @@ export interface ApiRequest {
 export async function fakeTwilioApi(t: TestContext) {
   const requests: ApiRequest[] = [];
   let failWith: { status: number; code: number; message: string } | undefined;
+  let failuresLeft = Number.POSITIVE_INFINITY;
+  let hold: Promise<void> | undefined;
   let count = 0;
   const read = (req: IncomingMessage) =>
     new Promise<string>((resolve) => {
@@ -148,6 +165,7 @@ export async function fakeTwilioApi(t: TestContext) {
       req.on("data", (chunk: Buffer) => (body += chunk.toString()));
       req.on("end", () => resolve(body));
     });
+  const created: Record<string, unknown>[] = [];
   const server = createServer(async (req, res) => {
     const request: ApiRequest = {
       method: req.method ?? "",
@@ -157,36 +175,49 @@ export async function fakeTwilioApi(t: TestContext) {
     };
     requests.push(request);
     res.setHeader("content-type", "application/json");
-    if (failWith) {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    if (req.method === "GET" && url.pathname.endsWith("/Messages.json")) {
+      // The message log, newest first, filtered as Twilio filters it (To, From).
+      const to = url.searchParams.get("To");
+      const from = url.searchParams.get("From");
+      const messages = created.filter((m) => (!to || m.to === to) && (!from || m.from === from)).reverse();
+      res.end(JSON.stringify({ messages, uri: url.pathname, first_page_uri: url.pathname, next_page_uri: null, previous_page_uri: null, page: 0, page_size: 50, start: 0, end: messages.length }));
+      return;
+    }
+    if (failWith && failuresLeft > 0) {
+      failuresLeft -= 1;
       res.statusCode = failWith.status;
       res.end(JSON.stringify({ ...failWith, more_info: `https://www.twilio.com/docs/errors/${failWith.code}` }));
       return;
     }
     count += 1;
     const now = new Date().toUTCString().replace("GMT", "+0000");
+    const message = {
+      sid: sid("SM", count),
+      account_sid: ACCOUNT_SID,
+      from: request.form.get("From"),
+      to: request.form.get("To"),
+      body: request.form.get("Body"),
+      status: "queued",
+      direction: "outbound-api",
+      num_segments: "1",
+      num_media: "0",
+      date_created: now,
+      date_updated: now,
+      date_sent: null,
+      error_code: null,
+      error_message: null,
+      price: null,
+      price_unit: "USD",
+      api_version: "2010-04-01",
+      uri: `/2010-04-01/Accounts/${ACCOUNT_SID}/Messages/${sid("SM", count)}.json`,
+    };
+    created.push(message);
+    const held = hold;
+    hold = undefined;
+    if (held) await held;
     res.statusCode = 201;
-    res.end(
-      JSON.stringify({
-        sid: sid("SM", count),
-        account_sid: ACCOUNT_SID,
-        from: request.form.get("From"),
-        to: request.form.get("To"),
-        body: request.form.get("Body"),
-        status: "queued",
-        direction: "outbound-api",
-        num_segments: "1",
-        num_media: "0",
-        date_created: now,
-        date_updated: now,
-        date_sent: null,
-        error_code: null,
-        error_message: null,
-        price: null,
-        price_unit: "USD",
-        api_version: "2010-04-01",
-        uri: `/2010-04-01/Accounts/${ACCOUNT_SID}/Messages/${sid("SM", count)}.json`,
-      }),
-    );
+    res.end(JSON.stringify(message));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
@@ -194,8 +225,31 @@ export async function fakeTwilioApi(t: TestContext) {
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
-    fail(status: number, code: number, message: string) {
+    /** The messages it accepted, oldest first. */
+    created,
+    /**
+     * Accepts the next message but holds the answer until `release()`: the sender cannot know whether
+     * Twilio took it (a timeout, or a crash right after the request).
+     */
+    holdNextAnswer() {
+      let release = () => undefined as void;
+      hold = new Promise<void>((resolve) => (release = resolve));
+      t.after(() => release());
+      return { release: () => release() };
+    },
+    /** Answers the next `times` requests (all, by default) with a Twilio error. */
+    fail(status: number, code: number, message: string, times = Number.POSITIVE_INFINITY) {
       failWith = { status, code, message };
+      failuresLeft = times;
     },
   };
+}
+
+/** Waits until `check` holds (polling a condition, not sleeping a fixed time); fails after `timeoutMs`. */
+export async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }

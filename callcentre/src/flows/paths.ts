@@ -4,6 +4,8 @@
 export const VOICE_INCOMING = "/twilio/voice/incoming";
 export const VOICE_STATUS = "/twilio/voice/status";
 export const RECORDING_STATUS = "/twilio/voice/recording-status";
+export const SMS_INCOMING = "/twilio/sms/incoming";
+export const SMS_STATUS = "/twilio/sms/status";
 
 const seg = encodeURIComponent;
 

@@ -1,32 +1,27 @@
-// Sends the notices kept in the notifications table through Twilio's Messages API. Each notice is
-// written before it is sent; a failed attempt stays pending and is tried again by the periodic sweep
-// (and at start), except when Twilio rejects it for good (a 4xx such as 21211 or 21610).
+// Sends the notices kept in the notifications table through Twilio's Messages API, as the
+// `notification-send` job. Each notice is written, with its job, in the transaction of the webhook
+// that created it; the claim makes a repeated job harmless. A failed attempt is retried by pg-boss
+// with backoff, except when Twilio rejects the notice for good (a 4xx such as 21211 or 21610).
 import type { FastifyBaseLogger } from "fastify";
+import type { JobContext } from "../jobs/jobs.js";
 import { maskPhone } from "../lib/phone.js";
 import type { NotificationsRepository } from "../repositories/notifications-repository.js";
 import type { TwilioClient } from "../twilio-client.js";
 
-const MAX_ATTEMPTS = 8;
+export interface NotificationJob {
+  notificationId: number;
+}
 
 export class Notifier {
-  private readonly inFlight = new Set<Promise<void>>();
-  private sweepTimer: NodeJS.Timeout | undefined;
-
   constructor(
     private readonly notifications: NotificationsRepository,
     private readonly twilio: TwilioClient,
     private readonly log: FastifyBaseLogger,
   ) {}
 
-  /** Starts delivering a notice in the background; the webhook that created it does not wait. */
-  deliverSoon(id: number): void {
-    const delivery = this.deliver(id).finally(() => this.inFlight.delete(delivery));
-    this.inFlight.add(delivery);
-  }
-
-  async deliver(id: number): Promise<void> {
+  async deliver({ notificationId: id }: NotificationJob, context: JobContext): Promise<void> {
     const notice = await this.notifications.claim(id);
-    if (!notice) return; // sent already, or being sent by another delivery
+    if (!notice) return; // sent already, or being sent by another attempt
     try {
       const message = await this.twilio.messages.create({ to: notice.to, from: notice.from, body: notice.body });
       await this.notifications.markSent(id, message.sid);
@@ -34,35 +29,11 @@ export class Notifier {
     } catch (error) {
       const status = (error as { status?: number }).status;
       const code = (error as { code?: number }).code;
-      const final = (status !== undefined && status >= 400 && status < 500 && status !== 429) || notice.attempts + 1 >= MAX_ATTEMPTS;
+      const final = (status !== undefined && status >= 400 && status < 500 && status !== 429) || context.lastAttempt;
       const reason = `${code ?? status ?? ""} ${(error as Error).message}`.trim();
-      await this.notifications.markAttemptFailed(id, reason, final).catch((dbError: unknown) => {
-        this.log.error({ err: dbError, notification: id }, "could not record a failed notification attempt");
-      });
+      await this.notifications.markAttemptFailed(id, reason, final);
       this.log.warn({ notification: id, to: maskPhone(notice.to), code, status, final }, "notification not sent");
+      if (!final) throw error;
     }
-  }
-
-  /** Tries every pending notice once. */
-  async deliverPending(): Promise<void> {
-    for (const notice of await this.notifications.pending()) this.deliverSoon(notice.id);
-    await this.idle();
-  }
-
-  startSweeping(everyMs = 60_000): void {
-    this.sweepTimer = setInterval(() => {
-      this.deliverPending().catch((error: unknown) => this.log.error({ err: error }, "notification sweep failed"));
-    }, everyMs);
-    this.sweepTimer.unref();
-  }
-
-  /** Resolves when no delivery is in flight. */
-  async idle(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
-  }
-
-  async close(): Promise<void> {
-    if (this.sweepTimer) clearInterval(this.sweepTimer);
-    await this.idle();
   }
 }

@@ -40,16 +40,6 @@ export class NotificationsRepository {
     return row;
   }
 
-  /** Notices waiting to be sent, including any left "sending" by a process that died mid-send. */
-  async pending(limit = 100): Promise<NotificationRow[]> {
-    return this.db.query<NotificationRow>(
-      `select ${COLUMNS} from notifications
-       where status = 'pending' or (status = 'sending' and updated_at < now() - interval '5 minutes')
-       order by id limit $1`,
-      [limit],
-    );
-  }
-
   /**
    * Takes a notice for sending: only one sender (of any instance) gets it. A notice stuck in
    * "sending" for five minutes is taken to be abandoned by a crashed sender.

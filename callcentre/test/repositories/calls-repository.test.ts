@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { CallsRepository, type CallReport, type CallStatus } from "../../src/repositories/calls-repository.js";
-import { migrate } from "../../src/db/migrate.js";
+import { migrate, readMigrations } from "../../src/db/migrate.js";
 import { ACCOUNT_SID, sid, testDatabase } from "../helpers.js";
 
 const report = (status: CallStatus, extra: Partial<CallReport> = {}): CallReport => ({
@@ -93,5 +93,6 @@ test("migrations apply once: running them again changes nothing", async (t) => {
   const db = await testDatabase(t);
   assert.deepEqual(await migrate(db), []);
   const versions = await db.query<{ version: number }>("select version from schema_migrations order by version");
-  assert.deepEqual(versions.map((v) => v.version), [1]);
+  assert.deepEqual(versions.map((v) => v.version), readMigrations().map((m) => m.version));
+  assert.ok(versions.length >= 2);
 });

@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import twilio from "twilio";
+import { QUEUES } from "../../src/jobs/jobs.js";
 import { createTwilioClient } from "../../src/twilio-client.js";
 import {
   ACCOUNT_SID,
@@ -159,7 +160,7 @@ test("a whole call: menu, unanswered transfer, voicemail, the on-call agent's SM
   const recorded = await post("/twilio/voice/voicemail/faults-voicemail/recorded", { RecordingUrl: recordingUrl, RecordingDuration: "14", Digits: "#" });
   assert.match(recorded.body, /Thank you\. Your message has been recorded\. Goodbye\.<\/Say><Hangup\/><\/Response>$/);
 
-  await app.notifier.idle();
+  await app.workers.drain();
   assert.equal(api.requests.length, 1);
   const [sms] = api.requests;
   assert.equal(sms?.path, `/2010-04-01/Accounts/${ACCOUNT_SID}/Messages.json`);
@@ -217,29 +218,31 @@ test("the same recording reported twice sends the agent one SMS", async (t) => {
   const params = voiceParams(CALL, { RecordingUrl: recordingUrl, RecordingDuration: "5", RecordingSid: sid("RE", 2) });
   await signedPost(app, "/twilio/voice/voicemail/sales-voicemail/recorded", params);
   await signedPost(app, "/twilio/voice/voicemail/sales-voicemail/recorded", params);
-  await app.notifier.idle();
+  await app.workers.drain();
   assert.equal(api.requests.length, 1);
   assert.equal(api.requests[0]?.form.get("To"), "+61491570130");
 });
 
-test("an SMS that Twilio refuses for good is kept as failed; a 5xx stays pending for the next sweep", async (t) => {
+test("an SMS that Twilio refuses for good is kept as failed; a 5xx is retried until Twilio takes it", async (t) => {
   const api = await fakeTwilioApi(t);
   api.fail(400, 21211, "The 'To' number is not a valid phone number.");
   const { app } = await testApp(t, { config: { twilioApiBaseUrl: api.url } });
   const recordingUrl = `https://api.twilio.com/2010-04-01/Accounts/${ACCOUNT_SID}/Recordings/${sid("RE", 3)}`;
   await signedPost(app, "/twilio/voice/voicemail/general-voicemail/recorded", voiceParams(CALL, { RecordingUrl: recordingUrl, RecordingDuration: "7" }));
-  await app.notifier.idle();
+  await app.workers.drain();
   const [refused] = await app.repositories.notifications.forSubject(sid("RE", 3));
   assert.equal(refused?.status, "failed");
+  assert.equal(refused?.attempts, 1, "a 4xx is not tried again");
   assert.match(refused?.lastError ?? "", /^21211 /);
 
-  api.fail(503, 20500, "Service unavailable");
+  api.fail(503, 20500, "Service unavailable", 2);
   const otherUrl = recordingUrl.replace(sid("RE", 3), sid("RE", 4));
   await signedPost(app, "/twilio/voice/voicemail/general-voicemail/recorded", voiceParams(sid("CA", 9), { RecordingUrl: otherUrl, RecordingDuration: "7" }));
-  await app.notifier.idle();
-  const [waiting] = await app.repositories.notifications.forSubject(sid("RE", 4));
-  assert.equal(waiting?.status, "pending");
-  assert.ok((waiting?.attempts ?? 0) >= 1);
+  await app.workers.drain();
+  const [retried] = await app.repositories.notifications.forSubject(sid("RE", 4));
+  assert.equal(retried?.status, "sent");
+  assert.equal(retried?.attempts, 3, "two 503s, then sent");
+  assert.equal(api.requests.filter((r) => r.form.get("Body")?.includes("0:07")).length, 4, "one refused for good, two 503s, one sent");
 });
 
 test("an internal error inside a voice webhook still answers TwiML that apologises and hangs up", async (t) => {
@@ -269,12 +272,16 @@ test("the official twilio client, pointed elsewhere, reaches the stand-in API", 
   assert.equal(api.requests[0]?.form.get("Body"), "hi");
 });
 
-test("a notice is sent once even when the sweep and the webhook's delivery race for it", async (t) => {
+test("a notice is sent once even when its job runs twice at the same time", async (t) => {
   const api = await fakeTwilioApi(t);
   const { app } = await testApp(t, { config: { twilioApiBaseUrl: api.url } });
   const recordingUrl = `https://api.twilio.com/2010-04-01/Accounts/${ACCOUNT_SID}/Recordings/${sid("RE", 5)}`;
   await signedPost(app, "/twilio/voice/voicemail/sales-voicemail/recorded", voiceParams(CALL, { RecordingUrl: recordingUrl, RecordingDuration: "5" }));
-  await Promise.all([app.notifier.deliverPending(), app.notifier.deliverPending(), app.notifier.idle()]);
+  const [notice0] = await app.repositories.notifications.forSubject(sid("RE", 5));
+  assert.ok(notice0);
+  // A second job for the same notice (as after a worker is taken for dead), run together with the first.
+  await app.jobs.enqueue([{ name: QUEUES.notificationSend, data: { notificationId: notice0.id } }]);
+  await Promise.all([app.workers.drain(), app.workers.drain()]);
   assert.equal(api.requests.length, 1);
   const [notice] = await app.repositories.notifications.forSubject(sid("RE", 5));
   assert.equal(notice?.status, "sent");

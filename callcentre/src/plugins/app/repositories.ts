@@ -2,6 +2,9 @@
 import type { Database } from "../../db/database.js";
 import { CallbacksRepository } from "../../repositories/callbacks-repository.js";
 import { CallsRepository } from "../../repositories/calls-repository.js";
+import { ContactsRepository } from "../../repositories/contacts-repository.js";
+import { MessagesRepository } from "../../repositories/messages-repository.js";
+import { SubscriptionsRepository } from "../../repositories/subscriptions-repository.js";
 import { NotificationsRepository } from "../../repositories/notifications-repository.js";
 import { RecordingsRepository } from "../../repositories/recordings-repository.js";
 
@@ -10,6 +13,9 @@ export interface Repositories {
   recordings: RecordingsRepository;
   callbacks: CallbacksRepository;
   notifications: NotificationsRepository;
+  messages: MessagesRepository;
+  contacts: ContactsRepository;
+  subscriptions: SubscriptionsRepository;
 }
 
 export function createRepositories(db: Database): Repositories {
@@ -18,5 +24,8 @@ export function createRepositories(db: Database): Repositories {
     recordings: new RecordingsRepository(db),
     callbacks: new CallbacksRepository(db),
     notifications: new NotificationsRepository(db),
+    messages: new MessagesRepository(db),
+    contacts: new ContactsRepository(db),
+    subscriptions: new SubscriptionsRepository(db),
   };
 }

@@ -16,7 +16,7 @@ import {
 import { RECORDING_STATUS, VOICE_INCOMING, VOICE_STATUS } from "../../flows/paths.js";
 import { badRequest, notFound } from "../../lib/http-errors.js";
 import type { Clock } from "../../lib/clock.js";
-import type { Notifier } from "../../notifications/notifier.js";
+import { QUEUES, type Jobs } from "../../jobs/jobs.js";
 import type { Repositories } from "../../plugins/app/repositories.js";
 import {
   callReport,
@@ -35,7 +35,7 @@ export interface VoiceRoutesOptions {
   flowContext: FlowContext;
   db: Database;
   repositories: Repositories;
-  notifier: Notifier;
+  jobs: Jobs;
   clock: Clock;
 }
 
@@ -45,18 +45,22 @@ const Agent = z.object({ agent: z.coerce.number().int().min(0).max(9).optional()
 const twimlRoute = { config: { twiml: true } };
 
 export default async function voiceRoutes(app: FastifyInstance, opts: VoiceRoutesOptions): Promise<void> {
-  const { flowContext: ctx, db, repositories, notifier, clock } = opts;
+  const { flowContext: ctx, db, repositories, jobs, clock } = opts;
   const { flow } = ctx;
 
-  const facts = (params: VoiceParams, now: Date): CallFacts => ({
-    callSid: params.CallSid,
-    from: params.From,
-    to: params.To,
-    fromCity: params.FromCity,
-    fromState: params.FromState,
-    fromCountry: params.FromCountry,
-    now,
-  });
+  // The customer is the caller on an inbound call, and the callee on one we place (`callcentre call`).
+  const facts = (params: VoiceParams, now: Date): CallFacts => {
+    const outbound = params.Direction.startsWith("outbound");
+    return {
+      callSid: params.CallSid,
+      from: outbound ? params.To : params.From,
+      to: outbound ? params.From : params.To,
+      fromCity: outbound ? params.ToCity : params.FromCity,
+      fromState: outbound ? params.ToState : params.FromState,
+      fromCountry: outbound ? params.ToCountry : params.FromCountry,
+      now,
+    };
+  };
 
   /** A flow node named in the URL; unknown names are a malformed request. */
   const node = (request: FastifyRequest, type: string) => {
@@ -68,7 +72,7 @@ export default async function voiceRoutes(app: FastifyInstance, opts: VoiceRoute
 
   /** Persists what the flow decided (call, steps, effects) in one transaction, then replies. */
   async function respond(reply: FastifyReply, params: VoiceParams, result: FlowResult, now: Date) {
-    const notices: number[] = [];
+    let notices = 0;
     await db.transaction(async (tx) => {
       const calls = repositories.calls.with(tx);
       await calls.upsert(callReport(params), now);
@@ -91,14 +95,18 @@ export default async function voiceRoutes(app: FastifyInstance, opts: VoiceRoute
             await repositories.callbacks.with(tx).request({ callSid: params.CallSid, ...effect }, now);
             break;
           case "notify": {
+            // The notice and its job are written together: neither exists without the other.
             const id = await repositories.notifications.with(tx).add(effect);
-            if (id !== undefined) notices.push(id);
+            if (id !== undefined) {
+              await jobs.enqueue([{ name: QUEUES.notificationSend, data: { notificationId: id } }], tx);
+              notices += 1;
+            }
             break;
           }
         }
       }
     });
-    for (const id of notices) notifier.deliverSoon(id);
+    if (notices > 0) jobs.notify(QUEUES.notificationSend);
     return reply.type("text/xml").send(result.twiml.toString());
   }
 
