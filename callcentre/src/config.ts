@@ -92,7 +92,8 @@ const EnvSchema = z.object({
     emptyAsUndefined,
     z.string().trim().min(16, "is too short to be a Twilio auth token (at least 16 characters; Twilio's are 32)").optional(),
   ),
-  TWILIO_API_BASE_URL: z.preprocess(emptyAsUndefined, httpUrl("e.g. https://api.twilio.com").default("https://api.twilio.com")),
+  TWILIO_API_BASE_URL: z.preprocess(emptyAsUndefined, httpUrl("e.g. https://api.twilio.com").optional()),
+  CARRIER_PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(65535).default(4010)),
   DATABASE_URL: z.preprocess(
     emptyAsUndefined,
     z
@@ -156,7 +157,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     host: e.HOST,
     publicBaseUrl: e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`,
     twilio,
-    twilioApiBaseUrl: e.TWILIO_API_BASE_URL,
+    // Generated local credentials only work with the local carrier, so that is where they point by default.
+    twilioApiBaseUrl: e.TWILIO_API_BASE_URL ?? (twilio.source === "local" ? `http://127.0.0.1:${e.CARRIER_PORT}` : "https://api.twilio.com"),
     databaseUrl: e.DATABASE_URL,
     dataDir,
     flowFile,

@@ -25,7 +25,8 @@ test("with nothing set: port 3000, PGlite in ./data, the default flow, local cre
   assert.equal(config.databaseUrl, undefined);
   assert.equal(config.dataDir, join(cwd, "data"));
   assert.equal(config.flowFile, DEFAULT_FLOW_FILE);
-  assert.equal(config.twilioApiBaseUrl, "https://api.twilio.com");
+  assert.equal(config.twilioApiBaseUrl, "http://127.0.0.1:4010", "local credentials: the local carrier");
+  assert.equal(loadConfig({ CARRIER_PORT: "4999" }, cwd).twilioApiBaseUrl, "http://127.0.0.1:4999");
   assert.equal(config.twilio.source, "local");
   assert.match(config.twilio.accountSid, /^AC[0-9a-f]{32}$/);
   const file = join(cwd, "data", "credentials.json");

@@ -1,6 +1,7 @@
 // Starts the carrier and the call centre as two processes on loopback, sharing one data directory
 // (so they share the generated account credentials), and provisions the call centre's number on
-// the carrier through the REST API — exactly what a developer does by hand. Imports neither's src.
+// the carrier through the REST API — exactly what a developer does by hand. Imports neither's src;
+// Open-Meteo is stood in for by the call centre's recorded-fixture server, on loopback.
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -10,6 +11,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { TestContext } from "node:test";
 import { parseDocument } from "yaml";
+import { startOpenMeteoFixture, type OpenMeteoFixture } from "../../callcentre/test/weather/open-meteo-fixture.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const CENTRE_NUMBER = "+61255501234";
@@ -60,36 +62,52 @@ function flowFile(dir: string, variant: FlowVariant): string {
 export interface System {
   carrier: CarrierClient;
   centreUrl: string;
+  weather: OpenMeteoFixture;
 }
 
-export async function startSystem(t: TestContext, variant: FlowVariant = "always-open"): Promise<System> {
-  const dataDir = mkdtempSync(join(tmpdir(), "e2e-"));
-  const [carrierPort, centrePort] = [await freePort(), await freePort()];
-  const carrierUrl = `http://127.0.0.1:${carrierPort}`;
-  const centreUrl = `http://127.0.0.1:${centrePort}`;
-  await start(t, "carrier/src/server.ts", { CARRIER_PORT: String(carrierPort), CARRIER_CLOCK: "manual", DATA_DIR: dataDir, LOG_LEVEL: "warn" }, /carrier ready/);
-  await start(
-    t,
-    "callcentre/src/server.ts",
-    {
-      PORT: String(centrePort),
-      PUBLIC_BASE_URL: centreUrl,
-      TWILIO_API_BASE_URL: carrierUrl,
-      DATA_DIR: dataDir,
-      FLOW_FILE: flowFile(dataDir, variant),
-      LOG_LEVEL: "info",
-    },
-    /ready/,
-  );
+/** The carrier alone, as a process with a manual clock, and its client. */
+export async function startCarrier(t: TestContext, dataDir: string): Promise<CarrierClient> {
+  const carrierUrl = `http://127.0.0.1:${await freePort()}`;
+  await start(t, "carrier/src/server.ts", { CARRIER_PORT: new URL(carrierUrl).port, CARRIER_CLOCK: "manual", DATA_DIR: dataDir, LOG_LEVEL: "warn" }, /carrier ready/);
   const credentials = JSON.parse(readFileSync(join(dataDir, "credentials.json"), "utf8")) as { accountSid: string; authToken: string };
-  const carrier = new CarrierClient(carrierUrl, credentials);
+  return new CarrierClient(carrierUrl, credentials);
+}
+
+/** Creates the call centre's number on the carrier, pointing at its voice and SMS webhooks. */
+export async function provisionNumber(carrier: CarrierClient, centreUrl: string): Promise<void> {
   await carrier.rest("IncomingPhoneNumbers.json", {
     PhoneNumber: CENTRE_NUMBER,
     FriendlyName: "Bluegum Energy",
     VoiceUrl: `${centreUrl}/twilio/voice/incoming`,
     StatusCallback: `${centreUrl}/twilio/voice/status`,
+    SmsUrl: `${centreUrl}/twilio/sms/incoming`,
   });
-  return { carrier, centreUrl };
+}
+
+export { freePort };
+
+export async function startSystem(t: TestContext, variant: FlowVariant = "always-open"): Promise<System> {
+  const dataDir = mkdtempSync(join(tmpdir(), "e2e-"));
+  const weather = await startOpenMeteoFixture(t);
+  const carrier = await startCarrier(t, dataDir);
+  const centreUrl = `http://127.0.0.1:${await freePort()}`;
+  await start(
+    t,
+    "callcentre/src/server.ts",
+    {
+      PORT: new URL(centreUrl).port,
+      PUBLIC_BASE_URL: centreUrl,
+      TWILIO_API_BASE_URL: carrier.url,
+      DATA_DIR: dataDir,
+      FLOW_FILE: flowFile(dataDir, variant),
+      WEATHER_GEOCODING_URL: weather.geocodingUrl,
+      WEATHER_FORECAST_URL: weather.forecastUrl,
+      LOG_LEVEL: "info",
+    },
+    /ready/,
+  );
+  await provisionNumber(carrier, centreUrl);
+  return { carrier, centreUrl, weather };
 }
 
 export interface TimelineEvent {
@@ -184,6 +202,11 @@ export class CarrierClient {
 
   phoneCalls(number: string): Promise<{ calls: { sid: string; status: string; activity: string }[] }> {
     return this.json("GET", `/phones/${encodeURIComponent(number)}/calls`);
+  }
+
+  /** The handset `from` texts `to` (the call centre's number by default). */
+  async text(from: string, body: string, to = CENTRE_NUMBER): Promise<string> {
+    return (await this.json<{ sid: string }>("POST", "/messages", { from, to, body })).sid;
   }
 
   /** Messages of a handset, once at least `count` have been delivered to it. */
