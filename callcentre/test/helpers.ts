@@ -32,16 +32,21 @@ export async function testDatabase(t: TestContext): Promise<Database> {
   await migrate(db);
   t.after(async () => {
     await db.close();
-    if (url && schema) {
-      // On a connection of its own: the test may have closed the app's database on purpose.
-      const admin = new pg.Client({ connectionString: url });
-      await admin.connect();
-      await admin.query(`drop schema if exists ${schema} cascade`);
-      await admin.query(`drop schema if exists ${schema}_jobs cascade`);
-      await admin.end();
-    }
+    if (url && schema) await dropSchema(url, schema);
   });
   return db;
+}
+
+/**
+ * Drops a test's schema and pg-boss's beside it, on a connection of its own (the test may have closed
+ * the app's database on purpose).
+ */
+export async function dropSchema(url: string, schema: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`drop schema if exists ${schema} cascade`);
+  await admin.query(`drop schema if exists ${schema}_jobs cascade`);
+  await admin.end();
 }
 
 export function testConfig(overrides: Partial<Config> = {}): Config {

@@ -4,12 +4,12 @@
 // through its REST API and signed webhooks.
 import { randomBytes } from "node:crypto";
 import type { TestContext } from "node:test";
-import pg from "pg";
 import { buildApp } from "../../callcentre/src/app.js";
 import { loadConfig } from "../../callcentre/src/config.js";
 import { openDatabase } from "../../callcentre/src/db/database.js";
 import { migrate } from "../../callcentre/src/db/migrate.js";
 import { loadFlowFile } from "../../callcentre/src/flows/load-flow.js";
+import { dropSchema } from "../../callcentre/test/helpers.js";
 import type { OpenMeteoFixture } from "../../callcentre/test/weather/open-meteo-fixture.js";
 import { freePort, type CarrierClient } from "./system.js";
 
@@ -43,13 +43,7 @@ export async function startCentreInProcess(t: TestContext, carrier: CarrierClien
   t.after(async () => {
     await app.close();
     await db.close();
-    if (url && schema) {
-      const admin = new pg.Client({ connectionString: url });
-      await admin.connect();
-      await admin.query(`drop schema if exists ${schema} cascade`);
-      await admin.query(`drop schema if exists ${schema}_jobs cascade`);
-      await admin.end();
-    }
+    if (url && schema) await dropSchema(url, schema);
   });
   return { app, clock, centreUrl };
 }
