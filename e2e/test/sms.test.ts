@@ -1,10 +1,11 @@
 // Text messages from a handset through the carrier: a forecast on request, a daily forecast when the
-// clock reaches the subscriber's time, and STOP, after which nothing more arrives.
+// clock reaches the subscriber's time, and STOP, after which nothing more arrives until START.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { waitFor } from "../../callcentre/test/helpers.js";
 import { startOpenMeteoFixture } from "../../callcentre/test/weather/open-meteo-fixture.js";
 import { startCentreInProcess } from "./centre-in-process.js";
 import { CENTRE_NUMBER, provisionNumber, startCarrier, startSystem } from "./system.js";
@@ -26,12 +27,6 @@ test("a handset texts 'weather Sydney' and receives the forecast; after STOP onl
   inbox = (await carrier.messages(HANDSET, 2)).messages.filter((m) => m.to === HANDSET);
   assert.equal(inbox.length, 2, "one confirmation, from the carrier (as Twilio sends it), none from the call centre");
   assert.match(inbox[1]?.body ?? "", STOP_CONFIRMATION);
-
-  // Back in: the carrier confirms START, and the call centre answers again.
-  await carrier.text(HANDSET, "START");
-  await carrier.text(HANDSET, "Sydney");
-  inbox = (await carrier.messages(HANDSET, 4)).messages.filter((m) => m.to === HANDSET);
-  assert.match(inbox[3]?.body ?? "", SYDNEY_FORECAST);
 });
 
 test("a subscriber receives the daily forecast when the clock reaches 07:00 in Sydney, and nothing after STOP", async (t) => {
@@ -57,12 +52,22 @@ test("a subscriber receives the daily forecast when the clock reaches 07:00 in S
   await carrier.text(HANDSET, "STOP");
   inbox = (await carrier.messages(HANDSET, 3)).messages.filter((m) => m.to === HANDSET);
   assert.match(inbox[2]?.body ?? "", STOP_CONFIRMATION);
-  const subscription = await app.repositories.subscriptions.byNumber(HANDSET);
-  assert.equal(subscription?.cancelReason, "opted out");
+  // The carrier confirms at once and forwards the STOP to the call centre on its own time.
+  await waitFor(async () => (await app.repositories.subscriptions.byNumber(HANDSET))?.cancelReason === "opted out", "the STOP to reach the call centre");
 
   clock.set("2026-11-25T20:00:00Z"); // 07:00 the next day
   assert.equal(await app.forecasts.dispatchDue(), 0, "nothing is due for an opted-out number");
   await app.workers.drain();
   const after = (await carrier.messages(HANDSET)).messages.filter((m) => m.to === HANDSET);
   assert.equal(after.length, 3, "nothing more arrived");
+
+  // Back in: the carrier confirms START, and the call centre answers again (but the daily forecast
+  // stays cancelled until the person subscribes again).
+  await carrier.text(HANDSET, "START");
+  await waitFor(async () => !(await app.repositories.contacts.isOptedOut(HANDSET)), "the START to reach the call centre");
+  await carrier.text(HANDSET, "Sydney");
+  inbox = (await carrier.messages(HANDSET, 5)).messages.filter((m) => m.to === HANDSET);
+  assert.match(inbox[3]?.body ?? "", /re-subscribed/i);
+  assert.match(inbox[4]?.body ?? "", SYDNEY_FORECAST);
+  assert.notEqual((await app.repositories.subscriptions.byNumber(HANDSET))?.cancelledAt, null);
 });
