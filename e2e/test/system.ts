@@ -3,6 +3,7 @@
 // the carrier through the REST API — exactly what a developer does by hand. Imports neither's src;
 // Open-Meteo is stood in for by the call centre's recorded-fixture server, on loopback.
 import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { once } from "node:events";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
@@ -10,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { TestContext } from "node:test";
+import pg from "pg";
 import { parseDocument } from "yaml";
 import { startOpenMeteoFixture, type OpenMeteoFixture } from "../../callcentre/test/weather/open-meteo-fixture.js";
 
@@ -86,8 +88,30 @@ export async function provisionNumber(carrier: CarrierClient, centreUrl: string)
 
 export { freePort };
 
+/**
+ * With DATABASE_URL set, a database of the scenario's own (pg-boss's schema included), dropped at
+ * the end: what one scenario stores (an opted-out number, say) must not leak into the next.
+ */
+async function scenarioDatabase(t: TestContext): Promise<Record<string, string>> {
+  const url = process.env.DATABASE_URL;
+  if (!url) return {};
+  const name = `e2e_${randomBytes(5).toString("hex")}`;
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    await client.query(sql);
+    await client.end();
+  };
+  await admin(`create database ${name}`);
+  t.after(() => admin(`drop database if exists ${name} with (force)`));
+  const scenario = new URL(url);
+  scenario.pathname = `/${name}`;
+  return { DATABASE_URL: scenario.toString() };
+}
+
 export async function startSystem(t: TestContext, variant: FlowVariant = "always-open"): Promise<System> {
   const dataDir = mkdtempSync(join(tmpdir(), "e2e-"));
+  const database = await scenarioDatabase(t);
   const weather = await startOpenMeteoFixture(t);
   const carrier = await startCarrier(t, dataDir);
   const centreUrl = `http://127.0.0.1:${await freePort()}`;
@@ -103,6 +127,7 @@ export async function startSystem(t: TestContext, variant: FlowVariant = "always
       WEATHER_GEOCODING_URL: weather.geocodingUrl,
       WEATHER_FORECAST_URL: weather.forecastUrl,
       LOG_LEVEL: "info",
+      ...database,
     },
     /ready/,
   );
