@@ -170,11 +170,6 @@ export class Jobs {
     await this.boss.schedule(name, cron, {}, { tz: "UTC" });
   }
 
-  /** Counts jobs of a queue that are not finished yet (created, retry or active). */
-  async pending(name: QueueName): Promise<number> {
-    return this.boss.getQueueSize(name, { before: "completed" });
-  }
-
   async stop(): Promise<void> {
     if (!this.started) return;
     this.started = false;

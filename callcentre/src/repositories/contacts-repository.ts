@@ -81,10 +81,4 @@ export class ContactsRepository {
     );
   }
 
-  async optedOut(limit = 500): Promise<ContactRow[]> {
-    return this.db.query<ContactRow>(
-      `select ${COLUMNS} from sms_contacts where opted_out_at is not null order by opted_out_at desc limit $1`,
-      [limit],
-    );
-  }
 }

@@ -182,11 +182,6 @@ export class MessagesRepository {
     return rows.length > 0;
   }
 
-  async markHandled(id: number, now: Date): Promise<boolean> {
-    const rows = await this.db.query("update messages set handled_at = $2 where id = $1 and kind = 'inbox' and handled_at is null returning id", [id, now]);
-    return rows.length > 0;
-  }
-
   async inbox(limit = 100): Promise<MessageRow[]> {
     return this.db.query<MessageRow>(
       `select ${COLUMNS} from messages where kind = 'inbox' order by handled_at is not null, created_at desc limit $1`,

@@ -88,13 +88,6 @@ export class SubscriptionsRepository {
     return row;
   }
 
-  async list(limit = 500, offset = 0): Promise<SubscriptionRow[]> {
-    return this.db.query<SubscriptionRow>(`select ${COLUMNS} from subscriptions s order by s.created_at desc, s.id desc limit $1 offset $2`, [
-      limit,
-      offset,
-    ]);
-  }
-
   /** Cancels the number's subscription; false when it had none active. */
   async cancel(number: string, reason: string, now: Date): Promise<boolean> {
     const rows = await this.db.query(

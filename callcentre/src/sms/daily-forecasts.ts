@@ -47,6 +47,8 @@ export interface SendJob {
   deliveryId: number;
 }
 
+const sendJobs = (deliveryIds: number[]) => deliveryIds.map((deliveryId) => ({ name: QUEUES.forecastSend, data: { deliveryId } }));
+
 export class DailyForecasts {
   private timer: NodeJS.Timeout | undefined;
   private running = false;
@@ -72,7 +74,7 @@ export class DailyForecasts {
           due.map((s) => ({ id: s.id, nextSendAt: nextOccurrence(s.sendTime, s.timezone, new Date(Math.max(now.getTime(), s.nextSendAt.getTime()))) })),
           now,
         );
-        await this.deps.jobs.enqueue(newIds.map((deliveryId) => ({ name: QUEUES.forecastSend, data: { deliveryId } })), tx);
+        await this.deps.jobs.enqueue(sendJobs(newIds), tx);
         return { locked: due.length, ids: newIds };
       });
       created += ids.length;
@@ -102,7 +104,7 @@ export class DailyForecasts {
         const active = (await subscriptions.lockActive(afterId, BATCH)).filter((s) => !s.optedOut);
         const deliveries = active.map((s) => ({ subscriptionId: s.id, localDate: localDate(now, s.timezone), dueAt: now }));
         const ids = await subscriptions.addDeliveries(deliveries, now);
-        await this.deps.jobs.enqueue(ids.map((deliveryId) => ({ name: QUEUES.forecastSend, data: { deliveryId } })), tx);
+        await this.deps.jobs.enqueue(sendJobs(ids), tx);
         return { active, deliveries, ids };
       });
       for (const d of batch.deliveries) dates.add(d.localDate);
@@ -182,7 +184,7 @@ export class DailyForecasts {
   /** Deliveries whose job was lost (or whose attempt died) get a new job; the claim keeps it harmless. */
   async recoverStale(): Promise<number> {
     const ids = await this.deps.subscriptions.stale(LEASE_MS + 60_000, BATCH);
-    await this.deps.jobs.enqueue(ids.map((deliveryId) => ({ name: QUEUES.forecastSend, data: { deliveryId } })));
+    await this.deps.jobs.enqueue(sendJobs(ids));
     if (ids.length > 0) {
       this.deps.jobs.notify(QUEUES.forecastSend);
       this.deps.log.warn({ deliveries: ids.length }, "unfinished daily forecasts queued again");

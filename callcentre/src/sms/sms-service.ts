@@ -72,7 +72,7 @@ export class SmsService {
    * Twilio repeats (same SID) is handled once.
    */
   async receive(sms: InboundSms): Promise<SmsReply | undefined> {
-    const { messages, contacts, subscriptions, clock, config, db } = this.deps;
+    const { messages, contacts, clock, config } = this.deps;
     const now = clock();
     const inboundId = await messages.add(
       {
@@ -94,12 +94,7 @@ export class SmsService {
 
     switch (command.type) {
       case "opt-out":
-        await db.transaction(async (tx) => {
-          await contacts.with(tx).optOut(sms.from, now);
-          await subscriptions.with(tx).cancel(sms.from, "opted out", now);
-          await messages.with(tx).setKind(inboundId, "opt-out");
-        });
-        this.deps.log.info({ from: maskPhone(sms.from), keyword: command.keyword }, "number opted out");
+        await this.recordOptOut(sms.from, "opted out", now, inboundId);
         return appAnswersKeywords ? this.reply(sms, inboundId, { kind: "opt-out", body: replies.optedOut() }, now) : undefined;
       case "opt-in":
         await contacts.optIn(sms.from, now);
@@ -189,11 +184,17 @@ export class SmsService {
 
   /** Twilio refused a message with 21610: the number opted out there, so it is opted out here. */
   async optedOutByTwilio(number: string, now: Date): Promise<void> {
+    await this.recordOptOut(number, "opted out (21610)", now);
+  }
+
+  /** Opts a number out of everything and cancels its daily forecast, giving `reason` for the cancellation. */
+  private async recordOptOut(number: string, reason: string, now: Date, inboundId?: number): Promise<void> {
     await this.deps.db.transaction(async (tx) => {
       await this.deps.contacts.with(tx).optOut(number, now);
-      await this.deps.subscriptions.with(tx).cancel(number, "opted out (21610)", now);
+      await this.deps.subscriptions.with(tx).cancel(number, reason, now);
+      if (inboundId !== undefined) await this.deps.messages.with(tx).setKind(inboundId, "opt-out");
     });
-    this.deps.log.info({ to: maskPhone(number) }, "number opted out with Twilio (21610)");
+    this.deps.log.info({ number: maskPhone(number), reason }, "number opted out");
   }
 
   private async reply(sms: InboundSms, inboundId: number, answer: { kind: string; body: string }, now: Date): Promise<SmsReply | undefined> {
