@@ -45,6 +45,12 @@ test("each bad variable is named with what is wrong", () => {
   assert.match(problemsOf({ TWILIO_ACCOUNT_SID: "AC123" }), /TWILIO_ACCOUNT_SID must be 'AC' followed by 32 hexadecimal digits/);
   assert.match(problemsOf({ FLOW_FILE: "missing.yaml" }), /FLOW_FILE names a file that does not exist/);
   assert.match(problemsOf({ LOG_LEVEL: "loud" }), /LOG_LEVEL/);
+  assert.match(problemsOf({ TWILIO_PHONE_NUMBER: "0255501234" }), /TWILIO_PHONE_NUMBER must be an E\.164 number/);
+  assert.match(problemsOf({ WEATHER_FORECAST_URL: "api.open-meteo.com" }), /WEATHER_FORECAST_URL must be an absolute http\(s\) URL/);
+  assert.match(problemsOf({ WEATHER_TIMEOUT_MS: "20000" }), /WEATHER_TIMEOUT_MS/);
+  assert.match(problemsOf({ SMS_MPS: "0" }), /SMS_MPS/);
+  assert.match(problemsOf({ SMS_REPLY_BUDGET_MS: "soon" }), /SMS_REPLY_BUDGET_MS/);
+  assert.match(problemsOf({ SMS_KEYWORD_REPLIES: "carrier" }), /SMS_KEYWORD_REPLIES/);
 });
 
 test("the auth token's value never appears in an error", () => {
