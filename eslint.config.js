@@ -15,5 +15,5 @@ export default tseslint.config(
   },
   { files: ["scripts/**"], rules: { "no-console": "off" } },
   // Pages served to the browser as they are (no build step).
-  { files: ["carrier/public/**/*.js"], languageOptions: { globals: { ...globals.browser } } },
+  { files: ["carrier/public/**/*.js", "callcentre/public/**/*.js"], languageOptions: { globals: { ...globals.browser } } },
 );

@@ -13,6 +13,9 @@ import { RateLimiter } from "./lib/rate-limiter.js";
 import { Notifier } from "./notifications/notifier.js";
 import { createRepositories, type Repositories } from "./plugins/app/repositories.js";
 import { GeocodeCacheRepository } from "./repositories/geocode-cache-repository.js";
+import { DashboardService } from "./dashboard/dashboard-service.js";
+import { LiveFeed } from "./dashboard/live-feed.js";
+import dashboardRoutes from "./routes/dashboard/index.js";
 import twilioRoutes from "./routes/twilio/index.js";
 import { DailyForecasts } from "./sms/daily-forecasts.js";
 import { SmsService } from "./sms/sms-service.js";
@@ -37,6 +40,8 @@ declare module "fastify" {
     workers: Workers;
     sms: SmsService;
     forecasts: DailyForecasts;
+    dashboard: DashboardService;
+    live: LiveFeed;
     /** Starts the job workers, the every-minute dispatch and the daily-forecast timer (the server does). */
     startBackgroundWork(): Promise<void>;
   }
@@ -102,7 +107,11 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     },
     app.log,
   );
+  const dashboard = new DashboardService({ config, flow, repositories, twilio, sms, clock });
+  const live = new LiveFeed({ snapshot: () => dashboard.live(), log: app.log });
   app.decorate("repositories", repositories);
+  app.decorate("dashboard", dashboard);
+  app.decorate("live", live);
   app.decorate("jobs", jobs);
   app.decorate("workers", workers);
   app.decorate("sms", sms);
@@ -113,6 +122,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   });
   app.addHook("onClose", async () => {
     forecasts.stop();
+    live.stop();
     await jobs.stop();
   });
 
@@ -128,6 +138,12 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   });
 
   await app.register(fastifyStatic, { root: `${PUBLIC_DIR}audio`, prefix: "/audio/", decorateReply: false });
+  await app.register(fastifyStatic, { root: `${PUBLIC_DIR}dashboard`, prefix: "/dashboard/assets/", decorateReply: false });
+
+  // Every voice webhook may change what the Live page shows.
+  app.addHook("onResponse", async (request) => {
+    if (request.url.startsWith("/twilio/voice/")) live.changed();
+  });
 
   app.get("/healthz", async () => {
     await db.query("select 1");
@@ -146,6 +162,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     sms,
     clock,
   });
+
+  await app.register(dashboardRoutes, { config, flow, service: dashboard, repositories, live, clock });
 
   return app;
 }

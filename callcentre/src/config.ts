@@ -32,6 +32,7 @@ export interface Config {
   phoneNumber: string | undefined;
   sms: SmsConfig;
   weather: WeatherConfig;
+  dashboard: DashboardConfig;
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
 }
 
@@ -45,6 +46,14 @@ export interface SmsConfig {
    * or "app" (standalone short codes: the app must confirm them itself).
    */
   keywordReplies: "twilio" | "app";
+}
+
+export interface DashboardConfig {
+  /** The admin password (a secret: never logged). */
+  password: string;
+  /** DASHBOARD_PASSWORD, or generated once and kept in `file` (DATA_DIR/dashboard-password). */
+  source: "environment" | "generated";
+  file?: string;
 }
 
 export interface WeatherConfig {
@@ -119,6 +128,11 @@ const EnvSchema = z.object({
   SMS_REPLY_BUDGET_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(10_000).default(3_000)),
   SMS_MPS: z.preprocess(emptyAsUndefined, z.coerce.number().positive().max(10_000).default(1)),
   SMS_KEYWORD_REPLIES: z.preprocess(emptyAsUndefined, z.enum(["twilio", "app"]).default("twilio")),
+  // A secret: its problems are described without its value.
+  DASHBOARD_PASSWORD: z.preprocess(
+    emptyAsUndefined,
+    z.string().min(12, "is too short: use at least 12 characters (or leave it unset to have one generated)").max(1024).optional(),
+  ),
   DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default("./data")),
   FLOW_FILE: optionalString,
   LOG_LEVEL: z.preprocess(
@@ -165,6 +179,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     phoneNumber: e.TWILIO_PHONE_NUMBER,
     sms: { replyBudgetMs: e.SMS_REPLY_BUDGET_MS, messagesPerSecond: e.SMS_MPS, keywordReplies: e.SMS_KEYWORD_REPLIES },
     weather: { geocodingUrl: e.WEATHER_GEOCODING_URL, forecastUrl: e.WEATHER_FORECAST_URL, timeoutMs: e.WEATHER_TIMEOUT_MS },
+    dashboard: e.DASHBOARD_PASSWORD ? { password: e.DASHBOARD_PASSWORD, source: "environment" } : localDashboardPassword(dataDir),
     logLevel: e.LOG_LEVEL,
   };
 }
@@ -191,4 +206,21 @@ export function localCredentials(dataDir: string): TwilioCredentials {
   const created = { accountSid: `AC${randomBytes(16).toString("hex")}`, authToken: randomBytes(16).toString("hex") };
   writeFileSync(file, `${JSON.stringify(created, null, 2)}\n`, { mode: 0o600 });
   return { ...created, source: "local" };
+}
+
+/**
+ * Without DASHBOARD_PASSWORD, a password is generated once and kept in DATA_DIR/dashboard-password
+ * (mode 0600): the dashboard is never open without one. Set DASHBOARD_PASSWORD when instances share a database.
+ */
+export function localDashboardPassword(dataDir: string): DashboardConfig {
+  const file = join(dataDir, "dashboard-password");
+  if (existsSync(file)) {
+    const password = readFileSync(file, "utf8").trim();
+    if (password.length < 12) throw new ConfigError([`${file} holds no usable password (at least 12 characters); delete it to regenerate`]);
+    return { password, source: "generated", file };
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const password = randomBytes(12).toString("base64url");
+  writeFileSync(file, `${password}\n`, { mode: 0o600 });
+  return { password, source: "generated", file };
 }

@@ -21,6 +21,7 @@ import type { TwilioClient } from "../src/twilio-client.js";
 export const ACCOUNT_SID = "AC0123456789abcdef0123456789abcdef";
 export const AUTH_TOKEN = "0123456789abcdef0123456789abcdef";
 export const BASE_URL = "https://callcentre.example.test";
+export const DASHBOARD_PASSWORD = "correct horse battery staple";
 
 export const sid = (prefix: string, n: number) => `${prefix}${n.toString(16).padStart(32, "0")}`;
 
@@ -62,6 +63,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     phoneNumber: "+61255501234",
     sms: { replyBudgetMs: 3_000, messagesPerSecond: 1_000, keywordReplies: "twilio" },
     weather: { geocodingUrl: "http://127.0.0.1:9/v1/search", forecastUrl: "http://127.0.0.1:9/v1/forecast", timeoutMs: 2_000 },
+    dashboard: { password: DASHBOARD_PASSWORD, source: "environment" },
     logLevel: "silent",
     ...overrides,
   };
@@ -147,6 +149,9 @@ export function signedPost(app: FastifyInstance, path: string, params: Params, t
   });
 }
 
+/** A recording's bytes as the fake API serves them: a WAV header and a little silence. */
+export const RECORDING_WAV = Buffer.concat([Buffer.from("RIFF\x24\x00\x00\x00WAVEfmt ", "latin1"), Buffer.alloc(32)]);
+
 export interface ApiRequest {
   method: string;
   path: string;
@@ -155,7 +160,7 @@ export interface ApiRequest {
 }
 
 /**
- * A local HTTP server standing in for Twilio's REST API (Messages only): answers as Twilio does,
+ * A local HTTP server standing in for Twilio's REST API (Messages, Calls and recording media): answers as Twilio does,
  * records every request, and can be told to fail.
  */
 export async function fakeTwilioApi(t: TestContext) {
@@ -189,6 +194,17 @@ export async function fakeTwilioApi(t: TestContext) {
       res.end(JSON.stringify({ messages, uri: url.pathname, first_page_uri: url.pathname, next_page_uri: null, previous_page_uri: null, page: 0, page_size: 50, start: 0, end: messages.length }));
       return;
     }
+    if (req.method === "GET" && /\/Recordings\/RE[0-9a-f]{32}\.wav$/.test(url.pathname)) {
+      // Recording media, behind HTTP basic auth as with Twilio's "enforce HTTP auth on media".
+      if (request.authorization !== `Basic ${Buffer.from(`${ACCOUNT_SID}:${AUTH_TOKEN}`).toString("base64")}`) {
+        res.statusCode = 401;
+        res.end(JSON.stringify({ code: 20003, message: "Authenticate", status: 401 }));
+        return;
+      }
+      res.setHeader("content-type", "audio/x-wav");
+      res.end(RECORDING_WAV);
+      return;
+    }
     if (failWith && failuresLeft > 0) {
       failuresLeft -= 1;
       res.statusCode = failWith.status;
@@ -197,6 +213,24 @@ export async function fakeTwilioApi(t: TestContext) {
     }
     count += 1;
     const now = new Date().toUTCString().replace("GMT", "+0000");
+    if (url.pathname.endsWith("/Calls.json")) {
+      const call = {
+        sid: sid("CA", 0xc000 + count),
+        account_sid: ACCOUNT_SID,
+        from: request.form.get("From"),
+        to: request.form.get("To"),
+        status: "queued",
+        direction: "outbound-api",
+        date_created: now,
+        date_updated: now,
+        api_version: "2010-04-01",
+        uri: `/2010-04-01/Accounts/${ACCOUNT_SID}/Calls/${sid("CA", 0xc000 + count)}.json`,
+      };
+      created.push(call);
+      res.statusCode = 201;
+      res.end(JSON.stringify(call));
+      return;
+    }
     const message = {
       sid: sid("SM", count),
       account_sid: ACCOUNT_SID,

@@ -13,6 +13,7 @@ export const voicePaths = {
   node: (node: string) => `/twilio/voice/node/${seg(node)}`,
   menu: (node: string, attempt: number) => `/twilio/voice/menu/${seg(node)}?attempt=${attempt}`,
   dial: (node: string, agent?: number) => `/twilio/voice/dial/${seg(node)}${agent === undefined ? "" : `?agent=${agent}`}`,
+  agentAnswered: (node: string, agent: number) => `/twilio/voice/dial/${seg(node)}/answered?agent=${agent}`,
   voicemailRecorded: (node: string) => `/twilio/voice/voicemail/${seg(node)}/recorded`,
   transcription: (node: string) => `/twilio/voice/voicemail/${seg(node)}/transcription`,
 };

@@ -39,7 +39,13 @@ export type Effect =
       department?: string | undefined;
     }
   | { type: "notify"; kind: "voicemail"; subjectSid: string; to: string; from: string; body: string }
-  | { type: "callback-request"; number: string; department?: string | undefined };
+  | { type: "callback-request"; number: string; department?: string | undefined }
+  /** The call starts waiting for a department's agents (a visit to its queue). */
+  | { type: "transfer-start"; node: string; department: string }
+  /** The visit ends: an agent answered (and the conversation is over), the caller gave up, or nobody answered. */
+  | { type: "transfer-end"; result: TransferResult; agent?: string | undefined; talkSeconds?: number | undefined };
+
+export type TransferResult = "answered" | "abandoned" | "deflected";
 
 export interface FlowResult {
   twiml: VoiceResponse;
@@ -209,8 +215,12 @@ class Turn implements FlowResult {
   }
 
   department(id: string, node: DepartmentNode, agent: number | undefined) {
+    const first = agent ?? 0;
     const agents = agent === undefined ? node.agents : node.agents.slice(agent, agent + 1);
-    if (agent === undefined || agent === 0) this.prompt(node.prompt);
+    if (first === 0) {
+      this.prompt(node.prompt);
+      this.effects.push({ type: "transfer-start", node: id, department: node.name });
+    }
     this.call.department = node.name;
     this.event("transfer.started", id, {
       department: node.name,
@@ -223,7 +233,11 @@ class Turn implements FlowResult {
       timeout: node.ringTimeout,
       ...(node.callerId ? { callerId: node.callerId } : {}),
     });
-    for (const a of agents) dial.number(a.number);
+    // Twilio reports the agent's leg answering to its <Number statusCallback>: the moment the wait ends.
+    agents.forEach((a, i) => {
+      const answered = this.url(voicePaths.agentAnswered(id, first + i));
+      dial.number({ statusCallback: answered, statusCallbackEvent: ["answered"], statusCallbackMethod: "POST" }, a.number);
+    });
   }
 
   voicemail(id: string, node: VoicemailNode) {
@@ -338,11 +352,13 @@ export function dialResult(
     case "completed":
     case "answered":
       turn.call.outcome = "answered";
+      turn.effects.push({ type: "transfer-end", result: "answered", agent: who, talkSeconds: result.durationSeconds });
       turn.twiml.hangup();
       return turn;
     case "canceled":
       // The caller hung up while the agents' phones rang.
       turn.call.outcome = "abandoned";
+      turn.effects.push({ type: "transfer-end", result: "abandoned" });
       turn.twiml.hangup();
       return turn;
     default: {
@@ -352,6 +368,7 @@ export function dialResult(
         return turn;
       }
       turn.call.outcome = "unanswered";
+      turn.effects.push({ type: "transfer-end", result: "deflected" });
       turn.enter(result.status === "no-answer" ? node.onNoAnswer : (node.onBusy ?? node.onNoAnswer));
       return turn;
     }

@@ -84,6 +84,27 @@ export interface CallEventRow {
   detail: Record<string, unknown>;
 }
 
+export interface CallSearch {
+  from?: Date | undefined;
+  to?: Date | undefined;
+  /** Part of the caller's or the called number. */
+  number?: string | undefined;
+  status?: CallStatus | undefined;
+  department?: string | undefined;
+  limit: number;
+  offset: number;
+}
+
+/** A call in progress, with the step it is at and, when it is with a department, since when. */
+export interface LiveCallRow extends CallRow {
+  lastEvent: string | null;
+  lastNode: string | null;
+  transferDepartment: string | null;
+  transferStartedAt: Date | null;
+  transferAnsweredAt: Date | null;
+  agent: string | null;
+}
+
 export interface StatusCallbackReport extends CallReport {
   sequenceNumber?: number | undefined;
   reportedAt?: Date | undefined;
@@ -91,11 +112,12 @@ export interface StatusCallbackReport extends CallReport {
   params: Record<string, unknown>;
 }
 
-const CALL_COLUMNS = `sid, account_sid as "accountSid", from_number as "from", to_number as "to", direction, status,
-  caller_name as "callerName", from_city as "fromCity", from_state as "fromState", from_zip as "fromZip",
-  from_country as "fromCountry", to_city as "toCity", to_state as "toState", to_zip as "toZip",
-  to_country as "toCountry", department, outcome, started_at as "startedAt", answered_at as "answeredAt",
-  ended_at as "endedAt", duration_seconds as "durationSeconds"`;
+const callColumns = (c: string) => `${c}.sid, ${c}.account_sid as "accountSid", ${c}.from_number as "from", ${c}.to_number as "to",
+  ${c}.direction, ${c}.status, ${c}.caller_name as "callerName", ${c}.from_city as "fromCity", ${c}.from_state as "fromState",
+  ${c}.from_zip as "fromZip", ${c}.from_country as "fromCountry", ${c}.to_city as "toCity", ${c}.to_state as "toState",
+  ${c}.to_zip as "toZip", ${c}.to_country as "toCountry", ${c}.department, ${c}.outcome, ${c}.started_at as "startedAt",
+  ${c}.answered_at as "answeredAt", ${c}.ended_at as "endedAt", ${c}.duration_seconds as "durationSeconds"`;
+const CALL_COLUMNS = callColumns("calls");
 
 /**
  * Inserts the call, or merges what is new: a later status (never an earlier one) and any geographic
@@ -230,6 +252,64 @@ export class CallsRepository {
        from call_events where call_sid = $1 order by id`,
       [callSid],
     );
+  }
+
+  /** One page of the call log, newest first, and how many calls match in all. */
+  async search(q: CallSearch): Promise<{ calls: CallRow[]; total: number }> {
+    const where: string[] = [];
+    const values: unknown[] = [];
+    const add = (clause: (p: string) => string, value: unknown) => {
+      values.push(value);
+      where.push(clause(`$${values.length}`));
+    };
+    if (q.from) add((p) => `started_at >= ${p}`, q.from);
+    if (q.to) add((p) => `started_at < ${p}`, q.to);
+    if (q.number) add((p) => `(from_number like ${p} or to_number like ${p})`, `%${q.number.replace(/[\\%_]/g, "\\$&")}%`);
+    if (q.status) add((p) => `status = ${p}`, q.status);
+    if (q.department) add((p) => `lower(department) = lower(${p})`, q.department);
+    const filter = where.length > 0 ? `where ${where.join(" and ")}` : "";
+    const [count] = await this.db.query<{ total: number }>(`select count(*)::int as total from calls ${filter}`, values);
+    const calls = await this.db.query<CallRow>(
+      `select ${CALL_COLUMNS} from calls ${filter} order by started_at desc, sid limit $${values.length + 1} offset $${values.length + 2}`,
+      [...values, q.limit, q.offset],
+    );
+    return { calls, total: count?.total ?? 0 };
+  }
+
+  /** Calls not yet ended that started after `since` (older ones lost their final callback). */
+  async live(since: Date): Promise<LiveCallRow[]> {
+    return this.db.query<LiveCallRow>(
+      `select ${CALL_COLUMNS}, e.kind as "lastEvent", e.node as "lastNode",
+         t.department as "transferDepartment", t.started_at as "transferStartedAt", t.answered_at as "transferAnsweredAt", t.agent
+       from calls
+       left join lateral (select kind, node from call_events where call_sid = calls.sid order by id desc limit 1) e on true
+       left join transfers t on t.call_sid = calls.sid and t.ended_at is null
+       where calls.status_rank < 4 and calls.started_at >= $1
+       order by calls.started_at`,
+      [since],
+    );
+  }
+
+  /** Calls received in [from, to) by hour of the day in `zone`: 24 counts. */
+  async perHour(from: Date, to: Date, zone: string): Promise<number[]> {
+    const rows = await this.db.query<{ hour: number; calls: number }>(
+      `select extract(hour from started_at at time zone $3)::int as hour, count(*)::int as calls
+       from calls where started_at >= $1 and started_at < $2 and direction = 'inbound' group by 1`,
+      [from, to, zone],
+    );
+    const hours = Array.from({ length: 24 }, () => 0);
+    for (const row of rows) hours[row.hour] = row.calls;
+    return hours;
+  }
+
+  /** Calls received in [from, to) by outcome ("answered", "voicemail", "rejected", … or "none"). */
+  async outcomes(from: Date, to: Date): Promise<Record<string, number>> {
+    const rows = await this.db.query<{ outcome: string; calls: number }>(
+      `select coalesce(outcome, 'none') as outcome, count(*)::int as calls
+       from calls where started_at >= $1 and started_at < $2 and direction = 'inbound' group by 1`,
+      [from, to],
+    );
+    return Object.fromEntries(rows.map((row) => [row.outcome, row.calls]));
   }
 
   async statusCallbacks(callSid: string): Promise<{ callStatus: string; sequenceNumber: number | null }[]> {

@@ -81,4 +81,11 @@ export class ContactsRepository {
     );
   }
 
+  /** Numbers opted out of our texts, most recent first. */
+  async optedOut(limit: number): Promise<ContactRow[]> {
+    return this.db.query<ContactRow>(
+      `select ${COLUMNS} from sms_contacts where opted_out_at is not null order by opted_out_at desc limit $1`,
+      [limit],
+    );
+  }
 }

@@ -62,6 +62,16 @@ const COLUMNS = `id::int as id, sid, direction, from_number as "from", to_number
   num_media as "numMedia", num_segments as "numSegments", status, error_code as "errorCode",
   error_message as "errorMessage", kind, handled_at as "handledAt", created_at as "createdAt", updated_at as "updatedAt"`;
 
+/** One row per number we have texted with: its last message, and its inbox messages not yet handled. */
+export interface ConversationRow {
+  contact: string;
+  messages: number;
+  unhandled: number;
+  lastBody: string;
+  lastDirection: MessageDirection;
+  lastAt: Date;
+}
+
 export interface NewMessage {
   sid?: string | null | undefined;
   direction: MessageDirection;
@@ -187,5 +197,38 @@ export class MessagesRepository {
       `select ${COLUMNS} from messages where kind = 'inbox' order by handled_at is not null, created_at desc limit $1`,
       [limit],
     );
+  }
+
+  async conversations(limit: number): Promise<ConversationRow[]> {
+    return this.db.query<ConversationRow>(
+      `select m.contact, c.messages, c.unhandled, m.body as "lastBody", m.direction as "lastDirection", m.created_at as "lastAt"
+       from (select contact, count(*)::int as messages,
+               (count(*) filter (where kind = 'inbox' and handled_at is null))::int as unhandled, max(id) as last_id
+             from messages group by contact) c
+       join messages m on m.id = c.last_id
+       order by m.created_at desc, m.id desc limit $1`,
+      [limit],
+    );
+  }
+
+  /** Marks an inbox message dealt with (or not). Returns false when there is no such inbox message. */
+  async setHandled(id: number, handled: boolean, now: Date): Promise<boolean> {
+    const rows = await this.db.query(
+      `update messages set handled_at = case when $2::boolean then coalesce(handled_at, $3) else null end
+       where id = $1 and kind = 'inbox' returning id`,
+      [id, handled, now],
+    );
+    return rows.length > 0;
+  }
+
+  /** Messages in and out in [from, to). */
+  async countBetween(from: Date, to: Date): Promise<{ inbound: number; outbound: number }> {
+    const [row] = await this.db.query<{ inbound: number; outbound: number }>(
+      `select (count(*) filter (where direction = 'inbound'))::int as inbound,
+              (count(*) filter (where direction <> 'inbound'))::int as outbound
+       from messages where created_at >= $1 and created_at < $2`,
+      [from, to],
+    );
+    return row ?? { inbound: 0, outbound: 0 };
   }
 }

@@ -16,11 +16,24 @@ export interface RecordingRow {
   transcriptionSid: string | null;
   transcriptionStatus: string | null;
   transcriptionText: string | null;
+  handledAt: Date | null;
+  calledBackAt: Date | null;
+  callbackCallSid: string | null;
+  createdAt: Date;
 }
 
-const COLUMNS = `sid, call_sid as "callSid", kind, node, department, url, duration_seconds as "durationSeconds",
-  status, finished_by as "finishedBy", transcription_sid as "transcriptionSid",
-  transcription_status as "transcriptionStatus", transcription_text as "transcriptionText"`;
+/** A voicemail with who left it and when. */
+export interface VoicemailRow extends RecordingRow {
+  from: string;
+  to: string;
+  callStartedAt: Date;
+}
+
+const COLUMNS = `r.sid, r.call_sid as "callSid", r.kind, r.node, r.department, r.url, r.duration_seconds as "durationSeconds",
+  r.status, r.finished_by as "finishedBy", r.transcription_sid as "transcriptionSid",
+  r.transcription_status as "transcriptionStatus", r.transcription_text as "transcriptionText", r.handled_at as "handledAt",
+  r.called_back_at as "calledBackAt", r.callback_call_sid as "callbackCallSid", r.created_at as "createdAt"`;
+const VOICEMAIL_COLUMNS = `${COLUMNS}, c.from_number as "from", c.to_number as "to", c.started_at as "callStartedAt"`;
 
 export class RecordingsRepository {
   constructor(private readonly db: Queryable) {}
@@ -86,11 +99,55 @@ export class RecordingsRepository {
   }
 
   async get(sid: string): Promise<RecordingRow | undefined> {
-    const [row] = await this.db.query<RecordingRow>(`select ${COLUMNS} from recordings where sid = $1`, [sid]);
+    const [row] = await this.db.query<RecordingRow>(`select ${COLUMNS} from recordings r where r.sid = $1`, [sid]);
     return row;
   }
 
   async forCall(callSid: string): Promise<RecordingRow[]> {
-    return this.db.query<RecordingRow>(`select ${COLUMNS} from recordings where call_sid = $1 order by created_at`, [callSid]);
+    return this.db.query<RecordingRow>(`select ${COLUMNS} from recordings r where r.call_sid = $1 order by r.created_at`, [callSid]);
+  }
+
+  /** Voicemails, new (not handled) or handled, newest first. */
+  async voicemails(handled: boolean, limit: number): Promise<VoicemailRow[]> {
+    return this.db.query<VoicemailRow>(
+      `select ${VOICEMAIL_COLUMNS}
+       from recordings r join calls c on c.sid = r.call_sid
+       where r.kind = 'voicemail' and (r.handled_at is not null) = $1
+       order by r.created_at desc limit $2`,
+      [handled, limit],
+    );
+  }
+
+  async voicemail(sid: string): Promise<VoicemailRow | undefined> {
+    const [row] = await this.db.query<VoicemailRow>(
+      `select ${VOICEMAIL_COLUMNS}
+       from recordings r join calls c on c.sid = r.call_sid where r.sid = $1 and r.kind = 'voicemail'`,
+      [sid],
+    );
+    return row;
+  }
+
+  /** Marks a voicemail handled (or new again). Returns false for an unknown voicemail. */
+  async setHandled(sid: string, handled: boolean, now: Date): Promise<boolean> {
+    const rows = await this.db.query(
+      `update recordings set handled_at = case when $2::boolean then coalesce(handled_at, $3) else null end, updated_at = $3
+       where sid = $1 and kind = 'voicemail' returning sid`,
+      [sid, handled, now],
+    );
+    return rows.length > 0;
+  }
+
+  async calledBack(sid: string, callSid: string, now: Date): Promise<void> {
+    await this.db.query("update recordings set called_back_at = $3, callback_call_sid = $2, updated_at = $3 where sid = $1", [sid, callSid, now]);
+  }
+
+  /** Voicemails left on calls that began in [from, to). */
+  async countVoicemails(from: Date, to: Date): Promise<number> {
+    const [row] = await this.db.query<{ n: number }>(
+      `select count(*)::int as n from recordings r join calls c on c.sid = r.call_sid
+       where r.kind = 'voicemail' and c.started_at >= $1 and c.started_at < $2`,
+      [from, to],
+    );
+    return row?.n ?? 0;
   }
 }

@@ -88,6 +88,15 @@ export class SubscriptionsRepository {
     return row;
   }
 
+  /** Every subscription: active ones by next send, then cancelled ones, most recent first. */
+  async list(limit: number): Promise<SubscriptionRow[]> {
+    return this.db.query<SubscriptionRow>(
+      `select ${COLUMNS} from subscriptions s
+       order by s.cancelled_at is not null, s.next_send_at, s.cancelled_at desc limit $1`,
+      [limit],
+    );
+  }
+
   /** Cancels the number's subscription; false when it had none active. */
   async cancel(number: string, reason: string, now: Date): Promise<boolean> {
     const rows = await this.db.query(

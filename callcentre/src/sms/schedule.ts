@@ -91,7 +91,7 @@ export function localDate(at: Date, timeZone: string): string {
   return localTime(at, timeZone).date;
 }
 
-function addDays(date: string, days: number): string {
+export function addDays(date: string, days: number): string {
   const [year = 1970, month = 1, day = 1] = date.split("-").map(Number);
   return new Date(Date.UTC(year, month - 1, day + days)).toISOString().slice(0, 10);
 }

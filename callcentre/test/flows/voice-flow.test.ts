@@ -5,6 +5,8 @@ import { answerIncoming, dialResult, enterNode, menuInput, voicemailRecorded, ty
 
 const XML = '<?xml version="1.0" encoding="UTF-8"?>';
 const BASE = "https://cc.example.test";
+const answered = (agent: number) =>
+  `statusCallback="${BASE}/twilio/voice/dial/sales/answered?agent=${agent}" statusCallbackEvent="answered" statusCallbackMethod="POST"`;
 
 // A small flow, so that whole documents can be compared as exact strings.
 const flow = parseFlow(`
@@ -148,8 +150,9 @@ test("a DTMF choice transfers to the department: sequential ringing dials the fi
   assert.equal(
     result.twiml.toString(),
     `${XML}<Response>${say("Connecting you.")}<Dial action="${BASE}/twilio/voice/dial/sales?agent=0" method="POST" timeout="10" callerId="+442079460000">` +
-      `<Number>+447700900001</Number></Dial></Response>`,
+      `<Number ${answered(0)}>+447700900001</Number></Dial></Response>`,
   );
+  assert.deepEqual(result.effects, [{ type: "transfer-start", node: "sales", department: "Sales" }]);
   assert.deepEqual(
     result.events.map((e) => e.kind),
     ["menu.input", "menu.option", "transfer.started"],
@@ -200,21 +203,30 @@ test("sequential ringing moves to the next agent, then to onNoAnswer", () => {
   assert.equal(
     next.twiml.toString(),
     `${XML}<Response><Dial action="${BASE}/twilio/voice/dial/sales?agent=1" method="POST" timeout="10" callerId="+442079460000">` +
-      `<Number>+447700900002</Number></Dial></Response>`,
+      `<Number ${answered(1)}>+447700900002</Number></Dial></Response>`,
   );
+  assert.deepEqual(next.effects, [], "the next agent of a sequential department: the same visit goes on");
   const last = dialResult(ctx, facts(), "sales", 1, { status: "no-answer" });
   assert.match(last.twiml.toString(), /<Response><Say[^>]*>Leave a message.<\/Say><Record /);
   assert.equal(last.call.outcome, "unanswered");
+  assert.deepEqual(last.effects[0], { type: "transfer-end", result: "deflected" });
 });
 
 test("a busy last agent goes to onBusy; an answered transfer ends the call", () => {
   const busy = dialResult(ctx, facts(), "sales", 1, { status: "busy" });
   assert.equal(busy.twiml.toString(), `${XML}<Response>${say("We will call you back.")}<Hangup/></Response>`);
-  assert.deepEqual(busy.effects, [{ type: "callback-request", number: "+447700900123", department: "Sales" }]);
+  assert.deepEqual(busy.effects, [
+    { type: "transfer-end", result: "deflected" },
+    { type: "callback-request", number: "+447700900123", department: "Sales" },
+  ]);
   const done = dialResult(ctx, facts(), "sales", 0, { status: "completed", durationSeconds: 75 });
   assert.equal(done.twiml.toString(), `${XML}<Response><Hangup/></Response>`);
   assert.deepEqual(done.events[0]?.detail, { status: "completed", agent: "Ann", durationSeconds: 75 });
   assert.equal(done.call.outcome, "answered");
+  assert.deepEqual(done.effects, [{ type: "transfer-end", result: "answered", agent: "Ann", talkSeconds: 75 }]);
+  const gone = dialResult(ctx, facts(), "sales", undefined, { status: "canceled" });
+  assert.deepEqual(gone.effects, [{ type: "transfer-end", result: "abandoned" }]);
+  assert.equal(gone.call.outcome, "abandoned");
 });
 
 test("a recorded voicemail is kept and the on-call agent and the notify number are texted", () => {

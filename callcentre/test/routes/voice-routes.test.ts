@@ -151,7 +151,14 @@ test("a whole call: menu, unanswered transfer, voicemail, the on-call agent's SM
   const invalid = await post("/twilio/voice/menu/main-menu?attempt=2", { Digits: "8" });
   assert.match(invalid.body, /Sorry, that is not one of the options\.<\/Say><Gather [^>]*attempt=3/);
   const faults = await post("/twilio/voice/menu/main-menu?attempt=3", { SpeechResult: "there is a power cut", Confidence: "0.87" });
-  assert.match(faults.body, /<Dial action="https:\/\/callcentre\.example\.test\/twilio\/voice\/dial\/faults" method="POST" timeout="25" callerId="\+61255501234"><Number>\+61491570120<\/Number><Number>\+61491570121<\/Number><Number>\+61491570122<\/Number><\/Dial>/);
+  const answered = (agent: number) => `statusCallback="${BASE_URL}/twilio/voice/dial/faults/answered?agent=${agent}" statusCallbackEvent="answered" statusCallbackMethod="POST"`;
+  assert.ok(
+    faults.body.includes(
+      `<Dial action="${BASE_URL}/twilio/voice/dial/faults" method="POST" timeout="25" callerId="+61255501234">` +
+        `<Number ${answered(0)}>+61491570120</Number><Number ${answered(1)}>+61491570121</Number><Number ${answered(2)}>+61491570122</Number></Dial>`,
+    ),
+    faults.body,
+  );
   const unanswered = await post("/twilio/voice/dial/faults", { DialCallStatus: "no-answer", DialCallSid: sid("CA", 0xb1) });
   assert.match(unanswered.body, /<Record action="https:\/\/callcentre\.example\.test\/twilio\/voice\/voicemail\/faults-voicemail\/recorded" method="POST" maxLength="90"/);
 
@@ -188,8 +195,11 @@ test("a whole call: menu, unanswered transfer, voicemail, the on-call agent's SM
       sid: recordingSid, callSid: CALL, kind: "voicemail", node: "faults-voicemail", department: "Faults", url: recordingUrl,
       durationSeconds: 14, status: "completed", finishedBy: "#", transcriptionSid: sid("TR", 1),
       transcriptionStatus: "completed", transcriptionText: "The power is out on Smith Street.",
+      handledAt: null, calledBackAt: null, callbackCallSid: null, createdAt: recording?.createdAt,
     },
   );
+  const [visit] = await app.repositories.transfers.forCall(CALL);
+  assert.deepEqual([visit?.department, visit?.result, visit?.answeredAt], ["Faults", "deflected", null], "nobody answered: the visit was deflected");
   const call = await app.repositories.calls.get(CALL);
   assert.equal(call?.status, "completed");
   assert.equal(call?.durationSeconds, 95);

@@ -7,6 +7,8 @@ import { MessagesRepository } from "../../repositories/messages-repository.js";
 import { SubscriptionsRepository } from "../../repositories/subscriptions-repository.js";
 import { NotificationsRepository } from "../../repositories/notifications-repository.js";
 import { RecordingsRepository } from "../../repositories/recordings-repository.js";
+import { SessionsRepository } from "../../repositories/sessions-repository.js";
+import { TransfersRepository } from "../../repositories/transfers-repository.js";
 
 export interface Repositories {
   calls: CallsRepository;
@@ -16,6 +18,8 @@ export interface Repositories {
   messages: MessagesRepository;
   contacts: ContactsRepository;
   subscriptions: SubscriptionsRepository;
+  transfers: TransfersRepository;
+  sessions: SessionsRepository;
 }
 
 export function createRepositories(db: Database): Repositories {
@@ -27,5 +31,7 @@ export function createRepositories(db: Database): Repositories {
     messages: new MessagesRepository(db),
     contacts: new ContactsRepository(db),
     subscriptions: new SubscriptionsRepository(db),
+    transfers: new TransfersRepository(db),
+    sessions: new SessionsRepository(db),
   };
 }

@@ -18,7 +18,9 @@ import { badRequest, notFound } from "../../lib/http-errors.js";
 import type { Clock } from "../../lib/clock.js";
 import { QUEUES, type Jobs } from "../../jobs/jobs.js";
 import type { Repositories } from "../../plugins/app/repositories.js";
+import { FINAL_STATUSES } from "../../repositories/calls-repository.js";
 import {
+  AgentLegParams,
   callReport,
   DialParams,
   GatherParams,
@@ -94,6 +96,12 @@ export default async function voiceRoutes(app: FastifyInstance, opts: VoiceRoute
           case "callback-request":
             await repositories.callbacks.with(tx).request({ callSid: params.CallSid, ...effect }, now);
             break;
+          case "transfer-start":
+            await repositories.transfers.with(tx).start(params.CallSid, effect.node, effect.department, now);
+            break;
+          case "transfer-end":
+            await repositories.transfers.with(tx).end(params.CallSid, effect.result, effect, now);
+            break;
           case "notify": {
             // The notice and its job are written together: neither exists without the other.
             const id = await repositories.notifications.with(tx).add(effect);
@@ -162,6 +170,23 @@ export default async function voiceRoutes(app: FastifyInstance, opts: VoiceRoute
 
   // Asynchronous callbacks: Twilio ignores the response body; 204 acknowledges.
 
+  // An agent's phone answered (<Number statusCallbackEvent="answered">): the caller stops waiting.
+  app.post("/voice/dial/:node/answered", async (request, reply) => {
+    const id = node(request, "department");
+    const { agent } = parseWith(Agent, request.query);
+    const params = parseParams(AgentLegParams, request.body);
+    if (params.CallStatus !== "in-progress") return reply.code(204).send();
+    const department = flow.nodes[id];
+    const name = department?.type === "department" && agent !== undefined ? department.agents[agent]?.name : undefined;
+    const now = clock();
+    await db.transaction(async (tx) => {
+      if (await repositories.transfers.with(tx).answered(params.ParentCallSid, name, now)) {
+        await repositories.calls.with(tx).addEvents(params.ParentCallSid, [{ kind: "transfer.answered", node: id, detail: { ...(name ? { agent: name } : {}), legSid: params.CallSid } }], now);
+      }
+    });
+    return reply.code(204).send();
+  });
+
   app.post("/voice/voicemail/:node/transcription", async (request, reply) => {
     const id = node(request, "voicemail");
     const params = parseParams(TranscriptionParams, request.body);
@@ -211,6 +236,10 @@ export default async function voiceRoutes(app: FastifyInstance, opts: VoiceRoute
         clock(),
       ),
     );
+    if (fresh && FINAL_STATUSES.includes(params.CallStatus)) {
+      // Our own clock, as for the visit's start: wait times never mix two clocks.
+      await repositories.transfers.callEnded(params.CallSid, clock());
+    }
     if (!fresh) request.log.info({ callStatus: params.CallStatus, sequenceNumber: SequenceNumber }, "duplicate status callback ignored");
     return reply.code(204).send();
   });

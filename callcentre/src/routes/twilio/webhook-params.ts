@@ -115,3 +115,11 @@ export function callReport(params: VoiceParams): CallReport {
     toCountry: params.ToCountry,
   };
 }
+
+/** A status callback for an agent's leg of a <Dial> (<Number statusCallback>): the parent is the caller. */
+export const AgentLegParams = z.looseObject({
+  AccountSid: sid("AC"),
+  CallSid: sid("CA"),
+  ParentCallSid: sid("CA"),
+  CallStatus: z.enum(CALL_STATUSES),
+});

@@ -1,0 +1,216 @@
+// What the dashboard shows and does, over the repositories: the live picture, a day's metrics, and
+// the agents' actions (call back, reply, mark handled). Routes parse input and render; this decides.
+import type { Config } from "../config.js";
+import type { Flow } from "../flows/flow-schema.js";
+import { VOICE_STATUS, voicePaths } from "../flows/paths.js";
+import { HttpError, notFound } from "../lib/http-errors.js";
+import type { Clock } from "../lib/clock.js";
+import type { Repositories } from "../plugins/app/repositories.js";
+import type { LiveCallRow } from "../repositories/calls-repository.js";
+import { localDate } from "../sms/schedule.js";
+import type { SmsService } from "../sms/sms-service.js";
+import type { TwilioClient } from "../twilio-client.js";
+import { centreZone, localDayRange } from "./format.js";
+import { metricsByDepartment, queueMetrics, waitSeconds, type QueueMetrics } from "./queue-metrics.js";
+
+/** Calls that started longer ago than this and never reported an end are not shown as live. */
+const LIVE_HORIZON_MS = 6 * 3600_000;
+
+export interface LiveCall {
+  sid: string;
+  from: string;
+  to: string;
+  direction: string;
+  status: string;
+  startedAt: string;
+  /** The step the call is at: "menu.entered main-menu", "transfer.started billing"… */
+  step: string | null;
+  department: string | null;
+  /** waiting: ringing the department's agents; talking: an agent answered. */
+  state: "in-flow" | "waiting" | "talking";
+  waitingSince: string | null;
+  agent: string | null;
+}
+
+export interface LiveSnapshot {
+  now: string;
+  calls: LiveCall[];
+  queues: { department: string; waiting: number; longestWaitSeconds: number; callers: { sid: string; from: string; since: string }[] }[];
+  waiting: number;
+  longestWaitSeconds: number;
+}
+
+export interface DayMetrics {
+  date: string;
+  timezone: string;
+  queue: QueueMetrics;
+  departments: { department: string; metrics: QueueMetrics }[];
+  callsPerHour: number[];
+  calls: number;
+  outcomes: Record<string, number>;
+  voicemails: number;
+  sms: { inbound: number; outbound: number };
+}
+
+/** An action that could not be done, with a short code the page turns into a sentence. */
+export class ActionError extends HttpError {
+  constructor(
+    statusCode: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(statusCode, message);
+    this.name = "ActionError";
+  }
+}
+
+export interface DashboardServiceDeps {
+  config: Config;
+  flow: Flow;
+  repositories: Repositories;
+  twilio: TwilioClient;
+  sms: SmsService;
+  clock: Clock;
+}
+
+function liveCall(row: LiveCallRow): LiveCall {
+  const state = row.transferStartedAt ? (row.transferAnsweredAt ? "talking" : "waiting") : "in-flow";
+  return {
+    sid: row.sid,
+    from: row.from,
+    to: row.to,
+    direction: row.direction,
+    status: row.status,
+    startedAt: row.startedAt.toISOString(),
+    step: row.lastEvent ? [row.lastEvent, row.lastNode].filter(Boolean).join(" ") : null,
+    department: row.transferDepartment ?? row.department,
+    state,
+    waitingSince: state === "waiting" ? (row.transferStartedAt?.toISOString() ?? null) : null,
+    agent: row.agent,
+  };
+}
+
+export class DashboardService {
+  readonly zone: string;
+
+  constructor(private readonly deps: DashboardServiceDeps) {
+    this.zone = centreZone(deps.flow);
+  }
+
+  today(): string {
+    return localDate(this.deps.clock(), this.zone);
+  }
+
+  async live(): Promise<LiveSnapshot> {
+    const now = this.deps.clock();
+    const calls = (await this.deps.repositories.calls.live(new Date(now.getTime() - LIVE_HORIZON_MS))).map(liveCall);
+    const byDepartment = new Map<string, LiveSnapshot["queues"][number]>();
+    for (const call of calls) {
+      if (call.state !== "waiting" || !call.waitingSince || !call.department) continue;
+      const queue = byDepartment.get(call.department) ?? { department: call.department, waiting: 0, longestWaitSeconds: 0, callers: [] };
+      const wait = Math.max(0, (now.getTime() - Date.parse(call.waitingSince)) / 1000);
+      queue.waiting += 1;
+      queue.longestWaitSeconds = Math.max(queue.longestWaitSeconds, Math.round(wait));
+      queue.callers.push({ sid: call.sid, from: call.from, since: call.waitingSince });
+      byDepartment.set(call.department, queue);
+    }
+    const queues = [...byDepartment.values()];
+    return {
+      now: now.toISOString(),
+      calls,
+      queues,
+      waiting: queues.reduce((n, q) => n + q.waiting, 0),
+      longestWaitSeconds: queues.reduce((n, q) => Math.max(n, q.longestWaitSeconds), 0),
+    };
+  }
+
+  /** The metrics of a local day in the centre's zone (callcentre-domain.md §1). */
+  async metrics(date: string): Promise<DayMetrics> {
+    const { repositories } = this.deps;
+    const now = this.deps.clock();
+    const { from, to } = localDayRange(date, this.zone);
+    const [visits, callsPerHour, outcomes, voicemails, sms] = await Promise.all([
+      repositories.transfers.startedBetween(from, to),
+      repositories.calls.perHour(from, to, this.zone),
+      repositories.calls.outcomes(from, to),
+      repositories.recordings.countVoicemails(from, to),
+      repositories.messages.countBetween(from, to),
+    ]);
+    return {
+      date,
+      timezone: this.zone,
+      queue: queueMetrics(visits, now),
+      departments: metricsByDepartment(visits, now),
+      callsPerHour,
+      calls: callsPerHour.reduce((a, b) => a + b, 0),
+      outcomes,
+      voicemails,
+      sms,
+    };
+  }
+
+  /** Wait of each visit of a call, for its page. */
+  async transfers(callSid: string) {
+    const now = this.deps.clock();
+    return (await this.deps.repositories.transfers.forCall(callSid)).map((t) => ({ ...t, waitSeconds: waitSeconds(t, now) }));
+  }
+
+  /**
+   * Calls the customer back through the REST API from the number they called. When they answer,
+   * Twilio fetches the flow at the department they were trying to reach (or the start).
+   */
+  async callBack(target: { voicemail: string } | { callbackRequest: string }): Promise<{ callSid: string }> {
+    const { repositories, flow, config, twilio, clock } = this.deps;
+    let callSid: string;
+    let entry = flow.start;
+    if ("voicemail" in target) {
+      const voicemail = await repositories.recordings.voicemail(target.voicemail);
+      if (!voicemail) throw new ActionError(404, "not-found", `no voicemail ${target.voicemail}`);
+      callSid = voicemail.callSid;
+      const node = voicemail.node ? flow.nodes[voicemail.node] : undefined;
+      if (node?.type === "voicemail" && node.department) entry = node.department;
+    } else {
+      callSid = target.callbackRequest;
+      const request = await repositories.callbacks.forCall(callSid);
+      if (!request) throw new ActionError(404, "not-found", `no callback request for call ${callSid}`);
+      const department = Object.entries(flow.nodes).find(([, node]) => node.type === "department" && node.name === request.department);
+      if (department) entry = department[0];
+    }
+    const call = await repositories.calls.get(callSid);
+    if (!call) throw notFound(`no call ${callSid}`);
+    // The customer is the caller of an inbound call, the callee of one we placed.
+    const outbound = call.direction.startsWith("outbound");
+    const customer = outbound ? call.to : call.from;
+    const ours = outbound ? call.from : call.to;
+    if (!/^\+[1-9]\d{6,14}$/.test(customer)) throw new ActionError(409, "no-number", "the caller withheld their number: there is nobody to call back");
+    const placed = await twilio.calls.create({
+      to: customer,
+      from: config.phoneNumber ?? ours,
+      url: `${config.publicBaseUrl}${voicePaths.node(entry)}`,
+      method: "POST",
+      statusCallback: `${config.publicBaseUrl}${VOICE_STATUS}`,
+      statusCallbackMethod: "POST",
+      statusCallbackEvent: ["initiated", "ringing", "answered", "completed"],
+    });
+    const now = clock();
+    if ("voicemail" in target) await repositories.recordings.calledBack(target.voicemail, placed.sid, now);
+    else await repositories.callbacks.calledBack(callSid, placed.sid, now);
+    await repositories.calls.addEvents(callSid, [{ kind: "callback.placed", detail: { callSid: placed.sid } }], now);
+    return { callSid: placed.sid };
+  }
+
+  /** Texts a customer from the page, through the REST API; refused for a number that opted out. */
+  async reply(number: string, body: string): Promise<{ sid: string }> {
+    const { repositories, config, sms, clock } = this.deps;
+    if (await repositories.contacts.isOptedOut(number)) {
+      throw new ActionError(409, "opted-out", `${number} has opted out (STOP): it cannot be texted until it texts START`);
+    }
+    const lastInbound = (await repositories.messages.conversation(number, 1000)).findLast((m) => m.direction === "inbound");
+    const from = config.phoneNumber ?? lastInbound?.to;
+    if (!from) throw new ActionError(409, "no-sender", "no number to text from: set TWILIO_PHONE_NUMBER, or reply to someone who texted us");
+    const sent = await sms.sendByRest({ to: number, from, body, kind: "agent-reply" }, clock());
+    if (!sent) throw new Error("reply was not stored");
+    if ("optedOut" in sent) throw new ActionError(409, "opted-out", `${number} has opted out with Twilio (error 21610)`);
+    return sent;
+  }
+}

@@ -1,0 +1,135 @@
+// Calls: the searchable log, and one call's page with its steps, department visits, recordings and
+// transcriptions.
+import { html, type Html } from "../html.js";
+import { duration, localDateTime } from "../format.js";
+import type { CallEventRow, CallRow } from "../../repositories/calls-repository.js";
+import { CALL_STATUSES } from "../../repositories/calls-repository.js";
+import type { RecordingRow } from "../../repositories/recordings-repository.js";
+import type { CallbackRequestRow } from "../../repositories/callbacks-repository.js";
+import type { TransferRow } from "../../repositories/transfers-repository.js";
+import { page, type PageContext } from "./layout.js";
+
+export interface CallFilter {
+  from?: string | undefined;
+  to?: string | undefined;
+  number?: string | undefined;
+  status?: string | undefined;
+  department?: string | undefined;
+  page: number;
+}
+
+export const PAGE_SIZE = 50;
+
+function query(filter: CallFilter, pageNumber: number): string {
+  const params = new URLSearchParams();
+  for (const key of ["from", "to", "number", "status", "department"] as const) {
+    const value = filter[key];
+    if (value) params.set(key, value);
+  }
+  if (pageNumber > 1) params.set("page", String(pageNumber));
+  const text = params.toString();
+  return text ? `/calls?${text}` : "/calls";
+}
+
+const option = (value: string, selected: string | undefined, label = value) => html`<option value="${value}"${value === selected ? html` selected` : ""}>${label}</option>`;
+
+export function callsPage(ctx: PageContext, data: { calls: CallRow[]; total: number; filter: CallFilter; departments: string[]; zone: string }): Html {
+  const { filter, zone } = data;
+  const pages = Math.max(1, Math.ceil(data.total / PAGE_SIZE));
+  return page(ctx, {
+    title: "Calls",
+    active: "/calls",
+    body: html`<form method="get" action="/calls" class="filters" role="search">
+  <label>From <input type="date" name="from" value="${filter.from ?? ""}"></label>
+  <label>To <input type="date" name="to" value="${filter.to ?? ""}"></label>
+  <label>Number <input type="search" name="number" value="${filter.number ?? ""}" placeholder="+61 or part" inputmode="tel"></label>
+  <label>Status <select name="status">${option("", filter.status, "any")}${CALL_STATUSES.map((s) => option(s, filter.status))}</select></label>
+  <label>Department <select name="department">${option("", filter.department, "any")}${data.departments.map((d) => option(d, filter.department))}</select></label>
+  <button type="submit">Search</button>
+</form>
+<p class="hint">${data.total} ${data.total === 1 ? "call" : "calls"}; dates are days in ${zone}.</p>
+<div class="scroll"><table class="calls">
+<thead><tr><th>Started</th><th>From</th><th>To</th><th>Status</th><th>Department</th><th>Outcome</th><th>Duration</th></tr></thead>
+<tbody>${data.calls.map(
+      (call) => html`<tr>
+<td><a href="/calls/${call.sid}">${localDateTime(call.startedAt, zone)}</a></td>
+<td>${call.from}</td><td>${call.to}</td><td>${call.status}</td><td>${call.department ?? "—"}</td><td>${call.outcome ?? "—"}</td>
+<td>${duration(call.durationSeconds)}</td></tr>`,
+    )}</tbody></table></div>
+<nav class="pager" aria-label="Pages">
+${filter.page > 1 ? html`<a href="${query(filter, filter.page - 1)}" rel="prev">← Newer</a>` : ""}
+<span>Page ${filter.page} of ${pages}</span>
+${filter.page < pages ? html`<a href="${query(filter, filter.page + 1)}" rel="next">Older →</a>` : ""}
+</nav>`,
+  });
+}
+
+/** A call step in words: "menu.option main-menu · 1 Billing". */
+function stepDetail(event: CallEventRow): string {
+  const d = event.detail;
+  const parts: string[] = [];
+  for (const key of ["key", "label", "digits", "speech", "department", "agent", "status", "reason", "holiday", "durationSeconds", "attempt"]) {
+    const value = d[key];
+    if (value === undefined || value === null || value === "") continue;
+    parts.push(key === "durationSeconds" ? `${String(value)} s` : key === "attempt" ? `attempt ${String(value)}` : Array.isArray(value) ? value.join(", ") : String(value));
+  }
+  if (Array.isArray(d.agents)) parts.push(`ringing ${d.agents.join(", ")}`);
+  return parts.join(" · ");
+}
+
+export function audio(recordingSid: string): Html {
+  return html`<audio controls preload="none" src="/api/recordings/${recordingSid}/audio" data-recording="${recordingSid}"></audio>`;
+}
+
+export function callPage(
+  ctx: PageContext,
+  data: {
+    call: CallRow;
+    events: CallEventRow[];
+    transfers: (TransferRow & { waitSeconds: number })[];
+    recordings: RecordingRow[];
+    callback: CallbackRequestRow | undefined;
+    zone: string;
+  },
+): Html {
+  const { call, zone } = data;
+  return page(ctx, {
+    title: `Call from ${call.from}`,
+    active: "/calls",
+    body: html`<dl class="facts">
+<dt>Call SID</dt><dd><code>${call.sid}</code></dd>
+<dt>From</dt><dd>${call.from}${call.fromCity ? ` (${[call.fromCity, call.fromState, call.fromCountry].filter(Boolean).join(", ")})` : ""}</dd>
+<dt>To</dt><dd>${call.to}</dd>
+<dt>Direction</dt><dd>${call.direction}</dd>
+<dt>Status</dt><dd>${call.status}</dd>
+<dt>Outcome</dt><dd>${call.outcome ?? "—"}</dd>
+<dt>Department</dt><dd>${call.department ?? "—"}</dd>
+<dt>Started</dt><dd>${localDateTime(call.startedAt, zone)}</dd>
+<dt>Ended</dt><dd>${localDateTime(call.endedAt, zone)}</dd>
+<dt>Duration</dt><dd>${duration(call.durationSeconds)}</dd>
+</dl>
+<h2>Steps</h2>
+<ol class="steps">${data.events.map(
+      (e) => html`<li><time>${localDateTime(e.occurredAt, zone)}</time> <strong>${e.kind}</strong>${e.node ? html` <code>${e.node}</code>` : ""} ${stepDetail(e)}</li>`,
+    )}</ol>
+${
+  data.transfers.length > 0
+    ? html`<h2>Departments</h2><div class="scroll"><table><thead><tr><th>Department</th><th>Waited</th><th>Result</th><th>Agent</th></tr></thead><tbody>
+${data.transfers.map((t) => html`<tr><td>${t.department}</td><td>${duration(t.waitSeconds)}</td><td>${t.result ?? (t.answeredAt ? "talking" : "waiting")}</td><td>${t.agent ?? "—"}</td></tr>`)}
+</tbody></table></div>`
+    : ""
+}
+${
+  data.recordings.length > 0
+    ? html`<h2>Recordings</h2>${data.recordings.map(
+        (r) => html`<article class="recording">
+<p>${r.kind} · ${duration(r.durationSeconds)}${r.department ? ` · ${r.department}` : ""}</p>
+${audio(r.sid)}
+<blockquote class="transcription">${r.transcriptionText ?? (r.transcriptionStatus === "failed" ? "Transcription failed." : "No transcription yet.")}</blockquote>
+</article>`,
+      )}`
+    : ""
+}
+${data.callback ? html`<h2>Callback request</h2><p>${data.callback.status} · requested ${localDateTime(data.callback.requestedAt, zone)}${data.callback.department ? ` for ${data.callback.department}` : ""}</p>` : ""}`,
+  });
+}

@@ -1,0 +1,113 @@
+// The page shell: navigation, sign-out, notices. Everything is served locally (no CDN).
+import { html, type Html } from "../html.js";
+
+export const NAV = [
+  { path: "/", label: "Live" },
+  { path: "/calls", label: "Calls" },
+  { path: "/voicemail", label: "Voicemail" },
+  { path: "/messages", label: "Messages" },
+  { path: "/subscribers", label: "Subscribers" },
+  { path: "/metrics", label: "Metrics" },
+  { path: "/flow", label: "Flow" },
+] as const;
+
+export type NavPath = (typeof NAV)[number]["path"];
+
+export interface PageContext {
+  company: string;
+  csrfToken: string;
+  /** A notice from the last action (?done=… or ?error=…), already put into words. */
+  notice?: { kind: "done" | "error"; text: string } | undefined;
+}
+
+/** Sentences for the short codes actions redirect with. */
+const NOTICES: Record<string, string> = {
+  handled: "Marked as handled.",
+  reopened: "Marked as new again.",
+  "called-back": "Calling the customer back now.",
+  replied: "Reply sent.",
+  "opted-out": "That number has opted out (STOP): it cannot be texted until it texts START.",
+  "no-sender": "There is no number to text from: set TWILIO_PHONE_NUMBER.",
+  "no-number": "The caller withheld their number: there is nobody to call back.",
+  "not-found": "That item no longer exists.",
+  invalid: "That request was not valid.",
+  "twilio-unreachable": "The Twilio REST API could not be reached: nothing was sent. Try again.",
+};
+
+export function noticeFrom(query: { done?: unknown; error?: unknown; code?: unknown }): PageContext["notice"] {
+  if (typeof query.error === "string") {
+    if (query.error === "twilio") {
+      const code = typeof query.code === "string" && /^\d{1,6}$/.test(query.code) ? ` (error ${query.code})` : "";
+      return { kind: "error", text: `Twilio refused the request${code}.` };
+    }
+    return NOTICES[query.error] ? { kind: "error", text: NOTICES[query.error] ?? "" } : undefined;
+  }
+  if (typeof query.done === "string" && NOTICES[query.done]) return { kind: "done", text: NOTICES[query.done] ?? "" };
+  return undefined;
+}
+
+export function page(ctx: PageContext, opts: { title: string; active: NavPath | undefined; body: Html; scripts?: string[] }): Html {
+  return html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="csrf-token" content="${ctx.csrfToken}">
+<title>${opts.title} · ${ctx.company}</title>
+<link rel="stylesheet" href="/dashboard/assets/dashboard.css">
+<link rel="icon" href="data:,">
+</head>
+<body>
+<header class="top">
+  <a class="brand" href="/">${ctx.company}</a>
+  <nav aria-label="Dashboard">
+    ${NAV.map((item) => html`<a href="${item.path}"${item.path === opts.active ? html` aria-current="page"` : ""}>${item.label}</a>`)}
+  </nav>
+  <form method="post" action="/logout" class="logout">
+    <input type="hidden" name="_csrf" value="${ctx.csrfToken}">
+    <button type="submit">Sign out</button>
+  </form>
+</header>
+<main>
+${ctx.notice ? html`<p class="notice ${ctx.notice.kind}" role="status">${ctx.notice.text}</p>` : ""}
+<h1>${opts.title}</h1>
+${opts.body}
+</main>
+${(opts.scripts ?? []).map((src) => html`<script type="module" src="${src}"></script>`)}
+</body>
+</html>`;
+}
+
+/** A form that POSTs an action and comes back to `back`. */
+export function actionForm(ctx: PageContext, action: string, back: string, label: string, fields: Record<string, string> = {}, style = ""): Html {
+  return html`<form method="post" action="${action}" class="inline">
+<input type="hidden" name="_csrf" value="${ctx.csrfToken}"><input type="hidden" name="redirect" value="${back}">
+${Object.entries(fields).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`)}
+<button type="submit"${style ? html` class="${style}"` : ""}>${label}</button></form>`;
+}
+
+export function loginPage(opts: { company: string; next: string; error?: string | undefined }): Html {
+  return html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Sign in · ${opts.company}</title>
+<link rel="stylesheet" href="/dashboard/assets/dashboard.css">
+<link rel="icon" href="data:,">
+</head>
+<body class="login">
+<main>
+<h1>${opts.company}</h1>
+<p>Call centre dashboard</p>
+${opts.error ? html`<p class="notice error" role="alert">${opts.error}</p>` : ""}
+<form method="post" action="/login">
+  <input type="hidden" name="next" value="${opts.next}">
+  <label for="password">Password</label>
+  <input id="password" name="password" type="password" autocomplete="current-password" required autofocus>
+  <button type="submit">Sign in</button>
+</form>
+</main>
+</body>
+</html>`;
+}

@@ -1,0 +1,72 @@
+// Dashboard sign-in: one admin password (DASHBOARD_PASSWORD), compared in constant time; a session
+// cookie (random token, httpOnly, SameSite=Strict, Secure behind https) whose SHA-256 is the key of
+// its row; a CSRF token per session that every form and API write must echo.
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import type {} from "@fastify/cookie";
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { forbidden, HttpError } from "../../lib/http-errors.js";
+import type { Clock } from "../../lib/clock.js";
+import type { SessionRow, SessionsRepository } from "../../repositories/sessions-repository.js";
+
+export const SESSION_COOKIE = "callcentre_session";
+export const SESSION_TTL_MS = 12 * 3600_000;
+export const CSRF_FIELD = "_csrf";
+export const CSRF_HEADER = "x-csrf-token";
+
+declare module "fastify" {
+  interface FastifyRequest {
+    session?: SessionRow;
+  }
+}
+
+const sha256 = (text: string) => createHash("sha256").update(text, "utf8").digest();
+export const hashToken = (token: string) => sha256(token).toString("hex");
+
+/** Constant-time comparison: both sides are hashed first, so their lengths leak nothing either. */
+export function secretsMatch(given: string, expected: string): boolean {
+  return timingSafeEqual(sha256(given), sha256(expected));
+}
+
+export async function startSession(sessions: SessionsRepository, now: Date): Promise<{ token: string; session: SessionRow }> {
+  const token = randomBytes(32).toString("base64url");
+  const csrfToken = randomBytes(24).toString("base64url");
+  await sessions.create({ tokenHash: hashToken(token), csrfToken }, now, SESSION_TTL_MS);
+  return { token, session: { tokenHash: hashToken(token), csrfToken, createdAt: now, expiresAt: new Date(now.getTime() + SESSION_TTL_MS) } };
+}
+
+export function cookieOptions(secure: boolean) {
+  return { path: "/", httpOnly: true, sameSite: "strict" as const, secure, maxAge: SESSION_TTL_MS / 1000 };
+}
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/** A relative path on this site, safe to redirect to after sign-in or an action. */
+export function localPath(value: unknown, fallback = "/"): string {
+  return typeof value === "string" && /^\/(?![/\\])[^\s]*$/.test(value) ? value : fallback;
+}
+
+/**
+ * The preHandler of every dashboard page and API route: no session → a page redirects to /login and
+ * the API answers 401; a write must come from this site and carry the session's CSRF token.
+ */
+export function requireSession(sessions: SessionsRepository, clock: Clock) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    const token = request.cookies[SESSION_COOKIE];
+    const session = token ? await sessions.touch(hashToken(token), clock(), SESSION_TTL_MS) : undefined;
+    if (!session) {
+      if (request.url.startsWith("/api/")) throw new HttpError(401, "sign in first: POST /login with the dashboard password");
+      return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`, 303);
+    }
+    request.session = session;
+    if (SAFE_METHODS.has(request.method)) return;
+    const origin = request.headers.origin;
+    if (origin && origin !== "null" && URL.canParse(origin) && new URL(origin).host !== request.headers.host) {
+      throw forbidden("cross-site request refused");
+    }
+    const body = request.body as Record<string, unknown> | undefined;
+    const given = request.headers[CSRF_HEADER] ?? body?.[CSRF_FIELD];
+    if (typeof given !== "string" || !secretsMatch(given, session.csrfToken)) {
+      throw forbidden(`missing or wrong CSRF token (send the session's token as ${CSRF_FIELD} or the ${CSRF_HEADER} header); reload the page`);
+    }
+  };
+}

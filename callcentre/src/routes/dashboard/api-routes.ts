@@ -1,0 +1,190 @@
+// The dashboard's JSON API (what the pages show, for scripts and tests), its actions (which the
+// pages' forms post to, coming back with ?done= or ?error=), the live event stream and recordings.
+import { Readable } from "node:stream";
+import type { ServerResponse } from "node:http";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { localDayRange } from "../../dashboard/format.js";
+import { PAGE_SIZE } from "../../dashboard/views/calls-view.js";
+import { localPath } from "../../plugins/app/dashboard-auth.js";
+import { notFound } from "../../lib/http-errors.js";
+import { parseWith } from "../twilio/webhook-params.js";
+import {
+  ActionBody,
+  CallbackParam,
+  CallbacksQuery,
+  CallSidParam,
+  CallsQuery,
+  HandledBody,
+  MessageIdParam,
+  MetricsQuery,
+  NumberParam,
+  RecordingParam,
+  ReplyBody,
+  VoicemailQuery,
+} from "./dashboard-params.js";
+import type { DashboardRoutesOptions } from "./index.js";
+import { flowFileState } from "./page-routes.js";
+
+const LIST_LIMIT = 200;
+const SSE_HEARTBEAT_MS = 15_000;
+const MEDIA_TIMEOUT_MS = 15_000;
+
+/** Answers an action: back to the form's page with ?done=, or JSON for API clients. */
+function done(request: FastifyRequest, reply: FastifyReply, code: string, result: Record<string, unknown>) {
+  const redirect = (request.body as { redirect?: unknown } | undefined)?.redirect;
+  if (typeof redirect !== "string") return reply.send({ ok: true, ...result });
+  const back = new URL(localPath(redirect), "http://local");
+  back.searchParams.delete("error");
+  back.searchParams.delete("code");
+  back.searchParams.set("done", code);
+  return reply.redirect(`${back.pathname}${back.search}`, 303);
+}
+
+export default async function apiRoutes(app: FastifyInstance, opts: DashboardRoutesOptions): Promise<void> {
+  const { service, repositories, flow, config, live, clock } = opts;
+  const zone = service.zone;
+  const streams = new Set<ServerResponse>();
+  app.addHook("preClose", async () => {
+    for (const stream of streams) stream.end();
+  });
+
+  app.get("/api/live", async () => service.live());
+
+  // Server-sent events: a `live` event with the snapshot now, then whenever it changes.
+  app.get("/api/live/stream", async (request, reply) => {
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store", connection: "keep-alive", "x-accel-buffering": "no" });
+    res.write("retry: 3000\n\n");
+    streams.add(res);
+    const unsubscribe = await live.subscribe((snapshot) => res.write(`event: live\ndata: ${snapshot}\n\n`));
+    const heartbeat = setInterval(() => res.write(": keep-alive\n\n"), SSE_HEARTBEAT_MS);
+    heartbeat.unref();
+    request.raw.on("close", () => {
+      clearInterval(heartbeat);
+      unsubscribe();
+      streams.delete(res);
+    });
+  });
+
+  app.get("/api/calls", async (request) => {
+    const q = parseWith(CallsQuery, request.query);
+    const { calls, total } = await repositories.calls.search({
+      from: q.from ? localDayRange(q.from, zone).from : undefined,
+      to: q.to ? localDayRange(q.to, zone).to : undefined,
+      number: q.number,
+      status: q.status,
+      department: q.department,
+      limit: PAGE_SIZE,
+      offset: (q.page - 1) * PAGE_SIZE,
+    });
+    return { calls, total, page: q.page, pageSize: PAGE_SIZE };
+  });
+
+  app.get("/api/calls/:sid", async (request) => {
+    const { sid } = parseWith(CallSidParam, request.params);
+    const call = await repositories.calls.get(sid);
+    if (!call) throw notFound(`no call ${sid}`);
+    const [events, transfers, recordings, callback] = await Promise.all([
+      repositories.calls.events(sid),
+      service.transfers(sid),
+      repositories.recordings.forCall(sid),
+      repositories.callbacks.forCall(sid),
+    ]);
+    return { call, events, transfers, recordings, callback: callback ?? null };
+  });
+
+  app.get("/api/voicemails", async (request) => {
+    const { status } = parseWith(VoicemailQuery, request.query);
+    return { voicemails: await repositories.recordings.voicemails(status === "handled", LIST_LIMIT) };
+  });
+
+  app.post("/api/voicemails/:sid/handled", async (request, reply) => {
+    const { sid } = parseWith(RecordingParam, request.params);
+    const { handled } = parseWith(HandledBody, request.body ?? {});
+    if (!(await repositories.recordings.setHandled(sid, handled, clock()))) throw notFound(`no voicemail ${sid}`);
+    return done(request, reply, handled ? "handled" : "reopened", { sid, handled });
+  });
+
+  app.post("/api/voicemails/:sid/call-back", async (request, reply) => {
+    const { sid } = parseWith(RecordingParam, request.params);
+    parseWith(ActionBody, request.body ?? {});
+    const { callSid } = await service.callBack({ voicemail: sid });
+    return done(request, reply, "called-back", { callSid });
+  });
+
+  app.get("/api/callbacks", async (request) => {
+    const { status } = parseWith(CallbacksQuery, request.query);
+    return { callbacks: await repositories.callbacks.list(status === "pending", LIST_LIMIT) };
+  });
+
+  app.post("/api/callbacks/:callSid/call-back", async (request, reply) => {
+    const { callSid: requested } = parseWith(CallbackParam, request.params);
+    parseWith(ActionBody, request.body ?? {});
+    const { callSid } = await service.callBack({ callbackRequest: requested });
+    return done(request, reply, "called-back", { callSid });
+  });
+
+  // A recording's audio, fetched from Twilio with the account's credentials, which stay here.
+  app.get("/api/recordings/:sid/audio", async (request, reply) => {
+    const { sid } = parseWith(RecordingParam, request.params);
+    const recording = await repositories.recordings.get(sid);
+    if (!recording) throw notFound(`no recording ${sid}`);
+    const url = new URL(`${recording.url.replace(/\.(wav|mp3|json)$/, "")}.wav`);
+    const trusted = [new URL(config.twilioApiBaseUrl).origin, "https://api.twilio.com"].includes(url.origin);
+    const headers: Record<string, string> = {};
+    if (trusted) headers.authorization = `Basic ${Buffer.from(`${config.twilio.accountSid}:${config.twilio.authToken}`).toString("base64")}`;
+    if (typeof request.headers.range === "string") headers.range = request.headers.range;
+    let media: Response;
+    try {
+      media = await fetch(url, { headers, signal: AbortSignal.timeout(MEDIA_TIMEOUT_MS) });
+    } catch (error) {
+      request.log.warn({ err: error, recordingSid: sid }, "recording could not be fetched");
+      return reply.code(502).send({ statusCode: 502, error: "Bad Gateway", message: "the recording could not be fetched from Twilio" });
+    }
+    if (!media.ok || !media.body) {
+      return reply.code(502).send({ statusCode: 502, error: "Bad Gateway", message: `Twilio answered ${media.status} for the recording` });
+    }
+    for (const name of ["content-type", "content-length", "content-range", "accept-ranges"]) {
+      const value = media.headers.get(name);
+      if (value) reply.header(name, value);
+    }
+    return reply.code(media.status).send(Readable.fromWeb(media.body as import("node:stream/web").ReadableStream));
+  });
+
+  app.get("/api/conversations", async () => ({ conversations: await repositories.messages.conversations(LIST_LIMIT) }));
+
+  app.get("/api/conversations/:number", async (request) => {
+    const { number } = parseWith(NumberParam, request.params);
+    const [messages, optedOut] = await Promise.all([repositories.messages.conversation(number, 500), repositories.contacts.isOptedOut(number)]);
+    return { number, optedOut, messages };
+  });
+
+  app.post("/api/conversations/:number/reply", async (request, reply) => {
+    const { number } = parseWith(NumberParam, request.params);
+    const { body } = parseWith(ReplyBody, request.body ?? {});
+    const sent = await service.reply(number, body);
+    return done(request, reply, "replied", { messageSid: sent.sid });
+  });
+
+  app.get("/api/inbox", async () => ({ messages: await repositories.messages.inbox(LIST_LIMIT) }));
+
+  app.post("/api/messages/:id/handled", async (request, reply) => {
+    const { id } = parseWith(MessageIdParam, request.params);
+    const { handled } = parseWith(HandledBody, request.body ?? {});
+    if (!(await repositories.messages.setHandled(id, handled, clock()))) throw notFound(`no inbox message ${id}`);
+    return done(request, reply, handled ? "handled" : "reopened", { id, handled });
+  });
+
+  app.get("/api/subscribers", async () => {
+    const [subscriptions, optedOut] = await Promise.all([repositories.subscriptions.list(1000), repositories.contacts.optedOut(1000)]);
+    return { subscriptions, optedOut };
+  });
+
+  app.get("/api/metrics", async (request) => {
+    const date = parseWith(MetricsQuery, request.query).date ?? service.today();
+    return service.metrics(date);
+  });
+
+  app.get("/api/flow", async () => ({ flow, file: flowFileState(config.flowFile, flow) }));
+}

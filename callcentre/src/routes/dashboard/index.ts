@@ -1,0 +1,129 @@
+// The dashboard at the root URL: sign-in (rate-limited), then pages and a JSON API that all need a
+// session. Webhooks live under /twilio and never look at the session cookie.
+import cookie from "@fastify/cookie";
+import formbody from "@fastify/formbody";
+import rateLimit from "@fastify/rate-limit";
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { Config } from "../../config.js";
+import type { Flow } from "../../flows/flow-schema.js";
+import type { Clock } from "../../lib/clock.js";
+import { ActionError, type DashboardService } from "../../dashboard/dashboard-service.js";
+import { html } from "../../dashboard/html.js";
+import type { LiveFeed } from "../../dashboard/live-feed.js";
+import { loginPage } from "../../dashboard/views/layout.js";
+import {
+  cookieOptions,
+  localPath,
+  requireSession,
+  secretsMatch,
+  SESSION_COOKIE,
+  startSession,
+} from "../../plugins/app/dashboard-auth.js";
+import type { Repositories } from "../../plugins/app/repositories.js";
+import { parseWith } from "../twilio/webhook-params.js";
+import apiRoutes from "./api-routes.js";
+import { LoginBody } from "./dashboard-params.js";
+import pageRoutes from "./page-routes.js";
+
+export interface DashboardRoutesOptions {
+  config: Config;
+  flow: Flow;
+  service: DashboardService;
+  repositories: Repositories;
+  live: LiveFeed;
+  clock: Clock;
+}
+
+/** Sign-in attempts allowed per client address per minute. */
+export const LOGIN_ATTEMPTS_PER_MINUTE = 5;
+
+/** Twilio's REST errors carry its error code and the HTTP status it answered with. */
+const twilioCode = (error: unknown) => (error as { code?: unknown }).code;
+/** Node's network errors (ECONNREFUSED, ETIMEDOUT…): the REST API could not be reached. */
+const unreachable = (error: unknown) => typeof twilioCode(error) === "string" && /^E[A-Z]+$/.test(twilioCode(error) as string);
+
+export default async function dashboardRoutes(app: FastifyInstance, opts: DashboardRoutesOptions): Promise<void> {
+  const { config, repositories, clock } = opts;
+  const secure = config.publicBaseUrl.startsWith("https:");
+  await app.register(cookie);
+  await app.register(formbody, { bodyLimit: 64 * 1024 });
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) => ({
+      statusCode: 429,
+      error: "Too Many Requests",
+      message: `Too many sign-in attempts: try again in ${Math.ceil(context.ttl / 1000)} s.`,
+    }),
+  });
+
+  // Pages get an HTML error page; the API, JSON. A failed action posted from a form goes back to its
+  // page with a short code that the page puts into words.
+  app.setErrorHandler(async (error: FastifyError & { status?: number }, request: FastifyRequest, reply: FastifyReply) => {
+    const fromTwilio = typeof twilioCode(error) === "number" && typeof error.status === "number";
+    const offline = unreachable(error);
+    const status = error instanceof ActionError ? error.statusCode : fromTwilio || offline ? 502 : (error.statusCode ?? 500);
+    const message = fromTwilio
+      ? `Twilio refused the request: error ${String(twilioCode(error))}: ${error.message}`
+      : offline
+        ? "the Twilio REST API could not be reached; try again"
+        : status >= 500
+          ? "internal error"
+          : error.message;
+    if (fromTwilio || offline) request.log.warn({ twilioCode: twilioCode(error) }, "Twilio REST request from the dashboard failed");
+    else if (status >= 500) request.log.error({ err: error }, "dashboard request failed");
+    const redirect = (request.body as { redirect?: unknown } | undefined)?.redirect;
+    const formAction = request.method === "POST" && request.url.startsWith("/api/") && typeof redirect === "string";
+    if (formAction && (status < 500 || fromTwilio || offline)) {
+      const code =
+        error instanceof ActionError ? error.code : fromTwilio ? "twilio" : offline ? "twilio-unreachable" : status === 404 ? "not-found" : "invalid";
+      const back = new URL(localPath(redirect), "http://local");
+      back.searchParams.set("error", code);
+      if (fromTwilio) back.searchParams.set("code", String(twilioCode(error)));
+      return reply.redirect(`${back.pathname}${back.search}`, 303);
+    }
+    if (status === 429 && request.url.startsWith("/login")) {
+      return reply.code(429).type("text/html").send(loginPage({ company: opts.flow.company, next: "/", error: error.message }).toString());
+    }
+    if (request.url.startsWith("/api/") || request.url.startsWith("/login") || request.url.startsWith("/logout")) {
+      return reply.code(status).send({ statusCode: status, error: status >= 500 ? "Internal Server Error" : error.name, message });
+    }
+    return reply
+      .code(status)
+      .type("text/html")
+      .send(html`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${status}</title><link rel="stylesheet" href="/dashboard/assets/dashboard.css"></head>
+<body><main><h1>${status === 404 ? "Not found" : status >= 500 ? "Something went wrong" : "That request was not valid"}</h1><p>${message}</p><p><a href="/">Back to the dashboard</a></p></main></body></html>`.toString());
+  });
+
+  app.get("/login", async (request, reply) => {
+    const next = localPath((request.query as { next?: unknown }).next);
+    return reply.type("text/html").header("cache-control", "no-store").send(loginPage({ company: opts.flow.company, next }).toString());
+  });
+
+  app.post("/login", { config: { rateLimit: { max: LOGIN_ATTEMPTS_PER_MINUTE, timeWindow: 60_000 } } }, async (request, reply) => {
+    const body = parseWith(LoginBody, request.body ?? {});
+    const next = localPath(body.next);
+    if (!secretsMatch(body.password, config.dashboard.password)) {
+      request.log.warn({ ip: request.ip }, "dashboard sign-in refused");
+      return reply.code(401).type("text/html").send(loginPage({ company: opts.flow.company, next, error: "That password is not right." }).toString());
+    }
+    const { token } = await startSession(repositories.sessions, clock());
+    await repositories.sessions.purgeExpired(clock());
+    request.log.info({ ip: request.ip }, "dashboard sign-in");
+    return reply.setCookie(SESSION_COOKIE, token, cookieOptions(secure)).redirect(next, 303);
+  });
+
+  await app.register(async (signedIn) => {
+    signedIn.addHook("preHandler", requireSession(repositories.sessions, clock));
+    signedIn.addHook("onSend", async (_request, reply) => {
+      reply.header("cache-control", "no-store");
+    });
+
+    signedIn.post("/logout", async (request, reply) => {
+      if (request.session) await repositories.sessions.delete(request.session.tokenHash);
+      return reply.clearCookie(SESSION_COOKIE, { path: "/" }).redirect("/login", 303);
+    });
+
+    await signedIn.register(pageRoutes, opts);
+    await signedIn.register(apiRoutes, opts);
+  });
+}
