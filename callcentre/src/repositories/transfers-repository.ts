@@ -65,14 +65,18 @@ export class TransfersRepository {
     );
   }
 
-  /** The call is over: a visit still open was answered if an agent picked up, else abandoned. */
-  async callEnded(callSid: string, at: Date): Promise<void> {
-    await this.db.query(
+  /**
+   * The call is over: a visit still open was answered if an agent picked up, else abandoned.
+   * Returns the result given to the visit it closed, if any.
+   */
+  async callEnded(callSid: string, at: Date): Promise<TransferResult | undefined> {
+    const [row] = await this.db.query<{ result: TransferResult }>(
       `update transfers set ended_at = greatest(started_at, $2::timestamptz),
          result = case when answered_at is null then 'abandoned' else 'answered' end
-       where call_sid = $1 and ended_at is null`,
+       where call_sid = $1 and ended_at is null returning result`,
       [callSid, at],
     );
+    return row?.result;
   }
 
   async forCall(callSid: string): Promise<TransferRow[]> {

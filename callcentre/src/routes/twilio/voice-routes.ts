@@ -224,22 +224,20 @@ export default async function voiceRoutes(app: FastifyInstance, opts: VoiceRoute
   app.post(VOICE_STATUS.replace("/twilio", ""), async (request, reply) => {
     const params = parseParams(StatusCallbackParams, request.body);
     const { CallDuration, SequenceNumber, Timestamp } = params;
-    const fresh = await db.transaction((tx) =>
-      repositories.calls.with(tx).applyStatusCallback(
-        {
-          ...callReport(params),
-          sequenceNumber: SequenceNumber,
-          reportedAt: Timestamp,
-          durationSeconds: CallDuration,
-          params: request.body as Record<string, unknown>,
-        },
-        clock(),
-      ),
-    );
-    if (fresh && FINAL_STATUSES.includes(params.CallStatus)) {
-      // Our own clock, as for the visit's start: wait times never mix two clocks.
-      await repositories.transfers.callEnded(params.CallSid, clock());
-    }
+    const now = clock();
+    const fresh = await db.transaction(async (tx) => {
+      const calls = repositories.calls.with(tx);
+      const report = { ...callReport(params), sequenceNumber: SequenceNumber, reportedAt: Timestamp, durationSeconds: CallDuration, params: request.body as Record<string, unknown> };
+      if (!(await calls.applyStatusCallback(report, now))) return false;
+      if (FINAL_STATUSES.includes(params.CallStatus)) {
+        // The caller hung up while waiting for a department: Twilio makes no <Dial action> request.
+        // Our own clock, as for the visit's start: wait times never mix two clocks.
+        if ((await repositories.transfers.with(tx).callEnded(params.CallSid, now)) === "abandoned") {
+          await calls.applySummary(params.CallSid, { outcome: "abandoned" }, now);
+        }
+      }
+      return true;
+    });
     if (!fresh) request.log.info({ callStatus: params.CallStatus, sequenceNumber: SequenceNumber }, "duplicate status callback ignored");
     return reply.code(204).send();
   });
