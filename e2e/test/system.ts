@@ -65,6 +65,8 @@ export interface System {
   carrier: CarrierClient;
   centreUrl: string;
   weather: OpenMeteoFixture;
+  /** Shared by both programs: credentials.json, and the generated dashboard-password. */
+  dataDir: string;
 }
 
 /** The carrier alone, as a process with a manual clock, and its client. */
@@ -132,7 +134,7 @@ export async function startSystem(t: TestContext, variant: FlowVariant = "always
     /ready/,
   );
   await provisionNumber(carrier, centreUrl);
-  return { carrier, centreUrl, weather };
+  return { carrier, centreUrl, weather, dataDir };
 }
 
 export interface TimelineEvent {
