@@ -89,6 +89,7 @@ async function main(): Promise<void> {
       "",
       `The call centre answers ${centreNumber} on the local carrier.`,
       `Open the softphone at ${carrierUrl}/ and call ${centreNumber}.`,
+      `Watch it on the dashboard at ${publicBaseUrl}/ (password: ${env.DASHBOARD_PASSWORD ? "DASHBOARD_PASSWORD" : `in ${join(dataDir, "dashboard-password")}`}).`,
       "Press Ctrl-C to stop both.",
       "",
     ].join("\n"),

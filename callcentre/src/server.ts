@@ -42,6 +42,8 @@ async function main(): Promise<void> {
       voiceUrl: `${config.publicBaseUrl}${VOICE_INCOMING}`,
       statusCallbackUrl: `${config.publicBaseUrl}${VOICE_STATUS}`,
       smsUrl: `${config.publicBaseUrl}${SMS_INCOMING}`,
+      // Where the password is, never the password itself.
+      dashboard: `${config.publicBaseUrl}/ (password: ${config.dashboard.source === "environment" ? "DASHBOARD_PASSWORD" : `in ${config.dashboard.file}`})`,
     },
     `call centre for ${flow.company} ready`,
   );

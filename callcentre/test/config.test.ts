@@ -80,3 +80,20 @@ test("a damaged credentials file is reported with how to mend it", () => {
   writeFileSync(join(cwd, "data", "credentials.json"), "{not json");
   assert.throws(() => loadConfig({}, cwd), /credentials\.json is not a valid credentials file; delete it to regenerate/);
 });
+
+test("the dashboard password: DASHBOARD_PASSWORD, or one generated once into DATA_DIR (mode 0600), never echoed", () => {
+  const cwd = tmp();
+  const generated = loadConfig({}, cwd).dashboard;
+  assert.equal(generated.source, "generated");
+  assert.ok(generated.password.length >= 16);
+  const file = join(cwd, "data", "dashboard-password");
+  assert.equal(generated.file, file);
+  assert.equal(statSync(file).mode & 0o777, 0o600);
+  assert.equal(loadConfig({}, cwd).dashboard.password, generated.password, "generated once, then reused");
+  assert.deepEqual(loadConfig({ DASHBOARD_PASSWORD: "a long enough password" }, cwd).dashboard, { password: "a long enough password", source: "environment" });
+  const message = problemsOf({ DASHBOARD_PASSWORD: "hunter2" });
+  assert.match(message, /DASHBOARD_PASSWORD is too short: use at least 12 characters/);
+  assert.doesNotMatch(message, /hunter2/);
+  writeFileSync(file, "short\n");
+  assert.throws(() => loadConfig({}, cwd), /dashboard-password holds no usable password \(at least 12 characters\); delete it to regenerate/);
+});

@@ -6,12 +6,14 @@ import { VOICE_STATUS, voicePaths } from "../flows/paths.js";
 import { HttpError, notFound } from "../lib/http-errors.js";
 import type { Clock } from "../lib/clock.js";
 import type { Repositories } from "../plugins/app/repositories.js";
-import type { LiveCallRow } from "../repositories/calls-repository.js";
+import type { CallStatus, LiveCallRow } from "../repositories/calls-repository.js";
 import { localDate } from "../sms/schedule.js";
 import type { SmsService } from "../sms/sms-service.js";
 import type { TwilioClient } from "../twilio-client.js";
 import { centreZone, localDayRange } from "./format.js";
 import { metricsByDepartment, queueMetrics, waitSeconds, type QueueMetrics } from "./queue-metrics.js";
+
+export const CALLS_PAGE_SIZE = 50;
 
 /** Calls that started longer ago than this and never reported an end are not shown as live. */
 const LIVE_HORIZON_MS = 6 * 3600_000;
@@ -149,10 +151,45 @@ export class DashboardService {
     };
   }
 
-  /** Wait of each visit of a call, for its page. */
-  async transfers(callSid: string) {
+  /** One page of the call log; `from` and `to` are local days in the centre's zone (both included). */
+  async searchCalls(q: { from?: string | undefined; to?: string | undefined; number?: string | undefined; status?: CallStatus | undefined; department?: string | undefined; page: number }) {
+    return this.deps.repositories.calls.search({
+      from: q.from ? localDayRange(q.from, this.zone).from : undefined,
+      to: q.to ? localDayRange(q.to, this.zone).to : undefined,
+      number: q.number,
+      status: q.status,
+      department: q.department,
+      limit: CALLS_PAGE_SIZE,
+      offset: (q.page - 1) * CALLS_PAGE_SIZE,
+    });
+  }
+
+  /** Everything about one call: its steps, department visits with their waits, recordings, callback request. */
+  async callDetail(sid: string) {
+    const { repositories } = this.deps;
+    const call = await repositories.calls.get(sid);
+    if (!call) throw notFound(`no call ${sid}`);
     const now = this.deps.clock();
-    return (await this.deps.repositories.transfers.forCall(callSid)).map((t) => ({ ...t, waitSeconds: waitSeconds(t, now) }));
+    const [events, visits, recordings, callback] = await Promise.all([
+      repositories.calls.events(sid),
+      repositories.transfers.forCall(sid),
+      repositories.recordings.forCall(sid),
+      repositories.callbacks.forCall(sid),
+    ]);
+    const transfers = visits.map((t) => ({ ...t, waitSeconds: waitSeconds(t, now) }));
+    return { call, events, transfers, recordings, callback: callback ?? null };
+  }
+
+  async conversation(number: string) {
+    const { messages, contacts } = this.deps.repositories;
+    const [thread, optedOut] = await Promise.all([messages.conversation(number, 500), contacts.isOptedOut(number)]);
+    return { number, optedOut, messages: thread };
+  }
+
+  async subscribers() {
+    const { subscriptions, contacts } = this.deps.repositories;
+    const [list, optedOut] = await Promise.all([subscriptions.list(1000), contacts.optedOut(1000)]);
+    return { subscriptions: list, optedOut };
   }
 
   /**

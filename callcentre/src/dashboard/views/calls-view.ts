@@ -7,6 +7,7 @@ import { CALL_STATUSES } from "../../repositories/calls-repository.js";
 import type { RecordingRow } from "../../repositories/recordings-repository.js";
 import type { CallbackRequestRow } from "../../repositories/callbacks-repository.js";
 import type { TransferRow } from "../../repositories/transfers-repository.js";
+import { CALLS_PAGE_SIZE } from "../dashboard-service.js";
 import { page, type PageContext } from "./layout.js";
 
 export interface CallFilter {
@@ -18,7 +19,6 @@ export interface CallFilter {
   page: number;
 }
 
-export const PAGE_SIZE = 50;
 
 function query(filter: CallFilter, pageNumber: number): string {
   const params = new URLSearchParams();
@@ -35,7 +35,7 @@ const option = (value: string, selected: string | undefined, label = value) => h
 
 export function callsPage(ctx: PageContext, data: { calls: CallRow[]; total: number; filter: CallFilter; departments: string[]; zone: string }): Html {
   const { filter, zone } = data;
-  const pages = Math.max(1, Math.ceil(data.total / PAGE_SIZE));
+  const pages = Math.max(1, Math.ceil(data.total / CALLS_PAGE_SIZE));
   return page(ctx, {
     title: "Calls",
     active: "/calls",
@@ -88,7 +88,7 @@ export function callPage(
     events: CallEventRow[];
     transfers: (TransferRow & { waitSeconds: number })[];
     recordings: RecordingRow[];
-    callback: CallbackRequestRow | undefined;
+    callback: CallbackRequestRow | null;
     zone: string;
   },
 ): Html {

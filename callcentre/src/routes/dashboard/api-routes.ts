@@ -3,8 +3,7 @@
 import { Readable } from "node:stream";
 import type { ServerResponse } from "node:http";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { localDayRange } from "../../dashboard/format.js";
-import { PAGE_SIZE } from "../../dashboard/views/calls-view.js";
+import { CALLS_PAGE_SIZE } from "../../dashboard/dashboard-service.js";
 import { localPath } from "../../plugins/app/dashboard-auth.js";
 import { notFound } from "../../lib/http-errors.js";
 import { parseWith } from "../twilio/webhook-params.js";
@@ -42,7 +41,6 @@ function done(request: FastifyRequest, reply: FastifyReply, code: string, result
 
 export default async function apiRoutes(app: FastifyInstance, opts: DashboardRoutesOptions): Promise<void> {
   const { service, repositories, flow, config, live, clock } = opts;
-  const zone = service.zone;
   const streams = new Set<ServerResponse>();
   app.addHook("preClose", async () => {
     for (const stream of streams) stream.end();
@@ -69,30 +67,10 @@ export default async function apiRoutes(app: FastifyInstance, opts: DashboardRou
 
   app.get("/api/calls", async (request) => {
     const q = parseWith(CallsQuery, request.query);
-    const { calls, total } = await repositories.calls.search({
-      from: q.from ? localDayRange(q.from, zone).from : undefined,
-      to: q.to ? localDayRange(q.to, zone).to : undefined,
-      number: q.number,
-      status: q.status,
-      department: q.department,
-      limit: PAGE_SIZE,
-      offset: (q.page - 1) * PAGE_SIZE,
-    });
-    return { calls, total, page: q.page, pageSize: PAGE_SIZE };
+    return { ...(await service.searchCalls(q)), page: q.page, pageSize: CALLS_PAGE_SIZE };
   });
 
-  app.get("/api/calls/:sid", async (request) => {
-    const { sid } = parseWith(CallSidParam, request.params);
-    const call = await repositories.calls.get(sid);
-    if (!call) throw notFound(`no call ${sid}`);
-    const [events, transfers, recordings, callback] = await Promise.all([
-      repositories.calls.events(sid),
-      service.transfers(sid),
-      repositories.recordings.forCall(sid),
-      repositories.callbacks.forCall(sid),
-    ]);
-    return { call, events, transfers, recordings, callback: callback ?? null };
-  });
+  app.get("/api/calls/:sid", async (request) => service.callDetail(parseWith(CallSidParam, request.params).sid));
 
   app.get("/api/voicemails", async (request) => {
     const { status } = parseWith(VoicemailQuery, request.query);
@@ -154,11 +132,7 @@ export default async function apiRoutes(app: FastifyInstance, opts: DashboardRou
 
   app.get("/api/conversations", async () => ({ conversations: await repositories.messages.conversations(LIST_LIMIT) }));
 
-  app.get("/api/conversations/:number", async (request) => {
-    const { number } = parseWith(NumberParam, request.params);
-    const [messages, optedOut] = await Promise.all([repositories.messages.conversation(number, 500), repositories.contacts.isOptedOut(number)]);
-    return { number, optedOut, messages };
-  });
+  app.get("/api/conversations/:number", async (request) => service.conversation(parseWith(NumberParam, request.params).number));
 
   app.post("/api/conversations/:number/reply", async (request, reply) => {
     const { number } = parseWith(NumberParam, request.params);
@@ -176,10 +150,7 @@ export default async function apiRoutes(app: FastifyInstance, opts: DashboardRou
     return done(request, reply, handled ? "handled" : "reopened", { id, handled });
   });
 
-  app.get("/api/subscribers", async () => {
-    const [subscriptions, optedOut] = await Promise.all([repositories.subscriptions.list(1000), repositories.contacts.optedOut(1000)]);
-    return { subscriptions, optedOut };
-  });
+  app.get("/api/subscribers", async () => service.subscribers());
 
   app.get("/api/metrics", async (request) => {
     const date = parseWith(MetricsQuery, request.query).date ?? service.today();

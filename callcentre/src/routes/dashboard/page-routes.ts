@@ -2,9 +2,8 @@
 import { readFileSync } from "node:fs";
 import { isDeepStrictEqual } from "node:util";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { localDayRange } from "../../dashboard/format.js";
 import type { Html } from "../../dashboard/html.js";
-import { callPage, callsPage, PAGE_SIZE, type CallFilter } from "../../dashboard/views/calls-view.js";
+import { callPage, callsPage, type CallFilter } from "../../dashboard/views/calls-view.js";
 import { flowPage, type FlowFileState } from "../../dashboard/views/flow-view.js";
 import { noticeFrom, type PageContext } from "../../dashboard/views/layout.js";
 import { liveFragment, livePage } from "../../dashboard/views/live-view.js";
@@ -13,7 +12,6 @@ import { metricsFragment, metricsPage } from "../../dashboard/views/metrics-view
 import { subscribersPage } from "../../dashboard/views/subscribers-view.js";
 import { voicemailPage } from "../../dashboard/views/voicemail-view.js";
 import { FlowError, parseFlow } from "../../flows/load-flow.js";
-import { notFound } from "../../lib/http-errors.js";
 import { parseWith } from "../twilio/webhook-params.js";
 import { CallSidParam, CallsQuery, MetricsQuery, Notice, NumberParam, VoicemailQuery } from "./dashboard-params.js";
 import type { DashboardRoutesOptions } from "./index.js";
@@ -42,29 +40,13 @@ export default async function pageRoutes(app: FastifyInstance, opts: DashboardRo
   app.get("/calls", async (request, reply) => {
     const q = parseWith(CallsQuery, request.query);
     const filter: CallFilter = { from: q.from, to: q.to, number: q.number, status: q.status, department: q.department, page: q.page };
-    const { calls, total } = await repositories.calls.search({
-      from: q.from ? localDayRange(q.from, zone).from : undefined,
-      to: q.to ? localDayRange(q.to, zone).to : undefined,
-      number: q.number,
-      status: q.status,
-      department: q.department,
-      limit: PAGE_SIZE,
-      offset: (q.page - 1) * PAGE_SIZE,
-    });
+    const { calls, total } = await service.searchCalls(q);
     return send(reply, callsPage(context(request), { calls, total, filter, departments, zone }));
   });
 
   app.get("/calls/:sid", async (request, reply) => {
-    const { sid } = parseWith(CallSidParam, request.params);
-    const call = await repositories.calls.get(sid);
-    if (!call) throw notFound(`no call ${sid}`);
-    const [events, transfers, recordings, callback] = await Promise.all([
-      repositories.calls.events(sid),
-      service.transfers(sid),
-      repositories.recordings.forCall(sid),
-      repositories.callbacks.forCall(sid),
-    ]);
-    return send(reply, callPage(context(request), { call, events, transfers, recordings, callback, zone }));
+    const detail = await service.callDetail(parseWith(CallSidParam, request.params).sid);
+    return send(reply, callPage(context(request), { ...detail, zone }));
   });
 
   app.get("/voicemail", async (request, reply) => {
@@ -86,14 +68,12 @@ export default async function pageRoutes(app: FastifyInstance, opts: DashboardRo
   app.get("/messages/:number", async (request, reply) => {
     const { number } = parseWith(NumberParam, request.params);
     parseWith(Notice.strict(), request.query);
-    const [messages, optedOut] = await Promise.all([repositories.messages.conversation(number, 500), repositories.contacts.isOptedOut(number)]);
-    return send(reply, conversationPage(context(request), { number, messages, optedOut, zone }));
+    return send(reply, conversationPage(context(request), { ...(await service.conversation(number)), zone }));
   });
 
   app.get("/subscribers", async (request, reply) => {
     parseWith(Notice.strict(), request.query);
-    const [subscriptions, optedOut] = await Promise.all([repositories.subscriptions.list(1000), repositories.contacts.optedOut(1000)]);
-    return send(reply, subscribersPage(context(request), { subscriptions, optedOut, zone }));
+    return send(reply, subscribersPage(context(request), { ...(await service.subscribers()), zone }));
   });
 
   app.get("/metrics", async (request, reply) => {
