@@ -1,7 +1,7 @@
 // The call centre as a Fastify application, with everything it depends on passed in.
 // server.ts owns the process (configuration, database, signals); tests build this directly.
 import { fileURLToPath } from "node:url";
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from "fastify";
 import fastifyStatic from "@fastify/static";
 import type { Config } from "./config.js";
 import type { Database } from "./db/database.js";
@@ -9,6 +9,7 @@ import type { Flow } from "./flows/flow-schema.js";
 import { systemClock, type Clock } from "./lib/clock.js";
 import { Jobs, QUEUES, type JobsOptions } from "./jobs/jobs.js";
 import { Workers } from "./jobs/workers.js";
+import { maskPhonesIn } from "./lib/phone.js";
 import { RateLimiter } from "./lib/rate-limiter.js";
 import { Notifier } from "./notifications/notifier.js";
 import { createRepositories, type Repositories } from "./plugins/app/repositories.js";
@@ -53,6 +54,16 @@ const PUBLIC_DIR = fileURLToPath(new URL("../public/", import.meta.url));
 export function loggerOptions(level: Config["logLevel"]): FastifyServerOptions["logger"] {
   return {
     level,
+    serializers: {
+      // Dashboard URLs carry numbers (/messages/+61…, /calls?number=…): the request line masks them.
+      req: (request: FastifyRequest) => ({
+        method: request.method,
+        url: maskPhonesIn(request.url),
+        host: request.host,
+        remoteAddress: request.ip,
+        remotePort: request.socket?.remotePort,
+      }),
+    },
     redact: {
       paths: ["req.headers.authorization", 'req.headers["x-twilio-signature"]', "req.headers.cookie"],
       censor: "[redacted]",

@@ -8,7 +8,7 @@ import type { TestContext } from "node:test";
 import type { FastifyInstance } from "fastify";
 import pg from "pg";
 import twilio from "twilio";
-import { buildApp } from "../src/app.js";
+import { buildApp, loggerOptions } from "../src/app.js";
 import type { Config } from "../src/config.js";
 import { openDatabase, type Database } from "../src/db/database.js";
 import { migrate } from "../src/db/migrate.js";
@@ -105,7 +105,7 @@ export async function testApp(
     // Retries at once, so that a test can run a job's attempts to the end with workers.drain().
     jobs: { policies: TEST_POLICIES },
     logger: options.logLines
-      ? { level: "info", stream: { write: (line: string) => void options.logLines?.push(line) } }
+      ? { ...(loggerOptions("info") as object), stream: { write: (line: string) => void options.logLines?.push(line) } }
       : false,
   });
   t.after(() => app.close());

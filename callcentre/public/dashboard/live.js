@@ -47,14 +47,10 @@ async function refresh() {
 if (targets.length > 0) {
   readServerClock(document);
   const events = new EventSource("/api/live/stream");
-  let first = true;
+  // Every event refreshes, the first included: a change between rendering the page and
+  // connecting the stream is not lost.
   events.addEventListener("live", () => {
-    // The first event is the snapshot the page was rendered from.
-    if (first) {
-      first = false;
-      document.body.dataset.liveConnected = "true";
-      return;
-    }
+    document.body.dataset.liveConnected = "true";
     void refresh();
   });
   events.addEventListener("error", () => {

@@ -113,7 +113,7 @@ export class DashboardService {
       const wait = Math.max(0, (now.getTime() - Date.parse(call.waitingSince)) / 1000);
       queue.waiting += 1;
       queue.longestWaitSeconds = Math.max(queue.longestWaitSeconds, Math.round(wait));
-      queue.callers.push({ sid: call.sid, from: call.from, since: call.waitingSince });
+      queue.callers.push({ sid: call.sid, from: call.direction.startsWith("outbound") ? call.to : call.from, since: call.waitingSince });
       byDepartment.set(call.department, queue);
     }
     const queues = [...byDepartment.values()];

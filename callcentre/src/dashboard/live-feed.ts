@@ -31,7 +31,8 @@ export class LiveFeed {
       this.poll = setInterval(() => this.changed(), this.options.pollMs ?? 5_000);
       this.poll.unref();
     }
-    listener(await this.current());
+    // The newcomer's own snapshot; what the others were last sent stays the reference for changes.
+    listener(JSON.stringify(await this.options.snapshot()));
     return () => {
       this.listeners.delete(listener);
       if (this.listeners.size === 0) this.stop();
@@ -55,16 +56,11 @@ export class LiveFeed {
     this.pending = undefined;
   }
 
-  private async current(): Promise<string> {
-    this.last = JSON.stringify(await this.options.snapshot());
-    return this.last;
-  }
-
   private async publish(): Promise<void> {
     try {
-      const previous = this.last;
-      const next = await this.current();
-      if (next === previous) return;
+      const next = JSON.stringify(await this.options.snapshot());
+      if (next === this.last) return;
+      this.last = next;
       for (const listener of this.listeners) listener(next);
     } catch (error) {
       this.options.log.warn({ err: error }, "live snapshot failed");

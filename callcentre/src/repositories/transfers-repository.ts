@@ -50,17 +50,22 @@ export class TransfersRepository {
   /**
    * Ends the open visit. An answered visit whose answer was never reported is taken to have been
    * answered `talkSeconds` before it ended (Twilio's DialCallDuration), but never before it started.
+   * The dial action may come after the call's final status callback, which closed the visit as
+   * abandoned for want of a reported answer: an answered dial result corrects that visit.
    */
   async end(callSid: string, result: TransferResult, extra: { agent?: string | undefined; talkSeconds?: number | undefined }, at: Date): Promise<void> {
     await this.db.query(
       `update transfers set
          result = $2,
-         ended_at = $3,
+         ended_at = coalesce(ended_at, $3),
          agent = coalesce(agent, $4),
          answered_at = case when $2 = 'answered'
-           then coalesce(answered_at, greatest(started_at, $3::timestamptz - make_interval(secs => coalesce($5, 0)::float8)))
+           then coalesce(answered_at, greatest(started_at, coalesce(ended_at, $3::timestamptz) - make_interval(secs => coalesce($5, 0)::float8)))
            else answered_at end
-       where call_sid = $1 and ended_at is null`,
+       where id = (
+         select id from transfers
+         where call_sid = $1 and (ended_at is null or ($2 = 'answered' and result = 'abandoned' and answered_at is null))
+         order by id desc limit 1)`,
       [callSid, result, at, extra.agent ?? null, extra.talkSeconds ?? null],
     );
   }
@@ -83,10 +88,14 @@ export class TransfersRepository {
     return this.db.query<TransferRow>(`select ${TRANSFER_COLUMNS} from transfers t where t.call_sid = $1 order by t.id`, [callSid]);
   }
 
-  /** Visits that started in [from, to), for the day's queue metrics. */
+  /**
+   * Visits of inbound calls that started in [from, to), for the day's queue metrics. Calls placed
+   * from the dashboard (call-backs) are outbound: they are not queue traffic (callcentre-domain.md §5).
+   */
   async startedBetween(from: Date, to: Date): Promise<TransferRow[]> {
     return this.db.query<TransferRow>(
-      `select ${TRANSFER_COLUMNS} from transfers t where t.started_at >= $1 and t.started_at < $2 order by t.started_at`,
+      `select ${TRANSFER_COLUMNS} from transfers t join calls c on c.sid = t.call_sid
+       where t.started_at >= $1 and t.started_at < $2 and c.direction = 'inbound' order by t.started_at`,
       [from, to],
     );
   }

@@ -346,3 +346,39 @@ test("flow: the loaded flow is drawn; a flow file edited into an invalid state s
   assert.equal(api.flow.company, "Bluegum Energy");
   assert.deepEqual([api.file.problems, api.file.changed], [[], true]);
 });
+
+test("webhooks in any order give the same visit: a late dial action corrects an 'abandoned' guess; a hang-up while talking is answered", async (t) => {
+  const clock = new HandClock();
+  const { app } = await testApp(t, { clock: clock.now });
+  const driver = new CallDriver(app, clock);
+  // The agent's answered callback is lost, and the final status callback comes before the dial action.
+  const late = await driver.toSales();
+  clock.advance(70);
+  await driver.ended(late);
+  assert.equal((await app.repositories.transfers.forCall(late))[0]?.result, "abandoned", "all the status callback can tell");
+  await driver.dialEnded(late, "completed", 60);
+  const [corrected] = await app.repositories.transfers.forCall(late);
+  assert.deepEqual([corrected?.result, corrected?.answeredAt?.toISOString()], ["answered", "2026-11-24T01:00:10.000Z"], "answered 60 s (the talk) before the end");
+  assert.equal((await app.repositories.calls.get(late))?.outcome, "answered");
+  // The caller hangs up while talking: Twilio makes no dial request.
+  const talking = await driver.toSales();
+  clock.advance(5);
+  await driver.agentAnswers(talking);
+  clock.advance(30);
+  await driver.ended(talking);
+  assert.equal((await app.repositories.transfers.forCall(talking))[0]?.result, "answered");
+  assert.equal((await app.repositories.calls.get(talking))?.outcome, "answered");
+});
+
+test("a call-back placed from the dashboard is not queue traffic: it shows live but not in the metrics", async (t) => {
+  const clock = new HandClock();
+  const { app } = await testApp(t, { clock: clock.now });
+  const session = await signIn(app);
+  const callSid = sid("CA", 0xcb01);
+  const outbound = voiceParams(callSid, { Direction: "outbound-api", From: CENTRE, To: "+61491570008", Caller: CENTRE, Called: "+61491570008" });
+  assert.equal((await signedPost(app, "/twilio/voice/node/sales", outbound)).statusCode, 200);
+  const live = (await get(app, session, "/api/live")).json();
+  assert.deepEqual([live.calls[0].sid, live.calls[0].state, live.queues[0].department], [callSid, "waiting", "Sales"]);
+  const m = (await get(app, session, "/api/metrics")).json();
+  assert.deepEqual([m.queue.offered, m.calls], [0, 0]);
+});

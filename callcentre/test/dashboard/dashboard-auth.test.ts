@@ -1,6 +1,8 @@
 // Sign-in, sessions and CSRF: every dashboard page and API needs a session; webhooks never take one.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { maskPhonesIn } from "../../src/lib/phone.js";
+import { localPath } from "../../src/plugins/app/dashboard-auth.js";
 import { LOGIN_ATTEMPTS_PER_MINUTE } from "../../src/routes/dashboard/index.js";
 import { sid, signedPost, testApp, voiceParams } from "../helpers.js";
 import { get, postForm, signIn } from "./dashboard-helpers.js";
@@ -134,4 +136,39 @@ test("webhooks never accept the dashboard session in place of Twilio's signature
   assert.equal(response.statusCode, 403);
   assert.equal(await app.repositories.calls.get(sid("CA", 7)), undefined);
   assert.equal((await signedPost(app, "/twilio/voice/incoming", voiceParams(sid("CA", 7)))).statusCode, 200, "signed, it is answered");
+});
+
+test("redirects after sign-in and actions stay on this site, however the path is dressed up", () => {
+  for (const path of ["//evil.example/x", "/.//evil.example/x", "/..//evil.example", "/a/..//evil.example", "/%2e//evil.example", "/\\evil.example", "/.\\evil.example", "https://evil.example/", "voicemail", "/ x"]) {
+    const target = localPath(path, "/", { done: "handled" });
+    assert.ok(target === "/" || (target.startsWith("/") && !target.startsWith("//") && !target.includes("evil")), `${path} → ${target}`);
+  }
+  assert.equal(localPath("/voicemail?status=handled&error=twilio&code=1", "/", { done: "handled" }), "/voicemail?status=handled&done=handled");
+  assert.equal(localPath("/messages/%2B61491570156"), "/messages/%2B61491570156");
+});
+
+test("a form posted without a session is not sent anywhere, and a signed-in one only back to this site", async (t) => {
+  const { app } = await testApp(t);
+  const anonymous = await postForm(app, undefined, `/api/voicemails/${sid("RE", 1)}/handled`, { handled: "true", redirect: "/.//evil.example/phish" });
+  assert.equal(anonymous.statusCode, 401);
+  assert.equal(anonymous.headers.location, undefined);
+  const session = await signIn(app);
+  const failed = await postForm(app, session, `/api/voicemails/${sid("RE", 1)}/handled`, { handled: "true", redirect: "/.//evil.example/phish" });
+  assert.equal(failed.statusCode, 303);
+  assert.equal(failed.headers.location, "/?error=not-found");
+});
+
+test("request logs mask the phone numbers in dashboard URLs, and never carry the password or the cookie", async (t) => {
+  const logLines: string[] = [];
+  const { app } = await testApp(t, { logLines });
+  const session = await signIn(app);
+  await get(app, session, "/messages/%2B61491570156");
+  await get(app, session, "/calls?number=61491570156");
+  const log = logLines.join("\n");
+  assert.match(log, /"url":"\/messages\/%2B614\*+156"/);
+  assert.match(log, /"url":"\/calls\?number=614\*+156"/);
+  assert.doesNotMatch(log, /491570156/);
+  assert.doesNotMatch(log, /correct horse battery staple/);
+  assert.doesNotMatch(log, new RegExp(session.cookie.split("=")[1] ?? "never"));
+  assert.equal(maskPhonesIn(`/api/calls/${sid("CA", 0x123456789)}`), `/api/calls/${sid("CA", 0x123456789)}`, "SIDs are left alone");
 });

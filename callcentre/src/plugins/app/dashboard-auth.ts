@@ -40,9 +40,30 @@ export function cookieOptions(secure: boolean) {
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
-/** A relative path on this site, safe to redirect to after sign-in or an action. */
-export function localPath(value: unknown, fallback = "/"): string {
-  return typeof value === "string" && /^\/(?![/\\])[^\s]*$/.test(value) ? value : fallback;
+const SAME_SITE = "http://dashboard.invalid";
+const NOTICE_PARAMS = ["done", "error", "code"];
+
+/**
+ * A path on this site, safe to redirect to after sign-in or an action. With `params` (an action's
+ * notice: done, error, code), any earlier notice in the path is replaced by them. The
+ * value is normalised first ("/.//evil.example" becomes "//evil.example"), then checked: anything
+ * that is not a plain absolute path on this origin gives `fallback`.
+ */
+export function localPath(value: unknown, fallback = "/", params: Record<string, string> = {}): string {
+  const url = sameSite(value) ?? new URL(fallback, SAME_SITE);
+  if (Object.keys(params).length > 0) for (const name of NOTICE_PARAMS) url.searchParams.delete(name);
+  for (const [name, param] of Object.entries(params)) url.searchParams.set(name, param);
+  return `${url.pathname}${url.search}`;
+}
+
+function sameSite(value: unknown): URL | undefined {
+  if (typeof value !== "string" || !value.startsWith("/") || /[\\\s]/.test(value)) return undefined;
+  try {
+    const url = new URL(value, SAME_SITE);
+    return url.origin === SAME_SITE && !url.pathname.startsWith("//") ? url : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

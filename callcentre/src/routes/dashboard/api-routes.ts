@@ -32,11 +32,7 @@ const MEDIA_TIMEOUT_MS = 15_000;
 function done(request: FastifyRequest, reply: FastifyReply, code: string, result: Record<string, unknown>) {
   const redirect = (request.body as { redirect?: unknown } | undefined)?.redirect;
   if (typeof redirect !== "string") return reply.send({ ok: true, ...result });
-  const back = new URL(localPath(redirect), "http://local");
-  back.searchParams.delete("error");
-  back.searchParams.delete("code");
-  back.searchParams.set("done", code);
-  return reply.redirect(`${back.pathname}${back.search}`, 303);
+  return reply.redirect(localPath(redirect, "/", { done: code }), 303);
 }
 
 export default async function apiRoutes(app: FastifyInstance, opts: DashboardRoutesOptions): Promise<void> {
@@ -55,14 +51,23 @@ export default async function apiRoutes(app: FastifyInstance, opts: DashboardRou
     res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store", connection: "keep-alive", "x-accel-buffering": "no" });
     res.write("retry: 3000\n\n");
     streams.add(res);
-    const unsubscribe = await live.subscribe((snapshot) => res.write(`event: live\ndata: ${snapshot}\n\n`));
+    // Everything is released on close, which may come while the first snapshot is still being built.
+    let unsubscribe: (() => void) | undefined;
     const heartbeat = setInterval(() => res.write(": keep-alive\n\n"), SSE_HEARTBEAT_MS);
     heartbeat.unref();
-    request.raw.on("close", () => {
+    res.on("close", () => {
       clearInterval(heartbeat);
-      unsubscribe();
+      unsubscribe?.();
       streams.delete(res);
     });
+    try {
+      const remove = await live.subscribe((snapshot) => res.write(`event: live\ndata: ${snapshot}\n\n`));
+      if (res.destroyed) remove();
+      else unsubscribe = remove;
+    } catch (error) {
+      request.log.warn({ err: error }, "live stream could not start");
+      res.end();
+    }
   });
 
   app.get("/api/calls", async (request) => {

@@ -72,14 +72,13 @@ export default async function dashboardRoutes(app: FastifyInstance, opts: Dashbo
     if (fromTwilio || offline) request.log.warn({ twilioCode: twilioCode(error) }, "Twilio REST request from the dashboard failed");
     else if (status >= 500) request.log.error({ err: error }, "dashboard request failed");
     const redirect = (request.body as { redirect?: unknown } | undefined)?.redirect;
-    const formAction = request.method === "POST" && request.url.startsWith("/api/") && typeof redirect === "string";
+    // Only a signed-in form is sent back to its page: without a session there is nobody to tell.
+    const formAction = request.method === "POST" && request.url.startsWith("/api/") && typeof redirect === "string" && request.session;
     if (formAction && (status < 500 || fromTwilio || offline)) {
       const code =
         error instanceof ActionError ? error.code : fromTwilio ? "twilio" : offline ? "twilio-unreachable" : status === 404 ? "not-found" : "invalid";
-      const back = new URL(localPath(redirect), "http://local");
-      back.searchParams.set("error", code);
-      if (fromTwilio) back.searchParams.set("code", String(twilioCode(error)));
-      return reply.redirect(`${back.pathname}${back.search}`, 303);
+      const params: Record<string, string> = { error: code, ...(fromTwilio ? { code: String(twilioCode(error)) } : {}) };
+      return reply.redirect(localPath(redirect, "/", params), 303);
     }
     if (status === 429 && request.url.startsWith("/login")) {
       return reply.code(429).type("text/html").send(loginPage({ company: opts.flow.company, next: "/", error: error.message }).toString());

@@ -230,11 +230,11 @@ export default async function voiceRoutes(app: FastifyInstance, opts: VoiceRoute
       const report = { ...callReport(params), sequenceNumber: SequenceNumber, reportedAt: Timestamp, durationSeconds: CallDuration, params: request.body as Record<string, unknown> };
       if (!(await calls.applyStatusCallback(report, now))) return false;
       if (FINAL_STATUSES.includes(params.CallStatus)) {
-        // The caller hung up while waiting for a department: Twilio makes no <Dial action> request.
+        // A visit still open when the call ends: the caller hung up while the agents rang (abandoned) or
+        // while talking (answered). Twilio makes no <Dial action> request for a caller who has gone.
         // Our own clock, as for the visit's start: wait times never mix two clocks.
-        if ((await repositories.transfers.with(tx).callEnded(params.CallSid, now)) === "abandoned") {
-          await calls.applySummary(params.CallSid, { outcome: "abandoned" }, now);
-        }
+        const visit = await repositories.transfers.with(tx).callEnded(params.CallSid, now);
+        if (visit) await calls.applySummary(params.CallSid, { outcome: visit }, now);
       }
       return true;
     });
