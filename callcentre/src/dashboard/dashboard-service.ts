@@ -1,7 +1,10 @@
 // What the dashboard shows and does, over the repositories: the live picture, a day's metrics, and
 // the agents' actions (call back, reply, mark handled). Routes parse input and render; this decides.
+import { readFileSync } from "node:fs";
+import { isDeepStrictEqual } from "node:util";
 import type { Config } from "../config.js";
-import type { Flow } from "../flows/flow-schema.js";
+import { E164, type Flow } from "../flows/flow-schema.js";
+import { FlowError, parseFlow } from "../flows/load-flow.js";
 import { VOICE_STATUS, voicePaths } from "../flows/paths.js";
 import { HttpError, notFound } from "../lib/http-errors.js";
 import type { Clock } from "../lib/clock.js";
@@ -14,12 +17,39 @@ import { centreZone, localDayRange } from "./format.js";
 import { metricsByDepartment, queueMetrics, waitSeconds, type QueueMetrics } from "./queue-metrics.js";
 
 export const CALLS_PAGE_SIZE = 50;
+/** The most rows a list page or API answer carries. */
+export const LIST_LIMIT = 200;
+
+/** The call log's filter: `from` and `to` are local days in the centre's zone (both included). */
+export interface CallLogQuery {
+  from?: string | undefined;
+  to?: string | undefined;
+  number?: string | undefined;
+  status?: CallStatus | undefined;
+  department?: string | undefined;
+  page: number;
+}
+
+/** The flow file as it is on disk now. */
+export interface FlowFileState {
+  file: string;
+  /** Problems of the file as it is on disk now (empty when it is valid). */
+  problems: string[];
+  /** The file on disk differs from the flow loaded at start. */
+  changed: boolean;
+}
+
+/** The customer of a call: the caller of an inbound call, the callee of one we placed. */
+export const customerOf = (call: { direction: string; from: string; to: string }) =>
+  call.direction.startsWith("outbound") ? { customer: call.to, ours: call.from } : { customer: call.from, ours: call.to };
 
 /** Calls that started longer ago than this and never reported an end are not shown as live. */
 const LIVE_HORIZON_MS = 6 * 3600_000;
 
 export interface LiveCall {
   sid: string;
+  /** The customer's number, whichever way the call goes. */
+  customer: string;
   from: string;
   to: string;
   direction: string;
@@ -79,6 +109,7 @@ function liveCall(row: LiveCallRow): LiveCall {
   const state = row.transferStartedAt ? (row.transferAnsweredAt ? "talking" : "waiting") : "in-flow";
   return {
     sid: row.sid,
+    customer: customerOf(row).customer,
     from: row.from,
     to: row.to,
     direction: row.direction,
@@ -113,7 +144,7 @@ export class DashboardService {
       const wait = Math.max(0, (now.getTime() - Date.parse(call.waitingSince)) / 1000);
       queue.waiting += 1;
       queue.longestWaitSeconds = Math.max(queue.longestWaitSeconds, Math.round(wait));
-      queue.callers.push({ sid: call.sid, from: call.direction.startsWith("outbound") ? call.to : call.from, since: call.waitingSince });
+      queue.callers.push({ sid: call.sid, from: call.customer, since: call.waitingSince });
       byDepartment.set(call.department, queue);
     }
     const queues = [...byDepartment.values()];
@@ -151,8 +182,8 @@ export class DashboardService {
     };
   }
 
-  /** One page of the call log; `from` and `to` are local days in the centre's zone (both included). */
-  async searchCalls(q: { from?: string | undefined; to?: string | undefined; number?: string | undefined; status?: CallStatus | undefined; department?: string | undefined; page: number }) {
+  /** One page of the call log. */
+  async searchCalls(q: CallLogQuery) {
     return this.deps.repositories.calls.search({
       from: q.from ? localDayRange(q.from, this.zone).from : undefined,
       to: q.to ? localDayRange(q.to, this.zone).to : undefined,
@@ -186,6 +217,24 @@ export class DashboardService {
     return { number, optedOut, messages: thread };
   }
 
+  /** The flow file on disk now: still valid? changed since start? Read afresh on each call. */
+  flowFile(): FlowFileState {
+    const { config, flow } = this.deps;
+    const file = config.flowFile;
+    let text: string;
+    try {
+      text = readFileSync(file, "utf8");
+    } catch (error) {
+      return { file, problems: [`${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`], changed: false };
+    }
+    try {
+      return { file, problems: [], changed: !isDeepStrictEqual(parseFlow(text, file), flow) };
+    } catch (error) {
+      if (error instanceof FlowError) return { file, problems: error.problems, changed: true };
+      throw error;
+    }
+  }
+
   async subscribers() {
     const { subscriptions, contacts } = this.deps.repositories;
     const [list, optedOut] = await Promise.all([subscriptions.list(1000), contacts.optedOut(1000)]);
@@ -215,11 +264,8 @@ export class DashboardService {
     }
     const call = await repositories.calls.get(callSid);
     if (!call) throw notFound(`no call ${callSid}`);
-    // The customer is the caller of an inbound call, the callee of one we placed.
-    const outbound = call.direction.startsWith("outbound");
-    const customer = outbound ? call.to : call.from;
-    const ours = outbound ? call.from : call.to;
-    if (!/^\+[1-9]\d{6,14}$/.test(customer)) throw new ActionError(409, "no-number", "the caller withheld their number: there is nobody to call back");
+    const { customer, ours } = customerOf(call);
+    if (!E164.safeParse(customer).success) throw new ActionError(409, "no-number", "the caller withheld their number: there is nobody to call back");
     const placed = await twilio.calls.create({
       to: customer,
       from: config.phoneNumber ?? ours,

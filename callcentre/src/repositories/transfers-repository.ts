@@ -27,9 +27,11 @@ export class TransfersRepository {
     return new TransfersRepository(tx);
   }
 
-  /** Opens a visit; a call still in another department's visit leaves that one first (deflected). */
+  /**
+   * Opens a visit. The flow ends a visit (its dial result) before the call can enter another
+   * department, and the unique index keeps a repeated webhook from opening a second one.
+   */
   async start(callSid: string, node: string, department: string, at: Date): Promise<void> {
-    await this.end(callSid, "deflected", {}, at);
     await this.db.query(
       `insert into transfers (call_sid, node, department, started_at) values ($1, $2, $3, $4)
        on conflict (call_sid) where ended_at is null do nothing`,

@@ -7,17 +7,10 @@ import { CALL_STATUSES } from "../../repositories/calls-repository.js";
 import type { RecordingRow } from "../../repositories/recordings-repository.js";
 import type { CallbackRequestRow } from "../../repositories/callbacks-repository.js";
 import type { TransferRow } from "../../repositories/transfers-repository.js";
-import { CALLS_PAGE_SIZE } from "../dashboard-service.js";
+import { CALLS_PAGE_SIZE, type CallLogQuery } from "../dashboard-service.js";
 import { page, type PageContext } from "./layout.js";
 
-export interface CallFilter {
-  from?: string | undefined;
-  to?: string | undefined;
-  number?: string | undefined;
-  status?: string | undefined;
-  department?: string | undefined;
-  page: number;
-}
+type CallFilter = CallLogQuery;
 
 
 function query(filter: CallFilter, pageNumber: number): string {

@@ -3,16 +3,10 @@
 import { html, raw, type Html } from "../html.js";
 import type { Flow } from "../../flows/flow-schema.js";
 import { WEEKDAYS } from "../../flows/flow-schema.js";
+import type { FlowFileState } from "../dashboard-service.js";
 import { renderFlowDiagram } from "../flow-diagram.js";
 import { page, type PageContext } from "./layout.js";
 
-export interface FlowFileState {
-  file: string;
-  /** Problems of the file as it is on disk now (empty when it is valid). */
-  problems: string[];
-  /** The file on disk is valid but differs from the flow loaded at start. */
-  changed: boolean;
-}
 
 export function flowPage(ctx: PageContext, flow: Flow, state: FlowFileState): Html {
   const diagram = renderFlowDiagram(flow);

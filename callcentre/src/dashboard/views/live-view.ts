@@ -35,7 +35,7 @@ ${
 <thead><tr><th>Caller</th><th>Started</th><th>State</th><th>Department</th><th>Step</th><th>Waited</th></tr></thead>
 <tbody>${snapshot.calls.map(
         (call) => html`<tr data-call="${call.sid}">
-<td><a href="/calls/${call.sid}">${call.direction.startsWith("outbound") ? call.to : call.from}</a></td>
+<td><a href="/calls/${call.sid}">${call.customer}</a></td>
 <td>${localDateTime(new Date(call.startedAt), zone)}</td>
 <td><span class="state ${call.state}">${call.state === "in-flow" ? call.status : call.state === "talking" ? `talking${call.agent ? ` to ${call.agent}` : ""}` : "waiting"}</span></td>
 <td>${call.department ?? "—"}</td>

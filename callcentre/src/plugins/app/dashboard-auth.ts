@@ -27,11 +27,11 @@ export function secretsMatch(given: string, expected: string): boolean {
   return timingSafeEqual(sha256(given), sha256(expected));
 }
 
-export async function startSession(sessions: SessionsRepository, now: Date): Promise<{ token: string; session: SessionRow }> {
+/** Starts a session; returns the token for the cookie (only its hash is stored). */
+export async function startSession(sessions: SessionsRepository, now: Date): Promise<string> {
   const token = randomBytes(32).toString("base64url");
-  const csrfToken = randomBytes(24).toString("base64url");
-  await sessions.create({ tokenHash: hashToken(token), csrfToken }, now, SESSION_TTL_MS);
-  return { token, session: { tokenHash: hashToken(token), csrfToken, createdAt: now, expiresAt: new Date(now.getTime() + SESSION_TTL_MS) } };
+  await sessions.create({ tokenHash: hashToken(token), csrfToken: randomBytes(24).toString("base64url") }, now, SESSION_TTL_MS);
+  return token;
 }
 
 export function cookieOptions(secure: boolean) {

@@ -3,7 +3,7 @@
 import { Readable } from "node:stream";
 import type { ServerResponse } from "node:http";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { CALLS_PAGE_SIZE } from "../../dashboard/dashboard-service.js";
+import { CALLS_PAGE_SIZE, LIST_LIMIT } from "../../dashboard/dashboard-service.js";
 import { localPath } from "../../plugins/app/dashboard-auth.js";
 import { notFound } from "../../lib/http-errors.js";
 import { parseWith } from "../twilio/webhook-params.js";
@@ -22,9 +22,7 @@ import {
   VoicemailQuery,
 } from "./dashboard-params.js";
 import type { DashboardRoutesOptions } from "./index.js";
-import { flowFileState } from "./page-routes.js";
 
-const LIST_LIMIT = 200;
 const SSE_HEARTBEAT_MS = 15_000;
 const MEDIA_TIMEOUT_MS = 15_000;
 
@@ -162,5 +160,5 @@ export default async function apiRoutes(app: FastifyInstance, opts: DashboardRou
     return service.metrics(date);
   });
 
-  app.get("/api/flow", async () => ({ flow, file: flowFileState(config.flowFile, flow) }));
+  app.get("/api/flow", async () => ({ flow, file: service.flowFile() }));
 }

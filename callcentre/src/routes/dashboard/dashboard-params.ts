@@ -2,13 +2,13 @@
 // says which field is wrong.
 import { z } from "zod";
 import { CALL_STATUSES } from "../../repositories/calls-repository.js";
+import { sid } from "../twilio/webhook-params.js";
 
 const blank = (value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : value);
 const optional = <S extends z.ZodType>(schema: S) => z.preprocess(blank, schema.optional());
 
 export const LocalDay = z.iso.date("must be a date, YYYY-MM-DD");
 export const E164 = z.string().regex(/^\+[1-9]\d{6,14}$/, "must be an E.164 number such as +61491570156");
-const sid = (prefix: string) => z.string().regex(new RegExp(`^${prefix}[0-9a-fA-F]{32}$`), `must be a ${prefix} SID`);
 
 export const CallsQuery = z.strictObject({
   from: optional(LocalDay),

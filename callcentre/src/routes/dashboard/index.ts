@@ -105,7 +105,7 @@ export default async function dashboardRoutes(app: FastifyInstance, opts: Dashbo
       request.log.warn({ ip: request.ip }, "dashboard sign-in refused");
       return reply.code(401).type("text/html").send(loginPage({ company: opts.flow.company, next, error: "That password is not right." }).toString());
     }
-    const { token } = await startSession(repositories.sessions, clock());
+    const token = await startSession(repositories.sessions, clock());
     await repositories.sessions.purgeExpired(clock());
     request.log.info({ ip: request.ip }, "dashboard sign-in");
     return reply.setCookie(SESSION_COOKIE, token, cookieOptions(secure)).redirect(next, 303);

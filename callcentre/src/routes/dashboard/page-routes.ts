@@ -1,25 +1,21 @@
 // The dashboard's HTML pages. Each: parse the query → ask the service or a repository → render.
-import { readFileSync } from "node:fs";
-import { isDeepStrictEqual } from "node:util";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Html } from "../../dashboard/html.js";
-import { callPage, callsPage, type CallFilter } from "../../dashboard/views/calls-view.js";
-import { flowPage, type FlowFileState } from "../../dashboard/views/flow-view.js";
+import { LIST_LIMIT } from "../../dashboard/dashboard-service.js";
+import { callPage, callsPage } from "../../dashboard/views/calls-view.js";
+import { flowPage } from "../../dashboard/views/flow-view.js";
 import { noticeFrom, type PageContext } from "../../dashboard/views/layout.js";
 import { liveFragment, livePage } from "../../dashboard/views/live-view.js";
 import { conversationPage, messagesPage } from "../../dashboard/views/messages-view.js";
 import { metricsFragment, metricsPage } from "../../dashboard/views/metrics-view.js";
 import { subscribersPage } from "../../dashboard/views/subscribers-view.js";
 import { voicemailPage } from "../../dashboard/views/voicemail-view.js";
-import { FlowError, parseFlow } from "../../flows/load-flow.js";
 import { parseWith } from "../twilio/webhook-params.js";
 import { CallSidParam, CallsQuery, MetricsQuery, Notice, NumberParam, VoicemailQuery } from "./dashboard-params.js";
 import type { DashboardRoutesOptions } from "./index.js";
 
-const LIST_LIMIT = 200;
-
 export default async function pageRoutes(app: FastifyInstance, opts: DashboardRoutesOptions): Promise<void> {
-  const { service, repositories, flow, config } = opts;
+  const { service, repositories, flow } = opts;
   const zone = service.zone;
 
   const context = (request: FastifyRequest): PageContext => ({
@@ -39,9 +35,8 @@ export default async function pageRoutes(app: FastifyInstance, opts: DashboardRo
 
   app.get("/calls", async (request, reply) => {
     const q = parseWith(CallsQuery, request.query);
-    const filter: CallFilter = { from: q.from, to: q.to, number: q.number, status: q.status, department: q.department, page: q.page };
     const { calls, total } = await service.searchCalls(q);
-    return send(reply, callsPage(context(request), { calls, total, filter, departments, zone }));
+    return send(reply, callsPage(context(request), { calls, total, filter: q, departments, zone }));
   });
 
   app.get("/calls/:sid", async (request, reply) => {
@@ -87,21 +82,5 @@ export default async function pageRoutes(app: FastifyInstance, opts: DashboardRo
     return send(reply, metricsFragment(await service.metrics(date)));
   });
 
-  app.get("/flow", async (request, reply) => send(reply, flowPage(context(request), flow, flowFileState(config.flowFile, flow))));
-}
-
-/** The flow file as it is on disk now: still valid? changed since start? */
-export function flowFileState(file: string, loaded: import("../../flows/flow-schema.js").Flow): FlowFileState {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (error) {
-    return { file, problems: [`${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`], changed: false };
-  }
-  try {
-    return { file, problems: [], changed: !isDeepStrictEqual(parseFlow(text, file), loaded) };
-  } catch (error) {
-    if (error instanceof FlowError) return { file, problems: error.problems, changed: true };
-    throw error;
-  }
+  app.get("/flow", async (request, reply) => send(reply, flowPage(context(request), flow, service.flowFile())));
 }

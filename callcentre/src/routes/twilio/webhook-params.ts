@@ -4,7 +4,7 @@ import { z } from "zod";
 import { badRequest } from "../../lib/http-errors.js";
 import { CALL_STATUSES, type CallReport } from "../../repositories/calls-repository.js";
 
-const sid = (prefix: string) =>
+export const sid = (prefix: string) =>
   z.string().regex(new RegExp(`^${prefix}[0-9a-fA-F]{32}$`), `must be a ${prefix} SID (${prefix} and 32 hexadecimal digits)`);
 const text = (max = 256) => z.string().max(max);
 const optionalText = (max = 256) => text(max).optional();
