@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from "fastify";
 import fastifyStatic from "@fastify/static";
 import type { Config } from "./config.js";
-import type { Database } from "./db/database.js";
+import { isDatabaseUnavailable, type Database } from "./db/database.js";
 import type { Flow } from "./flows/flow-schema.js";
 import { systemClock, type Clock } from "./lib/clock.js";
 import { Jobs, QUEUES, type JobsOptions } from "./jobs/jobs.js";
@@ -81,7 +81,10 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   });
   const repositories = createRepositories(db);
   const twilio = deps.twilio ?? createTwilioClient(config.twilio, config.twilioApiBaseUrl);
-  const jobs = new Jobs({ db, log: app.log, ...deps.jobs });
+  // A send job counts as dead when its lease ends (pg-boss then retries it; the claim keeps that safe).
+  const leaseSeconds = Math.ceil(config.sms.sendLeaseMs / 1000);
+  const policies = { ...deps.jobs?.policies, "forecast-send": { expireInSeconds: leaseSeconds, ...deps.jobs?.policies?.["forecast-send"] } };
+  const jobs = new Jobs({ db, log: app.log, ...deps.jobs, policies });
   await jobs.start();
   const weather = new OpenMeteo({
     geocodingUrl: config.weather.geocodingUrl,
@@ -104,6 +107,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     clock,
     publicBaseUrl: config.publicBaseUrl,
     log: app.log,
+    leaseMs: config.sms.sendLeaseMs,
   });
   const workers = new Workers(
     jobs,
@@ -156,9 +160,16 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     if (request.url.startsWith("/twilio/voice/")) live.changed();
   });
 
-  app.get("/healthz", async () => {
-    await db.query("select 1");
-    return { status: "ok", database: db.engine };
+  // For load balancers and monitors: 503 while the database is unavailable (the voice webhooks
+  // still answer then, with the safe flow).
+  app.get("/healthz", async (_request, reply) => {
+    try {
+      await db.transaction((tx) => tx.query("select 1"), { timeoutMs: config.databaseTimeoutMs });
+      return { status: "ok", database: db.engine };
+    } catch (error) {
+      if (!isDatabaseUnavailable(error)) throw error;
+      return reply.code(503).send({ status: "unavailable", database: db.engine, message: (error as Error).message });
+    }
   });
 
   await app.register(twilioRoutes, {
@@ -172,6 +183,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     jobs,
     sms,
     clock,
+    databaseTimeoutMs: config.databaseTimeoutMs,
   });
 
   await app.register(dashboardRoutes, { config, flow, service: dashboard, repositories, live, clock });

@@ -26,6 +26,8 @@ export interface Config {
   /** Base URL of the Twilio REST API (https://api.twilio.com, or a local carrier). */
   twilioApiBaseUrl: string;
   databaseUrl: string | undefined;
+  /** Postgres: how long a connection or a query may take before the database counts as unavailable. */
+  databaseTimeoutMs: number;
   dataDir: string;
   flowFile: string;
   /** The call centre's own number (E.164): the default sender of the CLI and of notices. */
@@ -46,6 +48,12 @@ export interface SmsConfig {
    * or "app" (standalone short codes: the app must confirm them itself).
    */
   keywordReplies: "twilio" | "app";
+  /**
+   * How long one attempt at a daily forecast holds it. Past that, the attempt counts as dead (its
+   * process crashed): another takes over, checking Twilio's message log first. Must be longer than
+   * an attempt can take (forecast fetch + REST call).
+   */
+  sendLeaseMs: number;
 }
 
 export interface DashboardConfig {
@@ -112,6 +120,8 @@ const EnvSchema = z.object({
       })
       .optional(),
   ),
+  // Well inside Twilio's 15 s webhook timeout, so that a voice webhook can still answer with the safe flow.
+  DATABASE_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(100).max(10_000).default(5_000)),
   TWILIO_PHONE_NUMBER: z.preprocess(
     emptyAsUndefined,
     z.string().trim().regex(/^\+[1-9]\d{6,14}$/, "must be an E.164 number such as +61255501234").optional(),
@@ -128,6 +138,7 @@ const EnvSchema = z.object({
   SMS_REPLY_BUDGET_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(10_000).default(3_000)),
   SMS_MPS: z.preprocess(emptyAsUndefined, z.coerce.number().positive().max(10_000).default(1)),
   SMS_KEYWORD_REPLIES: z.preprocess(emptyAsUndefined, z.enum(["twilio", "app"]).default("twilio")),
+  SMS_SEND_LEASE_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(5).max(3600).default(120)),
   // A secret: its problems are described without its value.
   DASHBOARD_PASSWORD: z.preprocess(
     emptyAsUndefined,
@@ -174,10 +185,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     // Generated local credentials only work with the local carrier, so that is where they point by default.
     twilioApiBaseUrl: e.TWILIO_API_BASE_URL ?? (twilio.source === "local" ? `http://127.0.0.1:${e.CARRIER_PORT}` : "https://api.twilio.com"),
     databaseUrl: e.DATABASE_URL,
+    databaseTimeoutMs: e.DATABASE_TIMEOUT_MS,
     dataDir,
     flowFile,
     phoneNumber: e.TWILIO_PHONE_NUMBER,
-    sms: { replyBudgetMs: e.SMS_REPLY_BUDGET_MS, messagesPerSecond: e.SMS_MPS, keywordReplies: e.SMS_KEYWORD_REPLIES },
+    sms: { replyBudgetMs: e.SMS_REPLY_BUDGET_MS, messagesPerSecond: e.SMS_MPS, keywordReplies: e.SMS_KEYWORD_REPLIES, sendLeaseMs: e.SMS_SEND_LEASE_SECONDS * 1000 },
     weather: { geocodingUrl: e.WEATHER_GEOCODING_URL, forecastUrl: e.WEATHER_FORECAST_URL, timeoutMs: e.WEATHER_TIMEOUT_MS },
     dashboard: e.DASHBOARD_PASSWORD ? { password: e.DASHBOARD_PASSWORD, source: "environment" } : localDashboardPassword(dataDir),
     logLevel: e.LOG_LEVEL,

@@ -8,7 +8,7 @@ import type { TestContext } from "node:test";
 import type { FastifyInstance } from "fastify";
 import pg from "pg";
 import twilio from "twilio";
-import { buildApp, loggerOptions } from "../src/app.js";
+import { buildApp, loggerOptions, type AppDependencies } from "../src/app.js";
 import type { Config } from "../src/config.js";
 import { openDatabase, type Database } from "../src/db/database.js";
 import { migrate } from "../src/db/migrate.js";
@@ -58,10 +58,11 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     twilio: { accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, source: "environment" },
     twilioApiBaseUrl: "http://127.0.0.1:9",
     databaseUrl: process.env.DATABASE_URL,
+    databaseTimeoutMs: 5_000,
     dataDir: "/nonexistent",
     flowFile: DEFAULT_FLOW_FILE,
     phoneNumber: "+61255501234",
-    sms: { replyBudgetMs: 3_000, messagesPerSecond: 1_000, keywordReplies: "twilio" },
+    sms: { replyBudgetMs: 3_000, messagesPerSecond: 1_000, keywordReplies: "twilio", sendLeaseMs: 120_000 },
     weather: { geocodingUrl: "http://127.0.0.1:9/v1/search", forecastUrl: "http://127.0.0.1:9/v1/forecast", timeoutMs: 2_000 },
     dashboard: { password: DASHBOARD_PASSWORD, source: "environment" },
     logLevel: "silent",
@@ -93,7 +94,16 @@ export interface TestApp {
 
 export async function testApp(
   t: TestContext,
-  options: { flow?: Flow; clock?: Clock; config?: Partial<Config>; db?: Database; logLines?: string[]; twilio?: TwilioClient } = {},
+  options: {
+    flow?: Flow;
+    clock?: Clock;
+    config?: Partial<Config>;
+    db?: Database;
+    logLines?: string[];
+    twilio?: TwilioClient;
+    /** The queues' retry policies; by default retries come at once. */
+    policies?: NonNullable<AppDependencies["jobs"]>["policies"];
+  } = {},
 ): Promise<TestApp> {
   const db = options.db ?? (await testDatabase(t));
   const app = await buildApp({
@@ -103,7 +113,7 @@ export async function testApp(
     clock: options.clock ?? fixedClock(OPEN_TIME),
     ...(options.twilio ? { twilio: options.twilio } : {}),
     // Retries at once, so that a test can run a job's attempts to the end with workers.drain().
-    jobs: { policies: TEST_POLICIES },
+    jobs: { policies: options.policies ?? TEST_POLICIES },
     logger: options.logLines
       ? { ...(loggerOptions("info") as object), stream: { write: (line: string) => void options.logLines?.push(line) } }
       : false,

@@ -94,8 +94,7 @@ export { freePort };
  * With DATABASE_URL set, a database of the scenario's own (pg-boss's schema included), dropped at
  * the end: what one scenario stores (an opted-out number, say) must not leak into the next.
  */
-async function scenarioDatabase(t: TestContext): Promise<Record<string, string>> {
-  const url = process.env.DATABASE_URL;
+export async function scenarioDatabase(t: TestContext, url = process.env.DATABASE_URL): Promise<Record<string, string>> {
   if (!url) return {};
   const name = `e2e_${randomBytes(5).toString("hex")}`;
   const admin = async (sql: string) => {
@@ -117,24 +116,39 @@ export async function startSystem(t: TestContext, variant: FlowVariant = "always
   const weather = await startOpenMeteoFixture(t);
   const carrier = await startCarrier(t, dataDir);
   const centreUrl = `http://127.0.0.1:${await freePort()}`;
-  await start(
-    t,
-    "callcentre/src/server.ts",
-    {
-      PORT: new URL(centreUrl).port,
-      PUBLIC_BASE_URL: centreUrl,
-      TWILIO_API_BASE_URL: carrier.url,
-      DATA_DIR: dataDir,
-      FLOW_FILE: flowFile(dataDir, variant),
-      WEATHER_GEOCODING_URL: weather.geocodingUrl,
-      WEATHER_FORECAST_URL: weather.forecastUrl,
-      LOG_LEVEL: "info",
-      ...database,
-    },
-    /ready/,
-  );
+  await startCentre(t, centreEnv({ centreUrl, carrier, dataDir, weather, variant, env: database }));
   await provisionNumber(carrier, centreUrl);
   return { carrier, centreUrl, weather, dataDir };
+}
+
+export interface CentreOptions {
+  centreUrl: string;
+  carrier: CarrierClient;
+  dataDir: string;
+  weather: OpenMeteoFixture;
+  variant?: FlowVariant;
+  /** More variables (DATABASE_URL, SMS_MPS, …). */
+  env?: Record<string, string>;
+}
+
+/** The call centre's environment, as a user would set it to run beside the carrier. */
+export function centreEnv({ centreUrl, carrier, dataDir, weather, variant = "always-open", env = {} }: CentreOptions): Record<string, string> {
+  return {
+    PORT: new URL(centreUrl).port,
+    PUBLIC_BASE_URL: centreUrl,
+    TWILIO_API_BASE_URL: carrier.url,
+    DATA_DIR: dataDir,
+    FLOW_FILE: flowFile(dataDir, variant),
+    WEATHER_GEOCODING_URL: weather.geocodingUrl,
+    WEATHER_FORECAST_URL: weather.forecastUrl,
+    LOG_LEVEL: "info",
+    ...env,
+  };
+}
+
+/** Starts the call centre process; resolves once it says it is ready. */
+export function startCentre(t: TestContext, env: Record<string, string>): Promise<ChildProcess> {
+  return start(t, "callcentre/src/server.ts", env, /ready/);
 }
 
 export interface TimelineEvent {
@@ -234,6 +248,21 @@ export class CarrierClient {
   /** The handset `from` texts `to` (the call centre's number by default). */
   async text(from: string, body: string, to = CENTRE_NUMBER): Promise<string> {
     return (await this.json<{ sid: string }>("POST", "/messages", { from, to, body })).sid;
+  }
+
+  /** Every message sent from `from`, through the REST API's list, page by page. */
+  async sentFrom(from: string): Promise<{ sid: string; to: string; body: string; status: string }[]> {
+    const auth = Buffer.from(`${this.credentials.accountSid}:${this.credentials.authToken}`).toString("base64");
+    const found: { sid: string; to: string; body: string; status: string }[] = [];
+    let next: string | null = `/2010-04-01/Accounts/${this.credentials.accountSid}/Messages.json?${new URLSearchParams({ From: from, PageSize: "1000" })}`;
+    while (next) {
+      const res = await fetch(`${this.url}${next}`, { headers: { authorization: `Basic ${auth}` } });
+      if (!res.ok) throw new Error(`GET ${next}: ${res.status} ${await res.text()}`);
+      const page = (await res.json()) as { messages: { sid: string; to: string; body: string; status: string }[]; next_page_uri: string | null };
+      found.push(...page.messages);
+      next = page.next_page_uri;
+    }
+    return found;
   }
 
   /** Messages of a handset, once at least `count` have been delivered to it. */

@@ -32,7 +32,7 @@ export function registerBroadcastCommand(options: BroadcastOptions = {}) {
         const config = cli.config();
         const write = options.stderr ?? ((text: string) => process.stderr.write(text));
         const tty = options.tty ?? process.stderr.isTTY === true;
-        const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+        const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, timeoutMs: config.databaseTimeoutMs });
         await migrate(db).catch(async (error: unknown) => {
           await db.close();
           throw error;
@@ -55,7 +55,14 @@ export function registerBroadcastCommand(options: BroadcastOptions = {}) {
           if (queued === 0) return;
           await app.startBackgroundWork();
           let lastTenth = -1;
+          let lastRecovery = performance.now();
           for (;;) {
+            // Deliveries held by a process that died (a broadcast killed mid-send) are taken over
+            // when their lease ends; the new attempt checks Twilio's log before sending.
+            if (performance.now() - lastRecovery > Math.min(app.forecasts.leaseMs / 2, 10_000)) {
+              lastRecovery = performance.now();
+              await app.forecasts.recoverStale();
+            }
             const counts = await app.repositories.subscriptions.countByStatus(dates);
             const finished = counts.sent + counts.skipped + counts.failed;
             const open = counts.queued + counts.sending;

@@ -17,9 +17,16 @@ export interface Database extends Queryable {
   readonly engine: "pglite" | "postgres";
   /** The Postgres schema the tables live in, when not the default one (tests use one each). */
   readonly schema: string | undefined;
-  /** Runs `work` in one transaction on one connection; rolls back if it throws. */
-  transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` in one transaction on one connection; rolls back if it throws. With `timeoutMs`, gives
+   * up after that long with DatabaseUnavailableError, and the transaction is then never committed.
+   */
+  transaction<T>(work: (tx: Queryable) => Promise<T>, options?: TransactionOptions): Promise<T>;
   close(): Promise<void>;
+}
+
+export interface TransactionOptions {
+  timeoutMs?: number | undefined;
 }
 
 export interface DatabaseOptions {
@@ -31,6 +38,73 @@ export interface DatabaseOptions {
   schema?: string | undefined;
   /** Pool size for Postgres. */
   maxConnections?: number;
+  /**
+   * Postgres: how long to wait for a connection, or for a query's answer, before giving up with
+   * DatabaseUnavailableError. Keeps a webhook inside Twilio's 15 s when the server is down or unreachable.
+   */
+  timeoutMs?: number;
+}
+
+/** The database could not be reached, or did not answer in time. */
+export class DatabaseUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "DatabaseUnavailableError";
+  }
+}
+
+// SQLSTATE classes and codes that mean "the server is not there for us", not "this statement is wrong":
+// connection exceptions, shutdown or start-up, too many connections.
+const UNAVAILABLE_SQLSTATE = /^(08|57P0[1-4]|53300)/;
+const UNAVAILABLE_NETWORK = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "EPIPE", "ENOTFOUND", "EAI_AGAIN"]);
+const UNAVAILABLE_MESSAGE = /Connection terminated|timeout exceeded when trying to connect|Query read timeout|Client has encountered a connection error|Connection refused/i;
+
+/** Whether `error` says the database is unreachable or not answering (as opposed to a bad query). */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (error instanceof DatabaseUnavailableError) return true;
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === "string" && (UNAVAILABLE_SQLSTATE.test(code) || UNAVAILABLE_NETWORK.has(code))) return true;
+  if (error instanceof AggregateError && error.errors.some(isDatabaseUnavailable)) return true;
+  return UNAVAILABLE_MESSAGE.test(error.message);
+}
+
+/** Rethrows connection-level failures as DatabaseUnavailableError; other errors pass unchanged. */
+function classify(error: unknown): never {
+  if (isDatabaseUnavailable(error) && !(error instanceof DatabaseUnavailableError)) {
+    throw new DatabaseUnavailableError(`database unavailable: ${(error as Error).message}`, { cause: error });
+  }
+  throw error;
+}
+
+export const DEFAULT_DATABASE_TIMEOUT_MS = 5_000;
+
+/**
+ * Runs a transaction against a deadline. `run` gets a check to call before each statement: once the
+ * deadline has passed it throws, so that a late transaction rolls back instead of committing work
+ * whose caller has already been given up on.
+ */
+async function withDeadline<T>(timeoutMs: number | undefined, run: (check: () => void) => Promise<T>): Promise<T> {
+  if (timeoutMs === undefined) return run(() => undefined);
+  let expired = false;
+  const late = () => new DatabaseUnavailableError(`database unavailable: no answer within ${timeoutMs} ms`);
+  const work = run(() => {
+    if (expired) throw late();
+  });
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      expired = true;
+      reject(late());
+    }, timeoutMs);
+  });
+  // The work goes on after the deadline only to roll back; its outcome is no longer anyone's.
+  work.catch(() => undefined);
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
@@ -95,18 +169,25 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
     async script<Row>(text: string) {
       return lastRows<Row>(await db.exec(text));
     },
-    transaction(work) {
-      return db.transaction((tx) =>
-        work({
-          async query<Row>(text: string, params: readonly unknown[] = []) {
-            return (await tx.query<Row>(text, params as unknown[])).rows;
-          },
-          async exec(script) {
-            await tx.exec(script);
-          },
-          async script<Row>(text: string) {
-            return lastRows<Row>(await tx.exec(text));
-          },
+    transaction(work, options) {
+      return withDeadline(options?.timeoutMs, (check) =>
+        db.transaction(async (tx) => {
+          const result = await work({
+            async query<Row>(text: string, params: readonly unknown[] = []) {
+              check();
+              return (await tx.query<Row>(text, params as unknown[])).rows;
+            },
+            async exec(script) {
+              check();
+              await tx.exec(script);
+            },
+            async script<Row>(text: string) {
+              check();
+              return lastRows<Row>(await tx.exec(text));
+            },
+          });
+          check();
+          return result;
         }),
       );
     },
@@ -120,21 +201,26 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
 async function openPostgres(url: string, options: DatabaseOptions): Promise<Database> {
   const schema = options.schema;
   if (schema && !/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid schema name: ${schema}`);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_DATABASE_TIMEOUT_MS;
   const pool = new pg.Pool({
     connectionString: url,
     max: options.maxConnections ?? 10,
-    connectionTimeoutMillis: 5_000,
+    // A server that is down refuses at once; one that is unreachable (or overloaded) is given up on.
+    connectionTimeoutMillis: timeoutMs,
+    // Client-side: an answer that does not come is an error, and pool.query discards that connection.
+    query_timeout: timeoutMs,
+    keepAlive: true,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
   // An idle client that loses its connection must not crash the process.
   pool.on("error", () => undefined);
-  if (schema) await pool.query(`create schema if not exists ${schema}`);
-  else await pool.query("select 1");
+  if (schema) await pool.query(`create schema if not exists ${schema}`).catch(classify);
+  else await pool.query("select 1").catch(classify);
   const run = async <Row>(client: pg.Pool | pg.PoolClient, text: string, params: readonly unknown[] = []) =>
-    (await client.query(text, params as unknown[])).rows as Row[];
+    ((await client.query(text, params as unknown[]).catch(classify)) as pg.QueryResult).rows as Row[];
   // A script of several statements answers with one result per statement.
   const runScript = async <Row>(client: pg.Pool | pg.PoolClient, text: string) => {
-    const result = (await client.query(text)) as pg.QueryResult | pg.QueryResult[];
+    const result = (await client.query(text).catch(classify)) as pg.QueryResult | pg.QueryResult[];
     return ((Array.isArray(result) ? result.at(-1)?.rows : result.rows) ?? []) as Row[];
   };
   return {
@@ -142,29 +228,55 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
     schema,
     query: (text, params) => run(pool, text, params),
     async exec(script) {
-      await pool.query(script);
+      await runScript(pool, script);
     },
     script: (text) => runScript(pool, text),
-    async transaction(work) {
-      const client = await pool.connect();
+    transaction: (work, options) => withDeadline(options?.timeoutMs, async (check) => {
+      const client = await pool.connect().catch(classify);
+      let broken: Error | undefined;
+      // A checked-out client whose connection drops emits "error"; unheard, that would end the process.
+      // The query in flight fails on its own, and the client is dropped on release.
+      const onError = (error: Error) => {
+        broken = error;
+      };
+      client.on("error", onError);
       try {
-        await client.query("begin");
+        check();
+        await run(client, "begin");
         const result = await work({
-          query: (text, params) => run(client, text, params),
-          exec: async (script) => {
-            await client.query(script);
+          query: (text, params) => {
+            check();
+            return run(client, text, params);
           },
-          script: (text) => runScript(client, text),
+          exec: async (script) => {
+            check();
+            await run(client, script);
+          },
+          script: (text) => {
+            check();
+            return runScript(client, text);
+          },
         });
-        await client.query("commit");
+        check();
+        await run(client, "commit");
         return result;
       } catch (error) {
-        await client.query("rollback").catch(() => undefined);
+        if (isDatabaseUnavailable(error)) {
+          // The connection is in an unknown state (a timed-out query may still be running): drop it
+          // rather than wait for a rollback that may never be answered. The server rolls back itself.
+          broken = error as Error;
+        } else {
+          await client.query("rollback").catch((rollbackError: unknown) => {
+            broken = rollbackError as Error;
+          });
+        }
         throw error;
       } finally {
-        client.release();
+        // With an error, the pool closes the connection instead of reusing it.
+        client.off("error", onError);
+        client.release(broken);
       }
-    },
+    }),
     async close() {
       if (!pool.ended) await pool.end();
     },

@@ -265,6 +265,19 @@ const Blocklist = z.strictObject({
   anonymous: z.boolean().default(false),
 });
 
+/**
+ * The safe flow, for when the call centre cannot run the flow itself (its database is unreachable):
+ * an apology, then the call is put through to one number that a person answers.
+ */
+const Fallback = z.strictObject({
+  number: E164,
+  prompt: Prompt.prefault("We are sorry, our systems are having trouble. Please hold while we put you through to a member of our team."),
+  ringTimeout: Seconds.max(600).default(30),
+  callerId: E164.optional(),
+  /** Said when the number does not answer (or is busy), before the call ends. */
+  unanswered: Prompt.prefault("Sorry, nobody could take your call right now. Please call again later. Goodbye."),
+});
+
 export const FlowSchema = z
   .strictObject({
     company: z.string().min(1),
@@ -275,12 +288,14 @@ export const FlowSchema = z
     start: Target,
     hours: Hours.optional(),
     blocklist: Blocklist.prefault({}),
-    nodes: z.record(NodeId, FlowNode),
+    fallback: Fallback.optional(),
+    // Without a prototype: a name looked up from a URL ("constructor", "__proto__") is not a node.
+    nodes: z.record(NodeId, FlowNode).transform((nodes) => Object.assign(Object.create(null) as typeof nodes, nodes)),
   })
   .superRefine((flow, ctx) => {
     const ids = Object.keys(flow.nodes);
     const known = (id: string, path: (string | number)[], allowHangup = true) => {
-      if ((allowHangup && id === HANGUP) || id in flow.nodes) return;
+      if ((allowHangup && id === HANGUP) || Object.hasOwn(flow.nodes, id)) return;
       ctx.addIssue({
         code: "custom",
         path,

@@ -16,6 +16,8 @@ export const voicePaths = {
   agentAnswered: (node: string, agent: number) => `/twilio/voice/dial/${seg(node)}/answered?agent=${agent}`,
   voicemailRecorded: (node: string) => `/twilio/voice/voicemail/${seg(node)}/recorded`,
   transcription: (node: string) => `/twilio/voice/voicemail/${seg(node)}/transcription`,
+  /** The safe flow's <Dial action>: answered without the database. */
+  fallbackDialled: "/twilio/voice/fallback/dialled",
 };
 
 /** Absolute URL for a path or URL written in the flow: "/audio/x.wav" is served by this service. */

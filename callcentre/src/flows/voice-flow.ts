@@ -411,6 +411,35 @@ export function voicemailNotice(forWhom: string, from: string, recording: Record
 }
 
 /** The TwiML returned when something inside a voice webhook fails: apologise and end the call. */
+/**
+ * The safe flow, used when the flow cannot run (the database is unavailable): it needs nothing but
+ * the flow file. With a `fallback` number, an apology and a <Dial> to it; without one, the apology.
+ */
+export function safeFlow(ctx: FlowContext, facts: CallFacts): VoiceResponse {
+  const fallback = ctx.flow.fallback;
+  if (!fallback) return apology(ctx.flow);
+  const turn = new Turn(ctx, facts);
+  turn.prompt(fallback.prompt);
+  turn.twiml
+    .dial({
+      action: turn.url(voicePaths.fallbackDialled),
+      method: "POST",
+      timeout: fallback.ringTimeout,
+      ...(fallback.callerId ? { callerId: fallback.callerId } : {}),
+    })
+    .number(fallback.number);
+  return turn.twiml;
+}
+
+/** After the safe flow's <Dial>: goodbye after a conversation, the `unanswered` prompt otherwise. */
+export function safeFlowDialled(ctx: FlowContext, facts: CallFacts, status: DialStatus): VoiceResponse {
+  const turn = new Turn(ctx, facts);
+  if (status === "completed" || status === "answered") turn.prompt(ctx.flow.goodbye);
+  else turn.prompt(ctx.flow.fallback?.unanswered);
+  turn.twiml.hangup();
+  return turn.twiml;
+}
+
 export function apology(flow: Flow | undefined): VoiceResponse {
   const twiml = new twilio.twiml.VoiceResponse();
   twiml.say(

@@ -139,14 +139,17 @@ export class Jobs {
    * on its own (pg-boss retries it by the queue's policy); the others in the batch complete.
    */
   async work<T extends object>(name: QueueName, handler: JobHandler<T>, options: { batchSize?: number } = {}): Promise<void> {
-    const id = await this.boss.work<T>(
+    const batchSize = options.batchSize ?? 1;
+    let id = "";
+    id = await this.boss.work<T>(
       name,
-      {
-        batchSize: options.batchSize ?? 1,
-        includeMetadata: true,
-        pollingIntervalSeconds: this.options.pollingIntervalSeconds ?? 2,
+      { batchSize, includeMetadata: true, pollingIntervalSeconds: this.options.pollingIntervalSeconds ?? 2 },
+      async (jobs) => {
+        await this.runBatch(name, jobs, handler);
+        // pg-boss waits out the polling interval after every fetch. A full batch means more jobs are
+        // likely waiting (a broadcast): fetch again at once, or the interval, not the rate cap, sets the pace.
+        if (jobs.length >= batchSize) this.boss.notifyWorker(id);
       },
-      async (jobs) => this.runBatch(name, jobs, handler),
     );
     this.workers.set(name, [...(this.workers.get(name) ?? []), id]);
   }

@@ -210,15 +210,25 @@ export class SubscriptionsRepository {
     ]);
   }
 
-  /** Deliveries left unfinished longer than `olderThanMs` (their job was lost or its worker died). */
-  async stale(olderThanMs: number, limit: number): Promise<number[]> {
+  /** Deliveries held by an attempt longer than the lease: the attempt died with its process. */
+  async stale(leaseMs: number, limit: number): Promise<number[]> {
     const rows = await this.db.query<{ id: number }>(
       `select id::int as id from forecast_deliveries
-       where status in ('queued', 'sending') and updated_at < now() - ($1::int * interval '1 millisecond')
+       where status = 'sending' and updated_at < now() - ($1::int * interval '1 millisecond')
        order by id limit $2`,
-      [olderThanMs, limit],
+      [leaseMs, limit],
     );
     return rows.map((row) => row.id);
+  }
+
+  /** When the oldest lease held now ends (database time), if any delivery is being sent. */
+  async earliestLeaseEnd(leaseMs: number): Promise<Date | undefined> {
+    const [row] = await this.db.query<{ at: Date | null }>(
+      `select min(updated_at) + ($1::int * interval '1 millisecond') as at from forecast_deliveries
+       where status = 'sending'`,
+      [leaseMs],
+    );
+    return row?.at ?? undefined;
   }
 
   async countByStatus(localDates: string[]): Promise<Record<DeliveryStatus, number>> {

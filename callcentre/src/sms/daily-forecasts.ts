@@ -6,7 +6,8 @@
 // - a send claims its row (one conditional update), keeps the text it is about to send, sends, and
 //   records the SID; a row left "sending" by a crash is checked against Twilio's message log before
 //   anyone sends it again;
-// - rows whose job was lost are found by age and given a new job (the claim makes that harmless).
+// - a row left "sending" past its lease (its process died mid-send) is given a new job; the claim
+//   makes that harmless. A "queued" row always has its job: both are written in one transaction.
 import type { FastifyBaseLogger } from "fastify";
 import type { Database } from "../db/database.js";
 import { QUEUES, type JobContext, type Jobs } from "../jobs/jobs.js";
@@ -34,10 +35,14 @@ export interface DailyForecastsDeps {
   clock: Clock;
   publicBaseUrl: string;
   log: FastifyBaseLogger;
+  /** How long an attempt holds a delivery (SMS_SEND_LEASE_SECONDS); LEASE_MS by default. */
+  leaseMs?: number;
 }
 
 /** Subscriptions handled per transaction by dispatch and broadcast. */
 const BATCH = 1000;
+/** Network errors raised before a request could reach Twilio: nothing was sent. */
+const NEVER_CONNECTED = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
 /** A forecast more than this late (the service was down at send time) is skipped, not sent at noon. */
 export const MAX_LATENESS_MS = 3 * 60 * 60_000;
 /** How long an attempt holds a delivery before another may take it over (and check Twilio first). */
@@ -52,8 +57,11 @@ const sendJobs = (deliveryIds: number[]) => deliveryIds.map((deliveryId) => ({ n
 export class DailyForecasts {
   private timer: NodeJS.Timeout | undefined;
   private running = false;
+  readonly leaseMs: number;
 
-  constructor(private readonly deps: DailyForecastsDeps) {}
+  constructor(private readonly deps: DailyForecastsDeps) {
+    this.leaseMs = deps.leaseMs ?? LEASE_MS;
+  }
 
   /** Turns every due subscription into a delivery and its job. Returns the number of deliveries created. */
   async dispatchDue(): Promise<number> {
@@ -122,7 +130,7 @@ export class DailyForecasts {
   /** The forecast-send job. Throws to have pg-boss retry (with backoff) when Twilio or Open-Meteo may recover. */
   async deliver({ deliveryId }: SendJob, context: JobContext): Promise<void> {
     const { subscriptions, log } = this.deps;
-    const claim = await subscriptions.claim(deliveryId, LEASE_MS);
+    const claim = await subscriptions.claim(deliveryId, this.leaseMs);
     if (!claim) return; // finished already, or another attempt holds it
     const { delivery, previous } = claim;
     const sub = await subscriptions.get(delivery.subscriptionId);
@@ -160,7 +168,7 @@ export class DailyForecasts {
       log.info({ delivery: deliveryId, messageSid: sent.sid, to: maskPhone(sub.number) }, "daily forecast sent");
     } catch (error) {
       const status = (error as { status?: number }).status;
-      const code = (error as { code?: number }).code;
+      const code = (error as { code?: number | string }).code;
       const reason = `${code ?? status ?? "network"}: ${(error as Error).message}`.slice(0, 300);
       if (code === 21610) {
         await subscriptions.finish(deliveryId, "skipped", { reason: "opted out (21610)" });
@@ -173,17 +181,20 @@ export class DailyForecasts {
         log.warn({ delivery: deliveryId, to: maskPhone(sub.number), code, status }, "daily forecast failed");
         return;
       }
-      // A 429 or 5xx answer means Twilio did not take the message: give it back at once. With no
-      // answer at all (timeout, connection lost) it may have: the row stays "sending" until its lease
-      // ends, and the next attempt looks in Twilio's log first.
-      if (status !== undefined) await subscriptions.release(deliveryId, reason);
+      // A 429 or 5xx answer means Twilio did not take the message, and so does a connection that was
+      // never made: give it back at once. With no answer at all (timeout, connection lost) it may
+      // have: the row stays "sending" until its lease ends, and the next attempt looks in Twilio's log first.
+      if (status !== undefined || NEVER_CONNECTED.has(String(code))) await subscriptions.release(deliveryId, reason);
       throw error;
     }
   }
 
-  /** Deliveries whose job was lost (or whose attempt died) get a new job; the claim keeps it harmless. */
+  /**
+   * Deliveries whose attempt died (left "sending" past the lease: a crash, a kill -9) get a new job.
+   * The new attempt looks in Twilio's log before sending, so a message Twilio took is not sent twice.
+   */
   async recoverStale(): Promise<number> {
-    const ids = await this.deps.subscriptions.stale(LEASE_MS + 60_000, BATCH);
+    const ids = await this.deps.subscriptions.stale(this.leaseMs, BATCH);
     await this.deps.jobs.enqueue(sendJobs(ids));
     if (ids.length > 0) {
       this.deps.jobs.notify(QUEUES.forecastSend);
@@ -216,8 +227,13 @@ export class DailyForecasts {
     let waitMs = 60_000;
     try {
       await this.dispatchDue();
-      const earliest = await this.deps.subscriptions.earliestDue();
-      if (earliest) waitMs = Math.min(waitMs, Math.max(earliest.getTime() - this.deps.clock().getTime(), 50));
+      await this.recoverStale();
+      // Wake for the next subscription due, or for the end of a lease that may belong to a dead attempt.
+      const due = await this.deps.subscriptions.earliestDue();
+      const leaseEnd = await this.deps.subscriptions.earliestLeaseEnd(this.leaseMs);
+      for (const at of [due, leaseEnd]) {
+        if (at) waitMs = Math.min(waitMs, Math.max(at.getTime() - this.deps.clock().getTime(), 50));
+      }
     } catch (error) {
       this.deps.log.error({ err: error }, "daily forecast dispatch failed");
     }

@@ -166,7 +166,7 @@ test("STOP opts the number out of everything (Twilio confirms, not us); START op
 });
 
 test("with SMS_KEYWORD_REPLIES=app (short codes) the service confirms STOP, START and HELP itself", async (t) => {
-  const { replyTo } = await smsApp(t, { config: { sms: { keywordReplies: "app", replyBudgetMs: 3_000, messagesPerSecond: 1_000 } } });
+  const { replyTo } = await smsApp(t, { config: { sms: { keywordReplies: "app", replyBudgetMs: 3_000, messagesPerSecond: 1_000, sendLeaseMs: 120_000 } } });
   assert.match((await replyTo("HELP")) ?? "", /WEATHER/);
   assert.match((await replyTo("Stop")) ?? "", /unsubscribed/);
   assert.match((await replyTo("start")) ?? "", /receive messages from us again/);
@@ -199,7 +199,7 @@ test("forecast service down: an honest reply, never an error", async (t) => {
 });
 
 test("a forecast slower than the webhook's budget: the webhook answers at once, the forecast follows by REST", async (t) => {
-  const { replyTo, weather, api, app } = await smsApp(t, { config: { sms: { replyBudgetMs: 50, messagesPerSecond: 1_000, keywordReplies: "twilio" } } });
+  const { replyTo, weather, api, app } = await smsApp(t, { config: { sms: { replyBudgetMs: 50, messagesPerSecond: 1_000, keywordReplies: "twilio", sendLeaseMs: 120_000 } } });
   const hold = weather.delay(undefined, "forecast");
   assert.equal(await replyTo("weather Sydney"), undefined);
   hold.release();
@@ -249,4 +249,12 @@ test("an internal error while answering a text still replies with valid TwiML th
   const res = await signedPost(app, "/twilio/sms/incoming", inbound("weather Sydney"));
   assert.equal(res.statusCode, 200);
   assert.equal(res.body, `${XML}<Response><Message>Sorry, something went wrong on our side. Please try again later.</Message></Response>`);
+});
+
+test("a text holding characters that cannot be stored or spoken is kept, with U+FFFD in their place", async (t) => {
+  const { text, app } = await smsApp(t);
+  const response = await text("call me back\u0000 please\u000c");
+  assert.equal(response.statusCode, 200);
+  const [stored] = await app.repositories.messages.conversation(ALICE);
+  assert.equal(stored?.body, "call me back\uFFFD please\uFFFD");
 });

@@ -4,6 +4,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import formbody from "@fastify/formbody";
 import twilio from "twilio";
+import { isDatabaseUnavailable } from "../../db/database.js";
 import { apology } from "../../flows/voice-flow.js";
 import { HttpError } from "../../lib/http-errors.js";
 import { twilioSignatureCheck } from "../../plugins/app/twilio-signature.js";
@@ -47,7 +48,8 @@ export default async function twilioRoutes(app: FastifyInstance, opts: TwilioRou
   });
 
   app.setErrorHandler(async (error: FastifyError | HttpError, request: FastifyRequest, reply: FastifyReply) => {
-    const status = error.statusCode ?? 500;
+    // The database being down is the service being unavailable for now, not a bug.
+    const status = isDatabaseUnavailable(error) ? 503 : (error.statusCode ?? 500);
     if (status < 500) {
       request.log.info({ status, reason: error.message }, "webhook refused");
       return reply.code(status).send({ statusCode: status, error: error.name, message: error.message });
@@ -62,6 +64,7 @@ export default async function twilioRoutes(app: FastifyInstance, opts: TwilioRou
       twiml.message("Sorry, something went wrong on our side. Please try again later.");
       return reply.code(200).type("text/xml").send(twiml.toString());
     }
+    if (status === 503) return reply.code(503).send({ statusCode: 503, error: "Service Unavailable", message: "database unavailable" });
     return reply.code(500).send({ statusCode: 500, error: "Internal Server Error", message: "internal error" });
   });
 

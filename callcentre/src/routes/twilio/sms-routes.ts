@@ -63,7 +63,10 @@ export default async function smsRoutes(app: FastifyInstance, opts: SmsRoutesOpt
   // Twilio ignores the response body of a status callback; 204 acknowledges it, known or not.
   app.post(SMS_STATUS.replace("/twilio", ""), async (request, reply) => {
     const params = parseParams(StatusParams, request.body);
-    const { reply: replyId } = parseWith(ReplyQuery, request.query);
+    const { reply: named } = parseWith(ReplyQuery, request.query);
+    // ?reply= names our TwiML reply until its first callback gives it a SID. A SID that is stored already
+    // belongs to its message (a replayed or crossed callback) and is not given to another one.
+    const replyId = named !== undefined && !(await repositories.messages.bySid(params.MessageSid)) ? named : undefined;
     const known = await repositories.messages.applyStatus(
       { sid: params.MessageSid, status: params.MessageStatus, errorCode: params.ErrorCode, errorMessage: params.ErrorMessage, replyId },
       clock(),

@@ -2,18 +2,20 @@
 // error handling for the whole /twilio scope live in routes/twilio/index.ts.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
-import type { Database } from "../../db/database.js";
+import { isDatabaseUnavailable, type Database, type Queryable } from "../../db/database.js";
 import {
   answerIncoming,
   dialResult,
   enterNode,
   menuInput,
+  safeFlow,
+  safeFlowDialled,
   voicemailRecorded,
   type CallFacts,
   type FlowContext,
   type FlowResult,
 } from "../../flows/voice-flow.js";
-import { RECORDING_STATUS, VOICE_INCOMING, VOICE_STATUS } from "../../flows/paths.js";
+import { RECORDING_STATUS, VOICE_INCOMING, VOICE_STATUS, voicePaths } from "../../flows/paths.js";
 import { badRequest, notFound } from "../../lib/http-errors.js";
 import type { Clock } from "../../lib/clock.js";
 import { QUEUES, type Jobs } from "../../jobs/jobs.js";
@@ -39,6 +41,8 @@ export interface VoiceRoutesOptions {
   repositories: Repositories;
   jobs: Jobs;
   clock: Clock;
+  /** How long a webhook's database work may take before the database counts as unavailable. */
+  databaseTimeoutMs: number;
 }
 
 const NodeParam = z.object({ node: z.string().min(1).max(100) });
@@ -47,8 +51,10 @@ const Agent = z.object({ agent: z.coerce.number().int().min(0).max(9).optional()
 const twimlRoute = { config: { twiml: true } };
 
 export default async function voiceRoutes(app: FastifyInstance, opts: VoiceRoutesOptions): Promise<void> {
-  const { flowContext: ctx, db, repositories, jobs, clock } = opts;
+  const { flowContext: ctx, db, repositories, jobs, clock, databaseTimeoutMs } = opts;
   const { flow } = ctx;
+  /** A webhook's writes, all or nothing, and never past the deadline (Twilio gives up at 15 s). */
+  const persist = <T>(work: (tx: Queryable) => Promise<T>) => db.transaction(work, { timeoutMs: databaseTimeoutMs });
 
   // The customer is the caller on an inbound call, and the callee on one we place (`callcentre call`).
   const facts = (params: VoiceParams, now: Date): CallFacts => {
@@ -72,10 +78,27 @@ export default async function voiceRoutes(app: FastifyInstance, opts: VoiceRoute
     return id;
   };
 
-  /** Persists what the flow decided (call, steps, effects) in one transaction, then replies. */
-  async function respond(reply: FastifyReply, params: VoiceParams, result: FlowResult, now: Date) {
+  /**
+   * Persists what the flow decided (call, steps, effects) in one transaction, then replies. When the
+   * database is unavailable, the flow's decision cannot be kept: the caller gets the safe flow instead
+   * (an apology and the fallback number), which needs no database.
+   */
+  async function respond(request: FastifyRequest, reply: FastifyReply, params: VoiceParams, result: FlowResult, now: Date) {
+    try {
+      const notices = await record(params, result, now);
+      if (notices > 0) jobs.notify(QUEUES.notificationSend);
+      return reply.type("text/xml").send(result.twiml.toString());
+    } catch (error) {
+      if (!isDatabaseUnavailable(error)) throw error;
+      request.log.error({ err: error, fallback: flow.fallback ? "dial" : "apology" }, "database unavailable: the call gets the safe flow");
+      return reply.type("text/xml").send(safeFlow(ctx, facts(params, now)).toString());
+    }
+  }
+
+  /** Writes the turn; returns how many notices were queued. */
+  async function record(params: VoiceParams, result: FlowResult, now: Date): Promise<number> {
     let notices = 0;
-    await db.transaction(async (tx) => {
+    await persist(async (tx) => {
       const calls = repositories.calls.with(tx);
       await calls.upsert(callReport(params), now);
       await calls.applySummary(params.CallSid, result.call, now);
@@ -114,22 +137,21 @@ export default async function voiceRoutes(app: FastifyInstance, opts: VoiceRoute
         }
       }
     });
-    if (notices > 0) jobs.notify(QUEUES.notificationSend);
-    return reply.type("text/xml").send(result.twiml.toString());
+    return notices;
   }
 
   app.post(VOICE_INCOMING.replace("/twilio", ""), twimlRoute, async (request, reply) => {
     const params = parseParams(VoiceParams, request.body);
     const now = clock();
-    return respond(reply, params, answerIncoming(ctx, facts(params, now)), now);
+    return respond(request, reply, params, answerIncoming(ctx, facts(params, now)), now);
   });
 
   app.post("/voice/node/:node", twimlRoute, async (request, reply) => {
     const params = parseParams(VoiceParams, request.body);
     const { node: id } = parseWith(NodeParam, request.params);
-    if (!(id in flow.nodes)) throw notFound(`no node "${id}" in the flow`);
+    if (!Object.hasOwn(flow.nodes, id)) throw notFound(`no node "${id}" in the flow`);
     const now = clock();
-    return respond(reply, params, enterNode(ctx, facts(params, now), id), now);
+    return respond(request, reply, params, enterNode(ctx, facts(params, now), id), now);
   });
 
   app.post("/voice/menu/:node", twimlRoute, async (request, reply) => {
@@ -138,7 +160,7 @@ export default async function voiceRoutes(app: FastifyInstance, opts: VoiceRoute
     const params = parseParams(GatherParams, request.body);
     const now = clock();
     const input = { digits: params.Digits, speech: params.SpeechResult, confidence: params.Confidence };
-    return respond(reply, params, menuInput(ctx, facts(params, now), id, attempt, input), now);
+    return respond(request, reply, params, menuInput(ctx, facts(params, now), id, attempt, input), now);
   });
 
   app.post("/voice/dial/:node", twimlRoute, async (request, reply) => {
@@ -150,7 +172,7 @@ export default async function voiceRoutes(app: FastifyInstance, opts: VoiceRoute
       status: params.DialCallStatus,
       durationSeconds: params.DialCallDuration,
     });
-    return respond(reply, params, result, now);
+    return respond(request, reply, params, result, now);
   });
 
   app.post("/voice/voicemail/:node/recorded", twimlRoute, async (request, reply) => {
@@ -165,7 +187,13 @@ export default async function voiceRoutes(app: FastifyInstance, opts: VoiceRoute
       durationSeconds: params.RecordingDuration,
       digits: params.Digits,
     });
-    return respond(reply, params, result, now);
+    return respond(request, reply, params, result, now);
+  });
+
+  // The safe flow's <Dial action>. It needs no database, so that it works while the database is down.
+  app.post(voicePaths.fallbackDialled.replace("/twilio", ""), twimlRoute, async (request, reply) => {
+    const params = parseParams(DialParams, request.body);
+    return reply.type("text/xml").send(safeFlowDialled(ctx, facts(params, clock()), params.DialCallStatus).toString());
   });
 
   // Asynchronous callbacks: Twilio ignores the response body; 204 acknowledges.
@@ -179,7 +207,7 @@ export default async function voiceRoutes(app: FastifyInstance, opts: VoiceRoute
     const department = flow.nodes[id];
     const name = department?.type === "department" && agent !== undefined ? department.agents[agent]?.name : undefined;
     const now = clock();
-    await db.transaction(async (tx) => {
+    await persist(async (tx) => {
       if (await repositories.transfers.with(tx).answered(params.ParentCallSid, name, now)) {
         await repositories.calls.with(tx).addEvents(params.ParentCallSid, [{ kind: "transfer.answered", node: id, detail: { ...(name ? { agent: name } : {}), legSid: params.CallSid } }], now);
       }
@@ -190,33 +218,38 @@ export default async function voiceRoutes(app: FastifyInstance, opts: VoiceRoute
   app.post("/voice/voicemail/:node/transcription", async (request, reply) => {
     const id = node(request, "voicemail");
     const params = parseParams(TranscriptionParams, request.body);
-    if (!(await repositories.calls.get(params.CallSid))) throw notFound(`unknown call ${params.CallSid}`);
-    await repositories.recordings.applyTranscription({
-      recordingSid: params.RecordingSid,
-      callSid: params.CallSid,
-      recordingUrl: params.RecordingUrl,
-      transcriptionSid: params.TranscriptionSid,
-      status: params.TranscriptionStatus,
-      text: params.TranscriptionText,
-      node: id,
+    await persist(async (tx) => {
+      const calls = repositories.calls.with(tx);
+      if (!(await calls.get(params.CallSid))) throw notFound(`unknown call ${params.CallSid}`);
+      await repositories.recordings.with(tx).applyTranscription({
+        recordingSid: params.RecordingSid,
+        callSid: params.CallSid,
+        recordingUrl: params.RecordingUrl,
+        transcriptionSid: params.TranscriptionSid,
+        status: params.TranscriptionStatus,
+        text: params.TranscriptionText,
+        node: id,
+      });
+      await calls.addEvents(
+        params.CallSid,
+        [{ kind: "voicemail.transcribed", node: id, detail: { recordingSid: params.RecordingSid, status: params.TranscriptionStatus } }],
+        clock(),
+      );
     });
-    await repositories.calls.addEvents(
-      params.CallSid,
-      [{ kind: "voicemail.transcribed", node: id, detail: { recordingSid: params.RecordingSid, status: params.TranscriptionStatus } }],
-      clock(),
-    );
     return reply.code(204).send();
   });
 
   app.post(RECORDING_STATUS.replace("/twilio", ""), async (request, reply) => {
     const params = parseParams(RecordingStatusParams, request.body);
-    if (!(await repositories.calls.get(params.CallSid))) throw notFound(`unknown call ${params.CallSid}`);
-    await repositories.recordings.applyStatus({
-      sid: params.RecordingSid,
-      callSid: params.CallSid,
-      url: params.RecordingUrl,
-      status: params.RecordingStatus,
-      durationSeconds: params.RecordingDuration,
+    await persist(async (tx) => {
+      if (!(await repositories.calls.with(tx).get(params.CallSid))) throw notFound(`unknown call ${params.CallSid}`);
+      await repositories.recordings.with(tx).applyStatus({
+        sid: params.RecordingSid,
+        callSid: params.CallSid,
+        url: params.RecordingUrl,
+        status: params.RecordingStatus,
+        durationSeconds: params.RecordingDuration,
+      });
     });
     return reply.code(204).send();
   });
@@ -225,7 +258,7 @@ export default async function voiceRoutes(app: FastifyInstance, opts: VoiceRoute
     const params = parseParams(StatusCallbackParams, request.body);
     const { CallDuration, SequenceNumber, Timestamp } = params;
     const now = clock();
-    const fresh = await db.transaction(async (tx) => {
+    const fresh = await persist(async (tx) => {
       const calls = repositories.calls.with(tx);
       const report = { ...callReport(params), sequenceNumber: SequenceNumber, reportedAt: Timestamp, durationSeconds: CallDuration, params: request.body as Record<string, unknown> };
       if (!(await calls.applyStatusCallback(report, now))) return false;

@@ -52,9 +52,13 @@ export const RecordParams = VoiceParams.extend({
 export const StatusCallbackParams = VoiceParams.extend({
   CallDuration: integer.optional(),
   SequenceNumber: integer.optional(),
+  // Years 1 to 9999 only: Date.parse also takes years Postgres cannot store (-010000-01-01T00:00:00Z).
   Timestamp: z
     .string()
-    .refine((value) => !Number.isNaN(Date.parse(value)), "must be an RFC 2822 date")
+    .refine((value) => {
+      const year = new Date(Date.parse(value)).getUTCFullYear();
+      return year >= 1 && year <= 9999;
+    }, "must be an RFC 2822 date")
     .transform((value) => new Date(value))
     .optional(),
 });
@@ -88,12 +92,38 @@ export function parseWith<S extends z.ZodType>(schema: S, input: unknown): z.out
   return result.data;
 }
 
-/** Parses a webhook body, which Twilio always sends as a form. */
+/**
+ * A character no Twilio parameter carries: NUL, which Postgres cannot store in text or jsonb, and the
+ * other control characters that XML 1.0 cannot carry, so that a value spoken back in TwiML can be written.
+ */
+function unwritable(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || c === 0xfffe || c === 0xffff) return true;
+  }
+  return false;
+}
+
+/**
+ * Parses a webhook body, which Twilio always sends as a form. Every parameter, known or not, is checked
+ * for characters Twilio never sends, as some routes keep all the parameters as they came.
+ */
 export function parseParams<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
   if (typeof body !== "object" || body === null) {
     throw badRequest("expected an application/x-www-form-urlencoded body");
   }
-  return parseWith(schema, body);
+  const params: Record<string, unknown> = { ...body };
+  for (const [name, value] of Object.entries(params)) {
+    // A text message is kept whatever it holds (a GSM form feed, say): such characters become U+FFFD.
+    if (name === "Body" && typeof value === "string") {
+      params[name] = [...value].map((c) => (unwritable(c) ? "\uFFFD" : c)).join("");
+      continue;
+    }
+    if ([name, value].flat().some((text) => typeof text === "string" && unwritable(text))) {
+      throw badRequest(`${JSON.stringify(name)}: contains a control character, which Twilio never sends`);
+    }
+  }
+  return parseWith(schema, params);
 }
 
 export function callReport(params: VoiceParams): CallReport {

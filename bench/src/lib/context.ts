@@ -1,0 +1,41 @@
+// What every benchmark is given: the options from the command line and where to write progress.
+import type { Engine } from "./centre-database.js";
+
+export interface BenchOptions {
+  /** --database; undefined: each benchmark's default. */
+  databases: Engine[] | undefined;
+  postgresUrl: string;
+  /** webhook: connections of the maximum-throughput run. */
+  concurrency: number;
+  /** webhook: seconds measured per run. */
+  durationSeconds: number;
+  /** webhook: seconds of warm-up before each measured run. */
+  warmupSeconds: number;
+  /** webhook: the fixed rate at which p99 is measured. */
+  fixedRate: number;
+  /** calls: how many concurrent callers, one run each. */
+  calls: number[];
+  /** calls, soak: control API requests in flight at most. */
+  pool: number;
+  /** broadcast */
+  subscribers: number;
+  /** broadcast: SMS_MPS given to the CLI. */
+  mps: number;
+  /** soak */
+  minutes: number;
+  /** soak: calls started per second. */
+  rate: number;
+  /** startup: runs per database. */
+  repeat: number;
+  /** Profile the call centre (or the broadcast CLI) with --cpu-prof and summarise it. */
+  profile: boolean;
+}
+
+export interface BenchContext {
+  options: BenchOptions;
+  /** Progress, to stderr. */
+  log: (line: string) => void;
+}
+
+/** The databases a benchmark runs on: --database if given, else its default. */
+export const databasesFor = (ctx: BenchContext, fallback: Engine[]): Engine[] => ctx.options.databases ?? fallback;

@@ -1,0 +1,174 @@
+// `npm run bench [-- <name>] [options]`: runs the benchmarks and prints the machine, then a table of
+// figures with the goal beside each and whether it is met. `npm run soak` is `bench soak`.
+// Progress goes to stderr; the table (or, with --json, the results as JSON) to stdout. The exit code
+// is 1 when a run failed its checks (errors, lost calls, duplicates), 0 otherwise, goals met or not.
+import { parseArgs } from "node:util";
+import { runBroadcast } from "./benchmarks/broadcast.js";
+import { runCalls } from "./benchmarks/calls.js";
+import { runSoak } from "./benchmarks/soak.js";
+import { runStartup } from "./benchmarks/startup.js";
+import { runWebhook } from "./benchmarks/webhook.js";
+import { closeAllScopes, keepTemporaryFiles } from "./lib/cleanup.js";
+import type { Engine } from "./lib/centre-database.js";
+import type { BenchContext, BenchOptions } from "./lib/context.js";
+import { describeMachine, machineLine } from "./lib/machine.js";
+import { DEFAULT_POSTGRES_URL } from "./lib/postgres.js";
+import { killAllNow, stopAll } from "./lib/processes.js";
+import type { BenchmarkResult } from "./lib/results.js";
+import { reportSlowStops } from "./lib/system.js";
+import { figuresTable } from "./lib/table.js";
+
+const BENCHMARKS = {
+  webhook: runWebhook,
+  calls: runCalls,
+  broadcast: runBroadcast,
+  startup: runStartup,
+  soak: runSoak,
+} satisfies Record<string, (ctx: BenchContext) => Promise<BenchmarkResult>>;
+type Name = keyof typeof BENCHMARKS;
+/** `npm run bench` with no name. The soak takes 10 minutes: it runs only when named. */
+const ALL: Name[] = ["webhook", "calls", "broadcast", "startup"];
+
+const USAGE = `usage: npm run bench -- [webhook|calls|broadcast|startup|soak|all] [options]
+
+  --database pglite|postgres|both  the call centre's database (default: each benchmark's own:
+                                   webhook, broadcast and startup both; calls and soak pglite)
+  --postgres-url URL               server for the runs' own databases (${DEFAULT_POSTGRES_URL})
+  --json                           print the results as JSON instead of the table
+  --profile                        run the call centre (broadcast: the CLI) with --cpu-prof and
+                                   print its top self-time functions
+  --keep                           keep the temporary data directories
+
+  webhook:   --concurrency N (10 connections)  --duration S (10)  --warmup S (3)  --fixed-rate R (1000)
+  calls:     --calls N[,N…] (100,1000 concurrent callers)  --pool N (64 control requests in flight)
+  broadcast: --subscribers N (100000)  --mps N (10000, the SMS_MPS cap)
+  startup:   --repeat N (3 runs per database)
+  soak:      --minutes M (10)  --rate R (5 calls/s)  --pool N
+`;
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n\n${USAGE}`);
+  process.exit(2);
+}
+
+function parse(): { names: Name[]; options: BenchOptions; json: boolean; keep: boolean } {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      database: { type: "string" },
+      "postgres-url": { type: "string", default: DEFAULT_POSTGRES_URL },
+      json: { type: "boolean", default: false },
+      profile: { type: "boolean", default: false },
+      keep: { type: "boolean", default: false },
+      concurrency: { type: "string", default: "10" },
+      duration: { type: "string", default: "10" },
+      warmup: { type: "string", default: "3" },
+      "fixed-rate": { type: "string", default: "1000" },
+      calls: { type: "string", default: "100,1000" },
+      pool: { type: "string", default: "64" },
+      subscribers: { type: "string", default: "100000" },
+      mps: { type: "string", default: "10000" },
+      minutes: { type: "string", default: "10" },
+      rate: { type: "string", default: "5" },
+      repeat: { type: "string", default: "3" },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    process.exit(0);
+  }
+  const number = (name: string, text: string, min: number) => {
+    const value = Number(text);
+    if (!Number.isFinite(value) || value < min) fail(`--${name} must be a number of at least ${min}, not "${text}"`);
+    return value;
+  };
+  const integer = (name: string, text: string, min: number) => {
+    const value = number(name, text, min);
+    if (!Number.isInteger(value)) fail(`--${name} must be a whole number, not "${text}"`);
+    return value;
+  };
+  const databases: Record<string, Engine[]> = { pglite: ["pglite"], postgres: ["postgres"], both: ["pglite", "postgres"] };
+  if (values.database !== undefined && !databases[values.database]) fail(`--database must be pglite, postgres or both, not "${values.database}"`);
+  const [name = "all", ...extra] = positionals;
+  if (extra.length > 0) fail(`one benchmark at a time (got ${positionals.join(", ")})`);
+  if (name !== "all" && !(name in BENCHMARKS)) fail(`unknown benchmark "${name}"`);
+  return {
+    names: name === "all" ? ALL : [name as Name],
+    json: values.json,
+    keep: values.keep,
+    options: {
+      databases: values.database === undefined ? undefined : databases[values.database],
+      postgresUrl: values["postgres-url"],
+      concurrency: integer("concurrency", values.concurrency, 1),
+      durationSeconds: number("duration", values.duration, 1),
+      warmupSeconds: number("warmup", values.warmup, 0),
+      fixedRate: integer("fixed-rate", values["fixed-rate"], 1),
+      calls: values.calls.split(",").map((n) => integer("calls", n.trim(), 1)),
+      pool: integer("pool", values.pool, 1),
+      subscribers: integer("subscribers", values.subscribers, 1),
+      mps: number("mps", values.mps, 0.001),
+      minutes: number("minutes", values.minutes, 0.1),
+      rate: number("rate", values.rate, 0.01),
+      repeat: integer("repeat", values.repeat, 1),
+      profile: values.profile,
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const { names, options, json, keep } = parse();
+  keepTemporaryFiles(keep);
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const ctx: BenchContext = { options, log };
+  reportSlowStops((seconds) => log(`warning: the call centre took ${seconds.toFixed(1)} s to exit after SIGTERM`));
+  const machine = await describeMachine(options.postgresUrl);
+  log(machineLine(machine));
+
+  const results: BenchmarkResult[] = [];
+  for (const name of names) {
+    log(`\n== ${name}`);
+    const started = performance.now();
+    try {
+      results.push(await BENCHMARKS[name](ctx));
+    } catch (error) {
+      log(`${name} failed: ${(error as Error).stack ?? String(error)}`);
+      results.push({ benchmark: name, figures: [], notes: [], failures: [`${name} did not complete: ${(error as Error).message}`] });
+      await stopAll();
+      await closeAllScopes();
+    }
+    log(`== ${name} took ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  }
+
+  const figures = results.flatMap((r) => r.figures);
+  const failures = results.flatMap((r) => r.failures);
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ machine, options, figures, notes: results.flatMap((r) => r.notes), failures }, null, 2)}\n`);
+  } else {
+    const out = [machineLine(machine), "", figuresTable(figures)];
+    const notes = results.flatMap((r) => r.notes);
+    if (notes.length > 0) out.push("", ...notes);
+    out.push("", failures.length === 0 ? "No failures: every request answered, every call recorded, no duplicates." : `FAILURES:\n${failures.map((f) => `  - ${f}`).join("\n")}`);
+    process.stdout.write(`${out.join("\n")}\n`);
+  }
+  process.exitCode = failures.length > 0 ? 1 : 0;
+}
+
+let interrupted = false;
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    if (interrupted) return;
+    interrupted = true;
+    process.stderr.write(`\n${signal}: stopping the children and dropping the run's databases…\n`);
+    killAllNow();
+    void closeAllScopes().finally(() => process.exit(130));
+  });
+}
+process.on("exit", () => killAllNow());
+
+main().catch(async (error: unknown) => {
+  console.error(error);
+  await stopAll();
+  await closeAllScopes();
+  process.exit(1);
+});
