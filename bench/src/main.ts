@@ -42,6 +42,7 @@ const USAGE = `usage: npm run bench -- [webhook|calls|broadcast|startup|soak|all
   webhook:   --concurrency N (10 connections)  --duration S (10)  --warmup S (3)  --fixed-rate R (1000)
   calls:     --calls N[,N…] (100,1000 concurrent callers)  --pool N (64 control requests in flight)
   broadcast: --subscribers N (100000)  --mps N (10000, the SMS_MPS cap)
+             --node-options "…" (NODE_OPTIONS for the CLI, e.g. --max-old-space-size=160)
   startup:   --repeat N (3 runs per database)
   soak:      --minutes M (10)  --rate R (5 calls/s)  --pool N
 `;
@@ -71,6 +72,7 @@ function parse(): { names: Name[]; options: BenchOptions; json: boolean; keep: b
       minutes: { type: "string", default: "10" },
       rate: { type: "string", default: "5" },
       repeat: { type: "string", default: "3" },
+      "node-options": { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -112,6 +114,7 @@ function parse(): { names: Name[]; options: BenchOptions; json: boolean; keep: b
       rate: number("rate", values.rate, 0.01),
       repeat: integer("repeat", values.repeat, 1),
       profile: values.profile,
+      nodeOptions: values["node-options"],
     },
   };
 }

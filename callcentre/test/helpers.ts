@@ -25,6 +25,18 @@ export const DASHBOARD_PASSWORD = "correct horse battery staple";
 
 export const sid = (prefix: string, n: number) => `${prefix}${n.toString(16).padStart(32, "0")}`;
 
+/** Whether a Postgres server answers at `url` (tests that need a real server skip without one). */
+export async function postgresReachable(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
+  try {
+    await client.connect();
+    await client.end();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** A fresh, migrated database; removed when the test ends. */
 export async function testDatabase(t: TestContext): Promise<Database> {
   const url = process.env.DATABASE_URL;

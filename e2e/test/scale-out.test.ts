@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import pg from "pg";
+import { postgresReachable } from "../../callcentre/test/helpers.js";
 import { startOpenMeteoFixture } from "../../callcentre/test/weather/open-meteo-fixture.js";
 import { CENTRE_NUMBER, centreEnv, freePort, provisionNumber, scenarioDatabase, startCarrier, startCentre } from "./system.js";
 
@@ -18,17 +19,6 @@ const CALLS = 12;
 const SUBSCRIBERS = 60;
 const caller = (i: number) => `+61491570${String(200 + i).padStart(3, "0")}`;
 const subscriber = (i: number) => `+61491570${String(500 + i).padStart(3, "0")}`;
-
-async function postgresReachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 2_000 });
-  try {
-    await client.connect();
-    await client.end();
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** An HTTP load balancer on loopback: each request goes to the next backend in turn, untouched. */
 async function roundRobin(backends: string[]) {
@@ -53,7 +43,7 @@ async function roundRobin(backends: string[]) {
 }
 
 test("two instances behind a round-robin share Postgres: calls recorded once, forecasts sent once", async (t) => {
-  if (!(await postgresReachable())) return t.skip(`needs Postgres at ${POSTGRES_URL}`);
+  if (!(await postgresReachable(POSTGRES_URL))) return t.skip(`needs Postgres at ${POSTGRES_URL}`);
   const dataDir = mkdtempSync(join(tmpdir(), "e2e-scale-"));
   const database = await scenarioDatabase(t, POSTGRES_URL);
   const db = new pg.Client({ connectionString: database.DATABASE_URL });

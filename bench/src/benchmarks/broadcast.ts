@@ -9,7 +9,7 @@ import { databaseTarget, openReader, type DatabaseTarget, type Engine } from "..
 import { databasesFor, type BenchContext } from "../lib/context.js";
 import { findNodeProcess, MemorySampler, type MemorySample } from "../lib/memory.js";
 import { baseEnv, spawnChild, type Child } from "../lib/processes.js";
-import { summariseProfiles } from "../lib/profile.js";
+import { summariseHeapProfiles, summariseProfiles } from "../lib/profile.js";
 import { failFigures, figure, newResult, type BenchmarkResult } from "../lib/results.js";
 import { startStatusSink } from "../lib/status-sink.js";
 import { alwaysOpenFlow, CENTRE_NUMBER, startCarrier, startCentre } from "../lib/system.js";
@@ -67,8 +67,16 @@ async function seed(target: DatabaseTarget, dataDir: string, subscribers: number
   }
 }
 
-/** `npm run broadcast`, as a user runs it (npm → tsx → node): the command and its arguments. */
-function npmBroadcast(): { command: string; args: string[] } {
+/**
+ * `npm run broadcast`, as a user runs it (npm → tsx → node): the command and its arguments. Node
+ * refuses --cpu-prof in NODE_OPTIONS, so a profiled run starts the same script without the wrappers
+ * (with a CPU profile and a sampling heap profile, both written at exit).
+ */
+function broadcastCommand(profileDir: string | undefined): { command: string; args: string[] } {
+  if (profileDir) {
+    const profiling = ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, "--heap-prof", `--heap-prof-dir=${profileDir}`];
+    return { command: process.execPath, args: [...profiling, "--import", "tsx", CLI_SCRIPT, "broadcast"] };
+  }
   const npmCli = process.env.npm_execpath;
   return npmCli ? { command: process.execPath, args: [npmCli, "run", "--silent", "broadcast"] } : { command: "npm", args: ["run", "--silent", "broadcast"] };
 }
@@ -86,7 +94,7 @@ function rssCurve(samples: readonly MemorySample[], queuedAtMs: number): string 
 async function runOn(ctx: BenchContext, scope: Scope, engine: Engine, result: BenchmarkResult): Promise<void> {
   const { options, log } = ctx;
   const n = options.subscribers;
-  const setting = `${engine}, ${n.toLocaleString("en-US")} subscribers`;
+  const setting = `${engine}, ${n.toLocaleString("en-US")} subscribers${options.nodeOptions ? `, NODE_OPTIONS=${options.nodeOptions}` : ""}`;
   const dataDir = scope.tempDir(`broadcast-${engine}`);
   const carrier = await startCarrier(scope, { dataDir, clock: "real", pool: 4 });
   const sink = await startStatusSink(scope);
@@ -117,12 +125,12 @@ async function runOn(ctx: BenchContext, scope: Scope, engine: Engine, result: Be
     WEATHER_FORECAST_URL: weather.forecastUrl,
     LOG_LEVEL: "warn",
     ...database.env,
-    ...(profileDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : {}),
+    ...(options.nodeOptions ? { NODE_OPTIONS: options.nodeOptions } : {}),
   };
   const timings: { queued?: number; done?: number } = {};
   let progress = "";
-  const { command, args } = npmBroadcast();
-  log(`broadcast (${setting}): npm run broadcast with SMS_MPS=${options.mps}`);
+  const { command, args } = broadcastCommand(profileDir);
+  log(`broadcast (${setting}): ${profileDir ? "node --cpu-prof --import tsx callcentre/src/cli/main.ts broadcast" : "npm run broadcast"} with SMS_MPS=${options.mps}`);
   const cli: Child = await spawnChild({
     name: "npm run broadcast",
     command,
@@ -204,5 +212,10 @@ async function runOn(ctx: BenchContext, scope: Scope, engine: Engine, result: Be
     failFigures(figures, "duplicates or missing messages (see failures)");
     result.failures.push(...problems.map((p) => `broadcast (${setting}): ${p}`));
   }
-  if (profileDir) result.notes.push(`broadcast (${setting}), the CLI's node process: ${summariseProfiles(profileDir)}`);
+  if (profileDir) {
+    result.notes.push(
+      `broadcast (${setting}), the CLI's node process: ${summariseProfiles(profileDir)}`,
+      `broadcast (${setting}), the CLI's node process: ${summariseHeapProfiles(profileDir)}`,
+    );
+  }
 }

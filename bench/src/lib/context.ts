@@ -29,6 +29,8 @@ export interface BenchOptions {
   repeat: number;
   /** Profile the call centre (or the broadcast CLI) with --cpu-prof and summarise it. */
   profile: boolean;
+  /** broadcast: NODE_OPTIONS for the CLI (e.g. --max-old-space-size=160), to try a fix. */
+  nodeOptions: string | undefined;
 }
 
 export interface BenchContext {

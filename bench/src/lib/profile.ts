@@ -56,7 +56,7 @@ export function summariseProfiles(dir: string, window?: ProfileWindow, top = 20)
     [...map.entries()]
       .sort((a, b) => b[1] - a[1])
       .slice(0, top)
-      .map(([name, micros]) => [`${((micros / total) * 100).toFixed(1)}%`, `${(micros / 1000).toFixed(0)} ms`, name]);
+      .map(([name, micros]) => [`${((micros / total) * 100).toFixed(1)}%`, `${(micros / 1000).toFixed(0)} ms`, name.length > 110 ? `${name.slice(0, 107)}…` : name]);
   return [
     `CPU profile of the main thread${window ? ` in a ${((window.toUs - window.fromUs) / 1e6).toFixed(1)} s window` : ""}: ` +
       `${(total / 1e6).toFixed(1)} s busy, ${(idle / 1e6).toFixed(1)} s idle; self time by function, % of busy time`,
@@ -110,4 +110,52 @@ function summariseFile(file: string, window: ProfileWindow | undefined) {
     }
   });
   return { byFunction, byOwner, byNativeCaller, total, idle };
+}
+
+interface HeapNode {
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  selfSize: number;
+  children: HeapNode[];
+}
+
+/**
+ * A sampling heap profile (node --heap-prof, written at exit): what was still allocated then, by the
+ * function that allocated it and by package. The busiest file (the main thread) is summarised.
+ */
+export function summariseHeapProfiles(dir: string, top = 15): string {
+  const files = readdirSync(dir).filter((f) => f.endsWith(".heapprofile"));
+  if (files.length === 0) return `no .heapprofile in ${dir}`;
+  let best: { byFunction: Map<string, number>; byOwner: Map<string, number>; total: number } | undefined;
+  for (const file of files) {
+    const byFunction = new Map<string, number>();
+    const byOwner = new Map<string, number>();
+    let total = 0;
+    const walk = (node: HeapNode) => {
+      if (node.selfSize > 0) {
+        const { functionName, url, lineNumber } = node.callFrame;
+        const key = url ? `${functionName || "(anonymous)"}  ${shortUrl(url)}:${lineNumber + 1}` : `(${functionName || "native"})`;
+        byFunction.set(key, (byFunction.get(key) ?? 0) + node.selfSize);
+        const who = owner(url, functionName);
+        byOwner.set(who, (byOwner.get(who) ?? 0) + node.selfSize);
+        total += node.selfSize;
+      }
+      for (const child of node.children) walk(child);
+    };
+    walk((JSON.parse(readFileSync(join(dir, file), "utf8")) as { head: HeapNode }).head);
+    if (!best || total > best.total) best = { byFunction, byOwner, total };
+  }
+  if (!best) return "no heap profile";
+  const { total } = best;
+  const rows = (map: Map<string, number>) =>
+    [...map.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([name, bytes]) => [`${((bytes / total) * 100).toFixed(1)}%`, `${(bytes / 1024 / 1024).toFixed(1)} MB`, name.length > 110 ? `${name.slice(0, 107)}…` : name]);
+  return [
+    `heap profile at exit (sampled live JS objects, ${(total / 1024 / 1024).toFixed(1)} MB; WASM and native buffers are not included): by allocating function`,
+    renderTable([["share", "size", "function  location"], ...rows(best.byFunction)]),
+    "",
+    "by package / module",
+    renderTable([["share", "size", "owner"], ...rows(best.byOwner)]),
+  ].join("\n");
 }

@@ -30,12 +30,20 @@ const regionNames = new Intl.DisplayNames(["en"], { type: "region" });
 /** Twilio sends FromCountry as an ISO 3166-1 alpha-2 code; say the country's name. */
 export function countryName(code: string | undefined): string | undefined {
   if (!code || !/^[A-Za-z]{2}$/.test(code)) return undefined;
-  try {
-    return regionNames.of(code.toUpperCase());
-  } catch {
-    return undefined;
+  const upper = code.toUpperCase();
+  // Intl's look-up is slow for the hot path; there are at most 26 × 26 codes to remember.
+  if (!countryNames.has(upper)) {
+    let name: string | undefined;
+    try {
+      name = regionNames.of(upper);
+    } catch {
+      name = undefined;
+    }
+    countryNames.set(upper, name);
   }
+  return countryNames.get(upper);
 }
+const countryNames = new Map<string, string | undefined>();
 
 /** Twilio sends FromCity in capitals ("SYDNEY"); say it as a name ("Sydney"). */
 export function properName(value: string | undefined): string | undefined {

@@ -105,6 +105,35 @@ export interface LiveCallRow extends CallRow {
   agent: string | null;
 }
 
+export interface SummaryChange {
+  department?: string | undefined;
+  outcome?: string | undefined;
+  answered?: boolean | undefined;
+}
+
+/** The upsert's parameters ($1 to $17). */
+function reportValues(report: CallReport, at: Date): unknown[] {
+  return [
+    report.sid,
+    report.accountSid,
+    report.from,
+    report.to,
+    report.direction,
+    report.status,
+    statusRank(report.status),
+    blank(report.callerName),
+    blank(report.fromCity),
+    blank(report.fromState),
+    blank(report.fromZip),
+    blank(report.fromCountry),
+    blank(report.toCity),
+    blank(report.toState),
+    blank(report.toZip),
+    blank(report.toCountry),
+    at,
+  ];
+}
+
 export interface StatusCallbackReport extends CallReport {
   sequenceNumber?: number | undefined;
   reportedAt?: Date | undefined;
@@ -142,6 +171,57 @@ on conflict (sid) do update set
   started_at = least(calls.started_at, excluded.started_at),
   updated_at = now()`;
 
+/**
+ * Voice webhooks' turns in one statement (one round trip, atomic without a transaction). Each turn's
+ * call is inserted or merged with the flow's summary changes; then the turns' steps are inserted in
+ * order. The steps join the calls written by the statement, so their foreign key always finds them.
+ * At most one turn per call: ON CONFLICT may change a row only once per statement.
+ */
+const RECORD_TURNS = `
+with turn as (
+  select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::smallint[],
+    $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[],
+    $17::timestamptz[], $18::text[], $19::text[], $20::timestamptz[])
+    as t(sid, account_sid, from_number, to_number, direction, status, status_rank, caller_name, from_city, from_state,
+      from_zip, from_country, to_city, to_state, to_zip, to_country, started_at, department, outcome, answered_at)
+), call as (
+  insert into calls (sid, account_sid, from_number, to_number, direction, status, status_rank, caller_name,
+    from_city, from_state, from_zip, from_country, to_city, to_state, to_zip, to_country, started_at,
+    department, outcome, answered_at)
+  select * from turn
+  on conflict (sid) do update set
+    status = case when excluded.status_rank > calls.status_rank then excluded.status else calls.status end,
+    status_rank = greatest(calls.status_rank, excluded.status_rank),
+    caller_name = coalesce(calls.caller_name, excluded.caller_name),
+    from_city = coalesce(calls.from_city, excluded.from_city),
+    from_state = coalesce(calls.from_state, excluded.from_state),
+    from_zip = coalesce(calls.from_zip, excluded.from_zip),
+    from_country = coalesce(calls.from_country, excluded.from_country),
+    to_city = coalesce(calls.to_city, excluded.to_city),
+    to_state = coalesce(calls.to_state, excluded.to_state),
+    to_zip = coalesce(calls.to_zip, excluded.to_zip),
+    to_country = coalesce(calls.to_country, excluded.to_country),
+    started_at = least(calls.started_at, excluded.started_at),
+    department = coalesce(excluded.department, calls.department),
+    outcome = coalesce(excluded.outcome, calls.outcome),
+    answered_at = coalesce(calls.answered_at, excluded.answered_at),
+    updated_at = now()
+  returning sid
+)
+insert into call_events (call_sid, occurred_at, kind, node, detail)
+select e.sid, e.at, e.kind, e.node, e.detail
+from unnest($21::text[], $22::timestamptz[], $23::text[], $24::text[], $25::jsonb[]) with ordinality as e(sid, at, kind, node, detail, n)
+join call on call.sid = e.sid
+order by e.n`;
+
+/** What one voice webhook learnt (the report) and the flow decided (summary changes, steps). */
+export interface Turn {
+  report: CallReport;
+  change: SummaryChange;
+  events: readonly FlowEvent[];
+  at: Date;
+}
+
 const blank = (value: string | undefined) => (value === undefined || value === "" ? null : value);
 
 export class CallsRepository {
@@ -153,33 +233,29 @@ export class CallsRepository {
   }
 
   async upsert(report: CallReport, at: Date): Promise<void> {
-    await this.db.query(UPSERT_CALL, [
-      report.sid,
-      report.accountSid,
-      report.from,
-      report.to,
-      report.direction,
-      report.status,
-      statusRank(report.status),
-      blank(report.callerName),
-      blank(report.fromCity),
-      blank(report.fromState),
-      blank(report.fromZip),
-      blank(report.fromCountry),
-      blank(report.toCity),
-      blank(report.toState),
-      blank(report.toZip),
-      blank(report.toCountry),
-      at,
-    ]);
+    await this.db.query(UPSERT_CALL, reportValues(report, at));
+  }
+
+  /**
+   * Voice webhooks' turns, at most one per call, in one statement: each call (inserted or merged), the
+   * flow's summary changes, and the steps. The same as upsert + applySummary + addEvents for each.
+   */
+  async recordTurns(turns: readonly Turn[]): Promise<void> {
+    if (new Set(turns.map((turn) => turn.report.sid)).size !== turns.length) throw new Error("recordTurns: one turn per call");
+    const columns: unknown[][] = Array.from({ length: 20 }, () => []);
+    const events: unknown[][] = Array.from({ length: 5 }, () => []);
+    for (const { report, change, events: steps, at } of turns) {
+      const values = [...reportValues(report, at), change.department ?? null, change.outcome ?? null, change.answered ? at : null];
+      values.forEach((value, i) => columns[i]?.push(value instanceof Date ? value.toISOString() : value));
+      for (const step of steps) {
+        [report.sid, at.toISOString(), step.kind, step.node ?? null, JSON.stringify(step.detail ?? {})].forEach((value, i) => events[i]?.push(value));
+      }
+    }
+    await this.db.query(RECORD_TURNS, [...columns, ...events]);
   }
 
   /** Summary changes decided by the flow: the latest department and outcome, the first answer time. */
-  async applySummary(
-    sid: string,
-    change: { department?: string | undefined; outcome?: string | undefined; answered?: boolean | undefined },
-    at: Date,
-  ): Promise<void> {
+  async applySummary(sid: string, change: SummaryChange, at: Date): Promise<void> {
     if (change.department === undefined && change.outcome === undefined && !change.answered) return;
     await this.db.query(
       `update calls set
@@ -191,7 +267,6 @@ export class CallsRepository {
       [sid, change.department ?? null, change.outcome ?? null, change.answered ?? false, at],
     );
   }
-
   async addEvents(callSid: string, events: readonly FlowEvent[], at: Date): Promise<void> {
     if (events.length === 0) return;
     const values: unknown[] = [];

@@ -5,12 +5,11 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { test, type TestContext } from "node:test";
 import { XMLParser } from "fast-xml-parser";
-import pg from "pg";
 import { buildApp } from "../../src/app.js";
 import { openDatabase, type Database } from "../../src/db/database.js";
 import { migrate } from "../../src/db/migrate.js";
 import { FlowSchema } from "../../src/flows/flow-schema.js";
-import { dropSchema, fixedClock, OPEN_TIME, shippedFlow, sid, signedPost, testConfig, voiceParams, waitFor } from "../helpers.js";
+import { dropSchema, fixedClock, postgresReachable, OPEN_TIME, shippedFlow, sid, signedPost, testConfig, voiceParams, waitFor } from "../helpers.js";
 import { TcpProxy } from "./tcp-proxy.js";
 
 const POSTGRES_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
@@ -18,17 +17,6 @@ const POSTGRES_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:
 const TIMEOUT_MS = 1_000;
 const TWILIO_TIMEOUT_MS = 15_000;
 const FALLBACK = "+61491570100";
-
-async function postgresReachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 2_000 });
-  try {
-    await client.connect();
-    await client.end();
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function postgresProxy(): Promise<TcpProxy> {
   const target = new URL(POSTGRES_URL);
@@ -70,7 +58,7 @@ async function timed<T>(work: Promise<T>): Promise<{ result: T; ms: number }> {
 }
 
 test("database unavailable: the safe flow answers in time, and the call centre recovers", async (t) => {
-  if (!(await postgresReachable())) return t.skip(`needs Postgres at ${POSTGRES_URL}`);
+  if (!(await postgresReachable(POSTGRES_URL))) return t.skip(`needs Postgres at ${POSTGRES_URL}`);
   const { db, proxy, direct } = await databaseBehindProxy(t);
   const app = await buildApp({
     config: testConfig({ databaseTimeoutMs: TIMEOUT_MS }),
@@ -180,7 +168,7 @@ test("database unavailable: the safe flow answers in time, and the call centre r
 });
 
 test("without a fallback number, the safe flow apologises and ends the call", async (t) => {
-  if (!(await postgresReachable())) return t.skip(`needs Postgres at ${POSTGRES_URL}`);
+  if (!(await postgresReachable(POSTGRES_URL))) return t.skip(`needs Postgres at ${POSTGRES_URL}`);
   const { db, proxy } = await databaseBehindProxy(t);
   const flow = FlowSchema.parse({ company: "Acme", greeting: "Hello.", start: "menu", nodes: { menu: { type: "menu", prompt: "Press 1.", options: [{ key: "1", label: "One", goto: "hangup" }] } } });
   const app = await buildApp({ config: testConfig({ databaseTimeoutMs: TIMEOUT_MS }), db, flow, clock: fixedClock(OPEN_TIME), logger: false });

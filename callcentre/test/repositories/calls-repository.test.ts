@@ -96,3 +96,37 @@ test("migrations apply once: running them again changes nothing", async (t) => {
   assert.deepEqual(versions.map((v) => v.version), readMigrations().map((m) => m.version));
   assert.ok(versions.length >= 2);
 });
+
+test("several calls' turns in one statement: new and known calls, summaries merged, steps in order", async (t) => {
+  const calls = new CallsRepository(await testDatabase(t));
+  const second = sid("CA", 2);
+  await calls.recordTurns([{ report: report("ringing", { fromCity: "SYDNEY" }), change: {}, events: [{ kind: "call.incoming" }], at: t0 }]);
+  await calls.recordTurns([
+    {
+      report: report("in-progress", { fromCity: "MELBOURNE" }),
+      change: { department: "Sales", outcome: "answered", answered: true },
+      events: [{ kind: "menu.input", node: "main-menu", detail: { digits: "3" } }, { kind: "transfer.started", node: "sales" }],
+      at: later(10),
+    },
+    { report: report("ringing", { sid: second }), change: {}, events: [], at: later(11) },
+  ]);
+  const row = await calls.get(sid("CA", 1));
+  assert.deepEqual(
+    [row?.status, row?.fromCity, row?.department, row?.outcome, row?.answeredAt?.toISOString(), row?.startedAt.toISOString()],
+    ["in-progress", "SYDNEY", "Sales", "answered", later(10).toISOString(), t0.toISOString()],
+  );
+  const steps = await calls.events(sid("CA", 1));
+  assert.deepEqual(steps.map((e) => [e.kind, e.node, e.detail]), [
+    ["call.incoming", null, {}],
+    ["menu.input", "main-menu", { digits: "3" }],
+    ["transfer.started", "sales", {}],
+  ]);
+  assert.equal((await calls.get(second))?.status, "ringing", "a call with no steps this turn is still recorded");
+  await assert.rejects(
+    calls.recordTurns([
+      { report: report("ringing"), change: {}, events: [], at: t0 },
+      { report: report("in-progress"), change: {}, events: [], at: t0 },
+    ]),
+    /one turn per call/,
+  );
+});

@@ -2,7 +2,7 @@
 // error handling for the whole /twilio scope live in routes/twilio/index.ts.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
-import { isDatabaseUnavailable, type Database, type Queryable } from "../../db/database.js";
+import { DatabaseUnavailableError, isDatabaseUnavailable, type Database, type Queryable } from "../../db/database.js";
 import {
   answerIncoming,
   dialResult,
@@ -17,10 +17,11 @@ import {
 } from "../../flows/voice-flow.js";
 import { RECORDING_STATUS, VOICE_INCOMING, VOICE_STATUS, voicePaths } from "../../flows/paths.js";
 import { badRequest, notFound } from "../../lib/http-errors.js";
+import { Batcher } from "../../lib/batcher.js";
 import type { Clock } from "../../lib/clock.js";
 import { QUEUES, type Jobs } from "../../jobs/jobs.js";
 import type { Repositories } from "../../plugins/app/repositories.js";
-import { FINAL_STATUSES } from "../../repositories/calls-repository.js";
+import { FINAL_STATUSES, type Turn } from "../../repositories/calls-repository.js";
 import {
   AgentLegParams,
   callReport,
@@ -53,6 +54,12 @@ const twimlRoute = { config: { twiml: true } };
 export default async function voiceRoutes(app: FastifyInstance, opts: VoiceRoutesOptions): Promise<void> {
   const { flowContext: ctx, db, repositories, jobs, clock, databaseTimeoutMs } = opts;
   const { flow } = ctx;
+  const turns = new Batcher<Turn>({
+    write: (items) => repositories.calls.recordTurns(items),
+    maxBatch: 200,
+    key: (turn) => turn.report.sid,
+    sharedFailure: isDatabaseUnavailable,
+  });
   /** A webhook's writes, all or nothing, and never past the deadline (Twilio gives up at 15 s). */
   const persist = <T>(work: (tx: Queryable) => Promise<T>) => db.transaction(work, { timeoutMs: databaseTimeoutMs });
 
@@ -97,12 +104,18 @@ export default async function voiceRoutes(app: FastifyInstance, opts: VoiceRoute
 
   /** Writes the turn; returns how many notices were queued. */
   async function record(params: VoiceParams, result: FlowResult, now: Date): Promise<number> {
+    // Most turns (a menu, a choice) are the call and its steps. Those of concurrent webhooks are
+    // written together, in one statement (group commit). A turn not yet sent at the deadline is never
+    // written; one already sent may still land. A turn with effects is a transaction of its own, and
+    // is rolled back at the deadline.
+    const turn: Turn = { report: callReport(params), change: result.call, events: result.events, at: now };
+    if (result.effects.length === 0) {
+      await turns.add(turn, { ms: databaseTimeoutMs, error: () => new DatabaseUnavailableError(`database unavailable: no answer within ${databaseTimeoutMs} ms`) });
+      return 0;
+    }
     let notices = 0;
     await persist(async (tx) => {
-      const calls = repositories.calls.with(tx);
-      await calls.upsert(callReport(params), now);
-      await calls.applySummary(params.CallSid, result.call, now);
-      await calls.addEvents(params.CallSid, result.events, now);
+      await repositories.calls.with(tx).recordTurns([turn]);
       for (const effect of result.effects) {
         switch (effect.type) {
           case "save-voicemail":
