@@ -2,13 +2,14 @@
 // menu to the end. Calls per second = N ÷ the wall time from the first call placed to the last one
 // recorded completed by the call centre. None may be lost: each must end completed on the carrier,
 // and be in the centre's database as completed with its three menu steps.
-import { callThroughMenu, ClockDriver, type CallOutcome } from "../lib/caller.js";
+import { callThroughMenu, ClockDriver, type CallOutcome, type CallStep } from "../lib/caller.js";
 import { withScope, type Scope } from "../lib/cleanup.js";
 import { databaseTarget, openReader, type Engine } from "../lib/centre-database.js";
 import { databasesFor, type BenchContext } from "../lib/context.js";
 import { CpuMeter } from "../lib/cpu.js";
 import { profileClockNow, summariseProfiles } from "../lib/profile.js";
 import { failFigures, figure, newResult, type BenchmarkResult } from "../lib/results.js";
+import { median } from "../lib/stats.js";
 import { alwaysOpenFlow, provisionNumber, startCarrier, startCentre, type CarrierProcess } from "../lib/system.js";
 import { formatValue } from "../lib/table.js";
 import { callerNumber } from "../lib/twilio-webhook.js";
@@ -72,6 +73,10 @@ async function runOne(ctx: BenchContext, scope: Scope, engine: Engine, n: number
   const perSecond = run.failures.length === 0 ? n / seconds : run.outcomes.length / seconds;
   log(`  ${run.outcomes.length} of ${n} completed in ${seconds.toFixed(2)} s: ${formatValue(perSecond, "calls/s")}; ${run.advances} clock advances; ${usage}`);
 
+  // When the callers got through each step (seconds after the first call was placed): where the time goes.
+  const stepNames: CallStep[] = ["placed", "main-menu", "billing-menu", "main-menu-again", "hung-up"];
+  const at = (times: number[]) => `median ${((median(times) - firstPlaced) / 1000).toFixed(2)} s, last ${((Math.max(...times) - firstPlaced) / 1000).toFixed(2)} s`;
+  const timeline = [...stepNames.map((step) => `${step}: ${at(run.outcomes.map((o) => o.steps[step]))}`), `recorded completed: ${at(run.outcomes.map((o) => o.completedAt))}`];
   const sids = [...warmUp.outcomes, ...run.outcomes].map((o) => o.sid);
   const onCarrier = await checkOnCarrier(carrier.client, sids);
   // PGlite can be read only once the centre is gone; Postgres is read the same way, after a clean exit.
@@ -89,6 +94,7 @@ async function runOne(ctx: BenchContext, scope: Scope, engine: Engine, n: number
     `calls (${setting}): ${run.outcomes.length + warmUp.outcomes.length} calls (${warmUp.outcomes.length} warm-up) checked on the carrier and in the database (${inDatabase.stored} rows); ` +
       `${run.advances} clock advances; ${usage}`,
     `  steps recorded for a call: ${inDatabase.example}`,
+    `  callers reached each step (after the first call was placed): ${timeline.join("; ")}`,
   );
   const problems = [...run.failures, ...onCarrier, ...inDatabase.problems];
   if (problems.length > 0) {

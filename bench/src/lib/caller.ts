@@ -76,7 +76,11 @@ export interface CallOutcome {
   /** performance.now() when the call was placed, and when the centre had recorded it completed. */
   placedAt: number;
   completedAt: number;
+  /** performance.now() at each step: placed (the carrier answered the POST), main menu, billing menu, main menu again, hung up. */
+  steps: Record<CallStep, number>;
 }
+
+export type CallStep = "placed" | "main-menu" | "billing-menu" | "main-menu-again" | "hung-up";
 
 export class CallerError extends Error {
   constructor(
@@ -127,18 +131,24 @@ export async function callThroughMenu(carrier: CarrierClient, from: string, cloc
   let onLine = true;
   try {
     const placedAt = performance.now();
+    const steps = {} as Record<CallStep, number>;
     sid = await carrier.placeCall(from, CENTRE_NUMBER);
+    steps.placed = performance.now();
     await untilGathering(carrier, sid, 1, clock); // greeting, then the main menu
+    steps["main-menu"] = performance.now();
     await press(carrier, sid, "1");
     await untilGathering(carrier, sid, 2, clock); // the billing menu
+    steps["billing-menu"] = performance.now();
     await press(carrier, sid, "0");
     await untilGathering(carrier, sid, 3, clock); // back to the main menu
+    steps["main-menu-again"] = performance.now();
     await carrier.hangup(sid);
+    steps["hung-up"] = performance.now();
     onLine = false;
     clock?.leave();
     const callback = await untilStatusRecorded(carrier, sid);
     if (callback.status !== 204) throw new CallerError(sid, `the centre answered the completed status callback with ${String(callback.status)}`);
-    return { sid, placedAt, completedAt: performance.now() };
+    return { sid, placedAt, completedAt: performance.now(), steps };
   } catch (error) {
     if (error instanceof CallerError) throw error;
     throw new CallerError(sid, (error as Error).message);
