@@ -56,6 +56,8 @@ test("two instances behind a round-robin share Postgres: calls recorded once, fo
   const instances = [`http://127.0.0.1:${await freePort()}`, `http://127.0.0.1:${await freePort()}`];
   const balancer = await roundRobin(instances);
   t.after(() => balancer.close());
+  // The number exists before either instance starts: they send forecasts from it as soon as they are up.
+  await provisionNumber(carrier, balancer.url);
 
   // Both sign-check against the balancer's URL, the one Twilio (here, the carrier) is given.
   const env = (url: string) =>
@@ -69,7 +71,6 @@ test("two instances behind a round-robin share Postgres: calls recorded once, fo
     [CENTRE_NUMBER, Array.from({ length: SUBSCRIBERS }, (_, i) => subscriber(i))],
   );
   await startCentre(t, env(instances[1] ?? ""));
-  await provisionNumber(carrier, balancer.url);
 
   // Callers go through the menu: the main menu, 1 for billing, 0 back to the main menu, then hang up.
   const sids = await Promise.all(
