@@ -148,16 +148,8 @@ const callColumns = (c: string) => `${c}.sid, ${c}.account_sid as "accountSid", 
   ${c}.answered_at as "answeredAt", ${c}.ended_at as "endedAt", ${c}.duration_seconds as "durationSeconds"`;
 const CALL_COLUMNS = callColumns("calls");
 
-/**
- * Inserts the call, or merges what is new: a later status (never an earlier one) and any geographic
- * field still unknown. `$17` is when we learnt of it.
- */
-const UPSERT_CALL = `
-insert into calls (sid, account_sid, from_number, to_number, direction, status, status_rank, caller_name,
-  from_city, from_state, from_zip, from_country, to_city, to_state, to_zip, to_country, started_at)
-values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
-on conflict (sid) do update set
-  status = case when excluded.status_rank > calls.status_rank then excluded.status else calls.status end,
+/** A report merged into a known call: a later status (never an earlier one), geography still unknown. */
+const MERGE_REPORT = `  status = case when excluded.status_rank > calls.status_rank then excluded.status else calls.status end,
   status_rank = greatest(calls.status_rank, excluded.status_rank),
   caller_name = coalesce(calls.caller_name, excluded.caller_name),
   from_city = coalesce(calls.from_city, excluded.from_city),
@@ -168,7 +160,18 @@ on conflict (sid) do update set
   to_state = coalesce(calls.to_state, excluded.to_state),
   to_zip = coalesce(calls.to_zip, excluded.to_zip),
   to_country = coalesce(calls.to_country, excluded.to_country),
-  started_at = least(calls.started_at, excluded.started_at),
+  started_at = least(calls.started_at, excluded.started_at),`;
+
+/**
+ * Inserts the call, or merges what is new: a later status (never an earlier one) and any geographic
+ * field still unknown. `$17` is when we learnt of it.
+ */
+const UPSERT_CALL = `
+insert into calls (sid, account_sid, from_number, to_number, direction, status, status_rank, caller_name,
+  from_city, from_state, from_zip, from_country, to_city, to_state, to_zip, to_country, started_at)
+values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+on conflict (sid) do update set
+${MERGE_REPORT}
   updated_at = now()`;
 
 /**
@@ -190,18 +193,7 @@ with turn as (
     department, outcome, answered_at)
   select * from turn
   on conflict (sid) do update set
-    status = case when excluded.status_rank > calls.status_rank then excluded.status else calls.status end,
-    status_rank = greatest(calls.status_rank, excluded.status_rank),
-    caller_name = coalesce(calls.caller_name, excluded.caller_name),
-    from_city = coalesce(calls.from_city, excluded.from_city),
-    from_state = coalesce(calls.from_state, excluded.from_state),
-    from_zip = coalesce(calls.from_zip, excluded.from_zip),
-    from_country = coalesce(calls.from_country, excluded.from_country),
-    to_city = coalesce(calls.to_city, excluded.to_city),
-    to_state = coalesce(calls.to_state, excluded.to_state),
-    to_zip = coalesce(calls.to_zip, excluded.to_zip),
-    to_country = coalesce(calls.to_country, excluded.to_country),
-    started_at = least(calls.started_at, excluded.started_at),
+${MERGE_REPORT}
     department = coalesce(excluded.department, calls.department),
     outcome = coalesce(excluded.outcome, calls.outcome),
     answered_at = coalesce(calls.answered_at, excluded.answered_at),
