@@ -2,7 +2,9 @@
 // Postgres named by DATABASE_URL), a test app, signed Twilio requests, and a local stand-in for
 // Twilio's REST API at the HTTP boundary.
 import { randomBytes } from "node:crypto";
+import { once } from "node:events";
 import { createServer, type IncomingMessage } from "node:http";
+import { createServer as createTcpServer } from "node:net";
 import type { AddressInfo } from "node:net";
 import type { TestContext } from "node:test";
 import type { FastifyInstance } from "fastify";
@@ -24,6 +26,17 @@ export const BASE_URL = "https://callcentre.example.test";
 export const DASHBOARD_PASSWORD = "correct horse battery staple";
 
 export const sid = (prefix: string, n: number) => `${prefix}${n.toString(16).padStart(32, "0")}`;
+
+/** A TCP port free on loopback now (for a child process to listen on). */
+export async function freePort(): Promise<number> {
+  const server = createTcpServer();
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const { port } = server.address() as { port: number };
+  server.close();
+  await once(server, "close");
+  return port;
+}
 
 /** Whether a Postgres server answers at `url` (tests that need a real server skip without one). */
 export async function postgresReachable(url: string): Promise<boolean> {

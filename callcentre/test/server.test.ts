@@ -6,26 +6,15 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import twilio from "twilio";
 import { parseDocument } from "yaml";
 import { DEFAULT_FLOW_FILE } from "../src/config.js";
-import { sid, voiceParams } from "./helpers.js";
+import { freePort, sid, voiceParams } from "./helpers.js";
 
 const SERVER = fileURLToPath(new URL("../src/server.ts", import.meta.url));
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, "close");
-  return port;
-}
 
 function start(env: Record<string, string>) {
   const child = spawn(process.execPath, ["--import", "tsx", SERVER], {

@@ -4,29 +4,18 @@
 // Open-Meteo is stood in for by the call centre's recorded-fixture server, on loopback.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { once } from "node:events";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { TestContext } from "node:test";
 import pg from "pg";
 import { parseDocument } from "yaml";
+import { freePort } from "../../callcentre/test/helpers.js";
 import { startOpenMeteoFixture, type OpenMeteoFixture } from "../../callcentre/test/weather/open-meteo-fixture.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const CENTRE_NUMBER = "+61255501234";
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, "close");
-  return port;
-}
 
 function start(t: TestContext, entry: string, env: Record<string, string>, ready: RegExp): Promise<ChildProcess> {
   const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, entry)], {
@@ -52,7 +41,7 @@ function start(t: TestContext, entry: string, env: Record<string, string>, ready
 export type FlowVariant = "always-open" | "always-closed";
 
 /** The shipped flow, with its hours replaced so that the scenario does not depend on the time of day. */
-function flowFile(dir: string, variant: FlowVariant): string {
+export function flowFile(dir: string, variant: FlowVariant): string {
   const doc = parseDocument(readFileSync(join(ROOT, "callcentre/flows/default.yaml"), "utf8"));
   if (variant === "always-open") doc.delete("hours");
   else doc.setIn(["hours", "weekly"], {});

@@ -1,11 +1,9 @@
 // The two programs as processes on loopback, started as a user starts them (and as e2e/test/system.ts
 // does): the carrier and the call centre share a DATA_DIR, so they share the generated credentials;
 // the centre's number is created on the carrier over REST. Neither program's src is imported.
-import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
-import { once } from "node:events";
-import { createServer } from "node:net";
+import { copyFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseDocument } from "yaml";
+import { flowFile, freePort } from "../../../e2e/test/system.js";
 import type { Scope } from "./cleanup.js";
 import type { DatabaseTarget } from "./centre-database.js";
 import { CarrierClient, type Credentials } from "./carrier-client.js";
@@ -15,24 +13,10 @@ export const CENTRE_NUMBER = "+61255501234";
 /** A loopback port nothing listens on: for URLs that must never be used (no network beyond loopback). */
 export const CLOSED_URL = "http://127.0.0.1:9";
 
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, "close");
-  return port;
-}
+export { freePort };
 
-/** The shipped flow without business hours (as e2e's "always-open"): every call reaches the menu. */
-export function alwaysOpenFlow(dir: string): string {
-  const doc = parseDocument(readFileSync(join(ROOT, "callcentre/flows/default.yaml"), "utf8"));
-  doc.delete("hours");
-  const file = join(dir, "always-open.yaml");
-  writeFileSync(file, doc.toString());
-  return file;
-}
+/** The shipped flow without business hours (e2e's "always-open"): every call reaches the menu. */
+export const alwaysOpenFlow = (dir: string): string => flowFile(dir, "always-open");
 
 export interface CarrierProcess {
   child: Child;
