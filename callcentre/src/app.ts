@@ -71,6 +71,29 @@ export function loggerOptions(level: Config["logLevel"]): FastifyServerOptions["
   };
 }
 
+/**
+ * Closing (SIGTERM) waits for every open connection. Fastify closes the idle keep-alive ones and answers
+ * requests that start later with 503 and `Connection: close`, but a connection busy with a request
+ * when closing began would be kept alive after its answer, idle until the keep-alive timeout (72 s).
+ * So once closing has begun, answers say `Connection: close` (Node then closes the connection after
+ * them), and a response whose headers were already out (a stream) has its connection closed when it ends.
+ */
+function closeBusyConnectionsOnClose(app: FastifyInstance): void {
+  let closing = false;
+  app.addHook("preClose", (done) => {
+    closing = true;
+    done();
+  });
+  app.addHook("onSend", (_request, reply, payload, done) => {
+    if (closing) reply.header("connection", "close");
+    done(null, payload);
+  });
+  app.addHook("onResponse", (_request, _reply, done) => {
+    if (closing) app.server.closeIdleConnections();
+    done();
+  });
+}
+
 export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
   const { config, db, flow } = deps;
   const clock = deps.clock ?? systemClock;
@@ -78,7 +101,10 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     logger: deps.logger ?? loggerOptions(config.logLevel),
     // Twilio's requests are small; anything larger is not a webhook.
     bodyLimit: 1024 * 1024,
+    // Closing closes idle keep-alive connections (the default on Node 20; busy ones: closeBusyConnectionsOnClose).
+    forceCloseConnections: "idle",
   });
+  closeBusyConnectionsOnClose(app);
   const repositories = createRepositories(db);
   const twilio = deps.twilio ?? createTwilioClient(config.twilio, config.twilioApiBaseUrl);
   // A send job counts as dead when its lease ends (pg-boss then retries it; the claim keeps that safe).

@@ -1,18 +1,20 @@
 // The process as `npm start` runs it: configuration from the environment, migrations, the flow,
 // a listening server that answers a signed call, logs without secrets or phone numbers, and a
-// clean exit on SIGTERM.
+// clean exit on SIGTERM, at once even with a request in flight on a keep-alive connection.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { Agent, request, type IncomingMessage } from "node:http";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import twilio from "twilio";
 import { parseDocument } from "yaml";
 import { DEFAULT_FLOW_FILE } from "../src/config.js";
-import { freePort, sid, voiceParams } from "./helpers.js";
+import { freePort, sid, voiceParams, waitFor } from "./helpers.js";
 
 const SERVER = fileURLToPath(new URL("../src/server.ts", import.meta.url));
 
@@ -69,6 +71,64 @@ test("the server starts, answers a signed call with the default greeting and men
   assert.match(logs, /call centre for Bluegum Energy ready/);
   assert.ok(!logs.includes(authToken), "the auth token is never logged");
   assert.ok(!logs.includes("+61491570001"), "the caller's number is never logged in full");
+});
+
+/** Whether nothing listens on the port any more (a closing server stops accepting first). */
+function refusesConnections(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, "127.0.0.1");
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once("error", () => resolve(true));
+  });
+}
+
+test("SIGTERM with a request in flight on a keep-alive connection: the request is answered and the process exits at once", async (t) => {
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), "cc-server-"));
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const server = start({ PORT: String(port), DATA_DIR: dataDir, PUBLIC_BASE_URL: baseUrl });
+  t.after(() => server.child.kill("SIGKILL"));
+  await server.ready;
+
+  const { accountSid, authToken } = JSON.parse(readFileSync(join(dataDir, "credentials.json"), "utf8"));
+  const params = voiceParams(sid("CA", Date.now()), { AccountSid: accountSid, CallStatus: "ringing" });
+  const url = `${baseUrl}/twilio/voice/incoming`;
+  const body = new URLSearchParams(params).toString();
+  const agent = new Agent({ keepAlive: true });
+  t.after(() => agent.destroy());
+  // With `Expect: 100-continue` the server has taken the request (before it began to close) when it
+  // says continue; the body is held back until it is closing, so the answer goes out after that.
+  const req = request(url, {
+    method: "POST",
+    agent,
+    headers: {
+      "content-type": "application/x-www-form-urlencoded",
+      "content-length": Buffer.byteLength(body),
+      "x-twilio-signature": twilio.getExpectedTwilioSignature(authToken, url, params),
+      expect: "100-continue",
+    },
+  });
+  req.flushHeaders();
+  await once(req, "continue");
+
+  server.child.kill("SIGTERM");
+  await waitFor(() => refusesConnections(port), "the server to stop accepting connections");
+  const response = once(req, "response") as Promise<[IncomingMessage]>;
+  req.end(body);
+  const [res] = await response;
+  let answer = "";
+  for await (const chunk of res) answer += String(chunk);
+  assert.equal(res.statusCode, 200);
+  // The whole TwiML document (what it says depends on the flow's business hours and the time now).
+  assert.match(answer, /^<\?xml .*<Response><Say .*<\/Response>$/s);
+  assert.equal(res.headers.connection, "close", "a connection busy at shutdown is not kept alive");
+
+  // Not after the keep-alive timeout (72 s), which is how long the busy connection used to hold it up.
+  await waitFor(() => server.child.exitCode !== null || server.child.signalCode !== null, "the process to exit", 5_000);
+  assert.equal(server.child.exitCode, 0);
 });
 
 test("a configuration error stops start-up with a message naming the variable", async () => {

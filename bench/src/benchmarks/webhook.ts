@@ -9,6 +9,7 @@ import { withScope, type Scope } from "../lib/cleanup.js";
 import { databaseTarget, openReader, type Engine } from "../lib/centre-database.js";
 import { databasesFor, type BenchContext } from "../lib/context.js";
 import { clean, describeProblems, runLoad, type LoadResult } from "../lib/load.js";
+import { runPaced } from "../lib/paced.js";
 import { CpuMeter } from "../lib/cpu.js";
 import { baseEnv, ROOT, spawnTsx } from "../lib/processes.js";
 import { profileClockNow, summariseProfiles } from "../lib/profile.js";
@@ -29,9 +30,8 @@ export async function runWebhook(ctx: BenchContext): Promise<BenchmarkResult> {
     await withScope(ctx.log, (scope) => runOn(ctx, scope, engine, result));
   }
   result.notes.push(
-    "webhook: at a fixed rate autocannon sends each second's quota as fast as its connections allow when the second starts " +
-      `(it paces per second, not per request), so those latencies include the queueing of bursts of up to ${ctx.options.concurrency} requests; ` +
-      "\"one request at a time\" has no queueing at all.",
+    "webhook: flat-out runs use autocannon; fixed-rate runs are open-loop (bench/src/lib/paced.ts), one request every 1/rate s " +
+      "on its own keep-alive socket whether or not earlier ones were answered, each latency from the request's send to the end of its answer.",
   );
   return result;
 }
@@ -83,25 +83,24 @@ async function runOn(ctx: BenchContext, scope: Scope, engine: Engine, result: Be
   const bareUrl = `http://127.0.0.1:${barePort}`;
   const cpu = new CpuMeter({ "call centre": centre.child.pid, "bare route": bare.pid });
 
+  /** A run: flat out with autocannon's connections, or open-loop at a fixed rate (one request every 1/rate s). */
   const load = async (label: string, url: string, seconds: number, rate?: number, connections = options.concurrency) => {
     cpu.start();
-    const r = await runLoad({
-      url,
-      path: PATH,
-      connections,
-      durationSeconds: seconds,
-      overallRate: rate,
-      build,
-      accept: url === centre.url ? isMenu : (status) => status === 200,
-    });
+    const common = { url, path: PATH, durationSeconds: seconds, build, accept: url === centre.url ? isMenu : (status: number) => status === 200 };
+    const paced = rate === undefined ? undefined : await runPaced({ ...common, ratePerSecond: rate });
+    const r: LoadResult = paced ?? (await runLoad({ ...common, connections }));
     const perRequest = url === centre.url ? `, call centre ${((cpu.used("call centre") * 1000) / Math.max(1, r.responses)).toFixed(2)} ms CPU a request` : "";
     const usage = `${cpu.stop()}${perRequest}`;
     if (url === centre.url) for (const id of r.acceptedIds) answered.add(id);
+    const lag = paced
+      ? `; p90 ${formatValue(paced.p90Ms, "ms")}, p99.9 ${formatValue(paced.p999Ms, "ms")}, slowest answer in each second (ms): ${paced.slowestBySecond.join(" ")}` +
+        `; requests sent late (the generator's own delay) by p50 ${formatValue(paced.lagP50Ms, "ms")}, p99 ${formatValue(paced.lagP99Ms, "ms")}`
+      : "";
     log(
-      `  ${label}: ${formatValue(r.perSecond, "req/s")}, p50 ${formatValue(r.p50Ms, "ms")}, p99 ${formatValue(r.p99Ms, "ms")}; ${usage}` +
+      `  ${label}: ${formatValue(r.perSecond, "req/s")}, p50 ${formatValue(r.p50Ms, "ms")}, p99 ${formatValue(r.p99Ms, "ms")}${lag}; ${usage}` +
         `${clean(r) ? "" : `; ${describeProblems(r)}`}`,
     );
-    if (!label.endsWith("warm-up")) cpuNotes.push(`  ${label}: ${usage}`);
+    if (!label.endsWith("warm-up")) cpuNotes.push(`  ${label}: ${usage}${lag}`);
     return r;
   };
 
@@ -140,9 +139,9 @@ async function runOn(ctx: BenchContext, scope: Scope, engine: Engine, result: Be
     figure(NAME, setting, "call centre p99", centreRun.p99Ms, "ms"),
     figure(NAME, setting, "ratio to the bare route", centreRun.perSecond / bareRun.perSecond, "×", { op: ">=", value: 0.4 }),
     figure(NAME, `${engine}, ${options.fixedRate} req/s`, "p99 at a fixed rate", rateRun.p99Ms, "ms", { op: "<=", value: 5 },
-      `achieved ${formatValue(rateRun.perSecond, "req/s")}; p50 ${formatValue(rateRun.p50Ms, "ms")}; autocannon p99 ${formatValue(rateRun.autocannonP99Ms, "ms")}`),
+      `achieved ${formatValue(rateRun.perSecond, "req/s")}; p50 ${formatValue(rateRun.p50Ms, "ms")}; max ${formatValue(rateRun.maxMs, "ms")}`),
     figure(NAME, `${engine}, ${halfRate} req/s`, "p99 at half the maximum rate", halfRun.p99Ms, "ms", undefined,
-      `achieved ${formatValue(halfRun.perSecond, "req/s")}; p50 ${formatValue(halfRun.p50Ms, "ms")}; autocannon p99 ${formatValue(halfRun.autocannonP99Ms, "ms")}`),
+      `achieved ${formatValue(halfRun.perSecond, "req/s")}; p50 ${formatValue(halfRun.p50Ms, "ms")}; max ${formatValue(halfRun.maxMs, "ms")}`),
     figure(NAME, `${engine}, 1 conn`, "p99, one request at a time", singleRun.p99Ms, "ms", undefined,
       `p50 ${formatValue(singleRun.p50Ms, "ms")}; ${formatValue(singleRun.perSecond, "req/s")}`),
   ];

@@ -91,19 +91,44 @@ export class CallerError extends Error {
   }
 }
 
-const gathers = (view: CallView) => (view.timeline ?? []).filter((e) => e.type === "gather").length;
-const lastEvents = (view: CallView) =>
-  (view.timeline ?? [])
-    .slice(-6)
-    .map((e) => `${e.type}${e.status !== undefined ? ` ${String(e.status)}` : ""}${e.purpose ? ` (${String(e.purpose)})` : ""}`)
-    .join(", ");
+/**
+ * What a caller has seen of its call's timeline: each poll asks the carrier only for the events
+ * after these (`?since=`), so a poll's answer stays small however long the call gets.
+ */
+class TimelineReader {
+  private seen = 0;
+  gathers = 0;
+  statusCallback: TimelineEvent | undefined;
+  private readonly recent: TimelineEvent[] = [];
+
+  read(view: CallView): CallView {
+    for (const event of view.timeline ?? []) {
+      if (event.type === "gather") this.gathers += 1;
+      if (event.type === "webhook" && event.purpose === "status-callback") this.statusCallback ??= event;
+      this.recent.push(event);
+      if (this.recent.length > 6) this.recent.shift();
+    }
+    this.seen += view.timeline?.length ?? 0;
+    return view;
+  }
+
+  get since(): number {
+    return this.seen;
+  }
+
+  lastEvents(): string {
+    return this.recent
+      .map((e) => `${e.type}${e.status !== undefined ? ` ${String(e.status)}` : ""}${e.purpose ? ` (${String(e.purpose)})` : ""}`)
+      .join(", ");
+  }
+}
 
 /** Waits until the call is in its `count`-th <Gather> (the menus so far, plus this one). */
-async function untilGathering(carrier: CarrierClient, sid: string, count: number, clock: ClockDriver | undefined): Promise<void> {
+async function untilGathering(carrier: CarrierClient, sid: string, timeline: TimelineReader, count: number, clock: ClockDriver | undefined): Promise<void> {
   for (;;) {
-    const view = await carrier.settled(sid, 30);
-    if (view.activity === "gathering" && gathers(view) >= count) return;
-    if (view.activity === "ended") throw new CallerError(sid, `the call ended before menu ${count}: ${view.status}; last events: ${lastEvents(view)}`);
+    const view = timeline.read(await carrier.settled(sid, 30, timeline.since));
+    if (view.activity === "gathering" && timeline.gathers >= count) return;
+    if (view.activity === "ended") throw new CallerError(sid, `the call ended before menu ${count}: ${view.status}; last events: ${timeline.lastEvents()}`);
     if (view.activity === "media" && clock) await clock.waitForTime();
     // Still in the previous <Gather> (the keypress's request has not started yet): look again.
     else if (view.activity === "gathering") await delay(2);
@@ -111,11 +136,10 @@ async function untilGathering(carrier: CarrierClient, sid: string, count: number
 }
 
 /** The status callback acknowledged by the centre, from the carrier's timeline. */
-export async function untilStatusRecorded(carrier: CarrierClient, sid: string): Promise<TimelineEvent> {
+export async function untilStatusRecorded(carrier: CarrierClient, sid: string, timeline = new TimelineReader()): Promise<TimelineEvent> {
   for (let wait = 5; ; wait = Math.min(wait * 2, 100)) {
-    const view = await carrier.call(sid);
-    const callback = (view.timeline ?? []).find((e) => e.type === "webhook" && e.purpose === "status-callback");
-    if (callback) return callback;
+    timeline.read(await carrier.call(sid, timeline.since));
+    if (timeline.statusCallback) return timeline.statusCallback;
     await delay(wait);
   }
 }
@@ -133,20 +157,21 @@ export async function callThroughMenu(carrier: CarrierClient, from: string, cloc
     const placedAt = performance.now();
     const steps = {} as Record<CallStep, number>;
     sid = await carrier.placeCall(from, CENTRE_NUMBER);
+    const timeline = new TimelineReader();
     steps.placed = performance.now();
-    await untilGathering(carrier, sid, 1, clock); // greeting, then the main menu
+    await untilGathering(carrier, sid, timeline, 1, clock); // greeting, then the main menu
     steps["main-menu"] = performance.now();
     await press(carrier, sid, "1");
-    await untilGathering(carrier, sid, 2, clock); // the billing menu
+    await untilGathering(carrier, sid, timeline, 2, clock); // the billing menu
     steps["billing-menu"] = performance.now();
     await press(carrier, sid, "0");
-    await untilGathering(carrier, sid, 3, clock); // back to the main menu
+    await untilGathering(carrier, sid, timeline, 3, clock); // back to the main menu
     steps["main-menu-again"] = performance.now();
     await carrier.hangup(sid);
     steps["hung-up"] = performance.now();
     onLine = false;
     clock?.leave();
-    const callback = await untilStatusRecorded(carrier, sid);
+    const callback = await untilStatusRecorded(carrier, sid, timeline);
     if (callback.status !== 204) throw new CallerError(sid, `the centre answered the completed status callback with ${String(callback.status)}`);
     return { sid, placedAt, completedAt: performance.now(), steps };
   } catch (error) {

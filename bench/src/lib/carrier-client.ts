@@ -72,13 +72,17 @@ export class CarrierClient {
     return (await this.http.ok<{ sid: string }>("POST", "/_carrier/calls", { json: { from, to } })).sid;
   }
 
-  /** The call once it waits on the caller or a handset, has ended, or `timeoutSeconds` passed. */
-  settled(sid: string, timeoutSeconds = 30): Promise<CallView> {
-    return this.http.ok("GET", `/_carrier/calls/${sid}/settled?timeout=${timeoutSeconds}`, { timeoutMs: (timeoutSeconds + 30) * 1000 });
+  /**
+   * The call once it waits on the caller or a handset, has ended, or `timeoutSeconds` passed; its
+   * timeline from event `since` on.
+   */
+  settled(sid: string, timeoutSeconds = 30, since = 0): Promise<CallView> {
+    return this.http.ok("GET", `/_carrier/calls/${sid}/settled?timeout=${timeoutSeconds}&since=${since}`, { timeoutMs: (timeoutSeconds + 30) * 1000 });
   }
 
-  call(sid: string): Promise<CallView> {
-    return this.http.ok("GET", `/_carrier/calls/${sid}`);
+  /** The call, with its timeline from event `since` on. */
+  call(sid: string, since = 0): Promise<CallView> {
+    return this.http.ok("GET", `/_carrier/calls/${sid}?since=${since}`);
   }
 
   /** Every call, newest first, without timelines. */

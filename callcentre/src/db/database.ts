@@ -1,5 +1,6 @@
 // One Postgres dialect, two engines: embedded PGlite (the default) or a real server through `pg`
 // when DATABASE_URL is set. Repositories see only this interface, so the SQL is the same for both.
+import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
@@ -198,6 +199,26 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
   };
 }
 
+/** Named statements by text: each connection parses and plans one the first time it runs it. */
+const statementNames = new Map<string, string>();
+/** Beyond this many distinct texts (a query built from user input?), statements run unnamed. */
+const MAX_PREPARED = 256;
+
+/**
+ * A query with parameters runs as a named prepared statement: Postgres parses and plans it once per
+ * connection instead of on every call (the voice turn's statement is a few CTEs long). Scripts and
+ * statements without parameters (DDL, `begin`) run as they are.
+ */
+function preparedQuery(text: string, params: readonly unknown[]): pg.QueryConfig {
+  if (params.length === 0) return { text };
+  let name = statementNames.get(text);
+  if (name === undefined && statementNames.size < MAX_PREPARED) {
+    name = `cc_${createHash("sha1").update(text).digest("hex").slice(0, 20)}`;
+    statementNames.set(text, name);
+  }
+  return name === undefined ? { text, values: params as unknown[] } : { name, text, values: params as unknown[] };
+}
+
 async function openPostgres(url: string, options: DatabaseOptions): Promise<Database> {
   const schema = options.schema;
   if (schema && !/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid schema name: ${schema}`);
@@ -217,7 +238,7 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
   if (schema) await pool.query(`create schema if not exists ${schema}`).catch(classify);
   else await pool.query("select 1").catch(classify);
   const run = async <Row>(client: pg.Pool | pg.PoolClient, text: string, params: readonly unknown[] = []) =>
-    ((await client.query(text, params as unknown[]).catch(classify)) as pg.QueryResult).rows as Row[];
+    ((await client.query(preparedQuery(text, params)).catch(classify)) as pg.QueryResult).rows as Row[];
   // A script of several statements answers with one result per statement.
   const runScript = async <Row>(client: pg.Pool | pg.PoolClient, text: string) => {
     const result = (await client.query(text).catch(classify)) as pg.QueryResult | pg.QueryResult[];

@@ -1,12 +1,12 @@
 // The voice IVR as pure functions: (flow, call facts, input) → TwiML + the steps to record.
 // No I/O here; handlers load, call one of these, persist what it returns, and reply.
-import twilio from "twilio";
 import type VoiceResponse from "twilio/lib/twiml/VoiceResponse.js";
 import { HANGUP, type DepartmentNode, type Flow, type FlowNode, type MenuNode, type Prompt, type VoicemailNode } from "./flow-schema.js";
 import { hoursStatus, type HoursStatus } from "./hours.js";
 import { absoluteUrl, RECORDING_STATUS, voicePaths } from "./paths.js";
 import { countryName, fill, properName, type TemplateValues } from "./templates.js";
 import { matchOption, type MenuInput } from "./menu-match.js";
+import { TwimlResponse, type PromptVerbs, type Twiml } from "./twiml.js";
 
 export interface FlowContext {
   flow: Flow;
@@ -48,7 +48,8 @@ export type Effect =
 export type TransferResult = "answered" | "abandoned" | "deflected";
 
 export interface FlowResult {
-  twiml: VoiceResponse;
+  /** Built by twilio's VoiceResponse (memoised: see twiml.ts). */
+  twiml: Twiml;
   events: FlowEvent[];
   effects: Effect[];
   /** Changes to the call's summary row. */
@@ -75,7 +76,7 @@ export type DialStatus = "completed" | "answered" | "busy" | "no-answer" | "fail
 const MAX_INLINE_DEPTH = 5;
 
 class Turn implements FlowResult {
-  readonly twiml = new twilio.twiml.VoiceResponse();
+  readonly twiml = new TwimlResponse();
   readonly events: FlowEvent[] = [];
   readonly effects: Effect[] = [];
   readonly call: FlowResult["call"] = {};
@@ -106,7 +107,7 @@ class Turn implements FlowResult {
   }
 
   /** Says, plays and pauses a prompt into the response or into a <Gather>. */
-  prompt(prompt: Prompt | undefined, into: VoiceResponse | VoiceResponse.Gather = this.twiml) {
+  prompt(prompt: Prompt | undefined, into: PromptVerbs = this.twiml) {
     for (const step of prompt ?? []) {
       switch (step.kind) {
         case "say": {
@@ -410,12 +411,11 @@ export function voicemailNotice(forWhom: string, from: string, recording: Record
   return `New voicemail for ${forWhom} from ${from} (${minutes}:${seconds}). Listen: ${recording.url}`;
 }
 
-/** The TwiML returned when something inside a voice webhook fails: apologise and end the call. */
 /**
  * The safe flow, used when the flow cannot run (the database is unavailable): it needs nothing but
  * the flow file. With a `fallback` number, an apology and a <Dial> to it; without one, the apology.
  */
-export function safeFlow(ctx: FlowContext, facts: CallFacts): VoiceResponse {
+export function safeFlow(ctx: FlowContext, facts: CallFacts): Twiml {
   const fallback = ctx.flow.fallback;
   if (!fallback) return apology(ctx.flow);
   const turn = new Turn(ctx, facts);
@@ -427,12 +427,12 @@ export function safeFlow(ctx: FlowContext, facts: CallFacts): VoiceResponse {
       timeout: fallback.ringTimeout,
       ...(fallback.callerId ? { callerId: fallback.callerId } : {}),
     })
-    .number(fallback.number);
+    .number({}, fallback.number);
   return turn.twiml;
 }
 
 /** After the safe flow's <Dial>: goodbye after a conversation, the `unanswered` prompt otherwise. */
-export function safeFlowDialled(ctx: FlowContext, facts: CallFacts, status: DialStatus): VoiceResponse {
+export function safeFlowDialled(ctx: FlowContext, facts: CallFacts, status: DialStatus): Twiml {
   const turn = new Turn(ctx, facts);
   if (status === "completed" || status === "answered") turn.prompt(ctx.flow.goodbye);
   else turn.prompt(ctx.flow.fallback?.unanswered);
@@ -440,8 +440,9 @@ export function safeFlowDialled(ctx: FlowContext, facts: CallFacts, status: Dial
   return turn.twiml;
 }
 
-export function apology(flow: Flow | undefined): VoiceResponse {
-  const twiml = new twilio.twiml.VoiceResponse();
+/** The TwiML returned when something inside a voice webhook fails: apologise and end the call. */
+export function apology(flow: Flow | undefined): Twiml {
+  const twiml = new TwimlResponse();
   twiml.say(
     flow ? { voice: flow.voice as SayVoice, language: flow.language as SayLanguage } : {},
     "We are sorry, something went wrong on our side. Please call again later. Goodbye.",

@@ -27,7 +27,9 @@ const Speech = z.object({ text: z.string().trim().min(1).max(4096) });
 const SendText = z.object({ from: PhoneNumber, to: PhoneNumber, body: z.string().max(1600) });
 const Behaviour = z.object({ behaviour: z.enum(["manual", "answer", "busy", "no-answer", "fail"]) });
 const Advance = z.object({ seconds: z.number().positive().max(86_400) });
-const Settled = z.object({ timeout: z.coerce.number().min(0).max(60).default(10) });
+/** `since`: only the timeline events from that `seq` on. */
+const Since = z.object({ since: z.coerce.number().int().min(0).default(0) });
+const Settled = Since.extend({ timeout: z.coerce.number().min(0).max(60).default(10) });
 const Wait = z.object({ wait: z.coerce.number().min(0).max(60).default(0), count: z.coerce.number().int().min(1).max(1000).default(1) });
 
 function parse<S extends z.ZodType>(schema: S, input: unknown, reply: FastifyReply): z.output<S> | undefined {
@@ -59,8 +61,10 @@ export default async function controlRoutes(app: FastifyInstance, opts: ControlO
   app.get("/calls", async () => ({ calls: [...engine.calls.values()].reverse().map((call) => callView(call, false)) }));
 
   app.get<{ Params: { sid: string } }>("/calls/:sid", async (request, reply) => {
+    const query = parse(Since, request.query, reply);
+    if (!query) return reply;
     const call = callOr404(request.params.sid, reply);
-    return call ? callView(call) : reply;
+    return call ? callView(call, query.since) : reply;
   });
 
   /** Server-sent events: the call's timeline so far, then each new event as it happens. */
@@ -90,7 +94,7 @@ export default async function controlRoutes(app: FastifyInstance, opts: ControlO
     const call = callOr404(request.params.sid, reply);
     if (!call) return reply;
     await call.waitSettled(query.timeout * 1000);
-    return callView(call);
+    return callView(call, query.since);
   });
 
   app.post<{ Params: { sid: string } }>("/calls/:sid/digits", async (request, reply) => {

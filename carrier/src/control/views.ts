@@ -2,7 +2,11 @@
 import type { Call } from "../calls/call.js";
 import type { Message } from "../store.js";
 
-export function callView(call: Call, withTimeline = true) {
+/**
+ * `timeline`: true for the whole timeline, false for none, or a number for the events from that
+ * `seq` on (a poller asks only for what it has not seen).
+ */
+export function callView(call: Call, timeline: boolean | number = true) {
   return {
     sid: call.sid,
     from: call.from,
@@ -18,7 +22,7 @@ export function callView(call: Call, withTimeline = true) {
     answeredAt: call.answeredAt?.toISOString() ?? null,
     endTime: call.endTime?.toISOString() ?? null,
     duration: call.durationSeconds,
-    ...(withTimeline ? { timeline: call.timeline.list() } : {}),
+    ...(timeline === false ? {} : { timeline: timeline === true ? call.timeline.list() : call.timeline.list().slice(timeline) }),
   };
 }
 

@@ -108,3 +108,34 @@ test("a keyword must be the whole message: STOP PLEASE is an ordinary text", asy
   await json("POST", "/messages", { from: "+15005550100", to: "+15005550006", body: "STOP PLEASE" });
   assert.equal(store.isOptedOut("+15005550006", "+15005550100"), false);
 });
+
+test("a call's view gives only the timeline events from ?since= on", async (t) => {
+  const { json, store } = await start(t);
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on("end", () => {
+      res.setHeader("content-type", "text/xml");
+      res.end('<Response><Gather input="dtmf" numDigits="1" timeout="5"><Say>Press 1.</Say></Gather></Response>');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  store.addNumber({ phoneNumber: "+15005550006", voiceUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/voice` });
+  const placed = await json("POST", "/calls", { from: "+15005550100", to: "+15005550006" });
+  const sid = String(placed.body.sid);
+
+  const whole = await json("GET", `/calls/${sid}/settled?timeout=10`);
+  assert.equal(whole.body.activity, "gathering");
+  const timeline = whole.body.timeline as { seq: number; type: string }[];
+  assert.ok(timeline.length >= 3, `a timeline of a few events: ${JSON.stringify(timeline)}`);
+  assert.deepEqual(timeline.map((e) => e.seq), timeline.map((_, i) => i));
+
+  const tail = await json("GET", `/calls/${sid}/settled?timeout=10&since=${timeline.length - 2}`);
+  assert.deepEqual(tail.body.timeline, timeline.slice(-2), "the settled view from seq N");
+  assert.equal(tail.body.activity, "gathering", "the rest of the view is whole");
+  assert.deepEqual((await json("GET", `/calls/${sid}?since=1`)).body.timeline, timeline.slice(1));
+  assert.deepEqual((await json("GET", `/calls/${sid}?since=${timeline.length + 5}`)).body.timeline, [], "nothing new");
+  const bad = await json("GET", `/calls/${sid}?since=-1`);
+  assert.equal(bad.status, 400);
+  assert.match(String(bad.body.message), /^since: /);
+});
