@@ -16,7 +16,11 @@ import { callerNumber } from "../lib/twilio-webhook.js";
 import { checkInDatabase, checkOnCarrier, summariseProblems } from "../lib/verify-calls.js";
 
 const NAME = "calls";
-const WARM_UP_CALLS = 20;
+/**
+ * Before the measured batch, a warm-up batch of the same shape: N callers at once (at most this
+ * many), so that the measured one runs on warm code (JIT) and open connections, as a live system does.
+ */
+const MAX_WARM_UP_CALLS = 1000;
 
 export async function runCalls(ctx: BenchContext): Promise<BenchmarkResult> {
   const result = newResult(NAME);
@@ -49,14 +53,16 @@ async function runOne(ctx: BenchContext, scope: Scope, engine: Engine, n: number
   const { options, log } = ctx;
   const setting = `${engine}, N=${n}`;
   const dataDir = scope.tempDir(`calls-${engine}`);
-  const carrier = await startCarrier(scope, { dataDir, clock: "manual", pool: options.pool });
-  const database = await databaseTarget(scope, engine, options.postgresUrl);
   const profileDir = options.profile ? scope.tempDir("calls-profile") : undefined;
+  const carrierProfileDir = options.profile ? scope.tempDir("calls-carrier-profile") : undefined;
+  const carrier = await startCarrier(scope, { dataDir, clock: "manual", pool: options.pool, profileDir: carrierProfileDir });
+  const database = await databaseTarget(scope, engine, options.postgresUrl);
   const centre = await startCentre(scope, { dataDir, database, flowFile: alwaysOpenFlow(dataDir), twilioApiBaseUrl: carrier.url, profileDir });
   await provisionNumber(carrier.client, centre.url);
 
-  log(`calls (${setting}): ${WARM_UP_CALLS} warm-up calls`);
-  const warmUp = await batch(carrier, Math.min(WARM_UP_CALLS, n), 0);
+  const warmUpCalls = Math.min(MAX_WARM_UP_CALLS, n);
+  log(`calls (${setting}): ${warmUpCalls} warm-up calls`);
+  const warmUp = await batch(carrier, warmUpCalls, 0);
   if (warmUp.failures.length > 0) throw new Error(`warm-up calls failed:\n${summariseProblems(warmUp.failures).join("\n")}\n${centre.child.output(10)}`);
 
   log(`calls (${setting}): ${n} concurrent callers, ${options.pool} control requests in flight at most`);
@@ -64,7 +70,7 @@ async function runOne(ctx: BenchContext, scope: Scope, engine: Engine, n: number
   cpu.start();
   const fromUs = profileClockNow();
   const started = performance.now();
-  const run = await batch(carrier, n, WARM_UP_CALLS);
+  const run = await batch(carrier, n, warmUpCalls);
   const window = { fromUs, toUs: profileClockNow() };
   const usage = `${cpu.stop()}; call centre ${((cpu.used("call centre") * 1000) / Math.max(1, run.outcomes.length)).toFixed(1)} ms CPU a call`;
   const firstPlaced = Math.min(started, ...run.outcomes.map((o) => o.placedAt));
@@ -84,6 +90,8 @@ async function runOne(ctx: BenchContext, scope: Scope, engine: Engine, n: number
   const reader = await openReader(database, dataDir);
   const inDatabase = await checkInDatabase(reader, sids);
   await reader.close();
+  // The carrier writes its profile when it exits.
+  if (carrierProfileDir) await carrier.child.stop();
 
   const lost = run.failures.length + new Set([...onCarrier, ...inDatabase.problems].map((p) => p.split(":")[0])).size;
   const figures = [
@@ -103,4 +111,5 @@ async function runOne(ctx: BenchContext, scope: Scope, engine: Engine, n: number
   }
   result.figures.push(...figures);
   if (profileDir) result.notes.push(`calls (${setting}), the call centre during the measured calls: ${summariseProfiles(profileDir, window)}`);
+  if (carrierProfileDir) result.notes.push(`calls (${setting}), the carrier during the measured calls: ${summariseProfiles(carrierProfileDir, window)}`);
 }

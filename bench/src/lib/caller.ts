@@ -137,7 +137,7 @@ async function untilGathering(carrier: CarrierClient, sid: string, timeline: Tim
 
 /** The status callback acknowledged by the centre, from the carrier's timeline. */
 export async function untilStatusRecorded(carrier: CarrierClient, sid: string, timeline = new TimelineReader()): Promise<TimelineEvent> {
-  for (let wait = 5; ; wait = Math.min(wait * 2, 100)) {
+  for (let wait = 5; ; wait = Math.min(wait * 2, 20)) {
     timeline.read(await carrier.call(sid, timeline.since));
     if (timeline.statusCallback) return timeline.statusCallback;
     await delay(wait);

@@ -24,15 +24,14 @@ export interface CarrierProcess {
   client: CarrierClient;
 }
 
-export async function startCarrier(scope: Scope, options: { dataDir: string; clock: "manual" | "real"; pool?: number }): Promise<CarrierProcess> {
+export async function startCarrier(
+  scope: Scope,
+  options: { dataDir: string; clock: "manual" | "real"; pool?: number; /** --cpu-prof into this directory */ profileDir?: string | undefined },
+): Promise<CarrierProcess> {
   const port = await freePort();
-  const child = await spawnTsx("carrier", join(ROOT, "carrier/src/server.ts"), {
-    ...baseEnv(),
-    CARRIER_PORT: String(port),
-    CARRIER_CLOCK: options.clock,
-    DATA_DIR: options.dataDir,
-    CARRIER_LOG_LEVEL: "warn",
-  });
+  const nodeArgs = options.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.profileDir}`] : [];
+  const env = { ...baseEnv(), CARRIER_PORT: String(port), CARRIER_CLOCK: options.clock, DATA_DIR: options.dataDir, CARRIER_LOG_LEVEL: "warn" };
+  const child = await spawnTsx("carrier", join(ROOT, "carrier/src/server.ts"), env, nodeArgs);
   scope.defer("stop the carrier", async () => {
     await child.stop();
   });

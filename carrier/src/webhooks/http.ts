@@ -1,5 +1,10 @@
 // Requests to the application, made as Twilio makes them: form-encoded POST (or GET with the
 // parameters in the query), signed, with Twilio's User-Agent, and a 15 s limit in all.
+//
+// Requests go through undici's request() on a shared keep-alive pool, which does less work per
+// request than fetch(): no WHATWG Request/Response/AbortSignal objects per webhook (fetch was most
+// of the carrier's CPU with a thousand calls at once). Redirects are followed as fetch follows them.
+import { Agent, interceptors, request as undiciRequest, type Dispatcher } from "undici";
 import { signedUrl, twilioSignature, type FormParams } from "./signature.js";
 
 export const WEBHOOK_TIMEOUT_MS = 15_000;
@@ -40,6 +45,19 @@ function formBody(params: FormParams): string {
   return body.toString();
 }
 
+/** Keep-alive connections to the applications, shared by every call; 3xx answers are followed. */
+const dispatcher: Dispatcher = new Agent({ keepAliveTimeout: 4_000 }).compose(interceptors.redirect({ maxRedirections: 20 }));
+
+/** The system error behind a failed request: on the error itself or, wrapped, on its cause. */
+function errorCode(error: unknown): string | undefined {
+  const e = error as { code?: unknown; cause?: { code?: unknown } };
+  const code = typeof e.code === "string" ? e.code : e.cause?.code;
+  return typeof code === "string" ? code : undefined;
+}
+
+/** Connections that could not be made or were dropped: Twilio's 11205 (HTTP connection failure). */
+const CONNECTION_FAILURES = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_SOCKET", "UND_ERR_CLOSED"]);
+
 export async function sendWebhook(authToken: string, request: WebhookRequest): Promise<WebhookResponse> {
   const started = Date.now();
   const target = request.method === "GET" ? withQuery(request.url, request.params) : request.url;
@@ -62,32 +80,36 @@ export async function sendWebhook(authToken: string, request: WebhookRequest): P
     headers["content-type"] = "application/x-www-form-urlencoded; charset=utf-8";
     body = formBody(request.params);
   }
+  const signal = AbortSignal.timeout(WEBHOOK_TIMEOUT_MS);
+  const send = (extra: Record<string, string> = {}) =>
+    undiciRequest(parsed, { method: request.method, headers: { ...headers, ...extra }, body, signal, dispatcher });
   try {
-    const signal = AbortSignal.timeout(WEBHOOK_TIMEOUT_MS);
-    let res = await fetch(parsed, { method: request.method, headers, body, redirect: "follow", signal });
-    if (res.status === 401 && basic && res.headers.get("www-authenticate")) {
-      await res.arrayBuffer();
-      res = await fetch(parsed, { method: request.method, headers: { ...headers, authorization: basic }, body, redirect: "follow", signal });
+    let res = await send();
+    if (res.statusCode === 401 && basic && res.headers["www-authenticate"]) {
+      await res.body.dump();
+      res = await send({ authorization: basic });
     }
-    const text = await res.text();
+    const text = await res.body.text();
+    const ok = res.statusCode >= 200 && res.statusCode <= 299;
+    const contentType = res.headers["content-type"];
     return {
-      ok: res.ok,
-      status: res.status,
-      contentType: res.headers.get("content-type") ?? "",
+      ok,
+      status: res.statusCode,
+      contentType: (Array.isArray(contentType) ? contentType[0] : contentType) ?? "",
       body: text,
-      ...(res.ok ? {} : { errorCode: 11217, error: `HTTP ${res.status} from ${parsed.origin}${parsed.pathname}` }),
+      ...(ok ? {} : { errorCode: 11217, error: `HTTP ${res.statusCode} from ${parsed.origin}${parsed.pathname}` }),
       durationMs: Date.now() - started,
     };
   } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause?.code;
-    const timedOut = (error as Error).name === "TimeoutError";
+    const code = errorCode(error);
+    const timedOut = signal.aborted || (error as Error).name === "TimeoutError";
     return {
       ok: false,
       status: 0,
       contentType: "",
       body: "",
-      errorCode: timedOut || cause === "ECONNREFUSED" || cause === "ECONNRESET" ? 11205 : cause === "ENOTFOUND" ? 11210 : 11200,
-      error: timedOut ? "timed out after 15 s" : `${cause ?? (error as Error).message}`,
+      errorCode: timedOut || (code !== undefined && CONNECTION_FAILURES.has(code)) ? 11205 : code === "ENOTFOUND" || code === "EAI_AGAIN" ? 11210 : 11200,
+      error: timedOut ? "timed out after 15 s" : `${code ?? (error as Error).message}`,
       durationMs: Date.now() - started,
     };
   }

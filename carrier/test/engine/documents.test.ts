@@ -225,3 +225,20 @@ test(
     assert.equal((await h.until(call, "say")).text, "Recovered");
   },
 );
+
+test("a redirecting voice URL is followed: 307 keeps the signed POST, 303 turns it into a GET", async (t) => {
+  const h = await setup(t);
+  h.stub.route("/voice", { status: 307, contentType: "text/plain", headers: { location: "/moved" }, body: "" });
+  h.stub.twiml("/moved", '<Gather action="/see-other" numDigits="1"><Say>Moved here</Say></Gather>');
+  h.stub.route("/see-other", { status: 303, contentType: "text/plain", headers: { location: "/other" }, body: "" });
+  h.stub.twiml("/other", "<Say>Other</Say>");
+  const call = h.call();
+  assert.equal((await h.until(call, "say")).text, "Moved here");
+  const [moved] = h.stub.to("/moved");
+  assert.equal(moved?.method, "POST");
+  assert.equal(moved?.params.CallSid, call.sid, "the form body went with the 307");
+  await h.press(call, "1");
+  await h.until(call, "say", (e) => e.text === "Other");
+  assert.equal(h.stub.to("/other")[0]?.method, "GET");
+  assert.deepEqual(h.events(call, "error"), []);
+});
