@@ -32,14 +32,14 @@ const ALL: Name[] = ["webhook", "calls", "broadcast", "startup"];
 const USAGE = `usage: npm run bench -- [webhook|calls|broadcast|startup|soak|all] [options]
 
   --database pglite|postgres|both  the call centre's database (default: each benchmark's own:
-                                   webhook, broadcast and startup both; calls and soak pglite)
+                                   webhook, calls, broadcast and startup both; soak pglite)
   --postgres-url URL               server for the runs' own databases (${DEFAULT_POSTGRES_URL})
   --json                           print the results as JSON instead of the table
-  --profile                        run the call centre (broadcast: the CLI) with --cpu-prof and
-                                   print its top self-time functions
+  --profile                        run the call centre (broadcast: the CLI; calls: the carrier too)
+                                   with --cpu-prof and print their top self-time functions
   --keep                           keep the temporary data directories
 
-  webhook:   --concurrency N (10 connections)  --duration S (10)  --warmup S (3)  --fixed-rate R (1000)
+  webhook:   --concurrency N (10 connections)  --duration S (10)  --warmup S (3)  --fixed-rate R (1000, open loop)
   calls:     --calls N[,N…] (100,1000 concurrent callers)  --pool N (64 control requests in flight)
   broadcast: --subscribers N (100000)  --mps N (10000, the SMS_MPS cap)
              --node-options "…" (NODE_OPTIONS for the CLI, e.g. --max-old-space-size=160)

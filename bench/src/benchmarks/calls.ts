@@ -24,7 +24,7 @@ const MAX_WARM_UP_CALLS = 1000;
 
 export async function runCalls(ctx: BenchContext): Promise<BenchmarkResult> {
   const result = newResult(NAME);
-  for (const engine of databasesFor(ctx, ["pglite"])) {
+  for (const engine of databasesFor(ctx, ["pglite", "postgres"])) {
     for (const n of ctx.options.calls) await withScope(ctx.log, (scope) => runOne(ctx, scope, engine, n, result));
   }
   return result;

@@ -1,26 +1,14 @@
 // The carrier's control API (/_carrier, docs/carrier.md) and the bits of its REST API the bench
 // needs (numbers, the message log), over keep-alive connections: `pool` requests in flight at most.
 // The clock gets a connection of its own, so that it is never stuck behind callers' long polls.
+import type { CallView, TimelineEvent } from "../../../e2e/test/system.js";
 import { JsonHttp } from "./http-json.js";
+
+export type { CallView, TimelineEvent };
 
 export interface Credentials {
   accountSid: string;
   authToken: string;
-}
-
-export interface TimelineEvent {
-  seq: number;
-  at: string;
-  type: string;
-  [field: string]: unknown;
-}
-
-export interface CallView {
-  sid: string;
-  status: string;
-  activity: string;
-  settled: boolean;
-  timeline?: TimelineEvent[];
 }
 
 export interface RestMessage {
