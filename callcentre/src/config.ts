@@ -28,6 +28,8 @@ export interface Config {
   databaseUrl: string | undefined;
   /** Postgres: how long a connection or a query may take before the database counts as unavailable. */
   databaseTimeoutMs: number;
+  /** Postgres: statements with parameters are prepared once per connection. */
+  databasePreparedStatements: boolean;
   dataDir: string;
   flowFile: string;
   /** The call centre's own number (E.164): the default sender of the CLI and of notices. */
@@ -122,6 +124,11 @@ const EnvSchema = z.object({
   ),
   // Well inside Twilio's 15 s webhook timeout, so that a voice webhook can still answer with the safe flow.
   DATABASE_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(100).max(10_000).default(5_000)),
+  // "false" behind a connection pooler in transaction mode that cannot keep them (PgBouncer before 1.21).
+  DATABASE_PREPARED_STATEMENTS: z.preprocess(
+    emptyAsUndefined,
+    z.enum(["true", "false"], { error: "must be true or false" }).default("true").transform((value) => value === "true"),
+  ),
   TWILIO_PHONE_NUMBER: z.preprocess(
     emptyAsUndefined,
     z.string().trim().regex(/^\+[1-9]\d{6,14}$/, "must be an E.164 number such as +61255501234").optional(),
@@ -186,6 +193,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     twilioApiBaseUrl: e.TWILIO_API_BASE_URL ?? (twilio.source === "local" ? `http://127.0.0.1:${e.CARRIER_PORT}` : "https://api.twilio.com"),
     databaseUrl: e.DATABASE_URL,
     databaseTimeoutMs: e.DATABASE_TIMEOUT_MS,
+    databasePreparedStatements: e.DATABASE_PREPARED_STATEMENTS,
     dataDir,
     flowFile,
     phoneNumber: e.TWILIO_PHONE_NUMBER,

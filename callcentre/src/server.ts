@@ -10,7 +10,7 @@ async function main(): Promise<void> {
   loadDotEnv();
   const config = loadConfig();
   const flow = loadFlowFile(config.flowFile);
-  const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, timeoutMs: config.databaseTimeoutMs });
+  const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, timeoutMs: config.databaseTimeoutMs, preparedStatements: config.databasePreparedStatements });
   await migrate(db);
   const app = await buildApp({ config, db, flow, jobs: { supervise: true, schedule: true, pollingIntervalSeconds: 1 } });
   app.addHook("onClose", async () => db.close());

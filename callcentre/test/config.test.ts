@@ -51,6 +51,7 @@ test("each bad variable is named with what is wrong", () => {
   assert.match(problemsOf({ SMS_MPS: "0" }), /SMS_MPS/);
   assert.match(problemsOf({ SMS_REPLY_BUDGET_MS: "soon" }), /SMS_REPLY_BUDGET_MS/);
   assert.match(problemsOf({ SMS_KEYWORD_REPLIES: "carrier" }), /SMS_KEYWORD_REPLIES/);
+  assert.match(problemsOf({ DATABASE_PREPARED_STATEMENTS: "no" }), /DATABASE_PREPARED_STATEMENTS must be true or false/);
 });
 
 test("the auth token's value never appears in an error", () => {

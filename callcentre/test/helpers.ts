@@ -84,6 +84,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     twilioApiBaseUrl: "http://127.0.0.1:9",
     databaseUrl: process.env.DATABASE_URL,
     databaseTimeoutMs: 5_000,
+    databasePreparedStatements: true,
     dataDir: "/nonexistent",
     flowFile: DEFAULT_FLOW_FILE,
     phoneNumber: "+61255501234",

@@ -32,7 +32,7 @@ export function registerBroadcastCommand(options: BroadcastOptions = {}) {
         const config = cli.config();
         const write = options.stderr ?? ((text: string) => process.stderr.write(text));
         const tty = options.tty ?? process.stderr.isTTY === true;
-        const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, timeoutMs: config.databaseTimeoutMs });
+        const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, timeoutMs: config.databaseTimeoutMs, preparedStatements: config.databasePreparedStatements });
         await migrate(db).catch(async (error: unknown) => {
           await db.close();
           throw error;

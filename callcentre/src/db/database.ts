@@ -44,6 +44,11 @@ export interface DatabaseOptions {
    * DatabaseUnavailableError. Keeps a webhook inside Twilio's 15 s when the server is down or unreachable.
    */
   timeoutMs?: number;
+  /**
+   * Postgres: run statements with parameters as named prepared statements (default true). False
+   * behind a pooler in transaction mode that cannot keep them (PgBouncer before 1.21).
+   */
+  preparedStatements?: boolean;
 }
 
 /** The database could not be reached, or did not answer in time. */
@@ -209,8 +214,9 @@ const MAX_PREPARED = 256;
  * connection instead of on every call (the voice turn's statement is a few CTEs long). Scripts and
  * statements without parameters (DDL, `begin`) run as they are.
  */
-function preparedQuery(text: string, params: readonly unknown[]): pg.QueryConfig {
+function preparedQuery(text: string, params: readonly unknown[], prepare: boolean): pg.QueryConfig {
   if (params.length === 0) return { text };
+  if (!prepare) return { text, values: params as unknown[] };
   let name = statementNames.get(text);
   if (name === undefined && statementNames.size < MAX_PREPARED) {
     name = `cc_${createHash("sha1").update(text).digest("hex").slice(0, 20)}`;
@@ -223,6 +229,7 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
   const schema = options.schema;
   if (schema && !/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid schema name: ${schema}`);
   const timeoutMs = options.timeoutMs ?? DEFAULT_DATABASE_TIMEOUT_MS;
+  const prepare = options.preparedStatements ?? true;
   const pool = new pg.Pool({
     connectionString: url,
     max: options.maxConnections ?? 10,
@@ -238,7 +245,7 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
   if (schema) await pool.query(`create schema if not exists ${schema}`).catch(classify);
   else await pool.query("select 1").catch(classify);
   const run = async <Row>(client: pg.Pool | pg.PoolClient, text: string, params: readonly unknown[] = []) =>
-    ((await client.query(preparedQuery(text, params)).catch(classify)) as pg.QueryResult).rows as Row[];
+    ((await client.query(preparedQuery(text, params, prepare)).catch(classify)) as pg.QueryResult).rows as Row[];
   // A script of several statements answers with one result per statement.
   const runScript = async <Row>(client: pg.Pool | pg.PoolClient, text: string) => {
     const result = (await client.query(text).catch(classify)) as pg.QueryResult | pg.QueryResult[];
