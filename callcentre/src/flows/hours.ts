@@ -1,6 +1,7 @@
 // Business hours in an IANA time zone. "Now" is a parameter: the local wall-clock time is computed
 // at every check (never a fixed UTC offset), so daylight saving moves nothing.
 // Precedence (callcentre-domain.md §3): a holiday's rule for the date > the weekly schedule > closed.
+import { perZoneFormat } from "../lib/zone-format.js";
 import { WEEKDAYS, type Hours, type Period, type Weekday } from "./flow-schema.js";
 
 export type HoursStatus =
@@ -14,25 +15,15 @@ export interface LocalTime {
   time: string; // HH:MM
 }
 
-// Building an Intl.DateTimeFormat costs far more than using one: one per zone, made once.
-const localFormats = new Map<string, Intl.DateTimeFormat>();
-function localFormat(timeZone: string): Intl.DateTimeFormat {
-  let format = localFormats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      weekday: "long",
-      hour: "2-digit",
-      minute: "2-digit",
-      hourCycle: "h23",
-    });
-    localFormats.set(timeZone, format);
-  }
-  return format;
-}
+const localFormat = perZoneFormat("en-US", {
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+  weekday: "long",
+  hour: "2-digit",
+  minute: "2-digit",
+  hourCycle: "h23",
+});
 
 export function localTime(now: Date, timeZone: string): LocalTime {
   const parts = localFormat(timeZone).formatToParts(now);

@@ -4,6 +4,7 @@
 //   the clock has jumped, at the same distance past the gap (03:30);
 // - a time that happens twice at fall-back is sent at its first occurrence only.
 import { localTime } from "../flows/hours.js";
+import { perZoneFormat } from "../lib/zone-format.js";
 
 export interface TimeOfDay {
   hour: number;
@@ -46,26 +47,15 @@ function splitTime(hhmm: string): TimeOfDay {
   return { hour, minute };
 }
 
-// Building an Intl.DateTimeFormat costs far more than using one: one per zone, made once (a zone
-// that does not exist throws here, as before, and is not kept).
-const offsetFormats = new Map<string, Intl.DateTimeFormat>();
-function offsetFormat(timeZone: string): Intl.DateTimeFormat {
-  let format = offsetFormats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "numeric",
-      day: "numeric",
-      hour: "numeric",
-      minute: "numeric",
-      second: "numeric",
-    });
-    offsetFormats.set(timeZone, format);
-  }
-  return format;
-}
+const offsetFormat = perZoneFormat("en-US", {
+  hourCycle: "h23",
+  year: "numeric",
+  month: "numeric",
+  day: "numeric",
+  hour: "numeric",
+  minute: "numeric",
+  second: "numeric",
+});
 
 /** The zone's offset from UTC at an instant, in minutes (Sydney in January: +660). */
 export function zoneOffsetMinutes(timeZone: string, at: Date): number {

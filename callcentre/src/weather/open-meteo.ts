@@ -2,6 +2,7 @@
 // failure becomes a WeatherUnavailableError; place searches go through an optional shared cache and
 // forecasts through an in-memory one per place and local day, as the free tier asks.
 import type { z } from "zod";
+import { perZoneFormat } from "../lib/zone-format.js";
 import { truncate } from "./gsm7.js";
 import {
   errorBodySchema,
@@ -287,18 +288,13 @@ function toForecast(body: ForecastResponse): Forecast {
   return Object.freeze({ timezone: body.timezone, days: Object.freeze(days) as DayForecast[] });
 }
 
-const dateFormats = new Map<string, Intl.DateTimeFormat>();
+const dateFormat = perZoneFormat("en-CA", { year: "numeric", month: "2-digit", day: "2-digit" });
 
 /** YYYY-MM-DD in `timeZone`; in UTC if this runtime does not know the zone (the API will judge it). */
 function localDate(now: Date, timeZone: string): string {
-  let format = dateFormats.get(timeZone);
-  if (!format) {
-    try {
-      format = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
-    } catch {
-      return now.toISOString().slice(0, 10);
-    }
-    dateFormats.set(timeZone, format);
+  try {
+    return dateFormat(timeZone).format(now);
+  } catch {
+    return now.toISOString().slice(0, 10);
   }
-  return format.format(now);
 }
