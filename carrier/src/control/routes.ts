@@ -10,6 +10,7 @@ import { answerRinging, rejectRinging } from "../calls/handsets.js";
 import { keys } from "../calls/input.js";
 import { hangupByHandset, placeInbound } from "../calls/placement.js";
 import { queues } from "../calls/queues.js";
+import { speak, typing } from "../calls/speech.js";
 import { receiveMessage } from "../messages/messaging.js";
 import { E164 } from "../numbering.js";
 import type { Store } from "../store.js";
@@ -24,6 +25,8 @@ const PhoneNumber = z.string().regex(E164, "must be an E.164 number such as +614
 const PlaceCall = z.object({ from: PhoneNumber, to: PhoneNumber });
 const Digits = z.object({ digits: z.string().regex(/^[0-9A-D*#wW]{1,64}$/, "must be keys 0-9, A-D, * and # (w/W pause)") });
 const Speech = z.object({ text: z.string().trim().min(1).max(4096) });
+/** Typing carries nothing but the fact: a JSON object with no fields. */
+const Typing = z.object({}).strict();
 const SendText = z.object({ from: PhoneNumber, to: PhoneNumber, body: z.string().max(1600) });
 const Behaviour = z.object({ behaviour: z.enum(["manual", "answer", "busy", "no-answer", "fail"]) });
 const Advance = z.object({ seconds: z.number().positive().max(86_400) });
@@ -114,9 +117,17 @@ export default async function controlRoutes(app: FastifyInstance, opts: ControlO
     const call = callOr404(request.params.sid, reply);
     if (!call) return reply;
     if (call.isEnded) return reply.code(409).send({ error: "ended", message: "the call has ended" });
-    const accepted = call.input.push({ kind: "speech", text: body.text });
-    call.timeline.add("caller.speech", { text: body.text, accepted });
-    return { accepted };
+    return { accepted: speak(call, body.text) };
+  });
+
+  /** The handset is typing what it will say: to a verb listening for speech, that is not silence. */
+  app.post<{ Params: { sid: string } }>("/calls/:sid/typing", async (request, reply) => {
+    const body = parse(Typing, request.body, reply);
+    if (!body) return reply;
+    const call = callOr404(request.params.sid, reply);
+    if (!call) return reply;
+    if (call.isEnded) return reply.code(409).send({ error: "ended", message: "the call has ended" });
+    return { accepted: typing(call) };
   });
 
   app.post<{ Params: { sid: string } }>("/calls/:sid/hangup", async (request, reply) => {

@@ -9,6 +9,8 @@ import { NEXT, type Outcome, type Verb } from "./verb.js";
  * (not included), numDigits, or the timeout after a key. Speech is one utterance; with
  * input="dtmf speech" the first kind to arrive wins. No input: fall through, or request the
  * action anyway with actionOnEmptyResult. The action defaults to the current document's URL.
+ * While speech is awaited, the caller typing at the softphone is the caller speaking: the wait
+ * for them starts again (a person composing an answer has not gone silent).
  */
 export const gatherVerb: Verb<GatherNode> = {
   answers: true,
@@ -16,7 +18,7 @@ export const gatherVerb: Verb<GatherNode> = {
     const { call, signal } = ctx;
     const dtmf = node.input.includes("dtmf");
     const speech = node.input.includes("speech");
-    call.input.arm();
+    call.input.arm({ speech });
     call.timeline.add("gather", {
       input: node.input.join(" "),
       timeout: node.timeout,
@@ -47,9 +49,10 @@ export const gatherVerb: Verb<GatherNode> = {
       let speechResult: string | undefined;
       for (;;) {
         const waitSeconds = digits === "" && speech && !dtmf && typeof node.speechTimeout === "number" ? node.speechTimeout : node.timeout;
-        const waited = await waitForInputOrTimeout(ctx, waitSeconds * 1000, signal);
+        const waited = await waitForInputOrTimeout(ctx, waitSeconds * 1000, signal, { typing: speech && digits === "" });
         if (waited === "aborted") return NEXT;
         if (waited === "timeout") break;
+        if (waited === "typing") continue;
         const input = call.input.take();
         if (!input) continue;
         if (input.kind === "speech") {

@@ -96,15 +96,22 @@ export function playChild(child: GatherChild, ctx: VerbContext, signal: AbortSig
   }
 }
 
-/** Resolves when input arrives or `ms` of clock time passes, whichever is first. */
-export async function waitForInputOrTimeout(ctx: VerbContext, ms: number | undefined, signal: AbortSignal): Promise<"input" | "timeout" | "aborted"> {
+export type Waited = "input" | "typing" | "timeout" | "aborted";
+
+/**
+ * Resolves when input arrives or `ms` of clock time passes, whichever is first. With `typing`,
+ * the caller typing also ends the wait ("typing"): the caller is speaking, so a silence timer
+ * that was running must start again (the verb waits anew).
+ */
+export async function waitForInputOrTimeout(ctx: VerbContext, ms: number | undefined, signal: AbortSignal, options: { typing?: boolean } = {}): Promise<Waited> {
   if (ctx.call.input.pending) return "input";
   const stop = new AbortController();
   const both = AbortSignal.any([signal, stop.signal]);
-  const waits: Promise<"input" | "timeout" | "aborted">[] = [
+  const waits: Promise<Waited>[] = [
     ctx.call.input.waitForInput(both).then(() => (ctx.call.input.pending ? "input" : "aborted")),
   ];
   if (ms !== undefined) waits.push(ctx.engine.clock.sleep(ms, both).then((r) => (r === "elapsed" ? "timeout" : "aborted")));
+  if (options.typing) waits.push(ctx.call.input.waitForTyping(both).then(() => (both.aborted ? "aborted" : "typing")));
   const result = await Promise.race(waits);
   stop.abort();
   if (signal.aborted) return "aborted";

@@ -9,6 +9,8 @@ import { finishRecording } from "../calls/recordings.js";
  * silence of `timeout` seconds, a finishOnKey key, maxLength, or hangup. The action gets
  * RecordingUrl, RecordingDuration and Digits; an empty recording (nothing said) makes no request
  * and falls through. Transcription (2–120 s) and the recording status callback follow.
+ * A person at the softphone types what they say: typing is not silence, so the silence timer
+ * starts again at each keystroke the softphone reports, and the text they send is the speech.
  */
 export const recordVerb: Verb<RecordNode> = {
   answers: true,
@@ -16,7 +18,7 @@ export const recordVerb: Verb<RecordNode> = {
     const { call, engine, signal } = ctx;
     const clock = engine.clock;
     if (node.playBeep) call.timeline.add("beep");
-    call.input.arm();
+    call.input.arm({ speech: true });
     call.setActivity("recording");
     call.timeline.add("record", {
       maxLength: node.maxLength,
@@ -34,12 +36,13 @@ export const recordVerb: Verb<RecordNode> = {
         const left = node.maxLength * 1000 - elapsed;
         if (left <= 0) break;
         const wait = node.timeout > 0 ? Math.min(node.timeout * 1000, left) : left;
-        const waited = await waitForInputOrTimeout(ctx, wait, signal);
+        const waited = await waitForInputOrTimeout(ctx, wait, signal, { typing: node.timeout > 0 });
         if (waited === "aborted") {
           finishedBy = call.isEnded ? "hangup" : undefined;
           break;
         }
         if (waited === "timeout") break;
+        if (waited === "typing") continue;
         const input = call.input.take();
         if (!input) continue;
         if (input.kind === "speech") {

@@ -139,3 +139,28 @@ test("a call's view gives only the timeline events from ?since= on", async (t) =
   assert.equal(bad.status, 400);
   assert.match(String(bad.body.message), /^since: /);
 });
+
+test("typing: a JSON object, heard by a Record as speaking; unknown calls 404, ended calls 409", async (t) => {
+  const { json, store } = await start(t);
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on("end", () => {
+      res.setHeader("content-type", "text/xml");
+      res.end('<Response><Record timeout="5"/></Response>');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  store.addNumber({ phoneNumber: "+15005550006", voiceUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/voice` });
+  const sid = String((await json("POST", "/calls", { from: "+15005550100", to: "+15005550006" })).body.sid);
+  assert.equal((await json("GET", `/calls/${sid}/settled?timeout=10`)).body.activity, "recording");
+
+  assert.deepEqual(await json("POST", `/calls/${sid}/typing`, {}), { status: 200, body: { accepted: true } });
+  const extra = await json("POST", `/calls/${sid}/typing`, { text: "hello" });
+  assert.equal(extra.status, 400, "typing carries no words: they come with speech");
+  assert.equal((await json("POST", `/calls/CA${"0".repeat(32)}/typing`, {})).status, 404);
+  const timeline = (await json("GET", `/calls/${sid}`)).body.timeline as { type: string; accepted?: boolean }[];
+  assert.deepEqual(timeline.filter((e) => e.type === "caller.typing").map((e) => e.accepted), [true], "one event for the burst");
+  await json("POST", `/calls/${sid}/hangup`);
+  assert.equal((await json("POST", `/calls/${sid}/typing`, {})).status, 409);
+});

@@ -121,6 +121,29 @@ test('input="speech" sends SpeechResult and Confidence', async (t) => {
   assert.equal(next.params.Digits, undefined);
 });
 
+test('typing is speaking: while a person types an answer, input="speech" keeps waiting; a keys-only menu does not', async (t) => {
+  const h = await setup(t);
+  h.stub.twiml("/next", "<Hangup/>");
+  const call = await gathering(h, '<Gather action="/next" input="speech" timeout="5"/><Say>Nothing heard</Say>');
+  for (let typed = 0; typed < 4; typed += 1) {
+    assert.equal(await h.type(call), true);
+    await h.advance(4000);
+  }
+  assert.equal(h.events(call, "gather.timeout").length, 0, "16 s in, the 5 s timeout has not ended the Gather");
+  await h.speak(call, "I need to pay my bill");
+  const next = await h.stub.waitFor("/next");
+  assert.equal(next.params.SpeechResult, "I need to pay my bill");
+  assert.equal(elapsed(await h.until(call, "gather.speech")), 16_000);
+
+  h.stub.twiml("/voice", '<Gather action="/next" timeout="5"/><Say>Nothing pressed</Say>');
+  const keys = h.call();
+  await h.until(keys, "gather");
+  await h.settled(keys);
+  assert.equal(await h.type(keys), false, "a keys-only menu does not listen for speech");
+  await h.advance(5000);
+  assert.equal(elapsed(await h.until(keys, "gather.timeout")), 21_000);
+});
+
 test('input="dtmf speech": speech first wins; a key first wins', async (t) => {
   const h = await setup(t);
   h.stub.twiml("/next", "<Hangup/>");

@@ -13,6 +13,7 @@ import { Engine } from "../../src/calls/engine.js";
 import type { Call } from "../../src/calls/call.js";
 import { placeInbound } from "../../src/calls/placement.js";
 import { keys } from "../../src/calls/input.js";
+import { speak, typing } from "../../src/calls/speech.js";
 import type { TimelineEvent } from "../../src/timeline.js";
 
 export const ACCOUNT_SID = `AC${"0123456789abcdef".repeat(2)}`;
@@ -190,8 +191,10 @@ export interface Harness {
   advance(ms: number): Promise<void>;
   /** The caller presses keys; false when nothing listens (the keys are lost). */
   press(call: Call, digits: string): Promise<boolean>;
-  /** The caller says something. */
+  /** The handset on `call` says something, as the control API's speech does; false when nobody heard it. */
   speak(call: Call, text: string): Promise<boolean>;
+  /** The handset on `call` is typing what it will say, as the control API's typing does. */
+  type(call: Call): Promise<boolean>;
   /** The child legs of a <Dial>, in creation order. */
   legs(call: Call): Call[];
   /** CallStatus values the call went through, from its timeline. */
@@ -300,7 +303,12 @@ export async function setup(t: TestContext, options: SetupOptions = {}): Promise
       return accepted;
     },
     async speak(call, text) {
-      const accepted = call.input.push({ kind: "speech", text });
+      const accepted = speak(call, text);
+      await flush();
+      return accepted;
+    },
+    async type(call) {
+      const accepted = typing(call);
       await flush();
       return accepted;
     },

@@ -172,3 +172,48 @@ test("a recording of 120 s (the transcribe maxLength) is not transcribed either"
   await h.idle();
   assert.equal(h.stub.to("/transcribed").length, 0);
 });
+
+test("typing is speaking: a person typing every few seconds keeps the recording open; the silence after ends it", async (t) => {
+  const h = await setup(t);
+  const call = await recording(h, '<Record action="/recorded" timeout="5" maxLength="60" finishOnKey="#"/>');
+  // A person types their message at the softphone: a keystroke report every 4 s, for 20 s.
+  for (let typed = 0; typed < 5; typed += 1) {
+    assert.equal(await h.type(call), true, "the recording hears typing");
+    await h.advance(4000);
+  }
+  assert.equal(call.activity, "recording", "20 s in, past the 5 s silence timeout, it still records");
+  assert.deepEqual([h.events(call, "record.empty").length, h.stub.to("/recorded").length], [0, 0]);
+  assert.equal(h.events(call, "caller.typing").length, 1, "one burst of typing, one timeline event");
+  assert.equal(await h.speak(call, MESSAGE), true, "the typed words are sent");
+  await h.advance(4999);
+  assert.equal(h.stub.to("/recorded").length, 0, "silence has not yet lasted 5 s");
+  await h.advance(1);
+  const recorded = await h.stub.waitFor("/recorded");
+  const done = await h.until(call, "recorded");
+  assert.equal(done.transcript, MESSAGE);
+  assert.equal(done.finishedBy, "silence");
+  assert.equal(elapsed(done), 25_000);
+  assert.equal(recorded.params.RecordingDuration, "25");
+});
+
+test("typing does not outlast maxLength, and typing that stops is silence", async (t) => {
+  const h = await setup(t);
+  const capped = await recording(h, '<Record action="/recorded" timeout="5" maxLength="10"/>');
+  await h.speak(capped, "Hi");
+  for (let at = 0; at < 12_000; at += 3000) {
+    await h.type(capped);
+    await h.advance(3000);
+  }
+  assert.equal(elapsed(await h.until(capped, "recorded")), 10_000, "maxLength still ends it");
+
+  const quiet = h.call();
+  await h.until(quiet, "record");
+  await h.settled(quiet);
+  await h.type(quiet);
+  await h.advance(4999);
+  assert.equal(quiet.activity, "recording");
+  await h.advance(1);
+  const empty = await h.until(quiet, "record.empty");
+  const typed = await h.until(quiet, "caller.typing");
+  assert.equal(elapsed(empty) - elapsed(typed), 5000, "5 s after the last keystroke; typed words never sent are no recording");
+});

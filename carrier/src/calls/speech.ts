@@ -1,0 +1,46 @@
+// What a handset says, and its typing. Words go to the verb listening on the call (Gather, Record)
+// or, while two legs are bridged, to the person on the other leg, whose timeline shows them as
+// "heard". Typing is how a person at the softphone speaks: it is not silence to a verb listening
+// for speech (input.ts), and the timeline notes each burst of it once.
+import type { Call } from "./call.js";
+
+/** Typing reports closer together than this (clock time) are one burst: one timeline event. */
+export const TYPING_BURST_MS = 5_000;
+
+/** The handset a leg belongs to: the caller of an inbound call, the called handset otherwise. */
+export function handsetOf(call: Call): string {
+  return call.direction === "inbound" ? call.from : call.to;
+}
+
+/** When the call's current burst of typing was last reported; gone once its words are said. */
+const lastTyping = new WeakMap<Call, number>();
+
+/**
+ * The handset on `call` says `text`. Bridged, the other leg hears it; otherwise it is input for the
+ * listening verb. Returns whether anyone heard it (false: lost, as words said to nobody are).
+ */
+export function speak(call: Call, text: string): boolean {
+  lastTyping.delete(call);
+  const other = call.bridgedWith;
+  if (other && !other.isEnded) {
+    call.timeline.add("caller.speech", { text, accepted: true, heardBy: other.sid });
+    other.timeline.add("heard", { text, from: handsetOf(call), callSid: call.sid });
+    return true;
+  }
+  const accepted = call.input.push({ kind: "speech", text });
+  call.timeline.add("caller.speech", { text, accepted });
+  return accepted;
+}
+
+/**
+ * The handset on `call` is typing what it will say (the softphone reports this about once a second
+ * while keys are pressed). A verb listening for speech hears it as not silent. Returns whether one did.
+ */
+export function typing(call: Call): boolean {
+  const accepted = call.input.typing();
+  const now = call.clock.now().getTime();
+  const last = lastTyping.get(call);
+  if (last === undefined || now - last > TYPING_BURST_MS) call.timeline.add("caller.typing", { accepted });
+  lastTyping.set(call, now);
+  return accepted;
+}
