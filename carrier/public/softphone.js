@@ -2,11 +2,18 @@
 // carrier's numbers, answers calls that ring on it, presses keys, speaks (as text) and texts, all
 // through the control API under /_carrier. What the other side says arrives on the call's
 // Server-Sent Events timeline; it is written to the transcript and, where the browser can, spoken.
+// A person types what they say: while they type into Say, the page tells the carrier (about once a
+// second), which counts it as speaking, so a recording or a spoken answer does not end on silence.
 // Plain ES module, no build step.
 
 const E164 = /^\+[1-9][0-9]{1,14}$/;
 const FINAL = new Set(["completed", "busy", "failed", "no-answer", "canceled"]);
 const DEFAULTS = { myNumber: "+61491570001", toNumber: "+61255501234" };
+/** At most one typing report a second while the person types. */
+const TYPING_REPORT_MS = 1000;
+/** "My number" takes effect this long after the last keystroke, once it is a whole number. */
+const MY_NUMBER_DEBOUNCE_MS = 400;
+const NUMBER_HINT = "a full number with its country code, like +61491570001";
 const KEYS = {
   myNumber: "softphone.myNumber",
   toNumber: "softphone.toNumber",
@@ -19,7 +26,7 @@ const KEYS = {
 /** What the call is doing, in the caller's words. */
 const ACTIVITY = {
   starting: "connecting",
-  requesting: "waiting for the app",
+  requesting: "one moment",
   media: "listening",
   gathering: "in menu",
   recording: "recording",
@@ -303,55 +310,64 @@ function renderEvent(event, live) {
     case "gather": {
       const wants = String(event.input ?? "dtmf")
         .split(" ")
-        .map((kind) => (kind === "speech" ? "speak" : "press keys"))
+        .map((kind) => (kind === "speech" ? "say something (type it in the Say box)" : Number(event.numDigits) === 1 ? "press a key" : "press keys"))
         .join(" or ");
-      const limit = event.numDigits ? ` (${plural(Number(event.numDigits), "key")})` : "";
-      addLine("system", `Menu: ${wants}${limit}`, t);
+      const limit = Number(event.numDigits) > 1 ? ` (${plural(Number(event.numDigits), "key")})` : "";
+      addLine("system", `Your turn: ${wants}${limit}`, t);
       return;
     }
     case "gather.barge-in":
       if (live) voice.stop();
-      addLine("detail", "Prompt interrupted by your input", t);
+      addLine("detail", "You cut the message short", t);
       return;
     case "gather.digits":
-      addLine("system", `The app got keys ${event.digits}`, t);
+      addLine("system", `They got your keys: ${event.digits}`, t);
       return;
     case "gather.speech":
-      addLine("system", `The app heard “${event.text}”`, t);
+      addLine("system", `They heard “${event.text}”`, t);
       return;
     case "gather.timeout":
-      addLine("system", "No input: the menu timed out", t);
+      addLine("system", "They heard nothing and moved on", t);
       return;
     case "caller.digits":
-      addLine("you", `pressed ${event.digits}`, t, event.accepted === false ? "not heard: nothing is listening" : undefined);
+      addLine("you", `pressed ${event.digits}`, t, event.accepted === false ? "nobody was listening for keys" : undefined);
       return;
     case "caller.speech":
-      addLine("you", String(event.text ?? ""), t, event.accepted === false ? "not heard: nothing is listening" : undefined);
+      addLine("you", String(event.text ?? ""), t, event.accepted === false ? "nobody heard this" : undefined);
+      return;
+    case "caller.typing":
+      addLine("detail", "You are typing: the call hears you speaking", t);
+      return;
+    case "heard":
+      // The person on the other leg of a bridged call said this.
+      addLine("them", String(event.text ?? ""), t, event.from ? String(event.from) : undefined);
+      if (live) voice.speak(String(event.text ?? ""), undefined, 1);
       return;
     case "dial":
-      if (event.queue) addLine("system", `Connecting to queue ${event.queue}…`, t);
-      else addLine("system", `Dialling ${(event.numbers ?? []).join(", ")}…`, t);
+      if (event.queue) addLine("system", `Connecting you to the next caller in ${event.queue}…`, t);
+      else addLine("system", `Calling ${(event.numbers ?? []).join(", ")}…`, t);
       return;
     case "dial.result":
-      addLine("system", `Dial ended: ${event.status}`, t);
+      addLine("system", DIAL_RESULT[event.status] ?? `The call ended (${event.status})`, t);
       return;
     case "ringing":
-      addLine("system", `Ringing ${event.handset ?? ""}`.trim(), t);
+      // The status line already says "Ringing…".
+      addLine("detail", `Ringing ${event.handset ?? ""}`.trim(), t);
       return;
     case "answered":
-      addLine("system", "Answered", t);
+      addLine("detail", "Answered on this phone", t);
       return;
     case "declined":
       addLine("system", "Declined", t);
       return;
     case "bridged":
-      addLine("system", event.queue ? `Connected (queue ${event.queue})` : `Connected to ${event.to ?? event.with}`, t);
+      addLine("system", `${event.queue ? `Connected through ${event.queue}` : `Connected to ${event.to ?? event.with}`}. Talk by typing in the Say box.`, t);
       return;
     case "beep":
       addLine("them", "beep", t);
       return;
     case "record":
-      addLine("system", "Recording: say your message (Say box), then press # or hang up", t);
+      addLine("system", `Recording. Type your message in the Say box and press Say: the recording waits while you type. ${recordEnds(event)}`, t);
       return;
     case "recorded": {
       const words = event.transcript ? `: “${event.transcript}”` : "";
@@ -368,16 +384,17 @@ function renderEvent(event, live) {
       addLine("system", event.by === "handset" ? "Hung up" : "The other side hung up", t);
       return;
     case "status":
-      addLine("system", `Status: ${event.status}`, t);
+      if (STATUS[event.status]) addLine("system", STATUS[event.status], t);
+      else addLine("detail", `Status: ${event.status}`, t);
       return;
     case "sms":
       addLine("system", `The app sent a text${event.to ? ` to ${event.to}` : ""} (${event.status})`, t);
       return;
     case "enqueue":
-      addLine("system", `Waiting in queue ${event.queue} (position ${event.position})`, t);
+      addLine("system", `On hold in ${event.queue}: you are number ${event.position} in line`, t);
       return;
     case "enqueue.result":
-      addLine("system", `Left queue ${event.queue}: ${event.result}`, t);
+      addLine("system", `Off hold: ${QUEUE_RESULT[event.result] ?? event.result}`, t);
       return;
     case "error":
     case "twiml.error":
@@ -397,6 +414,41 @@ function renderEvent(event, live) {
     default:
       addLine("detail", `${t} ${detailsOf(event)}`.trim(), t);
   }
+}
+
+/** Call statuses a person cares about, in their words; the others are details. */
+const STATUS = {
+  ringing: "Ringing…",
+  "in-progress": "Call answered",
+  completed: "Call ended",
+  busy: "The line was busy",
+  failed: "The call could not be made",
+  "no-answer": "Nobody answered",
+  canceled: "Call cancelled",
+};
+
+const DIAL_RESULT = {
+  completed: "The other person has left the call",
+  busy: "Their line was busy",
+  "no-answer": "Nobody answered",
+  failed: "The call could not be put through",
+  canceled: "The call was cancelled",
+};
+
+const QUEUE_RESULT = {
+  bridged: "someone took your call",
+  leave: "you left the line",
+  hangup: "the call ended",
+  redirected: "the call moved on",
+  "queue-full": "the line is full",
+  error: "something went wrong",
+};
+
+/** How a recording ends, from its finishOnKey. */
+function recordEnds(event) {
+  const keys = String(event.finishOnKey ?? "");
+  const key = keys.includes("#") ? "#" : keys.charAt(0);
+  return key ? `To finish, press ${key}, stay quiet or hang up.` : "To finish, stay quiet or hang up.";
 }
 
 function fileName(url) {
@@ -420,6 +472,12 @@ function detailsOf(event) {
 /** @type {null | { sid: string, view: any, source: EventSource | null, lastSeq: number, live: boolean, ended: boolean, closeTimer?: number }} */
 let current = null;
 let digitQueue = Promise.resolve();
+/**
+ * After a call ends the dial pad stays with it: keys pressed then (a menu's last answer, a key
+ * pressed twice) must not start a new number. It dials again once the person turns to the number
+ * to call, or makes or answers another call.
+ */
+let padAfterCall = false;
 
 function inCall() {
   return current !== null && !current.ended;
@@ -433,6 +491,8 @@ function inCall() {
 function attach(sid, { live, heading }) {
   detach();
   clearTranscript();
+  padAfterCall = false;
+  lastTypingReport = 0;
   if (heading) addLine("system", heading, "heading");
   current = { sid, view: null, source: null, lastSeq: -1, live, ended: false };
   session.set(KEYS.call, sid);
@@ -470,6 +530,7 @@ function attach(sid, { live, heading }) {
     if (source.readyState === window.EventSource.CLOSED && !call.ended) {
       // The carrier refused the stream (the call is gone, or the carrier restarted).
       call.ended = true;
+      padAfterCall = true;
       session.set(KEYS.call, null);
       addLine("error", "Lost the connection to this call.", "lost");
       renderState();
@@ -492,6 +553,7 @@ function showCall(view) {
   current.view = view;
   if (FINAL.has(view.status) && !current.ended) {
     current.ended = true;
+    padAfterCall = true;
     session.set(KEYS.call, null);
     // Status callbacks and the last webhook land on the timeline just after the end: keep
     // listening a moment before closing the stream.
@@ -528,16 +590,23 @@ function renderState() {
   el.hangupButton.disabled = !active;
   el.sayInput.disabled = !active;
   el.sayButton.disabled = !active;
-  el.dialpad.dataset.mode = active ? "dtmf" : "dial";
-  el.dialpad.setAttribute("aria-label", active ? "Dial pad: keys are sent to the call" : "Dial pad: keys go into the number to call");
+  const mode = active ? "dtmf" : padAfterCall ? "ended" : "dial";
+  el.dialpad.dataset.mode = mode;
+  el.dialpad.setAttribute("aria-label", PAD_LABEL[mode]);
 }
+
+const PAD_LABEL = {
+  dtmf: "Dial pad: keys are sent to the call",
+  ended: "Dial pad: the call has ended; click the number to call to dial again",
+  dial: "Dial pad: keys go into the number to call",
+};
 
 async function placeCall() {
   clearNotice();
   const from = myNumber();
-  if (!from) return notify("My number must be an E.164 number such as +61491570001.");
+  if (!from) return notify(`My number must be ${NUMBER_HINT}.`);
   const to = validNumber(el.toNumber);
-  if (!to) return notify("The number to call must be an E.164 number such as +61255501234.");
+  if (!to) return notify("The number to call must be a full number with its country code, like +61255501234.");
   saved.set(KEYS.toNumber, to);
   el.callButton.disabled = true;
   try {
@@ -576,7 +645,8 @@ async function say(text) {
   if (!current) return;
   try {
     const result = await api("POST", `calls/${encodeURIComponent(current.sid)}/speech`, { text });
-    if (result && result.accepted === false) notify("Nobody is listening on the call right now: your words were not heard.", "info");
+    if (result && result.accepted === false) notify("Nobody heard that: the call was not waiting for you to speak just then.", "info");
+    lastTypingReport = 0;
     return true;
   } catch (error) {
     notify(`Could not say that: ${error.message}`);
@@ -584,11 +654,29 @@ async function say(text) {
   }
 }
 
+let lastTypingReport = 0;
+
+/**
+ * The person is typing into Say: on a call, that is them speaking. Reported at most once a second;
+ * a report that fails (the call just ended) is of no consequence.
+ */
+function reportTyping() {
+  if (!inCall() || el.sayInput.value.trim() === "") return;
+  const now = Date.now();
+  if (now - lastTypingReport < TYPING_REPORT_MS) return;
+  lastTypingReport = now;
+  api("POST", `calls/${encodeURIComponent(current.sid)}/typing`, {}).catch(() => {});
+}
+
 // ---- dial pad --------------------------------------------------------------------------------------
 
 function pressKey(key) {
   if (inCall()) {
     sendDigits(key);
+    return;
+  }
+  if (padAfterCall) {
+    notify("The call has ended, so that key went nowhere. To dial a new number, click “Number to call” first.", "info");
     return;
   }
   const input = el.toNumber;
@@ -745,9 +833,9 @@ async function loadMessages(me) {
 async function sendText() {
   clearNotice();
   const from = myNumber();
-  if (!from) return notify("My number must be an E.164 number such as +61491570001.");
+  if (!from) return notify(`My number must be ${NUMBER_HINT}.`);
   const to = validNumber(el.smsTo);
-  if (!to) return notify("Text to: enter an E.164 number such as +61255501234.");
+  if (!to) return notify("Text to: enter a full number with its country code, like +61255501234.");
   const body = el.smsBody.value.trim();
   if (!body) {
     el.smsBody.focus();
@@ -768,16 +856,20 @@ async function sendText() {
 // ---- my handset: its event stream ------------------------------------------------------------------
 
 let handsetSource = null;
+/** The number whose calls and messages this page follows. */
+let handsetNumber = null;
 
 function connectHandset() {
   handsetSource?.close();
   handsetSource = null;
+  handsetNumber = null;
   incoming.clear();
   renderIncoming();
   messages.clear();
   el.thread.replaceChildren();
   const me = myNumber();
   if (!me) return;
+  handsetNumber = me;
   const empty = document.createElement("li");
   empty.className = "line empty";
   empty.dataset.testid = "sms-empty";
@@ -813,6 +905,7 @@ el.callForm.addEventListener("submit", (event) => {
 });
 el.hangupButton.addEventListener("click", () => void hangUp());
 
+el.sayInput.addEventListener("input", reportTyping);
 el.sayForm.addEventListener("submit", async (event) => {
   event.preventDefault();
   const text = el.sayInput.value.trim();
@@ -834,12 +927,41 @@ el.smsBody.addEventListener("keydown", (event) => {
   }
 });
 
-el.myNumber.addEventListener("change", () => {
-  const me = myNumber();
-  if (!me) return notify("My number must be an E.164 number such as +61491570001.");
-  saved.set(KEYS.myNumber, me);
+/**
+ * Makes "My number" the handset this page is, as soon as it is a whole number: while the person
+ * types (a moment after the last key), not only when they leave the field. `complain`: say so
+ * when it is not a number (on leaving the field; not while it is being typed).
+ */
+let myNumberTimer;
+function applyMyNumber({ complain }) {
+  window.clearTimeout(myNumberTimer);
+  const value = el.myNumber.value.trim();
+  if (!E164.test(value)) {
+    if (complain) {
+      validNumber(el.myNumber);
+      notify(`My number must be ${NUMBER_HINT}.`);
+    }
+    return;
+  }
+  validNumber(el.myNumber);
+  if (value === handsetNumber) return;
+  saved.set(KEYS.myNumber, value);
   connectHandset();
+}
+
+el.myNumber.addEventListener("input", () => {
+  window.clearTimeout(myNumberTimer);
+  myNumberTimer = window.setTimeout(() => applyMyNumber({ complain: false }), MY_NUMBER_DEBOUNCE_MS);
 });
+el.myNumber.addEventListener("change", () => applyMyNumber({ complain: true }));
+// Turning to the number to call, after a call, is dialling again.
+const dialAgain = () => {
+  if (!padAfterCall) return;
+  padAfterCall = false;
+  renderState();
+};
+el.toNumber.addEventListener("focus", dialAgain);
+el.toNumber.addEventListener("input", dialAgain);
 el.toNumber.addEventListener("change", () => {
   const to = validNumber(el.toNumber);
   if (to) saved.set(KEYS.toNumber, to);

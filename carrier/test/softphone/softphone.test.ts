@@ -3,27 +3,18 @@
 // call that rings on the handset and speak to it, then read the call's timeline on calls.html.
 // Every wait is on a condition (Playwright's auto-waiting locators), never a fixed sleep.
 import assert from "node:assert/strict";
-import { mkdir } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { test } from "node:test";
-import { fileURLToPath } from "node:url";
 import type { FastifyInstance } from "fastify";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { buildCarrier } from "../../src/app.js";
 import { RealClock } from "../../src/clock.js";
+import { DESKTOP, PHONE, WAIT, launchChromium, listen, screenshot, xml } from "./browser.js";
 
 const ACCOUNT_SID = `AC${"0".repeat(31)}1`;
 const AUTH_TOKEN = "softphone-test-token";
 const APP_NUMBER = "+15005550006";
 const MY_NUMBER = "+61491570001";
-const ARTIFACTS = fileURLToPath(new URL("../../../test-artifacts/", import.meta.url));
-const WAIT = { timeout: 10_000 };
-const DESKTOP = { width: 1280, height: 800 };
-const PHONE = { width: 390, height: 844 };
-
-const xml = (text: string) => text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
 /** The TwiML app behind +15005550006: a one-key menu, an SMS echo and a speech question. */
 function stubApp(): Server {
   return createServer((request, response) => {
@@ -59,21 +50,7 @@ function stubApp(): Server {
   });
 }
 
-async function listen(server: Server): Promise<string> {
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
-  });
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: `${ARTIFACTS}${name}.png`, fullPage: true });
-}
-
 test("the softphone calls a menu, texts, answers a call and shows timelines", { timeout: 40_000 }, async (t) => {
-  await mkdir(ARTIFACTS, { recursive: true });
-
   // One hook, in order: the browser first (its event streams would hold the carrier open), then
   // the carrier, then the app it calls.
   const stub = stubApp();
@@ -100,10 +77,7 @@ test("the softphone calls a menu, texts, answers a call and shows timelines", { 
   const carrierUrl = await app.listen({ host: "127.0.0.1", port: 0 });
   store.addNumber({ phoneNumber: APP_NUMBER, voiceUrl: `${stubUrl}/voice`, smsUrl: `${stubUrl}/sms` });
 
-  const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  const browser = await launchChromium();
   open.browser = browser;
   const context = await browser.newContext({ viewport: DESKTOP });
   const page = await context.newPage();
@@ -133,6 +107,13 @@ test("the softphone calls a menu, texts, answers a call and shows timelines", { 
     assert.equal(await page.getByTestId("hangup-button").isEnabled(), false);
     // The key went to the call, not into the number to call.
     assert.equal(await page.getByTestId("to-number").inputValue(), APP_NUMBER);
+    // Keys pressed after the call ended (a second press, a late answer) do not start a new number.
+    await page.getByTestId("key-1").click();
+    await page.keyboard.press("2");
+    assert.equal(await page.getByTestId("to-number").inputValue(), APP_NUMBER);
+    assert.equal(await page.getByTestId("dialpad").getAttribute("data-mode"), "ended");
+    await page.getByTestId("notice").filter({ hasText: "The call has ended" }).waitFor(WAIT);
+    await screenshot(page, "softphone-after-call");
     await transcript.locator('[data-type="caller.digits"]', { hasText: "pressed 1" }).waitFor(WAIT);
     // The number is remembered for next time.
     assert.equal(await page.evaluate("localStorage.getItem('softphone.toNumber')"), APP_NUMBER);
@@ -175,7 +156,9 @@ test("the softphone calls a menu, texts, answers a call and shows timelines", { 
   });
 
   await t.test("dials with the keypad and hangs up from the page", async () => {
+    // Turning to the number to call is dialling again.
     await page.getByTestId("to-number").fill("");
+    assert.equal(await page.getByTestId("dialpad").getAttribute("data-mode"), "dial");
     for (const key of ["0", ..."15005550006"]) await page.getByTestId(`key-${key}`).click();
     assert.equal(await page.getByTestId("to-number").inputValue(), APP_NUMBER);
     await page.getByTestId("call-button").click();
