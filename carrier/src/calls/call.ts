@@ -59,7 +59,10 @@ export class Call extends EventEmitter {
   documentAbort = new AbortController();
   /** A REST update waiting to replace the running document. */
   pendingUpdate: { url?: string; method: "GET" | "POST"; twiml?: string } | undefined;
-  /** The other leg while bridged by <Dial>. */
+  /**
+   * The other leg while bridged (<Dial><Number>, or <Dial><Queue> with a queued caller): it hears
+   * what this one says (speech.ts).
+   */
   bridgedWith: Call | undefined;
   private sequence = 0;
 
