@@ -10,6 +10,19 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<SleepResult>;
 }
 
+/** setTimeout holds a signed 32-bit delay; a longer one fires at once (Node warns, then uses 1 ms). */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * A wait either clock can hold: 0 to MAX_TIMER_MS (about 24.8 days). Verbs keep their waits within
+ * Twilio's limits first (limits.ts), so this only stops a computed wait that escaped them from
+ * firing at once (RealClock) or from making a date out of range (ManualClock's nextTimerAt).
+ */
+export function timerMs(ms: number): number {
+  if (Number.isNaN(ms) || ms <= 0) return 0;
+  return Math.min(ms, MAX_TIMER_MS);
+}
+
 export class RealClock implements Clock {
   readonly mode = "real" as const;
 
@@ -23,7 +36,7 @@ export class RealClock implements Clock {
       const timer = setTimeout(() => {
         signal?.removeEventListener("abort", onAbort);
         resolve("elapsed");
-      }, ms);
+      }, timerMs(ms));
       const onAbort = () => {
         clearTimeout(timer);
         resolve("aborted");
@@ -58,7 +71,7 @@ export class ManualClock implements Clock {
     if (signal?.aborted) return Promise.resolve("aborted");
     return new Promise((resolve) => {
       const timer: Timer = {
-        at: this.current + Math.max(0, ms),
+        at: this.current + timerMs(ms),
         seq: this.seq++,
         fire: () => {
           signal?.removeEventListener("abort", onAbort);

@@ -5,6 +5,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import { z } from "zod";
+import { DEFAULT_CALL_HISTORY } from "./limits.js";
 
 const ACCOUNT_SID = /^AC[0-9a-fA-F]{32}$/;
 
@@ -18,6 +19,8 @@ export interface CarrierConfig {
   credentialsSource: "environment" | "generated" | "stored";
   clock: "real" | "manual";
   dataDir: string;
+  /** Ended calls kept in memory, with their timelines (CARRIER_CALL_HISTORY). */
+  callHistory: number;
 }
 
 export class CarrierConfigError extends Error {
@@ -43,6 +46,7 @@ const Env = z.object({
   CARRIER_ACCOUNT_SID: z.preprocess(blank, z.string().regex(ACCOUNT_SID, "must be 'AC' followed by 32 hexadecimal digits").optional()),
   CARRIER_AUTH_TOKEN: z.preprocess(blank, z.string().min(16, "must be at least 16 characters").optional()),
   CARRIER_CLOCK: z.preprocess(blank, z.enum(["real", "manual"]).default("real")),
+  CARRIER_CALL_HISTORY: z.preprocess(blank, z.coerce.number().int().min(1).max(1_000_000).default(DEFAULT_CALL_HISTORY)),
   DATA_DIR: z.preprocess(blank, z.string().default("./data")),
 });
 
@@ -69,6 +73,7 @@ export function loadCarrierConfig(env: NodeJS.ProcessEnv = process.env, cwd = pr
     credentialsSource: credentials.source,
     clock: e.CARRIER_CLOCK,
     dataDir,
+    callHistory: e.CARRIER_CALL_HISTORY,
   };
 }
 

@@ -1,5 +1,8 @@
 // Every call keeps an ordered timeline of what happened: what was said, played, gathered, dialled,
-// recorded, each webhook and each status change (GET /_carrier/calls/{sid}).
+// recorded, each webhook and each status change (GET /_carrier/calls/{sid}). It is a record to show,
+// never read by the engine, so URL credentials are redacted as events are added: no view of it
+// (control API, event streams, softphone, calls page) can show them.
+import { redactCredentials } from "./redact.js";
 
 export interface TimelineEvent {
   seq: number;
@@ -15,7 +18,7 @@ export class Timeline {
   constructor(private readonly now: () => Date) {}
 
   add(type: string, fields: Record<string, unknown> = {}): TimelineEvent {
-    const event = { seq: this.events.length, at: this.now().toISOString(), type, ...fields };
+    const event = { seq: this.events.length, at: this.now().toISOString(), type, ...redactCredentials(fields) };
     this.events.push(event);
     for (const listener of this.listeners) listener(event);
     return event;

@@ -30,7 +30,8 @@ export async function startCarrier(
 ): Promise<CarrierProcess> {
   const port = await freePort();
   const nodeArgs = options.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.profileDir}`] : [];
-  const env = { ...baseEnv(), CARRIER_PORT: String(port), CARRIER_CLOCK: options.clock, DATA_DIR: options.dataDir, CARRIER_LOG_LEVEL: "warn" };
+  // Every call of a run is checked on the carrier at the end (verify-calls.ts): it must remember them all.
+  const env = { ...baseEnv(), CARRIER_PORT: String(port), CARRIER_CLOCK: options.clock, DATA_DIR: options.dataDir, CARRIER_LOG_LEVEL: "warn", CARRIER_CALL_HISTORY: "1000000" };
   const child = await spawnTsx("carrier", join(ROOT, "carrier/src/server.ts"), env, nodeArgs);
   scope.defer("stop the carrier", async () => {
     await child.stop();

@@ -10,11 +10,17 @@ import { sendWebhook, type WebhookRequest, type WebhookResponse } from "../webho
 import type { FormParams } from "../webhooks/signature.js";
 import { VERBS } from "../verbs/registry.js";
 import type { Outcome, VerbContext } from "../verbs/verb.js";
+import { DEFAULT_CALL_HISTORY, MAX_DOCUMENTS_PER_CALL } from "../limits.js";
 import { Call, FINAL, type CallApp, type CallStatus, type Direction, type StatusCallbackConfig } from "./call.js";
 
 const APPLICATION_ERROR = "We are sorry, an application error has occurred. Goodbye.";
-/** A bound on documents per call, so that an app redirecting to itself forever cannot pin the engine. */
-const MAX_DOCUMENTS = 10_000;
+
+export interface EngineLimits {
+  /** Documents one call may run before it ends with the application error (limits.ts). */
+  maxDocuments: number;
+  /** Ended calls kept, with their timelines; the oldest ended is forgotten first. */
+  callHistory: number;
+}
 
 export interface Document {
   verbs: VerbNode[];
@@ -23,12 +29,19 @@ export interface Document {
 }
 
 export class Engine {
+  /** Calls in progress, and the last `callHistory` ended ones. */
   readonly calls = new Map<string, Call>();
+  readonly limits: EngineLimits;
+  /** SIDs of the ended calls still kept, oldest ended first. */
+  private readonly history: string[] = [];
 
   constructor(
     readonly store: Store,
     readonly clock: Clock,
-  ) {}
+    limits: Partial<EngineLimits> = {},
+  ) {
+    this.limits = { maxDocuments: MAX_DOCUMENTS_PER_CALL, callHistory: DEFAULT_CALL_HISTORY, ...limits };
+  }
 
   private register(call: Call): Call {
     this.calls.set(call.sid, call);
@@ -111,6 +124,25 @@ export class Engine {
     call.input.disarm();
     call.ended.abort();
     call.emit("ended");
+    this.remember(call);
+  }
+
+  /**
+   * Keeps an ended call (REST Calls/{Sid}, the control API, the calls page) until `callHistory` calls
+   * have ended after it; then it is forgotten, timeline and all, and its SID answers 404. Twilio keeps
+   * call logs for months; a simulator that ran for days would run out of memory instead.
+   */
+  private remember(call: Call): void {
+    this.history.push(call.sid);
+    while (this.history.length > this.limits.callHistory) {
+      const sid = this.history.shift() as string;
+      const forgotten = this.calls.get(sid);
+      this.calls.delete(sid);
+      if (!forgotten) continue;
+      const handset = this.store.handsets.get(forgotten.direction === "inbound" ? forgotten.from : forgotten.to);
+      const at = handset?.calls.indexOf(sid) ?? -1;
+      if (at >= 0) handset?.calls.splice(at, 1);
+    }
   }
 
   // ---- webhooks -------------------------------------------------------------------------------
@@ -172,7 +204,13 @@ export class Engine {
     };
     let documents = 0;
     try {
-      while (next && !call.isEnded && documents++ < MAX_DOCUMENTS) {
+      while (next && !call.isEnded) {
+        if (++documents > this.limits.maxDocuments) {
+          // An application that redirects to itself forever: the call ends as a failed document does.
+          call.timeline.add("error", { message: `more than ${this.limits.maxDocuments} documents in one call: the carrier ends it` });
+          this.applicationError(call);
+          return;
+        }
         // A REST update that came before this document was fetched replaces it.
         const early = this.takeUpdate(call);
         if (early) next = { ...early, fallback: false };
@@ -259,10 +297,15 @@ export class Engine {
         fallback: false,
       };
     }
+    this.applicationError(call);
+    return undefined;
+  }
+
+  /** Twilio's generic "application error" message, then the call ends (twilio-contract.md §3). */
+  private applicationError(call: Call): void {
     this.answer(call);
     call.timeline.add("say", { text: APPLICATION_ERROR, voice: "woman", language: "en-US", loop: 1, applicationError: true });
     this.end(call);
-    return undefined;
   }
 
   // ---- REST updates ---------------------------------------------------------------------------

@@ -14,11 +14,14 @@ import { speak, typing } from "../calls/speech.js";
 import { receiveMessage } from "../messages/messaging.js";
 import { E164 } from "../numbering.js";
 import type { Store } from "../store.js";
+import { redactUrl } from "../redact.js";
+import type { EventStreams } from "./event-streams.js";
 import { callView, messageView } from "./views.js";
 
 export interface ControlOptions {
   store: Store;
   engine: Engine;
+  streams: EventStreams;
 }
 
 const PhoneNumber = z.string().regex(E164, "must be an E.164 number such as +61491570001");
@@ -43,7 +46,7 @@ function parse<S extends z.ZodType>(schema: S, input: unknown, reply: FastifyRep
 }
 
 export default async function controlRoutes(app: FastifyInstance, opts: ControlOptions): Promise<void> {
-  const { store, engine } = opts;
+  const { store, engine, streams } = opts;
 
   const callOr404 = (sid: string, reply: FastifyReply): Call | undefined => {
     const call = engine.calls.get(sid);
@@ -51,7 +54,7 @@ export default async function controlRoutes(app: FastifyInstance, opts: ControlO
     return call;
   };
 
-  app.get("/account", async () => ({ accountSid: store.account.sid, publicUrl: store.publicUrl, clock: engine.clock.mode }));
+  app.get("/account", async () => ({ accountSid: store.account.sid, publicUrl: redactUrl(store.publicUrl), clock: engine.clock.mode }));
 
   app.post("/calls", async (request, reply) => {
     const body = parse(PlaceCall, request.body, reply);
@@ -74,17 +77,15 @@ export default async function controlRoutes(app: FastifyInstance, opts: ControlO
   app.get<{ Params: { sid: string } }>("/calls/:sid/events", async (request, reply) => {
     const call = callOr404(request.params.sid, reply);
     if (!call) return reply;
-    reply.hijack();
-    const out = reply.raw;
-    out.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
-    const send = (event: unknown) => out.write(`data: ${JSON.stringify(event)}\n\n`);
-    for (const event of call.timeline.list()) send(event);
-    const unsubscribe = call.timeline.subscribe(send);
-    const onActivity = () => out.write(`event: call\ndata: ${JSON.stringify(callView(call, false))}\n\n`);
+    const stream = streams.start(request, reply);
+    if (!stream) return reply;
+    for (const event of call.timeline.list()) stream.send(event);
+    const unsubscribe = call.timeline.subscribe((event) => stream.send(event));
+    const onActivity = () => stream.send(callView(call, false), "call");
     call.on("activity", onActivity);
     call.on("status", onActivity);
     onActivity();
-    request.raw.on("close", () => {
+    stream.onClose(() => {
       unsubscribe();
       call.off("activity", onActivity);
       call.off("status", onActivity);
@@ -195,22 +196,21 @@ export default async function controlRoutes(app: FastifyInstance, opts: ControlO
   app.get<{ Params: { number: string } }>("/phones/:number/events", async (request, reply) => {
     const number = parse(PhoneNumber, request.params.number, reply);
     if (!number) return reply;
-    reply.hijack();
-    const out = reply.raw;
-    out.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
+    const stream = streams.start(request, reply);
+    if (!stream) return reply;
     const mine = (call: Call) => (call.direction === "inbound" ? call.from : call.to) === number;
     const onCall = (call: Call) => {
-      if (mine(call)) out.write(`event: call\ndata: ${JSON.stringify(callView(call, false))}\n\n`);
+      if (mine(call)) stream.send(callView(call, false), "call");
     };
     const onMessage = (message: Parameters<typeof messageView>[0]) => {
-      if (message.to === number || message.from === number) out.write(`event: message\ndata: ${JSON.stringify(messageView(message))}\n\n`);
+      if (message.to === number || message.from === number) stream.send(messageView(message), "message");
     };
     for (const call of engine.calls.values()) if (!call.isEnded) onCall(call);
     store.on("call", onCall);
     store.on("call-status", onCall);
     store.on("message", onMessage);
-    out.write(": connected\n\n");
-    request.raw.on("close", () => {
+    stream.comment("connected");
+    stream.onClose(() => {
       store.off("call", onCall);
       store.off("call-status", onCall);
       store.off("message", onMessage);

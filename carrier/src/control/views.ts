@@ -1,5 +1,6 @@
 // JSON views of calls and messages for the control API and the softphone.
 import type { Call } from "../calls/call.js";
+import { redactUrl } from "../redact.js";
 import type { Message } from "../store.js";
 
 /**
@@ -32,7 +33,7 @@ export function messageView(message: Message) {
     from: message.from,
     to: message.to,
     body: message.body,
-    media: message.mediaUrls,
+    media: message.mediaUrls.map(redactUrl),
     status: message.status,
     direction: message.direction,
     segments: message.numSegments,

@@ -2,6 +2,7 @@
 // callbacks queued → sent → delivered; messages a handset sends go to the number's SmsUrl, and the
 // <Message> replies come back. Opt-out keywords behave as Twilio's defaults (twilio-contract.md §6).
 import type { Engine } from "../calls/engine.js";
+import { MAX_MESSAGING_DOCUMENTS, MAX_REPLIES_PER_MESSAGE, MESSAGING_DOCUMENTS_EXCEEDED, REPLIES_EXCEEDED } from "../limits.js";
 import { E164 } from "../numbering.js";
 import { newSid } from "../sids.js";
 import type { Message, MessageStatus, Store } from "../store.js";
@@ -190,9 +191,16 @@ async function forwardToApp(
     To: message.to,
   };
   let target: { url: string; method: "GET" | "POST" } | undefined = { url, method };
-  for (let hops = 0; target && hops < 10; hops++) {
+  let replies = 0;
+  // Twilio stops a message's session after 50 documents (14106) and sends 10 replies at most (14109).
+  for (let documents = 0; target; documents++) {
+    if (documents >= MAX_MESSAGING_DOCUMENTS) {
+      store.emit("sms-error", { messageSid: message.sid, code: MESSAGING_DOCUMENTS_EXCEEDED, url: target.url });
+      return;
+    }
     const response = await engine.webhook(undefined, { url: target.url, method: target.method, params, kind: "sms" }, "sms");
     if (!response.ok) {
+      // 11750 included: a document over 64 kB is a failed request, as a 5xx is.
       store.emit("sms-error", { messageSid: message.sid, code: response.errorCode, url: target.url });
       // With a fallback URL, try it once; without, Twilio only logs the error (§3).
       target = fallbackUrl && target.url !== fallbackUrl ? { url: fallbackUrl, method: fallbackMethod } : undefined;
@@ -209,6 +217,10 @@ async function forwardToApp(
         target = { url: new URL(verb.url, url).toString(), method: verb.method };
         break;
       }
+      if (replies++ >= MAX_REPLIES_PER_MESSAGE) {
+        store.emit("sms-error", { messageSid: message.sid, code: REPLIES_EXCEEDED, url });
+        return;
+      }
       sendMessage(store, engine, {
         to: verb.to ?? message.from,
         from: verb.from ?? message.to,
@@ -220,4 +232,3 @@ async function forwardToApp(
     }
   }
 }
-

@@ -29,6 +29,7 @@ import {
   parseResponse,
   pattern,
   readAttributes,
+  seconds,
   text,
   textOnly,
   textOr,
@@ -38,6 +39,7 @@ import {
   type Warn,
   type XmlElement,
 } from "./xml.js";
+import { MAX_CALL_SECONDS, MAX_RING_SECONDS } from "../limits.js";
 
 const DIGITS = /^[0-9A-D#*wW]+$/;
 const RECORDING_EVENTS = ["in-progress", "completed", "absent"] as const;
@@ -53,19 +55,20 @@ const DIAL_RECORD = [
 ] as const;
 
 const speechTimeout: Field<number | "auto" | undefined> = {
-  parse: (raw) => (raw === "auto" ? "auto" : parseInteger(raw, 1)),
+  parse: (raw) => (raw === "auto" ? "auto" : parseInteger(raw, 1, Infinity)),
   fallback: undefined,
   expected: '"auto" or an integer ≥ 1',
   otherwise: "using the timeout",
+  clamp: (value) => (typeof value === "number" ? Math.min(value, MAX_CALL_SECONDS) : value),
 };
 
 const SAY = { voice: textOr("man"), language: textOr("en-US"), loop: loop() };
 const PLAY = { loop: loop(), digits: pattern(DIGITS, undefined, "digits 0-9, A-D, #, *, w, W") };
-const PAUSE = { length: int(1) };
+const PAUSE = { length: seconds(1, MAX_CALL_SECONDS) };
 const GATHER = {
   action: text(),
   method: method(),
-  timeout: int(5),
+  timeout: seconds(5, MAX_CALL_SECONDS),
   finishOnKey: pattern(/^[0-9#*]?$/, "#", 'one of 0-9, #, * or ""'),
   numDigits: int(undefined),
   input: words(["dtmf", "speech"], ["dtmf"]),
@@ -80,8 +83,8 @@ const GATHER_IGNORED = ["profanityFilter", "speechModel", "enhanced", "bargeIn",
 const DIAL = {
   action: text(),
   method: method(),
-  timeout: int(30),
-  timeLimit: int(14400),
+  timeout: seconds(30, MAX_RING_SECONDS),
+  timeLimit: seconds(14400, MAX_CALL_SECONDS),
   callerId: text(),
   answerOnBridge: bool(false),
   hangupOnStar: bool(false),
@@ -125,7 +128,7 @@ const CLIENT_IGNORED = ["url", "method", "statusCallback", "statusCallbackMethod
 const RECORD = {
   action: text(),
   method: method(),
-  timeout: int(5, 0),
+  timeout: seconds(5, MAX_CALL_SECONDS, 0),
   finishOnKey: pattern(/^[0-9#*]*$/, "1234567890*#", "keys from 0-9, #, *"),
   maxLength: { ...int(undefined, 2, 14400), otherwise: "using 3600, or 120 when transcribing" },
   playBeep: bool(true),

@@ -177,6 +177,8 @@ export interface Field<T> {
   expected: string;
   /** What happens instead of an invalid value when there is no fallback, for the warning. */
   otherwise?: string;
+  /** A valid value beyond Twilio's limit is brought within it, with a warning (the call goes on). */
+  clamp?(value: T): T;
 }
 
 export type Spec = Record<string, Field<unknown>>;
@@ -197,6 +199,11 @@ export function readAttributes<S extends Spec>(
   for (const [name, field] of Object.entries(spec)) {
     const raw = el.attrs.get(name);
     let value = raw === undefined ? undefined : field.parse(raw);
+    if (raw !== undefined && value !== undefined && field.clamp) {
+      const within = field.clamp(value);
+      if (within !== value) warn(`<${el.name}> ${name}="${raw}" is more than Twilio allows; using ${JSON.stringify(within)}`);
+      value = within;
+    }
     if (raw !== undefined && value === undefined) {
       const using =
         field.fallback !== undefined ? `using ${JSON.stringify(field.fallback)}` : (field.otherwise ?? "it was ignored");
@@ -244,6 +251,19 @@ export function parseInteger(raw: string, min: number, max = Number.MAX_SAFE_INT
 export function int<D extends number | undefined>(fallback: D, min = 1, max = Number.MAX_SAFE_INTEGER): Field<number | D> {
   const range = max === Number.MAX_SAFE_INTEGER ? `an integer ≥ ${min}` : `an integer from ${min} to ${max}`;
   return { parse: (raw) => parseInteger(raw, min, max), fallback, expected: range };
+}
+
+/**
+ * A number of seconds, an integer ≥ `min`. Above `max` (a limit of Twilio's, see limits.ts) it is
+ * clamped to `max` with a warning, so that no wait outlasts what Twilio allows or a timer can hold.
+ */
+export function seconds<D extends number | undefined>(fallback: D, max: number, min = 1): Field<number | D> {
+  return {
+    parse: (raw) => parseInteger(raw, min, Infinity),
+    fallback,
+    expected: `an integer ≥ ${min}`,
+    clamp: (value) => (value === undefined ? value : (Math.min(value, max) as number | D)),
+  };
 }
 
 /** Say/Play `loop`: 1 by default; 0 means "until hangup", capped at 1,000 like everything else. */

@@ -1,6 +1,8 @@
 // Say, Play and Pause take time, as on a real call (a <Gather>'s timeout starts after them).
 // Inside <Gather> they stop at the caller's first input.
 import type { GatherChild, PlayNode, SayNode } from "../twiml/nodes.js";
+import { MAX_CALL_SECONDS } from "../limits.js";
+import { fetchMedia } from "../webhooks/http.js";
 import type { VerbContext } from "./verb.js";
 
 /** Speaking time for text: about 14 characters a second, at least half a second. */
@@ -26,17 +28,20 @@ export function wavMs(bytes: Uint8Array): number | undefined {
 const AUDIO = /^audio\/(mpeg|mp3|wav|wave|x-wav|aiff|x-aifc|x-aiff|x-gsm|gsm|ulaw|basic)$/;
 
 /** Fetches a <Play> URL (GET, no parameters) and returns how long it plays, or a Twilio error. */
-async function fetchMedia(url: string): Promise<{ ms: number } | { error: number; message: string }> {
-  try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(15_000), headers: { "user-agent": "TwilioProxy/1.1" } });
-    const type = (res.headers.get("content-type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
-    if (!res.ok) return { error: 11200, message: `HTTP ${res.status}` };
-    const bytes = new Uint8Array(await res.arrayBuffer());
-    if (!AUDIO.test(type)) return { error: 13420, message: `not audio: ${type || "no Content-Type"}` };
-    return { ms: wavMs(bytes) ?? 5_000 };
-  } catch (error) {
-    return { error: 11205, message: (error as Error).message };
-  }
+async function playable(url: string): Promise<{ ms: number } | { error: number; message: string }> {
+  const media = await fetchMedia(url);
+  if (!media.ok) return { error: media.errorCode, message: media.error };
+  const type = media.contentType.split(";")[0]?.trim().toLowerCase() ?? "";
+  if (!AUDIO.test(type)) return { error: 13420, message: `not audio: ${type || "no Content-Type"}` };
+  return { ms: wavMs(media.head) ?? 5_000 };
+}
+
+/**
+ * How long media plays `loop` times, at most MAX_CALL_SECONDS: a call lasts no longer, and the
+ * clock is never handed a wait it cannot hold (a long text said 1,000 times is weeks).
+ */
+function looped(ms: number, loop: number): number {
+  return Math.min(ms * loop, MAX_CALL_SECONDS * 1000);
 }
 
 export type MediaResult = "done" | "stopped";
@@ -49,7 +54,7 @@ function mediaActivity(ctx: VerbContext, verb: string): void {
 export async function say(node: SayNode, ctx: VerbContext, signal: AbortSignal): Promise<MediaResult> {
   ctx.call.timeline.add("say", { text: node.text, voice: node.voice, language: node.language, loop: node.loop });
   mediaActivity(ctx, "Say");
-  const result = await ctx.engine.clock.sleep(sayMs(node.text) * node.loop, signal);
+  const result = await ctx.engine.clock.sleep(looped(sayMs(node.text), node.loop), signal);
   return result === "elapsed" ? "done" : "stopped";
 }
 
@@ -63,18 +68,18 @@ export async function play(node: PlayNode, ctx: VerbContext, signal: AbortSignal
     // <Play digits="…"/>: tones only, nothing to fetch.
     ctx.call.timeline.add("play", { digits: node.digits, loop: node.loop });
     mediaActivity(ctx, "Play");
-    const result = await ctx.engine.clock.sleep(digitsMs(node.digits) * node.loop, signal);
+    const result = await ctx.engine.clock.sleep(looped(digitsMs(node.digits), node.loop), signal);
     return result === "elapsed" ? "done" : "stopped";
   }
   const url = ctx.resolve(node.url);
-  const media = await fetchMedia(url);
+  const media = await playable(url);
   if ("error" in media) {
     ctx.call.timeline.add("play", { url, loop: node.loop, errorCode: media.error, error: media.message });
     return signal.aborted ? "stopped" : "done";
   }
   ctx.call.timeline.add("play", { url, loop: node.loop, ...(node.digits ? { digits: node.digits } : {}), durationMs: media.ms });
   mediaActivity(ctx, "Play");
-  const result = await ctx.engine.clock.sleep(media.ms * node.loop, signal);
+  const result = await ctx.engine.clock.sleep(looped(media.ms, node.loop), signal);
   return result === "elapsed" ? "done" : "stopped";
 }
 

@@ -1,14 +1,19 @@
 // Requests to the application, made as Twilio makes them: form-encoded POST (or GET with the
-// parameters in the query), signed, with Twilio's User-Agent, and a 15 s limit in all.
+// parameters in the query), signed, with Twilio's User-Agent, and a 15 s limit in all. Bodies are
+// read as streams with a byte limit, never buffered whole: a TwiML or messaging document over 64 kB
+// is Twilio's 11750, and <Play> media is counted, not kept.
 //
 // Requests go through undici's request() on a shared keep-alive pool, which does less work per
 // request than fetch(): no WHATWG Request/Response/AbortSignal objects per webhook (fetch was most
 // of the carrier's CPU with a thousand calls at once). Redirects are followed as fetch follows them.
 import { Agent, interceptors, request as undiciRequest, type Dispatcher } from "undici";
+import { DOCUMENT_TOO_LARGE, MAX_DOCUMENT_BYTES, MAX_MEDIA_BYTES } from "../limits.js";
 import { signedUrl, twilioSignature, type FormParams } from "./signature.js";
 
 export const WEBHOOK_TIMEOUT_MS = 15_000;
 export const USER_AGENT = "TwilioProxy/1.1";
+/** Bytes of a media file kept to read its header (a WAV's "data" chunk comes within them). */
+const MEDIA_HEAD_BYTES = 64 * 1024;
 
 export interface WebhookRequest {
   url: string;
@@ -23,7 +28,7 @@ export interface WebhookResponse {
   status: number;
   contentType: string;
   body: string;
-  /** Twilio's error code when the request failed (11200 family). */
+  /** Twilio's error code when the request failed (11200 family, 11750). */
   errorCode?: number;
   error?: string;
   durationMs: number;
@@ -58,10 +63,74 @@ function errorCode(error: unknown): string | undefined {
 /** Connections that could not be made or were dropped: Twilio's 11205 (HTTP connection failure). */
 const CONNECTION_FAILURES = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_SOCKET", "UND_ERR_CLOSED"]);
 
+function header(res: Dispatcher.ResponseData, name: string): string {
+  const value = res.headers[name];
+  return (Array.isArray(value) ? value[0] : value) ?? "";
+}
+
+/** A failed request as Twilio classifies it: 11205 (connection, timeout), 11210 (DNS), 11200. */
+function failure(error: unknown, signal: AbortSignal): { errorCode: number; error: string } {
+  const code = errorCode(error);
+  const timedOut = signal.aborted || (error as Error).name === "TimeoutError";
+  return {
+    errorCode: timedOut || (code !== undefined && CONNECTION_FAILURES.has(code)) ? 11205 : code === "ENOTFOUND" || code === "EAI_AGAIN" ? 11210 : 11200,
+    error: timedOut ? "timed out after 15 s" : `${code ?? (error as Error).message}`,
+  };
+}
+
+/**
+ * Requests `url` as Twilio does. Credentials in the URL are not sent at first: only after a 401
+ * that asks for them (§1). The URL's credentials never leave this function in any other form.
+ */
+async function requestAs(
+  url: string,
+  init: { method: "GET" | "POST"; headers: Record<string, string>; body?: string | undefined; signal: AbortSignal },
+): Promise<Dispatcher.ResponseData> {
+  const parsed = new URL(url);
+  const basic = parsed.username
+    ? `Basic ${Buffer.from(`${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`).toString("base64")}`
+    : undefined;
+  parsed.username = "";
+  parsed.password = "";
+  const send = (extra: Record<string, string> = {}) =>
+    undiciRequest(parsed, { method: init.method, headers: { ...init.headers, ...extra }, body: init.body, signal: init.signal, dispatcher });
+  const res = await send();
+  if (res.statusCode !== 401 || !basic || !res.headers["www-authenticate"]) return res;
+  await res.body.dump();
+  return send({ authorization: basic });
+}
+
+/**
+ * Reads a body up to `limit` bytes. Past it (or when Content-Length already says so) the body is
+ * dropped with its connection and undefined is returned; `keep` bytes at most are kept either way.
+ */
+async function readBody(res: Dispatcher.ResponseData, limit: number, keep = limit): Promise<{ bytes: Buffer; size: number } | undefined> {
+  const declared = Number(header(res, "content-length"));
+  if (Number.isFinite(declared) && declared > limit) {
+    res.body.destroy();
+    return undefined;
+  }
+  const chunks: Buffer[] = [];
+  let kept = 0;
+  let size = 0;
+  for await (const chunk of res.body as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) {
+      res.body.destroy();
+      return undefined;
+    }
+    if (kept < keep) {
+      const part = chunk.subarray(0, keep - kept);
+      chunks.push(part);
+      kept += part.length;
+    }
+  }
+  return { bytes: Buffer.concat(chunks, kept), size };
+}
+
 export async function sendWebhook(authToken: string, request: WebhookRequest): Promise<WebhookResponse> {
   const started = Date.now();
   const target = request.method === "GET" ? withQuery(request.url, request.params) : request.url;
-  const parsed = new URL(target);
   const toSign = signedUrl(target, { dropHttpsPort: request.kind === "voice" });
   const headers: Record<string, string> = {
     "user-agent": USER_AGENT,
@@ -69,48 +138,49 @@ export async function sendWebhook(authToken: string, request: WebhookRequest): P
     accept: "*/*",
     "cache-control": "max-age=259200",
   };
-  // Credentials in the URL are not sent at first: only after a 401 that asks for them (§1).
-  const basic = parsed.username
-    ? `Basic ${Buffer.from(`${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`).toString("base64")}`
-    : undefined;
-  parsed.username = "";
-  parsed.password = "";
   let body: string | undefined;
   if (request.method === "POST") {
     headers["content-type"] = "application/x-www-form-urlencoded; charset=utf-8";
     body = formBody(request.params);
   }
   const signal = AbortSignal.timeout(WEBHOOK_TIMEOUT_MS);
-  const send = (extra: Record<string, string> = {}) =>
-    undiciRequest(parsed, { method: request.method, headers: { ...headers, ...extra }, body, signal, dispatcher });
   try {
-    let res = await send();
-    if (res.statusCode === 401 && basic && res.headers["www-authenticate"]) {
+    const res = await requestAs(target, { method: request.method, headers, body, signal });
+    const where = `${new URL(target).origin}${new URL(target).pathname}`;
+    const answered = { status: res.statusCode, contentType: header(res, "content-type") };
+    if (res.statusCode < 200 || res.statusCode > 299) {
+      // The body of a failed answer is never used; dump() drops the connection past 128 kB.
       await res.body.dump();
-      res = await send({ authorization: basic });
+      return { ok: false, ...answered, body: "", errorCode: 11217, error: `HTTP ${res.statusCode} from ${where}`, durationMs: Date.now() - started };
     }
-    const text = await res.body.text();
-    const ok = res.statusCode >= 200 && res.statusCode <= 299;
-    const contentType = res.headers["content-type"];
-    return {
-      ok,
-      status: res.statusCode,
-      contentType: (Array.isArray(contentType) ? contentType[0] : contentType) ?? "",
-      body: text,
-      ...(ok ? {} : { errorCode: 11217, error: `HTTP ${res.statusCode} from ${parsed.origin}${parsed.pathname}` }),
-      durationMs: Date.now() - started,
-    };
+    const read = await readBody(res, MAX_DOCUMENT_BYTES);
+    if (!read) {
+      const error = `the response from ${where} is larger than ${MAX_DOCUMENT_BYTES / 1024} kB`;
+      return { ok: false, ...answered, body: "", errorCode: DOCUMENT_TOO_LARGE, error, durationMs: Date.now() - started };
+    }
+    return { ok: true, ...answered, body: read.bytes.toString("utf8"), durationMs: Date.now() - started };
   } catch (error) {
-    const code = errorCode(error);
-    const timedOut = signal.aborted || (error as Error).name === "TimeoutError";
-    return {
-      ok: false,
-      status: 0,
-      contentType: "",
-      body: "",
-      errorCode: timedOut || (code !== undefined && CONNECTION_FAILURES.has(code)) ? 11205 : code === "ENOTFOUND" || code === "EAI_AGAIN" ? 11210 : 11200,
-      error: timedOut ? "timed out after 15 s" : `${code ?? (error as Error).message}`,
-      durationMs: Date.now() - started,
-    };
+    return { ok: false, status: 0, contentType: "", body: "", ...failure(error, signal), durationMs: Date.now() - started };
+  }
+}
+
+export type MediaResponse =
+  | { ok: true; contentType: string; /** The first bytes, for the file's header. */ head: Uint8Array; size: number }
+  | { ok: false; errorCode: number; error: string };
+
+/** Fetches `<Play>` media: GET, no parameters, at most MAX_MEDIA_BYTES within the 15 s limit. */
+export async function fetchMedia(url: string): Promise<MediaResponse> {
+  const signal = AbortSignal.timeout(WEBHOOK_TIMEOUT_MS);
+  try {
+    const res = await requestAs(url, { method: "GET", headers: { "user-agent": USER_AGENT, accept: "*/*" }, signal });
+    if (res.statusCode < 200 || res.statusCode > 299) {
+      await res.body.dump();
+      return { ok: false, errorCode: 11200, error: `HTTP ${res.statusCode}` };
+    }
+    const read = await readBody(res, MAX_MEDIA_BYTES, MEDIA_HEAD_BYTES);
+    if (!read) return { ok: false, errorCode: 11200, error: `the media is larger than ${MAX_MEDIA_BYTES / 1024 / 1024} MiB` };
+    return { ok: true, contentType: header(res, "content-type"), head: read.bytes, size: read.size };
+  } catch (error) {
+    return { ok: false, ...failure(error, signal) };
   }
 }

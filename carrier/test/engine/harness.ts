@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import twilio from "twilio";
 import { ManualClock } from "../../src/clock.js";
 import { Store, type PhoneNumber } from "../../src/store.js";
-import { Engine } from "../../src/calls/engine.js";
+import { Engine, type EngineLimits } from "../../src/calls/engine.js";
 import type { Call } from "../../src/calls/call.js";
 import { placeInbound } from "../../src/calls/placement.js";
 import { keys } from "../../src/calls/input.js";
@@ -204,6 +204,8 @@ export interface Harness {
 export interface SetupOptions {
   /** Fields of the number; voiceUrl defaults to /voice and statusCallback to /status on the stub. */
   number?: (stubUrl: string) => Partial<PhoneNumber>;
+  /** The engine's limits, lowered for a test. */
+  limits?: Partial<EngineLimits>;
 }
 
 export async function setup(t: TestContext, options: SetupOptions = {}): Promise<Harness> {
@@ -212,7 +214,7 @@ export async function setup(t: TestContext, options: SetupOptions = {}): Promise
   stub.route("/status", { status: 204, body: "" });
   const clock = new ManualClock();
   const store = new Store({ sid: ACCOUNT_SID, authToken: AUTH_TOKEN }, clock, "http://127.0.0.1:9");
-  const engine = new Engine(store, clock);
+  const engine = new Engine(store, clock, options.limits);
 
   // Test spies on instances (the engine's source is untouched): every timeline event is announced on
   // its call, and webhooks in flight are counted.
