@@ -9,6 +9,7 @@ import type { Flow } from "./flows/flow-schema.js";
 import { systemClock, type Clock } from "./lib/clock.js";
 import { Jobs, QUEUES, type JobsOptions } from "./jobs/jobs.js";
 import { Workers } from "./jobs/workers.js";
+import { secretScrubber, serializeError } from "./lib/error-serializer.js";
 import { maskPhonesIn } from "./lib/phone.js";
 import { RateLimiter } from "./lib/rate-limiter.js";
 import { Notifier } from "./notifications/notifier.js";
@@ -50,11 +51,26 @@ declare module "fastify" {
 
 const PUBLIC_DIR = fileURLToPath(new URL("../public/", import.meta.url));
 
-/** Log options: secrets in headers are redacted; phone numbers are masked where they are logged. */
-export function loggerOptions(level: Config["logLevel"]): FastifyServerOptions["logger"] {
+/** The configuration's secrets, as they could turn up in a log line (the Basic credentials too). */
+export function logSecrets(config: Pick<Config, "twilio" | "dashboard" | "databaseUrl">): string[] {
+  const { accountSid, authToken } = config.twilio;
+  const databasePassword = config.databaseUrl && URL.canParse(config.databaseUrl) ? decodeURIComponent(new URL(config.databaseUrl).password) : "";
+  return [authToken, Buffer.from(`${accountSid}:${authToken}`).toString("base64"), config.dashboard.password, databasePassword];
+}
+
+/**
+ * Log options: secrets in headers are redacted; errors are logged through one serializer that keeps no
+ * headers, credentials or bodies (lib/error-serializer.ts); phone numbers are masked where they are
+ * logged; and any of `secrets` is scrubbed from every line as it is written.
+ */
+export function loggerOptions(level: Config["logLevel"], secrets: readonly (string | undefined)[] = []): FastifyServerOptions["logger"] {
+  const scrub = secretScrubber(secrets);
   return {
     level,
+    hooks: { streamWrite: scrub },
     serializers: {
+      err: serializeError,
+      error: serializeError,
       // Dashboard URLs carry numbers (/messages/+61…, /calls?number=…): the request line masks them.
       req: (request: FastifyRequest) => ({
         method: request.method,
@@ -98,7 +114,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   const { config, db, flow } = deps;
   const clock = deps.clock ?? systemClock;
   const app = Fastify({
-    logger: deps.logger ?? loggerOptions(config.logLevel),
+    logger: deps.logger ?? loggerOptions(config.logLevel, logSecrets(config)),
     // Twilio's requests are small; anything larger is not a webhook.
     bodyLimit: 1024 * 1024,
     // Closing closes idle keep-alive connections (the default on Node 20; busy ones: closeBusyConnectionsOnClose).
