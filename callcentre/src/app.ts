@@ -203,14 +203,16 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   });
 
   // For load balancers and monitors: 503 while the database is unavailable (the voice webhooks
-  // still answer then, with the safe flow).
-  app.get("/healthz", async (_request, reply) => {
+  // still answer then, with the safe flow). Anyone may ask, so the answer says only that: the reason
+  // (which names the database's host and port) goes to the log.
+  app.get("/healthz", async (request, reply) => {
     try {
       await db.transaction((tx) => tx.query("select 1"), { timeoutMs: config.databaseTimeoutMs });
       return { status: "ok", database: db.engine };
     } catch (error) {
       if (!isDatabaseUnavailable(error)) throw error;
-      return reply.code(503).send({ status: "unavailable", database: db.engine, message: (error as Error).message });
+      request.log.warn({ err: error }, "health check: database unavailable");
+      return reply.code(503).send({ status: "unavailable" });
     }
   });
 
