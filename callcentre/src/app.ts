@@ -33,7 +33,17 @@ export interface AppDependencies {
   logger?: FastifyServerOptions["logger"];
   /** pg-boss settings: the server supervises and schedules; tests retry at once. */
   jobs?: Pick<JobsOptions, "supervise" | "schedule" | "pollingIntervalSeconds" | "policies">;
+  /** How long a client has to send a whole request (REQUEST_TIMEOUT_MS; tests use less). */
+  requestTimeoutMs?: number;
 }
+
+/**
+ * How long a client has to send a whole request, headers and body. Twilio's webhooks and the
+ * dashboard's forms are a few kilobytes, sent at once; a connection that trickles its request is cut
+ * off with 408 instead of being held open for ever. Responses are not limited by it: the dashboard's
+ * live event stream stays open.
+ */
+export const REQUEST_TIMEOUT_MS = 30_000;
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -113,10 +123,15 @@ function closeBusyConnectionsOnClose(app: FastifyInstance): void {
 export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
   const { config, db, flow } = deps;
   const clock = deps.clock ?? systemClock;
+  const requestTimeoutMs = deps.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
   const app = Fastify({
     logger: deps.logger ?? loggerOptions(config.logLevel, logSecrets(config)),
     // Twilio's requests are small; anything larger is not a webhook.
     bodyLimit: 1024 * 1024,
+    requestTimeout: requestTimeoutMs,
+    // Node checks the deadlines every connectionsCheckingInterval (30 s by default, which would let a
+    // trickling request live twice as long as the limit); the headers share the request's deadline.
+    http: { requestTimeout: requestTimeoutMs, headersTimeout: requestTimeoutMs, connectionsCheckingInterval: Math.min(1_000, Math.max(10, requestTimeoutMs / 4)) },
     // Closing closes idle keep-alive connections (the default on Node 20; busy ones: closeBusyConnectionsOnClose).
     forceCloseConnections: "idle",
   });

@@ -65,19 +65,29 @@ const UNAVAILABLE_SQLSTATE = /^(08|57P0[1-4]|53300)/;
 const UNAVAILABLE_NETWORK = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "EPIPE", "ENOTFOUND", "EAI_AGAIN"]);
 const UNAVAILABLE_MESSAGE = /Connection terminated|timeout exceeded when trying to connect|Query read timeout|Client has encountered a connection error|Connection refused/i;
 
-/** Whether `error` says the database is unreachable or not answering (as opposed to a bad query). */
+/**
+ * Whether `error` says the database is unreachable or not answering (as opposed to a bad query).
+ * Only the database's own failures count: this module turns those into DatabaseUnavailableError where
+ * the driver reports them (classify). A network error from anywhere else (a client that hung up
+ * mid-request, ECONNRESET; Twilio's API refusing a connection) is not a database outage.
+ */
 export function isDatabaseUnavailable(error: unknown): boolean {
+  return error instanceof DatabaseUnavailableError;
+}
+
+/** Whether an error from the Postgres driver is a connection-level failure (not a bad statement). */
+function isConnectionFailure(error: unknown): boolean {
   if (error instanceof DatabaseUnavailableError) return true;
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: unknown }).code;
   if (typeof code === "string" && (UNAVAILABLE_SQLSTATE.test(code) || UNAVAILABLE_NETWORK.has(code))) return true;
-  if (error instanceof AggregateError && error.errors.some(isDatabaseUnavailable)) return true;
+  if (error instanceof AggregateError && error.errors.some(isConnectionFailure)) return true;
   return UNAVAILABLE_MESSAGE.test(error.message);
 }
 
 /** Rethrows connection-level failures as DatabaseUnavailableError; other errors pass unchanged. */
 function classify(error: unknown): never {
-  if (isDatabaseUnavailable(error) && !(error instanceof DatabaseUnavailableError)) {
+  if (isConnectionFailure(error) && !(error instanceof DatabaseUnavailableError)) {
     throw new DatabaseUnavailableError(`database unavailable: ${(error as Error).message}`, { cause: error });
   }
   throw error;
