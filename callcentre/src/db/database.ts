@@ -1,10 +1,11 @@
 // One Postgres dialect, two engines: embedded PGlite (the default) or a real server through `pg`
 // when DATABASE_URL is set. Repositories see only this interface, so the SQL is the same for both.
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
+import { privateDir, tightenTree } from "../lib/private-files.js";
 
 export interface Queryable {
   query<Row = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<Row[]>;
@@ -135,7 +136,7 @@ function lockDataDir(dir: string): () => void {
   const file = join(dir, "callcentre.pid");
   for (;;) {
     try {
-      writeFileSync(file, String(process.pid), { flag: "wx" });
+      writeFileSync(file, String(process.pid), { flag: "wx", mode: 0o600 });
       return () => rmSync(file, { force: true });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
@@ -163,15 +164,19 @@ function isAlive(pid: number): boolean {
 async function openPglite(dataDir: string | undefined): Promise<Database> {
   let db: PGlite;
   let unlock = () => undefined as void;
+  let dir: string | undefined;
   if (dataDir) {
-    const dir = join(dataDir, "pglite");
-    mkdirSync(dir, { recursive: true });
+    dir = join(dataDir, "pglite");
+    // The database is readable by the service's user only (DATA_DIR too, when it is created here).
+    privateDir(dir);
     unlock = lockDataDir(dir);
     db = new PGlite(dir);
   } else {
     db = new PGlite();
   }
   await db.waitReady;
+  // PGlite unpacks a new database's files with mode 0666; an older install's are tightened too.
+  if (dir) tightenTree(dir);
   const lastRows = <Row>(results: { rows: unknown[] }[]) => (results.at(-1)?.rows ?? []) as Row[];
   return {
     engine: "pglite",
@@ -209,6 +214,8 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
     },
     async close() {
       if (!db.closed) await db.close();
+      // Files made while it ran follow the umask; the directory kept them private, and now they are too.
+      if (dir) tightenTree(dir);
       unlock();
     },
   };
