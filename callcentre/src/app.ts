@@ -14,6 +14,7 @@ import { maskPhonesIn } from "./lib/phone.js";
 import { RateLimiter } from "./lib/rate-limiter.js";
 import { Notifier } from "./notifications/notifier.js";
 import { createRepositories, type Repositories } from "./plugins/app/repositories.js";
+import { CROSS_ORIGIN_RESOURCE, helmet, helmetOptions } from "./plugins/external/helmet.js";
 import { GeocodeCacheRepository } from "./repositories/geocode-cache-repository.js";
 import { DashboardService } from "./dashboard/dashboard-service.js";
 import { LiveFeed } from "./dashboard/live-feed.js";
@@ -209,7 +210,13 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     });
   });
 
-  await app.register(fastifyStatic, { root: `${PUBLIC_DIR}audio`, prefix: "/audio/", decorateReply: false });
+  await app.register(helmet, helmetOptions(config.publicBaseUrl.startsWith("https:")));
+  await app.register(fastifyStatic, {
+    root: `${PUBLIC_DIR}audio`,
+    prefix: "/audio/",
+    decorateReply: false,
+    setHeaders: (reply) => void reply.headers(CROSS_ORIGIN_RESOURCE),
+  });
   await app.register(fastifyStatic, { root: `${PUBLIC_DIR}dashboard`, prefix: "/dashboard/assets/", decorateReply: false });
 
   // Every voice webhook may change what the Live page shows.
