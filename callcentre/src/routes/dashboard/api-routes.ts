@@ -1,6 +1,6 @@
 // The dashboard's JSON API (what the pages show, for scripts and tests), its actions (which the
-// pages' forms post to, coming back with ?done= or ?error=), the live event stream and recordings.
-import { Readable } from "node:stream";
+// pages' forms post to, coming back with ?done= or ?error=) and the live event stream. Recordings'
+// audio: recording-routes.ts.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { CALLS_PAGE_SIZE, LIST_LIMIT } from "../../dashboard/dashboard-service.js";
 import type { SessionStreams } from "../../dashboard/session-streams.js";
@@ -24,7 +24,6 @@ import {
 import type { DashboardRoutesOptions } from "./index.js";
 
 const SSE_HEARTBEAT_MS = 15_000;
-const MEDIA_TIMEOUT_MS = 15_000;
 
 /** Answers an action: back to the form's page with ?done=, or JSON for API clients. */
 function done(request: FastifyRequest, reply: FastifyReply, code: string, result: Record<string, unknown>) {
@@ -41,7 +40,7 @@ export interface ApiRoutesOptions extends DashboardRoutesOptions {
 }
 
 export default async function apiRoutes(app: FastifyInstance, opts: ApiRoutesOptions): Promise<void> {
-  const { service, repositories, flow, config, live, clock, streams, fingerprint } = opts;
+  const { service, repositories, flow, live, clock, streams, fingerprint } = opts;
   app.addHook("preClose", async () => streams.endAll());
 
   app.get("/api/live", async () => service.live());
@@ -130,33 +129,6 @@ export default async function apiRoutes(app: FastifyInstance, opts: ApiRoutesOpt
     parseWith(ActionBody, request.body ?? {});
     const { callSid } = await service.callBack({ callbackRequest: requested });
     return done(request, reply, "called-back", { callSid });
-  });
-
-  // A recording's audio, fetched from Twilio with the account's credentials, which stay here.
-  app.get("/api/recordings/:sid/audio", async (request, reply) => {
-    const { sid } = parseWith(RecordingParam, request.params);
-    const recording = await repositories.recordings.get(sid);
-    if (!recording) throw notFound(`no recording ${sid}`);
-    const url = new URL(`${recording.url.replace(/\.(wav|mp3|json)$/, "")}.wav`);
-    const trusted = [new URL(config.twilioApiBaseUrl).origin, "https://api.twilio.com"].includes(url.origin);
-    const headers: Record<string, string> = {};
-    if (trusted) headers.authorization = `Basic ${Buffer.from(`${config.twilio.accountSid}:${config.twilio.authToken}`).toString("base64")}`;
-    if (typeof request.headers.range === "string") headers.range = request.headers.range;
-    let media: Response;
-    try {
-      media = await fetch(url, { headers, signal: AbortSignal.timeout(MEDIA_TIMEOUT_MS) });
-    } catch (error) {
-      request.log.warn({ err: error, recordingSid: sid }, "recording could not be fetched");
-      return reply.code(502).send({ statusCode: 502, error: "Bad Gateway", message: "the recording could not be fetched from Twilio" });
-    }
-    if (!media.ok || !media.body) {
-      return reply.code(502).send({ statusCode: 502, error: "Bad Gateway", message: `Twilio answered ${media.status} for the recording` });
-    }
-    for (const name of ["content-type", "content-length", "content-range", "accept-ranges"]) {
-      const value = media.headers.get(name);
-      if (value) reply.header(name, value);
-    }
-    return reply.code(media.status).send(Readable.fromWeb(media.body as import("node:stream/web").ReadableStream));
   });
 
   app.get("/api/conversations", async () => ({ conversations: await repositories.messages.conversations(LIST_LIMIT) }));

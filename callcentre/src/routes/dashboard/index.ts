@@ -26,6 +26,7 @@ import { parseWith } from "../twilio/webhook-params.js";
 import apiRoutes from "./api-routes.js";
 import { LoginBody } from "./dashboard-params.js";
 import pageRoutes from "./page-routes.js";
+import recordingRoutes from "./recording-routes.js";
 
 export interface DashboardRoutesOptions {
   config: Config;
@@ -131,5 +132,6 @@ export default async function dashboardRoutes(app: FastifyInstance, opts: Dashbo
 
     await signedIn.register(pageRoutes, opts);
     await signedIn.register(apiRoutes, { ...opts, streams, fingerprint });
+    await signedIn.register(recordingRoutes, opts);
   });
 }
