@@ -9,10 +9,12 @@ import type { Flow } from "./flows/flow-schema.js";
 import { systemClock, type Clock } from "./lib/clock.js";
 import { Jobs, QUEUES, type JobsOptions } from "./jobs/jobs.js";
 import { Workers } from "./jobs/workers.js";
+import { secretScrubber, serializeError } from "./lib/error-serializer.js";
 import { maskPhonesIn } from "./lib/phone.js";
 import { RateLimiter } from "./lib/rate-limiter.js";
 import { Notifier } from "./notifications/notifier.js";
 import { createRepositories, type Repositories } from "./plugins/app/repositories.js";
+import { CROSS_ORIGIN_RESOURCE, helmet, helmetOptions } from "./plugins/external/helmet.js";
 import { GeocodeCacheRepository } from "./repositories/geocode-cache-repository.js";
 import { DashboardService } from "./dashboard/dashboard-service.js";
 import { LiveFeed } from "./dashboard/live-feed.js";
@@ -32,7 +34,17 @@ export interface AppDependencies {
   logger?: FastifyServerOptions["logger"];
   /** pg-boss settings: the server supervises and schedules; tests retry at once. */
   jobs?: Pick<JobsOptions, "supervise" | "schedule" | "pollingIntervalSeconds" | "policies">;
+  /** How long a client has to send a whole request (REQUEST_TIMEOUT_MS; tests use less). */
+  requestTimeoutMs?: number;
 }
+
+/**
+ * How long a client has to send a whole request, headers and body. Twilio's webhooks and the
+ * dashboard's forms are a few kilobytes, sent at once; a connection that trickles its request is cut
+ * off with 408 instead of being held open for ever. Responses are not limited by it: the dashboard's
+ * live event stream stays open.
+ */
+export const REQUEST_TIMEOUT_MS = 30_000;
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -50,11 +62,26 @@ declare module "fastify" {
 
 const PUBLIC_DIR = fileURLToPath(new URL("../public/", import.meta.url));
 
-/** Log options: secrets in headers are redacted; phone numbers are masked where they are logged. */
-export function loggerOptions(level: Config["logLevel"]): FastifyServerOptions["logger"] {
+/** The configuration's secrets, as they could turn up in a log line (the Basic credentials too). */
+export function logSecrets(config: Pick<Config, "twilio" | "dashboard" | "databaseUrl">): string[] {
+  const { accountSid, authToken } = config.twilio;
+  const databasePassword = config.databaseUrl && URL.canParse(config.databaseUrl) ? decodeURIComponent(new URL(config.databaseUrl).password) : "";
+  return [authToken, Buffer.from(`${accountSid}:${authToken}`).toString("base64"), config.dashboard.password, databasePassword];
+}
+
+/**
+ * Log options: secrets in headers are redacted; errors are logged through one serializer that keeps no
+ * headers, credentials or bodies (lib/error-serializer.ts); phone numbers are masked where they are
+ * logged; and any of `secrets` is scrubbed from every line as it is written.
+ */
+export function loggerOptions(level: Config["logLevel"], secrets: readonly (string | undefined)[] = []): FastifyServerOptions["logger"] {
+  const scrub = secretScrubber(secrets);
   return {
     level,
+    hooks: { streamWrite: scrub },
     serializers: {
+      err: serializeError,
+      error: serializeError,
       // Dashboard URLs carry numbers (/messages/+61…, /calls?number=…): the request line masks them.
       req: (request: FastifyRequest) => ({
         method: request.method,
@@ -97,10 +124,15 @@ function closeBusyConnectionsOnClose(app: FastifyInstance): void {
 export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
   const { config, db, flow } = deps;
   const clock = deps.clock ?? systemClock;
+  const requestTimeoutMs = deps.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
   const app = Fastify({
-    logger: deps.logger ?? loggerOptions(config.logLevel),
+    logger: deps.logger ?? loggerOptions(config.logLevel, logSecrets(config)),
     // Twilio's requests are small; anything larger is not a webhook.
     bodyLimit: 1024 * 1024,
+    requestTimeout: requestTimeoutMs,
+    // Node checks the deadlines every connectionsCheckingInterval (30 s by default, which would let a
+    // trickling request live twice as long as the limit); the headers share the request's deadline.
+    http: { requestTimeout: requestTimeoutMs, headersTimeout: requestTimeoutMs, connectionsCheckingInterval: Math.min(1_000, Math.max(10, requestTimeoutMs / 4)) },
     // Closing closes idle keep-alive connections (the default on Node 20; busy ones: closeBusyConnectionsOnClose).
     forceCloseConnections: "idle",
   });
@@ -178,7 +210,13 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     });
   });
 
-  await app.register(fastifyStatic, { root: `${PUBLIC_DIR}audio`, prefix: "/audio/", decorateReply: false });
+  await app.register(helmet, helmetOptions(config.publicBaseUrl.startsWith("https:")));
+  await app.register(fastifyStatic, {
+    root: `${PUBLIC_DIR}audio`,
+    prefix: "/audio/",
+    decorateReply: false,
+    setHeaders: (reply) => void reply.headers(CROSS_ORIGIN_RESOURCE),
+  });
   await app.register(fastifyStatic, { root: `${PUBLIC_DIR}dashboard`, prefix: "/dashboard/assets/", decorateReply: false });
 
   // Every voice webhook may change what the Live page shows.
@@ -187,14 +225,16 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   });
 
   // For load balancers and monitors: 503 while the database is unavailable (the voice webhooks
-  // still answer then, with the safe flow).
-  app.get("/healthz", async (_request, reply) => {
+  // still answer then, with the safe flow). Anyone may ask, so the answer says only that: the reason
+  // (which names the database's host and port) goes to the log.
+  app.get("/healthz", async (request, reply) => {
     try {
       await db.transaction((tx) => tx.query("select 1"), { timeoutMs: config.databaseTimeoutMs });
       return { status: "ok", database: db.engine };
     } catch (error) {
       if (!isDatabaseUnavailable(error)) throw error;
-      return reply.code(503).send({ status: "unavailable", database: db.engine, message: (error as Error).message });
+      request.log.warn({ err: error }, "health check: database unavailable");
+      return reply.code(503).send({ status: "unavailable" });
     }
   });
 

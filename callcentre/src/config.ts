@@ -222,7 +222,7 @@ export function localCredentials(dataDir: string): TwilioCredentials {
     if (!stored.success) throw new ConfigError([`${file} is not a valid credentials file; delete it to regenerate`]);
     return { ...stored.data, source: "local" };
   }
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const created = { accountSid: `AC${randomBytes(16).toString("hex")}`, authToken: randomBytes(16).toString("hex") };
   writeFileSync(file, `${JSON.stringify(created, null, 2)}\n`, { mode: 0o600 });
   return { ...created, source: "local" };
@@ -239,7 +239,7 @@ export function localDashboardPassword(dataDir: string): DashboardConfig {
     if (password.length < 12) throw new ConfigError([`${file} holds no usable password (at least 12 characters); delete it to regenerate`]);
     return { password, source: "generated", file };
   }
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const password = randomBytes(12).toString("base64url");
   writeFileSync(file, `${password}\n`, { mode: 0o600 });
   return { password, source: "generated", file };

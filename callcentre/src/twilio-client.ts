@@ -7,8 +7,11 @@ import type { TwilioCredentials } from "./config.js";
 const TWILIO_API = /^https:\/\/api\.twilio\.com/;
 
 class RebasedRequestClient extends twilio.RequestClient {
-  constructor(private readonly baseUrl: string) {
-    super();
+  constructor(
+    private readonly baseUrl: string,
+    timeout: number | undefined,
+  ) {
+    super(timeout ? { timeout } : {});
   }
 
   override request<TData>(opts: Parameters<twilio.RequestClient["request"]>[0] & { data?: TData }) {
@@ -18,10 +21,11 @@ class RebasedRequestClient extends twilio.RequestClient {
 
 export type TwilioClient = ReturnType<typeof twilio>;
 
-export function createTwilioClient(credentials: TwilioCredentials, apiBaseUrl: string): TwilioClient {
+/** `timeoutMs`: how long one request may take (twilio-node's default is 30 s). */
+export function createTwilioClient(credentials: TwilioCredentials, apiBaseUrl: string, options: { timeoutMs?: number } = {}): TwilioClient {
   const rebased = apiBaseUrl.replace(/\/+$/, "") !== "https://api.twilio.com";
   return twilio(credentials.accountSid, credentials.authToken, {
-    ...(rebased ? { httpClient: new RebasedRequestClient(apiBaseUrl.replace(/\/+$/, "")) } : {}),
+    ...(rebased ? { httpClient: new RebasedRequestClient(apiBaseUrl.replace(/\/+$/, ""), options.timeoutMs) } : { timeout: options.timeoutMs }),
     autoRetry: true,
     maxRetries: 3,
   });

@@ -55,6 +55,9 @@ if (targets.length > 0) {
   });
   events.addEventListener("error", () => {
     document.body.dataset.liveConnected = "false";
+    // The browser gives up for good when the stream is refused (the session ended: signed out,
+    // expired, or the password changed); refreshing then leads to the sign-in page.
+    if (events.readyState === EventSource.CLOSED) void refresh();
   });
   setInterval(tick, 1000);
 }

@@ -3,7 +3,7 @@
 // all finished; a subscriber who has had today's forecast already is not sent another. Stopping it
 // early loses nothing: what is left stays queued for the call centre (or the next broadcast).
 import type { Command } from "commander";
-import { buildApp } from "../app.js";
+import { buildApp, loggerOptions, logSecrets } from "../app.js";
 import { openDatabase } from "../db/database.js";
 import { migrate } from "../db/migrate.js";
 import { loadFlowFile } from "../flows/load-flow.js";
@@ -42,7 +42,8 @@ export function registerBroadcastCommand(options: BroadcastOptions = {}) {
           db,
           flow: loadFlowFile(config.flowFile),
           twilio: cli.client(),
-          logger: { level: config.logLevel === "info" ? "warn" : config.logLevel },
+          // The service's log options (the error serializer, secrets scrubbed), quieter by default.
+          logger: loggerOptions(config.logLevel === "info" ? "warn" : config.logLevel, logSecrets(config)),
           jobs: { pollingIntervalSeconds: 0.5 },
         }).catch(async (error: unknown) => {
           await db.close();

@@ -1,10 +1,11 @@
 // One Postgres dialect, two engines: embedded PGlite (the default) or a real server through `pg`
 // when DATABASE_URL is set. Repositories see only this interface, so the SQL is the same for both.
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
+import { privateDir, tightenTree } from "../lib/private-files.js";
 
 export interface Queryable {
   query<Row = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<Row[]>;
@@ -65,19 +66,29 @@ const UNAVAILABLE_SQLSTATE = /^(08|57P0[1-4]|53300)/;
 const UNAVAILABLE_NETWORK = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "EPIPE", "ENOTFOUND", "EAI_AGAIN"]);
 const UNAVAILABLE_MESSAGE = /Connection terminated|timeout exceeded when trying to connect|Query read timeout|Client has encountered a connection error|Connection refused/i;
 
-/** Whether `error` says the database is unreachable or not answering (as opposed to a bad query). */
+/**
+ * Whether `error` says the database is unreachable or not answering (as opposed to a bad query).
+ * Only the database's own failures count: this module turns those into DatabaseUnavailableError where
+ * the driver reports them (classify). A network error from anywhere else (a client that hung up
+ * mid-request, ECONNRESET; Twilio's API refusing a connection) is not a database outage.
+ */
 export function isDatabaseUnavailable(error: unknown): boolean {
+  return error instanceof DatabaseUnavailableError;
+}
+
+/** Whether an error from the Postgres driver is a connection-level failure (not a bad statement). */
+function isConnectionFailure(error: unknown): boolean {
   if (error instanceof DatabaseUnavailableError) return true;
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: unknown }).code;
   if (typeof code === "string" && (UNAVAILABLE_SQLSTATE.test(code) || UNAVAILABLE_NETWORK.has(code))) return true;
-  if (error instanceof AggregateError && error.errors.some(isDatabaseUnavailable)) return true;
+  if (error instanceof AggregateError && error.errors.some(isConnectionFailure)) return true;
   return UNAVAILABLE_MESSAGE.test(error.message);
 }
 
 /** Rethrows connection-level failures as DatabaseUnavailableError; other errors pass unchanged. */
 function classify(error: unknown): never {
-  if (isDatabaseUnavailable(error) && !(error instanceof DatabaseUnavailableError)) {
+  if (isConnectionFailure(error) && !(error instanceof DatabaseUnavailableError)) {
     throw new DatabaseUnavailableError(`database unavailable: ${(error as Error).message}`, { cause: error });
   }
   throw error;
@@ -125,7 +136,7 @@ function lockDataDir(dir: string): () => void {
   const file = join(dir, "callcentre.pid");
   for (;;) {
     try {
-      writeFileSync(file, String(process.pid), { flag: "wx" });
+      writeFileSync(file, String(process.pid), { flag: "wx", mode: 0o600 });
       return () => rmSync(file, { force: true });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
@@ -153,15 +164,19 @@ function isAlive(pid: number): boolean {
 async function openPglite(dataDir: string | undefined): Promise<Database> {
   let db: PGlite;
   let unlock = () => undefined as void;
+  let dir: string | undefined;
   if (dataDir) {
-    const dir = join(dataDir, "pglite");
-    mkdirSync(dir, { recursive: true });
+    dir = join(dataDir, "pglite");
+    // The database is readable by the service's user only (DATA_DIR too, when it is created here).
+    privateDir(dir);
     unlock = lockDataDir(dir);
     db = new PGlite(dir);
   } else {
     db = new PGlite();
   }
   await db.waitReady;
+  // PGlite unpacks a new database's files with mode 0666; an older install's are tightened too.
+  if (dir) tightenTree(dir);
   const lastRows = <Row>(results: { rows: unknown[] }[]) => (results.at(-1)?.rows ?? []) as Row[];
   return {
     engine: "pglite",
@@ -199,6 +214,8 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
     },
     async close() {
       if (!db.closed) await db.close();
+      // Files made while it ran follow the umask; the directory kept them private, and now they are too.
+      if (dir) tightenTree(dir);
       unlock();
     },
   };

@@ -65,7 +65,7 @@ test("signing in: a wrong password is refused, the right one sets a strict httpO
   assert.equal(right.statusCode, 303);
   assert.equal(right.headers.location, "/voicemail");
   const cookie = String(right.headers["set-cookie"]);
-  assert.match(cookie, /^callcentre_session=[A-Za-z0-9_-]{43}; Max-Age=43200; Path=\/; HttpOnly; Secure; SameSite=Strict$/);
+  assert.match(cookie, /^callcentre_session=[A-Za-z0-9_-]{43}; Max-Age=86400; Path=\/; HttpOnly; Secure; SameSite=Strict$/);
   const offSite = await postForm(app, undefined, "/login", { password: "correct horse battery staple", next: "//evil.example/x" });
   assert.equal(offSite.headers.location, "/", "never redirects off the site");
   const missing = await app.inject({ method: "POST", url: "/login", payload: { next: "/" } });

@@ -89,6 +89,7 @@ export function callPage(
   return page(ctx, {
     title: `Call from ${call.from}`,
     active: "/calls",
+    scripts: ["/dashboard/assets/player.js"],
     body: html`<dl class="facts">
 <dt>Call SID</dt><dd><code>${call.sid}</code></dd>
 <dt>From</dt><dd>${call.from}${call.fromCity ? ` (${[call.fromCity, call.fromState, call.fromCountry].filter(Boolean).join(", ")})` : ""}</dd>

@@ -16,6 +16,7 @@ export function voicemailPage(
   return page(ctx, {
     title: "Voicemail",
     active: "/voicemail",
+    scripts: ["/dashboard/assets/player.js"],
     body: html`<nav class="tabs" aria-label="Voicemail">
 <a href="/voicemail"${data.handled ? "" : html` aria-current="page"`}>New</a>
 <a href="/voicemail?status=handled"${data.handled ? html` aria-current="page"` : ""}>Handled</a>

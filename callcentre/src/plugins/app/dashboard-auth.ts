@@ -1,7 +1,9 @@
 // Dashboard sign-in: one admin password (DASHBOARD_PASSWORD), compared in constant time; a session
 // cookie (random token, httpOnly, SameSite=Strict, Secure behind https) whose SHA-256 is the key of
-// its row; a CSRF token per session that every form and API write must echo.
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+// its row; a CSRF token per session that every form and API write must echo. A session ends when it
+// has not been used for SESSION_IDLE_MS, SESSION_MAX_AGE_MS after sign-in in any case, and as soon as
+// the password changes.
+import { createHash, randomBytes, scrypt, timingSafeEqual } from "node:crypto";
 import type {} from "@fastify/cookie";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { forbidden, HttpError } from "../../lib/http-errors.js";
@@ -9,7 +11,10 @@ import type { Clock } from "../../lib/clock.js";
 import type { SessionRow, SessionsRepository } from "../../repositories/sessions-repository.js";
 
 export const SESSION_COOKIE = "callcentre_session";
-export const SESSION_TTL_MS = 12 * 3600_000;
+/** Unused this long, a session ends. */
+export const SESSION_IDLE_MS = 12 * 3600_000;
+/** This long after sign-in, a session ends however busy it is (a stolen cookie cannot be kept alive). */
+export const SESSION_MAX_AGE_MS = 24 * 3600_000;
 export const CSRF_FIELD = "_csrf";
 export const CSRF_HEADER = "x-csrf-token";
 
@@ -27,15 +32,34 @@ export function secretsMatch(given: string, expected: string): boolean {
   return timingSafeEqual(sha256(given), sha256(expected));
 }
 
-/** Starts a session; returns the token for the cookie (only its hash is stored). */
-export async function startSession(sessions: SessionsRepository, now: Date): Promise<string> {
+/**
+ * What identifies the password sessions are opened with, computed once (on first use): scrypt of the
+ * password, salted with the Twilio account. Every instance sharing the database computes the same
+ * value from the same DASHBOARD_PASSWORD; a copy of the database does not give the password away,
+ * nor a fast way to guess it.
+ */
+export function passwordFingerprint(password: string, salt: string): () => Promise<string> {
+  let fingerprint: Promise<string> | undefined;
+  return () =>
+    (fingerprint ??= new Promise<string>((resolve, reject) => {
+      scrypt(password, `callcentre dashboard session ${salt}`, 32, (error, key) => (error ? reject(error) : resolve(key.toString("base64url"))));
+    }));
+}
+
+/** Starts a session under the current password; returns the token for the cookie (only its hash is stored). */
+export async function startSession(sessions: SessionsRepository, now: Date, fingerprint: string): Promise<string> {
   const token = randomBytes(32).toString("base64url");
-  await sessions.create({ tokenHash: hashToken(token), csrfToken: randomBytes(24).toString("base64url") }, now, SESSION_TTL_MS);
+  await sessions.create(
+    { tokenHash: hashToken(token), csrfToken: randomBytes(24).toString("base64url"), passwordFingerprint: fingerprint },
+    now,
+    { idleMs: SESSION_IDLE_MS, maxAgeMs: SESSION_MAX_AGE_MS },
+  );
   return token;
 }
 
+/** The cookie lasts as long as the session can (the server ends it sooner when it is left unused). */
 export function cookieOptions(secure: boolean) {
-  return { path: "/", httpOnly: true, sameSite: "strict" as const, secure, maxAge: SESSION_TTL_MS / 1000 };
+  return { path: "/", httpOnly: true, sameSite: "strict" as const, secure, maxAge: SESSION_MAX_AGE_MS / 1000 };
 }
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -70,10 +94,10 @@ function sameSite(value: unknown): URL | undefined {
  * The preHandler of every dashboard page and API route: no session → a page redirects to /login and
  * the API answers 401; a write must come from this site and carry the session's CSRF token.
  */
-export function requireSession(sessions: SessionsRepository, clock: Clock) {
+export function requireSession(sessions: SessionsRepository, clock: Clock, fingerprint: () => Promise<string>) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const token = request.cookies[SESSION_COOKIE];
-    const session = token ? await sessions.touch(hashToken(token), clock(), SESSION_TTL_MS) : undefined;
+    const session = token ? await sessions.touch(hashToken(token), await fingerprint(), clock(), SESSION_IDLE_MS) : undefined;
     if (!session) {
       if (request.url.startsWith("/api/")) throw new HttpError(401, "sign in first: POST /login with the dashboard password");
       return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`, 303);

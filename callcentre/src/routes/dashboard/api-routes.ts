@@ -1,9 +1,9 @@
 // The dashboard's JSON API (what the pages show, for scripts and tests), its actions (which the
-// pages' forms post to, coming back with ?done= or ?error=), the live event stream and recordings.
-import { Readable } from "node:stream";
-import type { ServerResponse } from "node:http";
+// pages' forms post to, coming back with ?done= or ?error=) and the live event stream. Recordings'
+// audio: recording-routes.ts.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { CALLS_PAGE_SIZE, LIST_LIMIT } from "../../dashboard/dashboard-service.js";
+import type { SessionStreams } from "../../dashboard/session-streams.js";
 import { localPath } from "../../plugins/app/dashboard-auth.js";
 import { notFound } from "../../lib/http-errors.js";
 import { parseWith } from "../twilio/webhook-params.js";
@@ -24,7 +24,6 @@ import {
 import type { DashboardRoutesOptions } from "./index.js";
 
 const SSE_HEARTBEAT_MS = 15_000;
-const MEDIA_TIMEOUT_MS = 15_000;
 
 /** Answers an action: back to the form's page with ?done=, or JSON for API clients. */
 function done(request: FastifyRequest, reply: FastifyReply, code: string, result: Record<string, unknown>) {
@@ -33,33 +32,59 @@ function done(request: FastifyRequest, reply: FastifyReply, code: string, result
   return reply.redirect(localPath(redirect, "/", { done: code }), 303);
 }
 
-export default async function apiRoutes(app: FastifyInstance, opts: DashboardRoutesOptions): Promise<void> {
-  const { service, repositories, flow, config, live, clock } = opts;
-  const streams = new Set<ServerResponse>();
-  app.addHook("preClose", async () => {
-    for (const stream of streams) stream.end();
-  });
+export interface ApiRoutesOptions extends DashboardRoutesOptions {
+  /** The open live streams, by session (signing out ends them). */
+  streams: SessionStreams;
+  /** The current password's fingerprint (dashboard-auth.ts). */
+  fingerprint: () => Promise<string>;
+}
+
+export default async function apiRoutes(app: FastifyInstance, opts: ApiRoutesOptions): Promise<void> {
+  const { service, repositories, flow, live, clock, streams, fingerprint } = opts;
+  app.addHook("preClose", async () => streams.endAll());
 
   app.get("/api/live", async () => service.live());
 
-  // Server-sent events: a `live` event with the snapshot now, then whenever it changes.
+  // Server-sent events: a `live` event with the snapshot now, then whenever it changes. The stream
+  // lasts only as long as its session: it ends when the session signs out, and at the first event or
+  // keep-alive after the session has ended otherwise (expired, or the password changed).
   app.get("/api/live/stream", async (request, reply) => {
+    const tokenHash = request.session?.tokenHash ?? "";
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store", connection: "keep-alive", "x-accel-buffering": "no" });
     res.write("retry: 3000\n\n");
-    streams.add(res);
+    streams.add(tokenHash, res);
+    /** Writes `text` if the session is still live, otherwise ends the stream; in order. */
+    let sending = Promise.resolve();
+    const send = (text: string) => {
+      sending = sending.then(async () => {
+        try {
+          if (res.writableEnded) return;
+          if (await repositories.sessions.find(tokenHash, await fingerprint(), clock())) res.write(text);
+          else res.end();
+        } catch (error) {
+          request.log.warn({ err: error }, "live stream: the session could not be checked");
+        }
+      });
+    };
     // Everything is released on close, which may come while the first snapshot is still being built.
     let unsubscribe: (() => void) | undefined;
-    const heartbeat = setInterval(() => res.write(": keep-alive\n\n"), SSE_HEARTBEAT_MS);
+    const heartbeat = setInterval(() => send(": keep-alive\n\n"), SSE_HEARTBEAT_MS);
     heartbeat.unref();
     res.on("close", () => {
       clearInterval(heartbeat);
       unsubscribe?.();
-      streams.delete(res);
     });
+    let first = true;
     try {
-      const remove = await live.subscribe((snapshot) => res.write(`event: live\ndata: ${snapshot}\n\n`));
+      const remove = await live.subscribe((snapshot) => {
+        const event = `event: live\ndata: ${snapshot}\n\n`;
+        // The first snapshot follows the session check of this very request.
+        if (first) res.write(event);
+        else send(event);
+        first = false;
+      });
       if (res.destroyed) remove();
       else unsubscribe = remove;
     } catch (error) {
@@ -104,33 +129,6 @@ export default async function apiRoutes(app: FastifyInstance, opts: DashboardRou
     parseWith(ActionBody, request.body ?? {});
     const { callSid } = await service.callBack({ callbackRequest: requested });
     return done(request, reply, "called-back", { callSid });
-  });
-
-  // A recording's audio, fetched from Twilio with the account's credentials, which stay here.
-  app.get("/api/recordings/:sid/audio", async (request, reply) => {
-    const { sid } = parseWith(RecordingParam, request.params);
-    const recording = await repositories.recordings.get(sid);
-    if (!recording) throw notFound(`no recording ${sid}`);
-    const url = new URL(`${recording.url.replace(/\.(wav|mp3|json)$/, "")}.wav`);
-    const trusted = [new URL(config.twilioApiBaseUrl).origin, "https://api.twilio.com"].includes(url.origin);
-    const headers: Record<string, string> = {};
-    if (trusted) headers.authorization = `Basic ${Buffer.from(`${config.twilio.accountSid}:${config.twilio.authToken}`).toString("base64")}`;
-    if (typeof request.headers.range === "string") headers.range = request.headers.range;
-    let media: Response;
-    try {
-      media = await fetch(url, { headers, signal: AbortSignal.timeout(MEDIA_TIMEOUT_MS) });
-    } catch (error) {
-      request.log.warn({ err: error, recordingSid: sid }, "recording could not be fetched");
-      return reply.code(502).send({ statusCode: 502, error: "Bad Gateway", message: "the recording could not be fetched from Twilio" });
-    }
-    if (!media.ok || !media.body) {
-      return reply.code(502).send({ statusCode: 502, error: "Bad Gateway", message: `Twilio answered ${media.status} for the recording` });
-    }
-    for (const name of ["content-type", "content-length", "content-range", "accept-ranges"]) {
-      const value = media.headers.get(name);
-      if (value) reply.header(name, value);
-    }
-    return reply.code(media.status).send(Readable.fromWeb(media.body as import("node:stream/web").ReadableStream));
   });
 
   app.get("/api/conversations", async () => ({ conversations: await repositories.messages.conversations(LIST_LIMIT) }));

@@ -11,9 +11,11 @@ import { ActionError, type DashboardService } from "../../dashboard/dashboard-se
 import { html } from "../../dashboard/html.js";
 import type { LiveFeed } from "../../dashboard/live-feed.js";
 import { loginPage } from "../../dashboard/views/layout.js";
+import { SessionStreams } from "../../dashboard/session-streams.js";
 import {
   cookieOptions,
   localPath,
+  passwordFingerprint,
   requireSession,
   secretsMatch,
   SESSION_COOKIE,
@@ -24,6 +26,7 @@ import { parseWith } from "../twilio/webhook-params.js";
 import apiRoutes from "./api-routes.js";
 import { LoginBody } from "./dashboard-params.js";
 import pageRoutes from "./page-routes.js";
+import recordingRoutes from "./recording-routes.js";
 
 export interface DashboardRoutesOptions {
   config: Config;
@@ -45,6 +48,8 @@ const unreachable = (error: unknown) => typeof twilioCode(error) === "string" &&
 export default async function dashboardRoutes(app: FastifyInstance, opts: DashboardRoutesOptions): Promise<void> {
   const { config, repositories, clock } = opts;
   const secure = config.publicBaseUrl.startsWith("https:");
+  const fingerprint = passwordFingerprint(config.dashboard.password, config.twilio.accountSid);
+  const streams = new SessionStreams();
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: 64 * 1024 });
   await app.register(rateLimit, {
@@ -105,24 +110,28 @@ export default async function dashboardRoutes(app: FastifyInstance, opts: Dashbo
       request.log.warn({ ip: request.ip }, "dashboard sign-in refused");
       return reply.code(401).type("text/html").send(loginPage({ company: opts.flow.company, next, error: "That password is not right." }).toString());
     }
-    const token = await startSession(repositories.sessions, clock());
+    const token = await startSession(repositories.sessions, clock(), await fingerprint());
     await repositories.sessions.purgeExpired(clock());
     request.log.info({ ip: request.ip }, "dashboard sign-in");
     return reply.setCookie(SESSION_COOKIE, token, cookieOptions(secure)).redirect(next, 303);
   });
 
   await app.register(async (signedIn) => {
-    signedIn.addHook("preHandler", requireSession(repositories.sessions, clock));
+    signedIn.addHook("preHandler", requireSession(repositories.sessions, clock, fingerprint));
     signedIn.addHook("onSend", async (_request, reply) => {
       reply.header("cache-control", "no-store");
     });
 
     signedIn.post("/logout", async (request, reply) => {
-      if (request.session) await repositories.sessions.delete(request.session.tokenHash);
+      if (request.session) {
+        await repositories.sessions.delete(request.session.tokenHash);
+        streams.endSession(request.session.tokenHash);
+      }
       return reply.clearCookie(SESSION_COOKIE, { path: "/" }).redirect("/login", 303);
     });
 
     await signedIn.register(pageRoutes, opts);
-    await signedIn.register(apiRoutes, opts);
+    await signedIn.register(apiRoutes, { ...opts, streams, fingerprint });
+    await signedIn.register(recordingRoutes, opts);
   });
 }
