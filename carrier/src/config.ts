@@ -90,7 +90,7 @@ function storedCredentials(dataDir: string): { accountSid: string; authToken: st
     if (!stored.success) throw new CarrierConfigError([`${file} is not a valid credentials file; delete it to regenerate`]);
     return { ...stored.data, source: "stored" };
   }
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const created = { accountSid: `AC${randomBytes(16).toString("hex")}`, authToken: randomBytes(16).toString("hex") };
   writeFileSync(file, `${JSON.stringify(created, null, 2)}\n`, { mode: 0o600 });
   return { ...created, source: "generated" };
