@@ -21,8 +21,10 @@ import type { Repositories } from "../plugins/app/repositories.js";
 import { CALL_STATUSES, isFinalStatus, type CallStatus, type StatusCallbackReport } from "../repositories/calls-repository.js";
 import type { TwilioClient } from "../twilio-client.js";
 
-/** Calls claimed (and looked up one after another) per round. */
+/** Calls claimed (and looked up one after another) at a time. */
 const BATCH = 20;
+/** At most this many calls per run (a backlog is worked through over the next runs). */
+const MAX_PER_RUN = 200;
 /** Twilio's "resource not found". */
 const NOT_FOUND = 20404;
 
@@ -59,7 +61,7 @@ export class CallReconciler {
 
   constructor(private readonly deps: CallReconcilerDeps) {}
 
-  /** One round: every call due for a check is looked up and, when it is over, closed. */
+  /** One run: the calls due for a check (up to 200) are looked up and, when they are over, closed. */
   async run(): Promise<ReconcileResult> {
     const total: ReconcileResult = { checked: 0, closed: 0 };
     for (;;) {
@@ -70,7 +72,7 @@ export class CallReconciler {
         total.checked += 1;
         if (await this.reconcile(call.sid, call.lastActivityAt)) total.closed += 1;
       }
-      if (due.length < BATCH) break;
+      if (due.length < BATCH || total.checked >= MAX_PER_RUN) break;
     }
     if (total.closed > 0) {
       this.deps.onClosed?.();
