@@ -7,8 +7,9 @@ import type { FastifyRequest } from "fastify";
 import type { Twiml } from "../../flows/twiml.js";
 
 /**
- * Twilio's idempotency header: unique to one webhook event, the same on each retry of it (Twilio's
- * webhook connection overrides; twilio-contract.md §3).
+ * The header Twilio sends with its webhooks: unique to one webhook event, the same on each retry of it
+ * (retries come from Twilio's webhook connection overrides, `#rc=`). Not listed in twilio-contract.md;
+ * the local carrier does not send it, so the URL-and-parameters key below is what works there.
  */
 export const IDEMPOTENCY_HEADER = "i-twilio-idempotency-token";
 
