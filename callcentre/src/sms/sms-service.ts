@@ -257,9 +257,15 @@ export class SmsService {
       const choice = contact?.pendingChoice;
       const place = choice && now.getTime() - Date.parse(choice.offeredAt) < CHOICE_TTL_MS ? choice.places[command.index - 1] : undefined;
       if (!choice || !place) return toInbox(replies.choiceUnknown());
-      await contacts.setPendingChoice(sms.from, null, now);
-      if (choice.command === "subscribe") return say("subscribe", await this.subscribe(sms, place, choice.time ?? DEFAULT_SEND, now));
-      return say("weather", await this.forecastFor(place));
+      if (choice.command === "subscribe") {
+        await contacts.setPendingChoice(sms.from, null, now);
+        return say("subscribe", await this.subscribe(sms, place, choice.time ?? DEFAULT_SEND, now));
+      }
+      // The choice is used up only by a forecast sent: not by work the webhook gave up on (the job
+      // answers it), nor by an unavailable forecast (a retry, or the person, may pick again).
+      const forecast = await this.forecastFor(place);
+      if (!abandoned() && forecast !== unavailableMessage()) await contacts.setPendingChoice(sms.from, null, now);
+      return say("weather", forecast);
     }
     if (command.type === "subscribe") {
       if (!command.place) return say("subscribe", replies.askSubscribePlace());

@@ -125,6 +125,31 @@ test("an ambiguous place offers the top matches; a reply of 2 picks the second",
   assert.match((await replyTo("2")) ?? "", /no choice waiting/);
 });
 
+test("a choice answered while the forecast is slow or down is not lost", async (t) => {
+  const { replyTo, weather, api, app } = await smsApp(t, { config: { sms: { replyBudgetMs: 50, messagesPerSecond: 1_000, keywordReplies: "twilio", sendLeaseMs: 120_000 } } });
+  const hold = weather.delay(undefined, "geocoding");
+  assert.equal(await replyTo("weather Springfield"), undefined, "the offer outlasts the webhook's budget");
+  hold.release();
+  await app.workers.drain();
+  assert.match(String(api.created[0]?.body), /^Which Springfield\?/);
+
+  // "2" while the forecast is down: told so, and the choice still holds.
+  weather.fail("forecast", 503);
+  const held = weather.delay(undefined, "forecast");
+  assert.equal(await replyTo("2"), undefined);
+  held.release();
+  await app.workers.drain();
+  assert.equal(api.created[1]?.body, "Sorry, the forecast is unavailable right now. Please try again later.");
+  weather.recover();
+  const slow = weather.delay(undefined, "forecast");
+  assert.equal(await replyTo("2"), undefined, "the forecast outlasts the webhook's budget");
+  slow.release();
+  await app.workers.drain();
+  assert.match(String(api.created[2]?.body), /^Springfield today: /);
+  assert.equal((await app.repositories.contacts.get(ALICE))?.pendingChoice, null, "used up by the forecast sent");
+  assert.deepEqual(await app.repositories.messages.inbox(), []);
+});
+
 test("places that are not found, invalid names, empty bodies, media, emoji and long bodies all get a clear reply", async (t) => {
   const { replyTo } = await smsApp(t);
   assert.equal(await replyTo("WEATHER Xyzzyqux"), "Sorry, no place called Xyzzyqux was found. Try a nearby town or add the country, e.g. Paris, FR");
