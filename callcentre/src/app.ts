@@ -9,6 +9,7 @@ import type { Flow } from "./flows/flow-schema.js";
 import { systemClock, type Clock } from "./lib/clock.js";
 import { Jobs, QUEUES, type JobsOptions } from "./jobs/jobs.js";
 import { Workers } from "./jobs/workers.js";
+import { CallReconciler } from "./jobs/call-reconcile.js";
 import { secretScrubber, serializeError } from "./lib/error-serializer.js";
 import { maskPhonesIn } from "./lib/phone.js";
 import { RateLimiter } from "./lib/rate-limiter.js";
@@ -55,6 +56,7 @@ declare module "fastify" {
     forecasts: DailyForecasts;
     dashboard: DashboardService;
     live: LiveFeed;
+    reconciler: CallReconciler;
     /** Starts the job workers, the every-minute dispatch and the daily-forecast timer (the server does). */
     startBackgroundWork(): Promise<void>;
   }
@@ -177,14 +179,19 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
         await forecasts.dispatchDue();
         await forecasts.recoverStale();
       },
+      [QUEUES.callReconcile]: async () => {
+        await reconciler.run();
+      },
     },
     app.log,
   );
   const dashboard = new DashboardService({ config, flow, repositories, twilio, sms, clock });
   const live = new LiveFeed({ snapshot: () => dashboard.live(), log: app.log });
+  const reconciler = new CallReconciler({ db, repositories, twilio, clock, log: app.log, afterMs: config.calls.reconcileAfterMs, onClosed: () => live.changed() });
   app.decorate("repositories", repositories);
   app.decorate("dashboard", dashboard);
   app.decorate("live", live);
+  app.decorate("reconciler", reconciler);
   app.decorate("jobs", jobs);
   app.decorate("workers", workers);
   app.decorate("sms", sms);
@@ -192,9 +199,11 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   app.decorate("startBackgroundWork", async () => {
     await workers.start({ schedule: deps.jobs?.schedule ?? false });
     forecasts.startTimer();
+    reconciler.startTimer();
   });
   app.addHook("onClose", async () => {
     forecasts.stop();
+    await reconciler.stop();
     live.stop();
     await jobs.stop();
   });

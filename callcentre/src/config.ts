@@ -37,6 +37,7 @@ export interface Config {
   sms: SmsConfig;
   weather: WeatherConfig;
   dashboard: DashboardConfig;
+  calls: CallsConfig;
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
 }
 
@@ -56,6 +57,14 @@ export interface SmsConfig {
    * an attempt can take (forecast fetch + REST call).
    */
   sendLeaseMs: number;
+}
+
+export interface CallsConfig {
+  /**
+   * A call not over that has shown no sign of life (webhook, status callback) for this long is looked up
+   * through the REST API, in case its final status callback was lost (jobs/call-reconcile.ts).
+   */
+  reconcileAfterMs: number;
 }
 
 export interface DashboardConfig {
@@ -146,6 +155,7 @@ const EnvSchema = z.object({
   SMS_MPS: z.preprocess(emptyAsUndefined, z.coerce.number().positive().max(10_000).default(1)),
   SMS_KEYWORD_REPLIES: z.preprocess(emptyAsUndefined, z.enum(["twilio", "app"]).default("twilio")),
   SMS_SEND_LEASE_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(5).max(3600).default(120)),
+  CALL_RECONCILE_AFTER_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(86_400).default(300)),
   // A secret: its problems are described without its value.
   DASHBOARD_PASSWORD: z.preprocess(
     emptyAsUndefined,
@@ -200,6 +210,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     sms: { replyBudgetMs: e.SMS_REPLY_BUDGET_MS, messagesPerSecond: e.SMS_MPS, keywordReplies: e.SMS_KEYWORD_REPLIES, sendLeaseMs: e.SMS_SEND_LEASE_SECONDS * 1000 },
     weather: { geocodingUrl: e.WEATHER_GEOCODING_URL, forecastUrl: e.WEATHER_FORECAST_URL, timeoutMs: e.WEATHER_TIMEOUT_MS },
     dashboard: e.DASHBOARD_PASSWORD ? { password: e.DASHBOARD_PASSWORD, source: "environment" } : localDashboardPassword(dataDir),
+    calls: { reconcileAfterMs: e.CALL_RECONCILE_AFTER_SECONDS * 1000 },
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -52,6 +52,12 @@ test("each bad variable is named with what is wrong", () => {
   assert.match(problemsOf({ SMS_REPLY_BUDGET_MS: "soon" }), /SMS_REPLY_BUDGET_MS/);
   assert.match(problemsOf({ SMS_KEYWORD_REPLIES: "carrier" }), /SMS_KEYWORD_REPLIES/);
   assert.match(problemsOf({ DATABASE_PREPARED_STATEMENTS: "no" }), /DATABASE_PREPARED_STATEMENTS must be true or false/);
+  for (const bad of ["0", "86401", "5m", "1.5"]) assert.match(problemsOf({ CALL_RECONCILE_AFTER_SECONDS: bad }), /- CALL_RECONCILE_AFTER_SECONDS /);
+});
+
+test("CALL_RECONCILE_AFTER_SECONDS: 300 by default", () => {
+  assert.equal(loadConfig({}, tmp()).calls.reconcileAfterMs, 300_000);
+  assert.equal(loadConfig({ CALL_RECONCILE_AFTER_SECONDS: "30" }, tmp()).calls.reconcileAfterMs, 30_000);
 });
 
 test("the auth token's value never appears in an error", () => {

@@ -91,6 +91,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     sms: { replyBudgetMs: 3_000, messagesPerSecond: 1_000, keywordReplies: "twilio", sendLeaseMs: 120_000 },
     weather: { geocodingUrl: "http://127.0.0.1:9/v1/search", forecastUrl: "http://127.0.0.1:9/v1/forecast", timeoutMs: 2_000 },
     dashboard: { password: DASHBOARD_PASSWORD, source: "environment" },
+    calls: { reconcileAfterMs: 300_000 },
     logLevel: "silent",
     ...overrides,
   };

@@ -60,10 +60,15 @@ export interface System {
 
 /** The carrier alone, as a process with a manual clock, and its client. */
 export async function startCarrier(t: TestContext, dataDir: string): Promise<CarrierClient> {
-  const carrierUrl = `http://127.0.0.1:${await freePort()}`;
-  await start(t, "carrier/src/server.ts", { CARRIER_PORT: new URL(carrierUrl).port, CARRIER_CLOCK: "manual", DATA_DIR: dataDir, LOG_LEVEL: "warn" }, /carrier ready/);
+  return (await startCarrierProcess(t, dataDir, await freePort())).carrier;
+}
+
+/** The carrier's process on `port` (again, after it was killed: a restart keeps no calls), and its client. */
+export async function startCarrierProcess(t: TestContext, dataDir: string, port: number): Promise<{ carrier: CarrierClient; process: ChildProcess }> {
+  const carrierUrl = `http://127.0.0.1:${port}`;
+  const process = await start(t, "carrier/src/server.ts", { CARRIER_PORT: String(port), CARRIER_CLOCK: "manual", DATA_DIR: dataDir, LOG_LEVEL: "warn" }, /carrier ready/);
   const credentials = JSON.parse(readFileSync(join(dataDir, "credentials.json"), "utf8")) as { accountSid: string; authToken: string };
-  return new CarrierClient(carrierUrl, credentials);
+  return { carrier: new CarrierClient(carrierUrl, credentials), process };
 }
 
 /** Creates the call centre's number on the carrier, pointing at its voice and SMS webhooks. */

@@ -9,7 +9,7 @@ import { VOICE_STATUS, voicePaths } from "../flows/paths.js";
 import { HttpError, notFound } from "../lib/http-errors.js";
 import type { Clock } from "../lib/clock.js";
 import type { Repositories } from "../plugins/app/repositories.js";
-import type { CallStatus, LiveCallRow } from "../repositories/calls-repository.js";
+import type { LiveCallRow, StoredCallStatus } from "../repositories/calls-repository.js";
 import { localDate } from "../sms/schedule.js";
 import type { SmsService } from "../sms/sms-service.js";
 import type { TwilioClient } from "../twilio-client.js";
@@ -25,7 +25,7 @@ export interface CallLogQuery {
   from?: string | undefined;
   to?: string | undefined;
   number?: string | undefined;
-  status?: CallStatus | undefined;
+  status?: StoredCallStatus | undefined;
   department?: string | undefined;
   page: number;
 }

@@ -14,6 +14,8 @@ export const QUEUES = {
   smsReply: "sms-reply",
   /** A notice this service sends on its own behalf (voicemail to the on-call agent). */
   notificationSend: "notification-send",
+  /** Every minute: close calls whose final status callback never came (jobs/call-reconcile.ts). */
+  callReconcile: "call-reconcile",
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -31,6 +33,7 @@ const DEFAULT_POLICIES: Record<QueueName, RetryPolicy> = {
   "forecast-dispatch": { retryLimit: 0, retryDelay: 0, retryBackoff: false, expireInSeconds: 300 },
   "sms-reply": { retryLimit: 4, retryDelay: 5, retryBackoff: true, expireInSeconds: 60 },
   "notification-send": { retryLimit: 8, retryDelay: 30, retryBackoff: true, expireInSeconds: 60 },
+  "call-reconcile": { retryLimit: 0, retryDelay: 0, retryBackoff: false, expireInSeconds: 300 },
 };
 
 export interface JobsOptions {

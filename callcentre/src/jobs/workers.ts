@@ -17,14 +17,17 @@ export class Workers {
     private readonly log: FastifyBaseLogger,
   ) {}
 
-  /** Starts polling every queue; with `schedule`, installs the every-minute forecast dispatch. */
+  /** Starts polling every queue; with `schedule`, installs the every-minute forecast dispatch and call reconciliation. */
   async start(options: { schedule?: boolean } = {}): Promise<void> {
     if (this.started) return;
     this.started = true;
     for (const [name, handler] of Object.entries(this.handlers) as [QueueName, JobHandler<object>][]) {
       await this.jobs.work(name, handler, { batchSize: BATCH_SIZES[name] ?? 5 });
     }
-    if (options.schedule) await this.jobs.schedule(QUEUES.forecastDispatch, "* * * * *");
+    if (options.schedule) {
+      await this.jobs.schedule(QUEUES.forecastDispatch, "* * * * *");
+      await this.jobs.schedule(QUEUES.callReconcile, "* * * * *");
+    }
     this.log.debug({ queues: Object.keys(this.handlers) }, "workers started");
   }
 

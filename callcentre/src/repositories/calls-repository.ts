@@ -16,8 +16,16 @@ export const CALL_STATUSES = [
 ] as const;
 export type CallStatus = (typeof CALL_STATUSES)[number];
 export const FINAL_STATUSES: readonly CallStatus[] = ["completed", "busy", "failed", "no-answer", "canceled"];
+/**
+ * Twilio's statuses, and ours for a call Twilio no longer knows (its REST API answers 404 for a call
+ * whose final status callback never came: see jobs/call-reconcile.ts). Final, like Twilio's final ones.
+ */
+export const STORED_CALL_STATUSES = [...CALL_STATUSES, "unknown"] as const;
+export type StoredCallStatus = (typeof STORED_CALL_STATUSES)[number];
 
-export function statusRank(status: CallStatus): number {
+export const isFinalStatus = (status: StoredCallStatus): boolean => statusRank(status) === 4;
+
+export function statusRank(status: StoredCallStatus): number {
   switch (status) {
     case "queued":
       return 0;
@@ -39,7 +47,7 @@ export interface CallReport {
   from: string;
   to: string;
   direction: string;
-  status: CallStatus;
+  status: StoredCallStatus;
   callerName?: string | undefined;
   fromCity?: string | undefined;
   fromState?: string | undefined;
@@ -57,7 +65,7 @@ export interface CallRow {
   from: string;
   to: string;
   direction: string;
-  status: CallStatus;
+  status: StoredCallStatus;
   callerName: string | null;
   fromCity: string | null;
   fromState: string | null;
@@ -89,7 +97,7 @@ export interface CallSearch {
   to?: Date | undefined;
   /** Part of the caller's or the called number. */
   number?: string | undefined;
-  status?: CallStatus | undefined;
+  status?: StoredCallStatus | undefined;
   department?: string | undefined;
   limit: number;
   offset: number;
@@ -184,27 +192,38 @@ const RECORD_TURNS = `
 with turn as (
   select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::smallint[],
     $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[],
-    $17::timestamptz[], $18::text[], $19::text[], $20::timestamptz[])
+    $17::timestamptz[], $18::text[], $19::text[], $20::timestamptz[], $21::text[], $22::text[])
     as t(sid, account_sid, from_number, to_number, direction, status, status_rank, caller_name, from_city, from_state,
-      from_zip, from_country, to_city, to_state, to_zip, to_country, started_at, department, outcome, answered_at)
+      from_zip, from_country, to_city, to_state, to_zip, to_country, started_at, department, outcome, answered_at,
+      delivery, last_webhook)
 ), call as (
   insert into calls (sid, account_sid, from_number, to_number, direction, status, status_rank, caller_name,
     from_city, from_state, from_zip, from_country, to_city, to_state, to_zip, to_country, started_at,
-    department, outcome, answered_at)
-  select * from turn
+    department, outcome, answered_at, last_webhook)
+  select sid, account_sid, from_number, to_number, direction, status, status_rank, caller_name, from_city, from_state,
+    from_zip, from_country, to_city, to_state, to_zip, to_country, started_at, department, outcome, answered_at, last_webhook
+  from turn
   on conflict (sid) do update set
 ${MERGE_REPORT}
     department = coalesce(excluded.department, calls.department),
     outcome = coalesce(excluded.outcome, calls.outcome),
     answered_at = coalesce(calls.answered_at, excluded.answered_at),
+    last_webhook = excluded.last_webhook,
     updated_at = now()
+  -- The delivery the call recorded last, again (a retry): the row is left alone and not returned, so
+  -- neither its summary nor its steps are written twice. The lock ON CONFLICT takes orders concurrent
+  -- deliveries of it: the second sees the first's last_webhook.
+  where (select delivery from turn where turn.sid = calls.sid) is null
+    or calls.last_webhook is distinct from (select delivery from turn where turn.sid = calls.sid)
   returning sid
+), steps as (
+  insert into call_events (call_sid, occurred_at, kind, node, detail)
+  select e.sid, e.at, e.kind, e.node, e.detail
+  from unnest($23::text[], $24::timestamptz[], $25::text[], $26::text[], $27::jsonb[]) with ordinality as e(sid, at, kind, node, detail, n)
+  join call on call.sid = e.sid
+  order by e.n
 )
-insert into call_events (call_sid, occurred_at, kind, node, detail)
-select e.sid, e.at, e.kind, e.node, e.detail
-from unnest($21::text[], $22::timestamptz[], $23::text[], $24::text[], $25::jsonb[]) with ordinality as e(sid, at, kind, node, detail, n)
-join call on call.sid = e.sid
-order by e.n`;
+select sid from call`;
 
 /** What one voice webhook learnt (the report) and the flow decided (summary changes, steps). */
 export interface Turn {
@@ -212,6 +231,12 @@ export interface Turn {
   change: SummaryChange;
   events: readonly FlowEvent[];
   at: Date;
+  /**
+   * Which delivery of a webhook this is. A turn whose `key` is the call's last recorded delivery is a
+   * repeat, and is not recorded. `keep` is what the call remembers afterwards: the key, or null when a
+   * repeat could not be told from a new request (see routes/twilio/webhook-delivery.ts).
+   */
+  delivery?: { key: string; keep: string | null } | undefined;
 }
 
 const blank = (value: string | undefined) => (value === undefined || value === "" ? null : value);
@@ -231,19 +256,28 @@ export class CallsRepository {
   /**
    * Voice webhooks' turns, at most one per call, in one statement: each call (inserted or merged), the
    * flow's summary changes, and the steps. The same as upsert + applySummary + addEvents for each.
+   * Returns the calls whose turn was recorded: a repeated delivery (Turn.delivery) is not.
    */
-  async recordTurns(turns: readonly Turn[]): Promise<void> {
+  async recordTurns(turns: readonly Turn[]): Promise<Set<string>> {
     if (new Set(turns.map((turn) => turn.report.sid)).size !== turns.length) throw new Error("recordTurns: one turn per call");
-    const columns: unknown[][] = Array.from({ length: 20 }, () => []);
+    const columns: unknown[][] = Array.from({ length: 22 }, () => []);
     const events: unknown[][] = Array.from({ length: 5 }, () => []);
-    for (const { report, change, events: steps, at } of turns) {
-      const values = [...reportValues(report, at), change.department ?? null, change.outcome ?? null, change.answered ? at : null];
+    for (const { report, change, events: steps, at, delivery } of turns) {
+      const values = [
+        ...reportValues(report, at),
+        change.department ?? null,
+        change.outcome ?? null,
+        change.answered ? at : null,
+        delivery?.key ?? null,
+        delivery?.keep ?? null,
+      ];
       values.forEach((value, i) => columns[i]?.push(value instanceof Date ? value.toISOString() : value));
       for (const step of steps) {
         [report.sid, at.toISOString(), step.kind, step.node ?? null, JSON.stringify(step.detail ?? {})].forEach((value, i) => events[i]?.push(value));
       }
     }
-    await this.db.query(RECORD_TURNS, [...columns, ...events]);
+    const recorded = await this.db.query<{ sid: string }>(RECORD_TURNS, [...columns, ...events]);
+    return new Set(recorded.map((row) => row.sid));
   }
 
   /** Summary changes decided by the flow: the latest department and outcome, the first answer time. */
@@ -294,7 +328,7 @@ export class CallsRepository {
     if (inserted.length === 0) return false;
     const at = report.reportedAt ?? receivedAt;
     await this.upsert(report, at);
-    const final = FINAL_STATUSES.includes(report.status);
+    const final = isFinalStatus(report.status);
     await this.db.query(
       `update calls set
          answered_at = case when $2 = 'in-progress' then coalesce(answered_at, $3) else answered_at end,
@@ -306,6 +340,35 @@ export class CallsRepository {
       [report.sid, report.status, at, final, report.durationSeconds ?? null],
     );
     return true;
+  }
+
+  /**
+   * Claims up to `limit` calls that are not over and have shown no sign of life (a webhook, a step, a
+   * status callback) since `quietSince`, and whose next check is due at `now`: each is given its next
+   * check (the bound `afterSeconds`, doubled at each check, at most an hour) in the same statement, and
+   * locked with SKIP LOCKED while it is claimed, so that concurrent runners (several instances) never
+   * claim the same call twice. Returns the calls with the time they were last heard of.
+   */
+  async claimQuiet(now: Date, quietSince: Date, afterSeconds: number, limit: number): Promise<{ sid: string; lastActivityAt: Date }[]> {
+    return this.db.query(
+      `with due as (
+         select c.sid, greatest(c.started_at,
+             coalesce((select max(e.occurred_at) from call_events e where e.call_sid = c.sid), c.started_at),
+             coalesce((select max(s.received_at) from status_callbacks s where s.call_sid = c.sid), c.started_at)) as last_activity_at
+         from calls c
+         where c.status_rank < 4 and c.started_at <= $2 and (c.reconcile_after is null or c.reconcile_after <= $1)
+           and not exists (select 1 from call_events e where e.call_sid = c.sid and e.occurred_at > $2)
+           and not exists (select 1 from status_callbacks s where s.call_sid = c.sid and s.received_at > $2)
+         order by c.started_at
+         limit $4
+         for update of c skip locked
+       )
+       update calls set reconcile_checks = calls.reconcile_checks + 1,
+         reconcile_after = $1::timestamptz + make_interval(secs => least($3::float8 * power(2, least(calls.reconcile_checks, 20)), greatest($3::float8, 3600)))
+       from due where calls.sid = due.sid
+       returning calls.sid, due.last_activity_at as "lastActivityAt"`,
+      [now, quietSince, afterSeconds, limit],
+    );
   }
 
   async get(sid: string): Promise<CallRow | undefined> {

@@ -1,7 +1,14 @@
 // Recordings (voicemail) and their transcriptions. Twilio's recording action, recording status
 // callback and transcription callback may arrive in any order and more than once: each is an upsert
-// that only fills in what it knows.
+// that only fills in what it knows. A recording belongs to one call: a callback that names it with
+// another CallSid changes nothing (each upsert's ON CONFLICT … WHERE), and is reported as such.
 import type { Queryable } from "../db/database.js";
+
+/**
+ * What an upsert did: `applied` (inserted or changed), `unchanged` (a repeat), or `other-call` (the
+ * recording belongs to another call, and was left alone).
+ */
+export type RecordingWrite = "applied" | "unchanged" | "other-call";
 
 export interface RecordingRow {
   sid: string;
@@ -50,8 +57,8 @@ export class RecordingsRepository {
     finishedBy?: string | undefined;
     node: string;
     department?: string | undefined;
-  }): Promise<void> {
-    await this.db.query(
+  }): Promise<RecordingWrite> {
+    const rows = await this.db.query(
       `insert into recordings (sid, call_sid, kind, node, department, url, duration_seconds, finished_by)
        values ($1, $2, 'voicemail', $3, $4, $5, $6, $7)
        on conflict (sid) do update set
@@ -60,21 +67,31 @@ export class RecordingsRepository {
          url = excluded.url,
          duration_seconds = excluded.duration_seconds,
          finished_by = coalesce(excluded.finished_by, recordings.finished_by),
-         updated_at = now()`,
+         updated_at = now()
+       where recordings.call_sid = excluded.call_sid
+       returning sid`,
       [v.sid, v.callSid, v.node, v.department ?? null, v.url, v.durationSeconds, v.finishedBy ?? null],
     );
+    return rows.length > 0 ? "applied" : this.notApplied(v.sid, v.callSid);
   }
 
-  async applyStatus(r: { sid: string; callSid: string; url: string; status: string; durationSeconds?: number | undefined }) {
-    await this.db.query(
+  /**
+   * Twilio's recording status: in-progress, then completed, absent or failed. A final status is never
+   * moved back to in-progress by a late or repeated callback.
+   */
+  async applyStatus(r: { sid: string; callSid: string; url: string; status: string; durationSeconds?: number | undefined }): Promise<RecordingWrite> {
+    const rows = await this.db.query(
       `insert into recordings (sid, call_sid, url, status, duration_seconds)
        values ($1, $2, $3, $4, $5)
        on conflict (sid) do update set
-         status = excluded.status,
+         status = case when excluded.status = 'in-progress' then recordings.status else excluded.status end,
          duration_seconds = coalesce(recordings.duration_seconds, excluded.duration_seconds),
-         updated_at = now()`,
+         updated_at = now()
+       where recordings.call_sid = excluded.call_sid
+       returning sid`,
       [r.sid, r.callSid, r.url, r.status, r.durationSeconds ?? null],
     );
+    return rows.length > 0 ? "applied" : this.notApplied(r.sid, r.callSid);
   }
 
   async applyTranscription(t: {
@@ -85,17 +102,29 @@ export class RecordingsRepository {
     status: string;
     text?: string | undefined;
     node?: string | undefined;
-  }) {
-    await this.db.query(
+  }): Promise<RecordingWrite> {
+    const rows = await this.db.query(
       `insert into recordings (sid, call_sid, url, node, transcription_sid, transcription_status, transcription_text)
        values ($1, $2, $3, $4, $5, $6, $7)
        on conflict (sid) do update set
          transcription_sid = coalesce(excluded.transcription_sid, recordings.transcription_sid),
          transcription_status = excluded.transcription_status,
          transcription_text = coalesce(excluded.transcription_text, recordings.transcription_text),
-         updated_at = now()`,
+         updated_at = now()
+       where recordings.call_sid = excluded.call_sid
+         and (coalesce(excluded.transcription_sid, recordings.transcription_sid), excluded.transcription_status,
+              coalesce(excluded.transcription_text, recordings.transcription_text))
+           is distinct from (recordings.transcription_sid, recordings.transcription_status, recordings.transcription_text)
+       returning sid`,
       [t.recordingSid, t.callSid, t.recordingUrl, t.node ?? null, t.transcriptionSid ?? null, t.status, t.text ?? null],
     );
+    return rows.length > 0 ? "applied" : this.notApplied(t.recordingSid, t.callSid);
+  }
+
+  /** Why an upsert changed nothing: the recording is another call's, or the same thing came again. */
+  private async notApplied(sid: string, callSid: string): Promise<RecordingWrite> {
+    const [row] = await this.db.query<{ callSid: string }>(`select call_sid as "callSid" from recordings where sid = $1`, [sid]);
+    return row && row.callSid !== callSid ? "other-call" : "unchanged";
   }
 
   async get(sid: string): Promise<RecordingRow | undefined> {

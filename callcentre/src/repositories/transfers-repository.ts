@@ -39,11 +39,11 @@ export class TransfersRepository {
     );
   }
 
-  /** An agent answered: the wait is over. The first answer counts. */
+  /** An agent answered: the wait is over. The first answer counts; false for a repeat (or no open visit). */
   async answered(callSid: string, agent: string | undefined, at: Date): Promise<boolean> {
     const rows = await this.db.query(
-      `update transfers set answered_at = coalesce(answered_at, $2), agent = coalesce(agent, $3)
-       where call_sid = $1 and ended_at is null returning id`,
+      `update transfers set answered_at = $2, agent = coalesce(agent, $3)
+       where call_sid = $1 and ended_at is null and answered_at is null returning id`,
       [callSid, at, agent ?? null],
     );
     return rows.length > 0;

@@ -33,6 +33,8 @@ export const replies = {
   noSubscription: () => "You have no daily forecast. Text SUBSCRIBE, a place and a time to start one, e.g. SUBSCRIBE Sydney 7:00",
   choiceUnknown: () => "Sorry, there is no choice waiting for that number. Text WEATHER and a place, e.g. WEATHER Sydney.",
   ack: () => "Thanks, we got your message and someone will reply soon. For a forecast, text WEATHER and a place, e.g. WEATHER Sydney.",
+  /** The inbox acknowledgement while places cannot be looked up: the text may have been a place. */
+  ackWeatherDown: () => "Thanks, we got your message and someone will reply soon. Forecasts are unavailable just now: text WEATHER and a place later.",
   // Only when this service, not Twilio, answers the keywords (SMS_KEYWORD_REPLIES=app, short codes).
   optedOut: () => "You have been unsubscribed and will get no more messages from us. Text START to receive messages again.",
   optedIn: () => "You will receive messages from us again. Text HELP for help, STOP to unsubscribe.",

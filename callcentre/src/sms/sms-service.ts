@@ -116,7 +116,7 @@ export class SmsService {
 
     let outcome: Outcome;
     if (isSlow(command)) {
-      const answered = await this.withinBudget(this.answerSlow(command, sms, now));
+      const answered = await this.withinBudget((abandoned) => this.answerSlow(command, sms, now, abandoned));
       if (answered === "late") {
         await messages.setKind(inboundId, command.type);
         await this.deps.jobs.enqueue([{ name: QUEUES.smsReply, data: { inboundId } }]);
@@ -205,11 +205,17 @@ export class SmsService {
     return id === undefined ? undefined : { id, body: answer.body };
   }
 
-  private async withinBudget<T>(work: Promise<T>): Promise<T | "late"> {
+  /** Runs `start` for at most the reply budget; `abandoned()` tells the work when the webhook stopped waiting. */
+  private async withinBudget<T>(start: (abandoned: () => boolean) => Promise<T>): Promise<T | "late"> {
     let timer: NodeJS.Timeout | undefined;
+    let gaveUp = false;
     const late = new Promise<"late">((resolve) => {
-      timer = setTimeout(() => resolve("late"), this.deps.config.sms.replyBudgetMs);
+      timer = setTimeout(() => {
+        gaveUp = true;
+        resolve("late");
+      }, this.deps.config.sms.replyBudgetMs);
     });
+    const work = start(() => gaveUp);
     // The lookup goes on after the budget (it warms the caches for the job); its failure is only logged.
     work.catch((error: unknown) => this.deps.log.warn({ err: error }, "SMS lookup failed"));
     try {
@@ -237,18 +243,29 @@ export class SmsService {
     }
   }
 
-  /** Looks up what the command needs, then applies it. Writes nothing until the lookup is done. */
-  private async answerSlow(command: SlowCommand, sms: InboundSms, now: Date): Promise<Outcome> {
+  /**
+   * Looks up what the command needs, then applies it. Writes nothing until the lookup is done. Work the
+   * webhook stopped waiting for (`abandoned`) claims no inbox acknowledgement: the job that answers in
+   * its place sends it.
+   */
+  private async answerSlow(command: SlowCommand, sms: InboundSms, now: Date, abandoned: () => boolean = () => false): Promise<Outcome> {
     const { contacts } = this.deps;
     const say = (kind: string, body: string): Outcome => ({ inboundKind: command.type, reply: { kind, body } });
+    const toInbox = (text?: string): Promise<Outcome> => (abandoned() ? Promise.resolve({ inboundKind: "inbox" }) : this.inbox(sms, now, text));
     if (command.type === "choice") {
       const contact = await contacts.get(sms.from);
       const choice = contact?.pendingChoice;
       const place = choice && now.getTime() - Date.parse(choice.offeredAt) < CHOICE_TTL_MS ? choice.places[command.index - 1] : undefined;
-      if (!choice || !place) return this.inbox(sms, now, replies.choiceUnknown());
-      await contacts.setPendingChoice(sms.from, null, now);
-      if (choice.command === "subscribe") return say("subscribe", await this.subscribe(sms, place, choice.time ?? DEFAULT_SEND, now));
-      return say("weather", await this.forecastFor(place));
+      if (!choice || !place) return toInbox(replies.choiceUnknown());
+      if (choice.command === "subscribe") {
+        await contacts.setPendingChoice(sms.from, null, now);
+        return say("subscribe", await this.subscribe(sms, place, choice.time ?? DEFAULT_SEND, now));
+      }
+      // The choice is used up only by a forecast sent: not by work the webhook gave up on (the job
+      // answers it), nor by an unavailable forecast (a retry, or the person, may pick again).
+      const forecast = await this.forecastFor(place);
+      if (!abandoned() && forecast !== unavailableMessage()) await contacts.setPendingChoice(sms.from, null, now);
+      return say("weather", forecast);
     }
     if (command.type === "subscribe") {
       if (!command.place) return say("subscribe", replies.askSubscribePlace());
@@ -273,16 +290,19 @@ export class SmsService {
     const resolution = await this.resolve(command.place);
     switch (resolution?.kind) {
       case undefined:
-        return say("weather", unavailableMessage());
+        // Places cannot be looked up (Open-Meteo unreachable, slow or failing). Only an explicit
+        // WEATHER is known to ask for a forecast; a bare text may be anything ("my power is out"),
+        // so it goes to an agent, whatever the weather service is doing.
+        return command.type === "place" ? toInbox(replies.ackWeatherDown()) : say("weather", unavailableMessage());
       case "found":
         return say("weather", await this.forecastFor(resolution.place));
       case "ambiguous":
         return say("choice", await this.offer(sms, { command: "weather", places: resolution.options, offeredAt: now.toISOString() }, command.place, now));
       case "not-found":
         // A bare text that is not a place is a message for an agent; an explicit WEATHER is told.
-        return command.type === "place" ? this.inbox(sms, now) : say("weather", notFoundMessage(command.place));
+        return command.type === "place" ? toInbox() : say("weather", notFoundMessage(command.place));
       case "invalid":
-        return command.type === "place" ? this.inbox(sms, now) : say("weather", replies.invalidPlace(resolution.reason));
+        return command.type === "place" ? toInbox() : say("weather", replies.invalidPlace(resolution.reason));
     }
   }
 

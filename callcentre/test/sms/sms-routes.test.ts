@@ -40,7 +40,7 @@ function handClock(start: Date) {
   return { clock, advance: (ms: number) => (now += ms) };
 }
 
-async function smsApp(t: TestContext, options: { config?: Partial<Config>; clock?: Clock } = {}) {
+async function smsApp(t: TestContext, options: { config?: Partial<Config>; clock?: Clock; weatherTimeoutMs?: number } = {}) {
   const weather = await startOpenMeteoFixture(t);
   const api = await fakeTwilioApi(t);
   const base = testConfig();
@@ -48,7 +48,7 @@ async function smsApp(t: TestContext, options: { config?: Partial<Config>; clock
     clock: options.clock ?? (() => new Date(OPEN_TIME)),
     config: {
       twilioApiBaseUrl: api.url,
-      weather: { geocodingUrl: weather.geocodingUrl, forecastUrl: weather.forecastUrl, timeoutMs: 2_000 },
+      weather: { geocodingUrl: weather.geocodingUrl, forecastUrl: weather.forecastUrl, timeoutMs: options.weatherTimeoutMs ?? 2_000 },
       ...options.config,
       sms: { ...base.sms, ...options.config?.sms },
     },
@@ -125,6 +125,31 @@ test("an ambiguous place offers the top matches; a reply of 2 picks the second",
   assert.match((await replyTo("2")) ?? "", /no choice waiting/);
 });
 
+test("a choice answered while the forecast is slow or down is not lost", async (t) => {
+  const { replyTo, weather, api, app } = await smsApp(t, { config: { sms: { replyBudgetMs: 50, messagesPerSecond: 1_000, keywordReplies: "twilio", sendLeaseMs: 120_000 } } });
+  const hold = weather.delay(undefined, "geocoding");
+  assert.equal(await replyTo("weather Springfield"), undefined, "the offer outlasts the webhook's budget");
+  hold.release();
+  await app.workers.drain();
+  assert.match(String(api.created[0]?.body), /^Which Springfield\?/);
+
+  // "2" while the forecast is down: told so, and the choice still holds.
+  weather.fail("forecast", 503);
+  const held = weather.delay(undefined, "forecast");
+  assert.equal(await replyTo("2"), undefined);
+  held.release();
+  await app.workers.drain();
+  assert.equal(api.created[1]?.body, "Sorry, the forecast is unavailable right now. Please try again later.");
+  weather.recover();
+  const slow = weather.delay(undefined, "forecast");
+  assert.equal(await replyTo("2"), undefined, "the forecast outlasts the webhook's budget");
+  slow.release();
+  await app.workers.drain();
+  assert.match(String(api.created[2]?.body), /^Springfield today: /);
+  assert.equal((await app.repositories.contacts.get(ALICE))?.pendingChoice, null, "used up by the forecast sent");
+  assert.deepEqual(await app.repositories.messages.inbox(), []);
+});
+
 test("places that are not found, invalid names, empty bodies, media, emoji and long bodies all get a clear reply", async (t) => {
   const { replyTo } = await smsApp(t);
   assert.equal(await replyTo("WEATHER Xyzzyqux"), "Sorry, no place called Xyzzyqux was found. Try a nearby town or add the country, e.g. Paris, FR");
@@ -196,6 +221,35 @@ test("forecast service down: an honest reply, never an error", async (t) => {
   assert.equal(await replyTo("weather Sydney"), "Sorry, the forecast is unavailable right now. Please try again later.");
   weather.fail("geocoding", 500, "<html>oops</html>");
   assert.equal(await replyTo("weather London"), "Sorry, the forecast is unavailable right now. Please try again later.");
+});
+
+test("Open-Meteo failing or unreachable: a text that is not clearly a forecast request still reaches the inbox", async (t) => {
+  const { clock, advance } = handClock(OPEN_TIME);
+  const { replyTo, weather, app } = await smsApp(t, { clock });
+  const down = "Thanks, we got your message and someone will reply soon. Forecasts are unavailable just now: text WEATHER and a place later.";
+  weather.fail("geocoding", 503, { error: true, reason: "Service unavailable" });
+  assert.equal(await replyTo("my power is out"), down);
+  assert.equal(await replyTo("weather Sydney"), "Sorry, the forecast is unavailable right now. Please try again later.", "an explicit WEATHER is told");
+  advance(61 * 60_000);
+  await weather.close(); // connections refused from now on
+  assert.equal(await replyTo("the lights are flickering"), down);
+  assert.equal(await replyTo("Sydney"), undefined, "a bare name may be a message too: inbox, acknowledged once an hour");
+  assert.equal(await replyTo("subscribe Sydney 7am"), "Sorry, the forecast is unavailable right now. Please try again later.");
+  const inbox = await app.repositories.messages.inbox();
+  assert.deepEqual(inbox.map((m) => m.body).sort(), ["Sydney", "my power is out", "the lights are flickering"]);
+});
+
+test("Open-Meteo too slow for the webhook: a bare text goes to the inbox, acknowledged by REST", async (t) => {
+  const { replyTo, weather, api, app } = await smsApp(t, {
+    config: { sms: { replyBudgetMs: 50, messagesPerSecond: 1_000, keywordReplies: "twilio", sendLeaseMs: 120_000 } },
+    weatherTimeoutMs: 200,
+  });
+  // Held past WEATHER_TIMEOUT_MS: the webhook answers at once; the job finds the lookup timing out too.
+  weather.delay(undefined, "geocoding");
+  assert.equal(await replyTo("my power is out"), undefined);
+  await app.workers.drain();
+  assert.deepEqual((await app.repositories.messages.inbox()).map((m) => m.body), ["my power is out"]);
+  assert.deepEqual(api.created.map((m) => [m.to, m.body]), [[ALICE, "Thanks, we got your message and someone will reply soon. Forecasts are unavailable just now: text WEATHER and a place later."]]);
 });
 
 test("a forecast slower than the webhook's budget: the webhook answers at once, the forecast follows by REST", async (t) => {

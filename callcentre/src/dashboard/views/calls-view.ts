@@ -3,7 +3,7 @@
 import { html, type Html } from "../html.js";
 import { duration, localDateTime } from "../format.js";
 import type { CallEventRow, CallRow } from "../../repositories/calls-repository.js";
-import { CALL_STATUSES } from "../../repositories/calls-repository.js";
+import { STORED_CALL_STATUSES } from "../../repositories/calls-repository.js";
 import type { RecordingRow } from "../../repositories/recordings-repository.js";
 import type { CallbackRequestRow } from "../../repositories/callbacks-repository.js";
 import type { TransferRow } from "../../repositories/transfers-repository.js";
@@ -36,7 +36,7 @@ export function callsPage(ctx: PageContext, data: { calls: CallRow[]; total: num
   <label>From <input type="date" name="from" value="${filter.from ?? ""}"></label>
   <label>To <input type="date" name="to" value="${filter.to ?? ""}"></label>
   <label>Number <input type="search" name="number" value="${filter.number ?? ""}" placeholder="+61 or part" inputmode="tel"></label>
-  <label>Status <select name="status">${option("", filter.status, "any")}${CALL_STATUSES.map((s) => option(s, filter.status))}</select></label>
+  <label>Status <select name="status">${option("", filter.status, "any")}${STORED_CALL_STATUSES.map((s) => option(s, filter.status))}</select></label>
   <label>Department <select name="department">${option("", filter.department, "any")}${data.departments.map((d) => option(d, filter.department))}</select></label>
   <button type="submit">Search</button>
 </form>

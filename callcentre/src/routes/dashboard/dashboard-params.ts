@@ -1,7 +1,7 @@
 // The dashboard's query, path and form parameters, checked once here: anything else is a 400 that
 // says which field is wrong.
 import { z } from "zod";
-import { CALL_STATUSES } from "../../repositories/calls-repository.js";
+import { STORED_CALL_STATUSES } from "../../repositories/calls-repository.js";
 import { sid } from "../twilio/webhook-params.js";
 
 const blank = (value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : value);
@@ -20,7 +20,7 @@ export const CallsQuery = z.strictObject({
       .transform((value) => value.replace(/[\s()-]/g, ""))
       .pipe(z.string().regex(/^\+?\d{1,16}$/, "must be digits, optionally starting with +")),
   ),
-  status: optional(z.enum(CALL_STATUSES)),
+  status: optional(z.enum(STORED_CALL_STATUSES)),
   department: optional(z.string().max(100)),
   page: z.preprocess(blank, z.coerce.number().int().min(1).max(100_000).default(1)),
   done: z.string().max(40).optional(),

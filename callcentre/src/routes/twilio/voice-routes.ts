@@ -21,7 +21,8 @@ import { Batcher } from "../../lib/batcher.js";
 import type { Clock } from "../../lib/clock.js";
 import { QUEUES, type Jobs } from "../../jobs/jobs.js";
 import type { Repositories } from "../../plugins/app/repositories.js";
-import { FINAL_STATUSES, type Turn } from "../../repositories/calls-repository.js";
+import { applyCallStatus } from "../../calls/call-status.js";
+import type { Turn } from "../../repositories/calls-repository.js";
 import {
   AgentLegParams,
   callReport,
@@ -35,6 +36,7 @@ import {
   TranscriptionParams,
   VoiceParams,
 } from "./webhook-params.js";
+import { webhookDelivery, type Delivery } from "./webhook-delivery.js";
 
 export interface VoiceRoutesOptions {
   flowContext: FlowContext;
@@ -51,11 +53,22 @@ const Attempt = z.object({ attempt: z.coerce.number().int().min(1).max(100).defa
 const Agent = z.object({ agent: z.coerce.number().int().min(0).max(9).optional() });
 const twimlRoute = { config: { twiml: true } };
 
+/**
+ * A callback names a recording of another call than its CallSid: never attach it (a misrouted or forged
+ * request). 400, and nothing of it is kept (the transaction rolls back).
+ */
+function otherCallsRecording(recordingSid: string, request?: FastifyRequest) {
+  request?.log.warn({ recordingSid }, "recording callback for another call's recording refused");
+  return badRequest(`RecordingSid: ${recordingSid} belongs to another call`);
+}
+
 export default async function voiceRoutes(app: FastifyInstance, opts: VoiceRoutesOptions): Promise<void> {
   const { flowContext: ctx, db, repositories, jobs, clock, databaseTimeoutMs } = opts;
   const { flow } = ctx;
   const turns = new Batcher<Turn>({
-    write: (items) => repositories.calls.recordTurns(items),
+    write: async (items) => {
+      await repositories.calls.recordTurns(items);
+    },
     maxBatch: 200,
     key: (turn) => turn.report.sid,
     sharedFailure: isDatabaseUnavailable,
@@ -92,7 +105,7 @@ export default async function voiceRoutes(app: FastifyInstance, opts: VoiceRoute
    */
   async function respond(request: FastifyRequest, reply: FastifyReply, params: VoiceParams, result: FlowResult, now: Date) {
     try {
-      const notices = await record(params, result, now);
+      const notices = await record(params, result, now, webhookDelivery(request, ctx.baseUrl, result.twiml));
       if (notices > 0) jobs.notify(QUEUES.notificationSend);
       return reply.type("text/xml").send(result.twiml.toString());
     } catch (error) {
@@ -102,24 +115,27 @@ export default async function voiceRoutes(app: FastifyInstance, opts: VoiceRoute
     }
   }
 
-  /** Writes the turn; returns how many notices were queued. */
-  async function record(params: VoiceParams, result: FlowResult, now: Date): Promise<number> {
+  /**
+   * Writes the turn; returns how many notices were queued. A repeated delivery of the webhook is
+   * answered with the same TwiML (the flow is pure), but neither its steps nor its effects are written.
+   */
+  async function record(params: VoiceParams, result: FlowResult, now: Date, delivery: Delivery): Promise<number> {
     // Most turns (a menu, a choice) are the call and its steps. Those of concurrent webhooks are
     // written together, in one statement (group commit). A turn not yet sent at the deadline is never
     // written; one already sent may still land. A turn with effects is a transaction of its own, and
     // is rolled back at the deadline.
-    const turn: Turn = { report: callReport(params), change: result.call, events: result.events, at: now };
+    const turn: Turn = { report: callReport(params), change: result.call, events: result.events, at: now, delivery };
     if (result.effects.length === 0) {
       await turns.add(turn, { ms: databaseTimeoutMs, error: () => new DatabaseUnavailableError(`database unavailable: no answer within ${databaseTimeoutMs} ms`) });
       return 0;
     }
     let notices = 0;
     await persist(async (tx) => {
-      await repositories.calls.with(tx).recordTurns([turn]);
+      if (!(await repositories.calls.with(tx).recordTurns([turn])).has(params.CallSid)) return;
       for (const effect of result.effects) {
         switch (effect.type) {
-          case "save-voicemail":
-            await repositories.recordings.with(tx).saveVoicemail({
+          case "save-voicemail": {
+            const saved = await repositories.recordings.with(tx).saveVoicemail({
               sid: effect.recording.sid,
               callSid: params.CallSid,
               url: effect.recording.url,
@@ -128,7 +144,9 @@ export default async function voiceRoutes(app: FastifyInstance, opts: VoiceRoute
               node: effect.node,
               department: effect.department,
             });
+            if (saved === "other-call") throw otherCallsRecording(effect.recording.sid);
             break;
+          }
           case "callback-request":
             await repositories.callbacks.with(tx).request({ callSid: params.CallSid, ...effect }, now);
             break;
@@ -234,7 +252,7 @@ export default async function voiceRoutes(app: FastifyInstance, opts: VoiceRoute
     await persist(async (tx) => {
       const calls = repositories.calls.with(tx);
       if (!(await calls.get(params.CallSid))) throw notFound(`unknown call ${params.CallSid}`);
-      await repositories.recordings.with(tx).applyTranscription({
+      const written = await repositories.recordings.with(tx).applyTranscription({
         recordingSid: params.RecordingSid,
         callSid: params.CallSid,
         recordingUrl: params.RecordingUrl,
@@ -243,6 +261,9 @@ export default async function voiceRoutes(app: FastifyInstance, opts: VoiceRoute
         text: params.TranscriptionText,
         node: id,
       });
+      if (written === "other-call") throw otherCallsRecording(params.RecordingSid, request);
+      // A repeated callback (same transcription) adds no second step.
+      if (written === "unchanged") return;
       await calls.addEvents(
         params.CallSid,
         [{ kind: "voicemail.transcribed", node: id, detail: { recordingSid: params.RecordingSid, status: params.TranscriptionStatus } }],
@@ -256,13 +277,14 @@ export default async function voiceRoutes(app: FastifyInstance, opts: VoiceRoute
     const params = parseParams(RecordingStatusParams, request.body);
     await persist(async (tx) => {
       if (!(await repositories.calls.with(tx).get(params.CallSid))) throw notFound(`unknown call ${params.CallSid}`);
-      await repositories.recordings.with(tx).applyStatus({
+      const written = await repositories.recordings.with(tx).applyStatus({
         sid: params.RecordingSid,
         callSid: params.CallSid,
         url: params.RecordingUrl,
         status: params.RecordingStatus,
         durationSeconds: params.RecordingDuration,
       });
+      if (written === "other-call") throw otherCallsRecording(params.RecordingSid, request);
     });
     return reply.code(204).send();
   });
@@ -272,17 +294,8 @@ export default async function voiceRoutes(app: FastifyInstance, opts: VoiceRoute
     const { CallDuration, SequenceNumber, Timestamp } = params;
     const now = clock();
     const fresh = await persist(async (tx) => {
-      const calls = repositories.calls.with(tx);
       const report = { ...callReport(params), sequenceNumber: SequenceNumber, reportedAt: Timestamp, durationSeconds: CallDuration, params: request.body as Record<string, unknown> };
-      if (!(await calls.applyStatusCallback(report, now))) return false;
-      if (FINAL_STATUSES.includes(params.CallStatus)) {
-        // A visit still open when the call ends: the caller hung up while the agents rang (abandoned) or
-        // while talking (answered). Twilio makes no <Dial action> request for a caller who has gone.
-        // Our own clock, as for the visit's start: wait times never mix two clocks.
-        const visit = await repositories.transfers.with(tx).callEnded(params.CallSid, now);
-        if (visit) await calls.applySummary(params.CallSid, { outcome: visit }, now);
-      }
-      return true;
+      return applyCallStatus(repositories, tx, report, now);
     });
     if (!fresh) request.log.info({ callStatus: params.CallStatus, sequenceNumber: SequenceNumber }, "duplicate status callback ignored");
     return reply.code(204).send();
