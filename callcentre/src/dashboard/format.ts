@@ -4,7 +4,7 @@ import type { Flow } from "../flows/flow-schema.js";
 import { localTime } from "../flows/hours.js";
 import { addDays, zonedInstant } from "../sms/schedule.js";
 
-export const centreZone = (flow: Flow): string => flow.hours?.timezone ?? "UTC";
+export const centreZone = (flow: Flow): string => flow.timezone;
 
 /** "2026-11-24 14:05" in `zone`. */
 export function localDateTime(at: Date | null | undefined, zone: string): string {

@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { parseFlow } from "../../src/flows/load-flow.js";
 import { answerIncoming, dialResult, enterNode, menuInput, voicemailRecorded, type CallFacts } from "../../src/flows/voice-flow.js";
+import { shippedFlow } from "../helpers.js";
 
 const XML = '<?xml version="1.0" encoding="UTF-8"?>';
 const BASE = "https://cc.example.test";
@@ -263,4 +264,15 @@ nodes:
   const xml = answerIncoming({ flow: loop, baseUrl: BASE }, facts()).twiml.toString();
   assert.equal((xml.match(/<Say/g) ?? []).length, 6);
   assert.match(xml, /<Redirect method="POST">https:\/\/cc\.example\.test\/twilio\/voice\/node\/[ab]<\/Redirect><\/Response>$/);
+});
+
+test("the shipped default flow answers at any hour: Sunday 3 am in Sydney hears the greeting and the menu", () => {
+  const sundayNight = new Date("2026-11-28T16:00:00Z"); // Sunday 29 November, 03:00 in Sydney
+  const result = answerIncoming({ flow: shippedFlow(), baseUrl: BASE }, facts({ from: "+61491570001", to: "+61255501234", fromCity: "SYDNEY", fromCountry: "AU", now: sundayNight }));
+  const xml = result.twiml.toString();
+  assert.match(xml, /Thank you for calling Bluegum Energy, caller from Sydney\./);
+  assert.match(xml, /<Gather [^>]*action="https:\/\/cc\.example\.test\/twilio\/voice\/menu\/main-menu\?attempt=1"/);
+  assert.doesNotMatch(xml, /closed/i);
+  assert.deepEqual(result.events.map((e) => e.kind), ["call.incoming", "menu.entered"]);
+  assert.equal(result.call.outcome, undefined);
 });

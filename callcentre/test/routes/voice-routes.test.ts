@@ -7,6 +7,7 @@ import {
   ACCOUNT_SID,
   AUTH_TOKEN,
   BASE_URL,
+  businessHoursFlow,
   fakeTwilioApi,
   fixedClock,
   sid,
@@ -121,7 +122,7 @@ test("a request for another Twilio account is refused", async (t) => {
   assert.match(res.json().message, /AccountSid does not match/);
 });
 
-test("blocklisted callers are rejected, closed hours go to voicemail", async (t) => {
+test("blocklisted callers are rejected; with business hours, closed hours go to voicemail", async (t) => {
   const { app } = await testApp(t);
   const blocked = await signedPost(app, "/twilio/voice/incoming", voiceParams(CALL, { From: "+19005550100", CallStatus: "ringing" }));
   assert.equal(blocked.body, `${XML}<Response><Reject reason="rejected"/></Response>`);
@@ -129,13 +130,13 @@ test("blocklisted callers are rejected, closed hours go to voicemail", async (t)
   assert.equal(call?.outcome, "rejected");
   assert.equal(call?.answeredAt, null, "a rejected call is never answered");
 
-  const night = await testApp(t, { clock: fixedClock(new Date("2026-11-24T12:00:00Z")) }); // 23:00 in Sydney
+  const night = await testApp(t, { flow: businessHoursFlow(), clock: fixedClock(new Date("2026-11-24T12:00:00Z")) }); // 23:00 in Sydney
   const closed = await signedPost(night.app, "/twilio/voice/incoming", voiceParams(sid("CA", 2), { CallStatus: "ringing" }));
   assert.match(closed.body, /Our office is closed right now\./);
   assert.match(closed.body, /<Record action="https:\/\/callcentre\.example\.test\/twilio\/voice\/voicemail\/after-hours-voicemail\/recorded"/);
   assert.equal((await night.app.repositories.calls.get(sid("CA", 2)))?.outcome, "closed");
 
-  const christmas = await testApp(t, { clock: fixedClock(new Date("2026-12-24T23:00:00Z")) }); // 10:00 on the 25th
+  const christmas = await testApp(t, { flow: businessHoursFlow(), clock: fixedClock(new Date("2026-12-24T23:00:00Z")) }); // 10:00 on the 25th
   const holiday = await signedPost(christmas.app, "/twilio/voice/incoming", voiceParams(sid("CA", 3), { CallStatus: "ringing" }));
   assert.match(holiday.body, /Merry Christmas from Bluegum Energy/);
 });
