@@ -24,6 +24,8 @@ interface Run {
   stdout: () => string;
   stderr: () => string;
   exited: Promise<number | null>;
+  /** Every process below npm now; each is also killed at the end of the test if still alive. */
+  tree: () => number[];
 }
 
 /** `npm start` in the repository, with its own data directory and ports; killed at the end if still running. */
@@ -49,15 +51,22 @@ async function npmStart(t: TestContext, ports: { port: number; carrierPort: numb
   let stderr = "";
   child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  // "close": the output is complete once every process holding npm's stdout and stderr has exited.
   const exited = once(child, "close").then(([code]) => code as number | null);
+  const seen = new Set<number>();
+  const tree = () => {
+    const now = descendants(child.pid ?? 0);
+    for (const pid of now) seen.add(pid);
+    return now;
+  };
   t.after(async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      for (const pid of descendants(child.pid ?? 0)) process.kill(pid, "SIGKILL");
-      child.kill("SIGKILL");
-    }
+    tree();
+    // Whatever npm left behind (what this file tests against) must not outlive the test.
+    for (const pid of seen) if (alive(pid)) process.kill(pid, "SIGKILL");
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
     await exited;
   });
-  return { child, stdout: () => stdout, stderr: () => stderr, exited };
+  return { child, stdout: () => stdout, stderr: () => stderr, exited, tree };
 }
 
 /** Parent pid and state of a process, from /proc; undefined once it is gone. */
@@ -122,7 +131,7 @@ test("npm start says the line is open and where to call once both are ready; kil
   assert.match(run.stdout(), /^The line is open at all hours .*: callers hear the greeting and the menu\.$/m);
   assert.equal(run.stderr(), "");
 
-  const tree = descendants(run.child.pid ?? 0);
+  const tree = run.tree();
   const programs = tree.map(commandLine);
   assert.ok(programs.some((cmd) => cmd.includes("carrier/src/server.ts")), programs.join("\n"));
   assert.ok(programs.some((cmd) => cmd.includes("callcentre/src/server.ts")), programs.join("\n"));
