@@ -23,39 +23,82 @@ const centreNumber = env.TWILIO_PHONE_NUMBER || "+61255501234";
 const children: ChildProcess[] = [];
 let stopping = false;
 
-function run(name: string, entry: string, extraEnv: Record<string, string>, ready: RegExp): Promise<void> {
+/** What a child sends on its IPC channel once it listens (callcentre/src/server.ts, carrier/src/server.ts). */
+interface Ready {
+  event: "ready";
+  url: string;
+  /** The call centre's line: open or closed now, until when, how to open it. */
+  line?: string;
+}
+const isReady = (message: unknown): message is Ready => typeof message === "object" && message !== null && (message as { event?: unknown }).event === "ready";
+
+/** Relays a child's output line by line, each line marked with the child's name. */
+function relay(name: string, from: NodeJS.ReadableStream | null, to: NodeJS.WriteStream, onLine: () => void = () => undefined): void {
+  let partial = "";
+  from?.on("data", (chunk: Buffer) => {
+    const lines = (partial + chunk.toString()).split("\n");
+    partial = lines.pop() ?? "";
+    for (const line of lines) {
+      if (!line) continue;
+      onLine();
+      to.write(`[${name}] ${line}\n`);
+    }
+  });
+  from?.on("end", () => {
+    if (partial) to.write(`[${name}] ${partial}\n`);
+  });
+}
+
+/**
+ * Starts one program and resolves when it says it is ready, on its IPC channel: never by looking for
+ * a word in its output ("address already in use" contains "ready"). The channel also tells the child
+ * when this process is gone, so it stops even if this one is killed outright.
+ */
+function run(name: string, entry: string, extraEnv: Record<string, string>): Promise<Ready> {
+  if (stopping) return Promise.reject(new Error(`${name} not started: stopping`));
   const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, entry)], {
     env: { ...env, ...extraEnv },
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: ["ignore", "pipe", "pipe", "ipc"],
   });
   children.push(child);
-  let seen = "";
+  let explained = false;
+  relay(name, child.stdout, process.stdout);
+  relay(name, child.stderr, process.stderr, () => (explained = true));
   return new Promise((resolveReady, reject) => {
-    const relay = (stream: NodeJS.WriteStream) => (chunk: Buffer) => {
-      const text = chunk.toString();
-      seen += text;
-      for (const line of text.split("\n")) if (line) stream.write(`[${name}] ${line}\n`);
-      if (ready.test(seen)) resolveReady();
-    };
-    child.stdout?.on("data", relay(process.stdout));
-    child.stderr?.on("data", relay(process.stderr));
-    child.once("exit", (code) => {
+    child.on("message", (message) => {
+      if (isReady(message)) resolveReady(message);
+    });
+    // "close", not "exit": by then its last words on stderr have been relayed.
+    child.once("close", (code, signal) => {
       if (!stopping) {
-        process.stderr.write(`[${name}] exited with code ${code}; stopping\n`);
-        stop(code ?? 1);
+        // A child that failed has said why, in one line; only a silent exit needs words from here.
+        if (!explained) process.stderr.write(`[${name}] stopped (${signal ?? `exit code ${code}`}); stopping\n`);
+        stop(code ? code : 1);
       }
       reject(new Error(`${name} exited`));
     });
   });
 }
 
+/** Stops every child: SIGTERM, and SIGKILL for any still there 10 s later. */
 function stop(code: number): void {
+  if (stopping) return;
   stopping = true;
-  for (const child of children) child.kill("SIGTERM");
   process.exitCode = code;
+  for (const child of children) child.kill("SIGTERM");
+  setTimeout(() => {
+    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  }, 10_000).unref();
 }
 process.once("SIGINT", () => stop(0));
 process.once("SIGTERM", () => stop(0));
+// `npm start` runs this through a shell, and npm forwards SIGTERM to that shell only. A shell such as
+// dash (Debian's sh) neither passes it on nor execs the command, so this process would outlive npm.
+// A new parent says the one that started us is gone.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) stop(0);
+}, 500).unref();
 
 async function provisionNumber(): Promise<void> {
   const { accountSid, authToken } = JSON.parse(readFileSync(join(dataDir, "credentials.json"), "utf8")) as { accountSid: string; authToken: string };
@@ -78,16 +121,18 @@ async function provisionNumber(): Promise<void> {
 
 async function main(): Promise<void> {
   if (realTwilio) {
-    await run("callcentre", "callcentre/src/server.ts", {}, /ready/);
+    const centre = await run("callcentre", "callcentre/src/server.ts", {});
+    process.stdout.write(["", centre.line ?? "", "Press Ctrl-C to stop.", ""].join("\n"));
     return;
   }
-  await run("carrier", "carrier/src/server.ts", { DATA_DIR: dataDir }, /carrier ready/);
-  await run("callcentre", "callcentre/src/server.ts", { DATA_DIR: dataDir, TWILIO_API_BASE_URL: carrierUrl }, /ready/);
+  await run("carrier", "carrier/src/server.ts", { DATA_DIR: dataDir });
+  const centre = await run("callcentre", "callcentre/src/server.ts", { DATA_DIR: dataDir, TWILIO_API_BASE_URL: carrierUrl });
   await provisionNumber();
   process.stdout.write(
     [
       "",
       `The call centre answers ${centreNumber} on the local carrier.`,
+      centre.line ?? "",
       `Open the softphone at ${carrierUrl}/ and call ${centreNumber}.`,
       `Watch it on the dashboard at ${publicBaseUrl}/ (password: ${env.DASHBOARD_PASSWORD ? "DASHBOARD_PASSWORD" : `in ${join(dataDir, "dashboard-password")}`}).`,
       "Press Ctrl-C to stop both.",

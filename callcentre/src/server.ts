@@ -1,10 +1,32 @@
 // The call centre process: configuration, database, flow, HTTP server and a clean shutdown.
-import { ConfigError, loadConfig, loadDotEnv } from "./config.js";
+// Started by `npm start` (scripts/start.ts) with an IPC channel, it reports readiness there, and stops
+// when that channel closes (its parent is gone). A start-up problem people can fix is one line on
+// stderr that names the variable, and exit code 1.
+import { ConfigError, DEFAULT_FLOW_FILE, loadConfig, loadDotEnv } from "./config.js";
 import { buildApp } from "./app.js";
-import { openDatabase } from "./db/database.js";
+import { DataDirLockedError, openDatabase } from "./db/database.js";
 import { migrate } from "./db/migrate.js";
+import { describeLine } from "./flows/line-status.js";
 import { FlowError, loadFlowFile } from "./flows/load-flow.js";
 import { SMS_INCOMING, VOICE_INCOMING, VOICE_STATUS } from "./flows/paths.js";
+import { systemClock } from "./lib/clock.js";
+
+/** A start-up problem, said in one line that names what to change. */
+class StartupError extends Error {}
+
+/** listen()'s failures, in words that name the variable to change. */
+function listenProblem(error: unknown, port: number, host: string): string | undefined {
+  switch ((error as NodeJS.ErrnoException).code) {
+    case "EADDRINUSE":
+      return `PORT ${port} is already in use (another call centre?): set PORT to a free port`;
+    case "EACCES":
+      return `PORT ${port} needs privileges this process does not have: set PORT to 1024 or above`;
+    case "EADDRNOTAVAIL":
+      return `HOST ${host} is not an address of this machine: set HOST to one of its addresses, or to 0.0.0.0`;
+    default:
+      return undefined;
+  }
+}
 
 async function main(): Promise<void> {
   loadDotEnv();
@@ -16,23 +38,32 @@ async function main(): Promise<void> {
   app.addHook("onClose", async () => db.close());
 
   let closing = false;
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.once(signal, () => {
-      if (closing) return;
-      closing = true;
-      app.log.info({ signal }, "shutting down");
-      app.close().then(
-        () => process.exit(0),
-        (error: unknown) => {
-          app.log.error({ err: error }, "shutdown failed");
-          process.exit(1);
-        },
-      );
-    });
-  }
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, "shutting down");
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        app.log.error({ err: error }, "shutdown failed");
+        process.exit(1);
+      },
+    );
+  };
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => shutdown(signal));
+  // Started with an IPC channel (npm start): the parent going away, however it went, stops this too.
+  if (process.send) process.once("disconnect", () => shutdown("disconnect"));
 
-  await app.listen({ port: config.port, host: config.host });
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    const problem = listenProblem(error, config.port, config.host);
+    if (!problem) throw error;
+    await app.close().catch(() => undefined);
+    throw new StartupError(problem);
+  }
   await app.startBackgroundWork();
+  const line = describeLine(flow, systemClock(), { flowFile: config.flowFile, shipped: config.flowFile === DEFAULT_FLOW_FILE });
   app.log.info(
     {
       flow: config.flowFile,
@@ -44,13 +75,17 @@ async function main(): Promise<void> {
       smsUrl: `${config.publicBaseUrl}${SMS_INCOMING}`,
       // Where the password is, never the password itself.
       dashboard: `${config.publicBaseUrl}/ (password: ${config.dashboard.source === "environment" ? "DASHBOARD_PASSWORD" : `in ${config.dashboard.file}`})`,
+      // Open or closed now, until when, and how to open it: what a caller hears is never a surprise.
+      line: line.text,
     },
     `call centre for ${flow.company} ready`,
   );
+  // Readiness as a message, not a word in the output: "already in use" contains "ready" too.
+  process.send?.({ event: "ready", url: config.publicBaseUrl, line: line.text });
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof FlowError) {
+  if (error instanceof ConfigError || error instanceof FlowError || error instanceof StartupError || error instanceof DataDirLockedError) {
     console.error(error.message);
   } else {
     console.error("call centre failed to start:", error);

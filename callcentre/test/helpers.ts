@@ -6,6 +6,7 @@ import { once } from "node:events";
 import { createServer, type IncomingMessage } from "node:http";
 import { createServer as createTcpServer } from "node:net";
 import type { AddressInfo } from "node:net";
+import { fileURLToPath } from "node:url";
 import type { TestContext } from "node:test";
 import type { FastifyInstance } from "fastify";
 import pg from "pg";
@@ -103,7 +104,15 @@ export function shippedFlow(): Flow {
   return defaultFlow;
 }
 
-/** Tuesday 24 November 2026, 12:00 in Sydney: the default flow's office is open. */
+/** The shipped flow with Sydney business hours and holidays (callcentre/flows/business-hours.yaml). */
+export const BUSINESS_HOURS_FLOW_FILE = fileURLToPath(new URL("../flows/business-hours.yaml", import.meta.url));
+let hoursFlow: Flow | undefined;
+export function businessHoursFlow(): Flow {
+  hoursFlow ??= loadFlowFile(BUSINESS_HOURS_FLOW_FILE);
+  return hoursFlow;
+}
+
+/** Tuesday 24 November 2026, 12:00 in Sydney: the business-hours flow's office is open. */
 export const OPEN_TIME = new Date("2026-11-24T01:00:00Z");
 export const fixedClock = (at: Date): Clock => () => new Date(at);
 

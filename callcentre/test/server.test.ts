@@ -69,6 +69,7 @@ test("the server starts, answers a signed call with the default greeting and men
   assert.equal(code, 0);
   const logs = server.output();
   assert.match(logs, /call centre for Bluegum Energy ready/);
+  assert.match(logs, /"line":"The line is open at all hours \(the flow has no business hours\): callers hear the greeting and the menu\."/, "the banner says what a caller hears now");
   assert.ok(!logs.includes(authToken), "the auth token is never logged");
   assert.ok(!logs.includes("+61491570001"), "the caller's number is never logged in full");
 });
@@ -122,8 +123,8 @@ test("SIGTERM with a request in flight on a keep-alive connection: the request i
   let answer = "";
   for await (const chunk of res) answer += String(chunk);
   assert.equal(res.statusCode, 200);
-  // The whole TwiML document (what it says depends on the flow's business hours and the time now).
-  assert.match(answer, /^<\?xml .*<Response><Say .*<\/Response>$/s);
+  // The whole TwiML document: the shipped flow's greeting and menu, at any hour.
+  assert.match(answer, /^<\?xml .*<Response><Play>.*<Gather .*<\/Response>$/s);
   assert.equal(res.headers.connection, "close", "a connection busy at shutdown is not kept alive");
 
   // Not after the keep-alive timeout (72 s), which is how long the busy connection used to hold it up.

@@ -4,6 +4,9 @@ import { buildCarrier } from "./app.js";
 import { ManualClock, RealClock } from "./clock.js";
 import { CarrierConfigError, loadCarrierConfig } from "./config.js";
 
+/** A start-up problem, said in one line that names what to change. */
+class StartupError extends Error {}
+
 async function main(): Promise<void> {
   if (existsSync(".env")) process.loadEnvFile(".env");
   const config = loadCarrierConfig();
@@ -17,15 +20,22 @@ async function main(): Promise<void> {
     // Timelines say what happened on each call; request lines are there at CARRIER_LOG_LEVEL=info.
     logger: { level: process.env.CARRIER_LOG_LEVEL ?? "warn", redact: ["req.headers.authorization"] },
   });
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.once(signal, () => {
-      app.close().then(
-        () => process.exit(0),
-        () => process.exit(1),
-      );
-    });
+  const shutdown = () => {
+    app.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, shutdown);
+  // Started with an IPC channel (npm start): the parent going away, however it went, stops this too.
+  if (process.send) process.once("disconnect", shutdown);
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EADDRINUSE") throw error;
+    await app.close().catch(() => undefined);
+    throw new StartupError(`CARRIER_PORT ${config.port} is already in use (another carrier?): set CARRIER_PORT to a free port`);
   }
-  await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
   const base = config.publicUrl.replace(/:\d+$/, `:${port}`);
@@ -41,9 +51,11 @@ async function main(): Promise<void> {
   ];
   // Printed, not logged: people read this once at start.
   process.stdout.write(`${lines.join("\n")}\n`);
+  // Readiness as a message, not a word in the output.
+  process.send?.({ event: "ready", url: base });
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof CarrierConfigError ? error.message : error);
+  console.error(error instanceof CarrierConfigError || error instanceof StartupError ? error.message : error);
   process.exit(1);
 });

@@ -40,11 +40,18 @@ function start(t: TestContext, entry: string, env: Record<string, string>, ready
 
 export type FlowVariant = "always-open" | "always-closed";
 
-/** The shipped flow, with its hours replaced so that the scenario does not depend on the time of day. */
+/**
+ * A shipped flow whose hours do not depend on the time of day: the default flow (open at all hours),
+ * or the business-hours flow with no open period and no holidays.
+ */
 export function flowFile(dir: string, variant: FlowVariant): string {
-  const doc = parseDocument(readFileSync(join(ROOT, "callcentre/flows/default.yaml"), "utf8"));
+  const shipped = variant === "always-open" ? "default.yaml" : "business-hours.yaml";
+  const doc = parseDocument(readFileSync(join(ROOT, "callcentre/flows", shipped), "utf8"));
   if (variant === "always-open") doc.delete("hours");
-  else doc.setIn(["hours", "weekly"], {});
+  else {
+    doc.setIn(["hours", "weekly"], {});
+    doc.setIn(["hours", "holidays"], []);
+  }
   const file = join(dir, `${variant}.yaml`);
   writeFileSync(file, doc.toString());
   return file;

@@ -14,6 +14,7 @@ import { localDate } from "../sms/schedule.js";
 import type { SmsService } from "../sms/sms-service.js";
 import type { TwilioClient } from "../twilio-client.js";
 import { centreZone, localDayRange } from "./format.js";
+import { stepLine } from "./labels.js";
 import { metricsByDepartment, queueMetrics, waitSeconds, type QueueMetrics } from "./queue-metrics.js";
 
 export const CALLS_PAGE_SIZE = 50;
@@ -57,6 +58,8 @@ export interface LiveCall {
   startedAt: string;
   /** The step the call is at: "menu.entered main-menu", "transfer.started billing"… */
   step: string | null;
+  /** The same step in people's words: "Menu: main menu", "Ringing the department: Billing"… */
+  stepText: string | null;
   department: string | null;
   /** waiting: ringing the department's agents; talking: an agent answered. */
   state: "in-flow" | "waiting" | "talking";
@@ -70,6 +73,11 @@ export interface LiveSnapshot {
   queues: { department: string; waiting: number; longestWaitSeconds: number; callers: { sid: string; from: string; since: string }[] }[];
   waiting: number;
   longestWaitSeconds: number;
+  /**
+   * When the longest-waiting caller began to wait (null: nobody waits). "Longest wait now" is the
+   * clock from this instant, the same start and clock as that caller's own wait, so the two agree.
+   */
+  longestWaitingSince: string | null;
 }
 
 export interface DayMetrics {
@@ -105,7 +113,7 @@ export interface DashboardServiceDeps {
   clock: Clock;
 }
 
-function liveCall(row: LiveCallRow): LiveCall {
+function liveCall(row: LiveCallRow, flow: Flow): LiveCall {
   const state = row.transferStartedAt ? (row.transferAnsweredAt ? "talking" : "waiting") : "in-flow";
   return {
     sid: row.sid,
@@ -116,6 +124,7 @@ function liveCall(row: LiveCallRow): LiveCall {
     status: row.status,
     startedAt: row.startedAt.toISOString(),
     step: row.lastEvent ? [row.lastEvent, row.lastNode].filter(Boolean).join(" ") : null,
+    stepText: row.lastEvent ? stepLine(flow, { kind: row.lastEvent, node: row.lastNode, detail: {} }) : null,
     department: row.transferDepartment ?? row.department,
     state,
     waitingSince: state === "waiting" ? (row.transferStartedAt?.toISOString() ?? null) : null,
@@ -136,7 +145,7 @@ export class DashboardService {
 
   async live(): Promise<LiveSnapshot> {
     const now = this.deps.clock();
-    const calls = (await this.deps.repositories.calls.live(new Date(now.getTime() - LIVE_HORIZON_MS))).map(liveCall);
+    const calls = (await this.deps.repositories.calls.live(new Date(now.getTime() - LIVE_HORIZON_MS))).map((row) => liveCall(row, this.deps.flow));
     const byDepartment = new Map<string, LiveSnapshot["queues"][number]>();
     for (const call of calls) {
       if (call.state !== "waiting" || !call.waitingSince || !call.department) continue;
@@ -148,12 +157,14 @@ export class DashboardService {
       byDepartment.set(call.department, queue);
     }
     const queues = [...byDepartment.values()];
+    const since = queues.flatMap((q) => q.callers.map((c) => c.since)).sort()[0] ?? null;
     return {
       now: now.toISOString(),
       calls,
       queues,
       waiting: queues.reduce((n, q) => n + q.waiting, 0),
       longestWaitSeconds: queues.reduce((n, q) => Math.max(n, q.longestWaitSeconds), 0),
+      longestWaitingSince: since,
     };
   }
 
@@ -243,12 +254,13 @@ export class DashboardService {
 
   /**
    * Calls the customer back through the REST API from the number they called. When they answer,
-   * Twilio fetches the flow at the department they were trying to reach (or the start).
+   * they hear who is calling (the flow's callback.greeting), then the department they were trying to
+   * reach rings (without one: callback.then, else the start).
    */
   async callBack(target: { voicemail: string } | { callbackRequest: string }): Promise<{ callSid: string }> {
     const { repositories, flow, config, twilio, clock } = this.deps;
     let callSid: string;
-    let entry = flow.start;
+    let entry = flow.callback.then ?? flow.start;
     if ("voicemail" in target) {
       const voicemail = await repositories.recordings.voicemail(target.voicemail);
       if (!voicemail) throw new ActionError(404, "not-found", `no voicemail ${target.voicemail}`);
@@ -269,7 +281,7 @@ export class DashboardService {
     const placed = await twilio.calls.create({
       to: customer,
       from: config.phoneNumber ?? ours,
-      url: `${config.publicBaseUrl}${voicePaths.node(entry)}`,
+      url: `${config.publicBaseUrl}${voicePaths.callBack(entry)}`,
       method: "POST",
       statusCallback: `${config.publicBaseUrl}${VOICE_STATUS}`,
       statusCallbackMethod: "POST",

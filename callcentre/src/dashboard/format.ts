@@ -1,16 +1,37 @@
-// How the dashboard shows times, durations and rates. Times are shown in the centre's zone (the
-// flow's business-hours zone), which is also where its "today" begins (callcentre-domain.md §1).
+// How the dashboard shows times, durations and rates. Times are shown to the second in the centre's
+// zone (the flow's `timezone`), which is also where its "today" begins (callcentre-domain.md §1).
 import type { Flow } from "../flows/flow-schema.js";
-import { localTime } from "../flows/hours.js";
+import { perZoneFormat } from "../lib/zone-format.js";
 import { addDays, zonedInstant } from "../sms/schedule.js";
 
-export const centreZone = (flow: Flow): string => flow.hours?.timezone ?? "UTC";
+export const centreZone = (flow: Flow): string => flow.timezone;
 
-/** "2026-11-24 14:05" in `zone`. */
+const secondsFormat = perZoneFormat("en-US", {
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+  hourCycle: "h23",
+});
+
+function local(at: Date, zone: string): { date: string; time: string } {
+  const parts = secondsFormat(zone).formatToParts(at);
+  const get = (type: Intl.DateTimeFormatPartTypes) => parts.find((part) => part.type === type)?.value ?? "";
+  return { date: `${get("year")}-${get("month")}-${get("day")}`, time: `${get("hour")}:${get("minute")}:${get("second")}` };
+}
+
+/** "2026-11-24 14:05:07" in `zone`. */
 export function localDateTime(at: Date | null | undefined, zone: string): string {
   if (!at) return "—";
-  const local = localTime(at, zone);
-  return `${local.date} ${local.time}`;
+  const { date, time } = local(at, zone);
+  return `${date} ${time}`;
+}
+
+/** "14:05:07" in `zone`: for times whose day is plain from the page (a call's steps, calls now). */
+export function localClock(at: Date | null | undefined, zone: string): string {
+  return at ? local(at, zone).time : "—";
 }
 
 /** The local day `date` (YYYY-MM-DD) in `zone` as [from, to): midnight to midnight, DST included. */

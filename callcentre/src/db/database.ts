@@ -128,11 +128,22 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   return options.url ? openPostgres(options.url, options) : openPglite(options.dataDir);
 }
 
+/** Another live process holds the embedded database in DATA_DIR. The message is one line for people. */
+export class DataDirLockedError extends Error {
+  constructor(dataDir: string, pid: number) {
+    super(
+      `DATA_DIR ${dataDir} is in use by another process (pid ${pid}), most likely a running call centre: ` +
+        "stop it, set DATA_DIR to another directory, or set DATABASE_URL so that several processes share a Postgres database",
+    );
+    this.name = "DataDirLockedError";
+  }
+}
+
 /**
  * PGlite is a database inside one process: a second process opening the same directory would corrupt
  * it. A pid file guards it; a stale one (its process is gone) is taken over.
  */
-function lockDataDir(dir: string): () => void {
+function lockDataDir(dataDir: string, dir: string): () => void {
   const file = join(dir, "callcentre.pid");
   for (;;) {
     try {
@@ -142,10 +153,7 @@ function lockDataDir(dir: string): () => void {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
       const pid = Number(readFileSync(file, "utf8").trim());
       if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) {
-        throw new Error(
-          `the embedded database in ${dir} is in use by another process (pid ${pid}), most likely the running call centre. ` +
-            "Stop it first, or set DATABASE_URL so that several processes share a Postgres database.",
-        );
+        throw new DataDirLockedError(dataDir, pid);
       }
       rmSync(file, { force: true });
     }
@@ -169,7 +177,7 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
     dir = join(dataDir, "pglite");
     // The database is readable by the service's user only (DATA_DIR too, when it is created here).
     privateDir(dir);
-    unlock = lockDataDir(dir);
+    unlock = lockDataDir(dataDir, dir);
     db = new PGlite(dir);
   } else {
     db = new PGlite();

@@ -247,12 +247,12 @@ const Holiday = z.strictObject({
 });
 
 const Hours = z.strictObject({
-  timezone: TimeZone,
+  /** The zone the periods are read in; defaults to the flow's `timezone`. */
+  timezone: TimeZone.optional(),
   weekly: z.partialRecord(z.enum(WEEKDAYS), z.array(Period)),
   holidays: z.array(Holiday).default([]),
   closed: z.strictObject({ prompt: Prompt, then: Target.default(HANGUP) }),
 });
-export type Hours = z.output<typeof Hours>;
 
 const BlockedNumber = z
   .string()
@@ -278,9 +278,19 @@ const Fallback = z.strictObject({
   unanswered: Prompt.prefault("Sorry, nobody could take your call right now. Please call again later. Goodbye."),
 });
 
+/** Calls placed back to customers from the dashboard ("Call back"). */
+const Callback = z.strictObject({
+  /** Said first when the customer answers, so that they know who is calling. */
+  greeting: Prompt.prefault("This is {company} returning your call."),
+  /** Where a call-back goes when its voicemail or request names no department; defaults to `start`. */
+  then: z.string().optional(),
+});
+
 export const FlowSchema = z
   .strictObject({
     company: z.string().min(1),
+    /** The centre's time zone: the dashboard's times and days, and the default zone of `hours`. */
+    timezone: TimeZone.optional(),
     voice: z.string().min(1).default("Polly.Joanna"),
     language: z.string().min(2).default("en-US"),
     greeting: Prompt,
@@ -289,6 +299,7 @@ export const FlowSchema = z
     hours: Hours.optional(),
     blocklist: Blocklist.prefault({}),
     fallback: Fallback.optional(),
+    callback: Callback.prefault({}),
     // Without a prototype: a name looked up from a URL ("constructor", "__proto__") is not a node.
     nodes: z.record(NodeId, FlowNode).transform((nodes) => Object.assign(Object.create(null) as typeof nodes, nodes)),
   })
@@ -303,7 +314,11 @@ export const FlowSchema = z
       });
     };
     known(flow.start, ["start"], false);
+    if (flow.callback.then !== undefined) known(flow.callback.then, ["callback", "then"], false);
     if (flow.hours) {
+      if (!flow.hours.timezone && !flow.timezone) {
+        ctx.addIssue({ code: "custom", path: ["hours", "timezone"], message: "missing: the zone of these hours, here or as the flow's timezone (e.g. Australia/Sydney)" });
+      }
       known(flow.hours.closed.then, ["hours", "closed", "then"]);
       const dates = new Set<string>();
       flow.hours.holidays.forEach((holiday, i) => {
@@ -354,6 +369,14 @@ export const FlowSchema = z
           break;
       }
     }
+  })
+  // One zone for the centre: the flow's, else that of its hours, else UTC; hours without a zone of
+  // their own are read in the flow's.
+  .transform((flow) => {
+    const timezone = flow.timezone ?? flow.hours?.timezone ?? "UTC";
+    return { ...flow, timezone, hours: flow.hours ? { ...flow.hours, timezone: flow.hours.timezone ?? timezone } : undefined };
   });
 
 export type Flow = z.output<typeof FlowSchema>;
+/** Business hours, with their zone settled. */
+export type Hours = NonNullable<Flow["hours"]>;

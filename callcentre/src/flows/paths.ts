@@ -11,6 +11,8 @@ const seg = encodeURIComponent;
 
 export const voicePaths = {
   node: (node: string) => `/twilio/voice/node/${seg(node)}`,
+  /** The Url of a call placed back to a customer from the dashboard: who is calling, then `node`. */
+  callBack: (node: string) => `/twilio/voice/call-back/${seg(node)}`,
   menu: (node: string, attempt: number) => `/twilio/voice/menu/${seg(node)}?attempt=${attempt}`,
   dial: (node: string, agent?: number) => `/twilio/voice/dial/${seg(node)}${agent === undefined ? "" : `?agent=${agent}`}`,
   agentAnswered: (node: string, agent: number) => `/twilio/voice/dial/${seg(node)}/answered?agent=${agent}`,

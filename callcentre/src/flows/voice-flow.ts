@@ -301,6 +301,20 @@ export function answerIncoming(ctx: FlowContext, facts: CallFacts): FlowResult {
   return turn;
 }
 
+/**
+ * A call placed back to a customer from the dashboard was answered (the Url of the REST call): say
+ * who is calling, then carry on at `node`, the department they wanted (or `callback.then`). None of
+ * the inbound call's blocklist, hours or greeting: the centre is the one calling.
+ */
+export function returnCall(ctx: FlowContext, facts: CallFacts, node: string): FlowResult {
+  const turn = new Turn(ctx, facts);
+  turn.event("callback.answered", node);
+  turn.call.answered = true;
+  turn.prompt(ctx.flow.callback.greeting);
+  turn.enter(node);
+  return turn;
+}
+
 /** A <Redirect> to a node. */
 export function enterNode(ctx: FlowContext, facts: CallFacts, node: string): FlowResult {
   const turn = new Turn(ctx, facts);

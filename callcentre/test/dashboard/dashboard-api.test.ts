@@ -40,6 +40,31 @@ test("live: a caller waiting for Sales shows in its queue with the wait, then as
   assert.deepEqual([visit?.result, visit?.agent, visit?.answeredAt?.toISOString()], ["answered", "Jack Wilson", "2026-11-24T01:00:30.000Z"]);
 });
 
+test("live: 'longest wait now' is the clock of the longest-waiting caller, so it always equals the longest wait listed; steps in words", async (t) => {
+  const clock = new HandClock();
+  const { app } = await testApp(t, { clock: clock.now });
+  const session = await signIn(app);
+  const driver = new CallDriver(app, clock);
+  await driver.toSales("+61491570002");
+  clock.advance(10);
+  await driver.call("+61491570003", "2"); // Faults, 10 s later
+  clock.advance(30);
+  const live = (await get(app, session, "/api/live")).json();
+  assert.equal(live.longestWaitingSince, "2026-11-24T01:00:00.000Z");
+  assert.equal(live.longestWaitSeconds, 40);
+  const fragment = (await get(app, session, "/live/fragment")).body;
+  // The browser ticks every [data-since] from its own start against the server's clock (live.js):
+  // the tile and the caller share the start, so they show the same wait at every tick.
+  const tile = /<span class="value" data-metric="longest"><span class="ticker" data-since="([^"]+)">([^<]+)<\/span><\/span>/.exec(fragment);
+  assert.ok(tile, fragment);
+  const waits = [...fragment.matchAll(/<li><a href="\/calls\/[^"]+">[^<]+<\/a> waiting <span class="ticker" data-since="([^"]+)">([^<]+)<\/span><\/li>/g)].map((m) => ({ since: m[1], shown: m[2] }));
+  assert.deepEqual(waits.map((w) => w.shown).sort(), ["0:30", "0:40"]);
+  const longest = waits.reduce((a, b) => ((a.since ?? "") <= (b.since ?? "") ? a : b));
+  assert.deepEqual([tile[1], tile[2]], [longest.since, longest.shown]);
+  assert.match(fragment, /<td>12:00:00<\/td>\n<td><span class="state waiting">waiting<\/span><\/td>\n<td>Sales<\/td>\n<td>Ringing the department: Sales<\/td>/);
+  assert.doesNotMatch(fragment, /transfer\.started|in-progress/);
+});
+
 test("live: the event stream sends a snapshot at once and another when a call arrives", async (t) => {
   const { app } = await testApp(t);
   const session = await signIn(app);
@@ -127,11 +152,16 @@ test("calls: the log is searched by number, status, department and day, and pagi
   assert.deepEqual([second.total, second.calls.length], [2, 0]);
   const list = await get(app, session, "/calls?number=%2B61491570001");
   assert.match(list.body, /1 call;/);
-  assert.match(list.body, new RegExp(`<a href="/calls/${answered}">2026-11-24 12:00</a>`));
+  assert.match(list.body, new RegExp(`<a href="/calls/${answered}">2026-11-24 12:00:00</a></td>\n<td>\\+61491570001</td><td>\\+61255501234</td><td>ended</td><td>Sales</td><td>answered by an agent</td>`));
   const page = await get(app, session, `/calls/${answered}`);
-  assert.match(page.body, /<strong>menu\.option<\/strong> <code>main-menu<\/code> 3 · Sales/);
-  assert.match(page.body, /<strong>transfer\.answered<\/strong> <code>sales<\/code> Jack Wilson/);
+  // People's words and times to the second (Sydney), never the stored identifiers.
+  assert.match(page.body, /<li><time>12:00:00<\/time> <strong>Chose<\/strong>: <span class="where">main menu<\/span> · Sales \(key 3\)<\/li>/);
+  assert.match(page.body, /<li><time>12:00:00<\/time> <strong>Ringing the department<\/strong>: <span class="where">Sales<\/span> · ringing Isla Taylor, Jack Wilson<\/li>/);
+  assert.match(page.body, /<li><time>12:00:07<\/time> <strong>Agent answered<\/strong>: <span class="where">Sales<\/span> · Jack Wilson<\/li>/);
+  assert.match(page.body, /<li><time>12:01:07<\/time> <strong>Transfer ended<\/strong>: <span class="where">Sales<\/span> · talked · 60 s<\/li>/);
+  assert.match(page.body, /<dt>Direction<\/dt><dd>incoming<\/dd>\n<dt>Status<\/dt><dd>ended<\/dd>\n<dt>Outcome<\/dt><dd>answered by an agent<\/dd>/);
   assert.match(page.body, /<tr><td>Sales<\/td><td>0:07<\/td><td>answered<\/td><td>Jack Wilson<\/td><\/tr>/);
+  assert.doesNotMatch(page.body, /transfer\.|menu\.|call\.incoming|main-menu<|>inbound<|>completed</);
   assert.equal((await get(app, session, `/calls/${sid("CA", 0x999)}`)).statusCode, 404);
 });
 
@@ -211,7 +241,7 @@ test("voicemail: listed new with its transcription and player, played through th
   const placed = api.requests.find((r) => r.path.endsWith("/Calls.json"));
   assert.equal(placed?.form.get("To"), "+61491570005");
   assert.equal(placed?.form.get("From"), CENTRE);
-  assert.equal(placed?.form.get("Url"), `${BASE_URL}/twilio/voice/node/faults`, "straight to the department the caller wanted");
+  assert.equal(placed?.form.get("Url"), `${BASE_URL}/twilio/voice/call-back/faults`, "who is calling, then the department the caller wanted");
   assert.equal(placed?.form.get("StatusCallback"), `${BASE_URL}/twilio/voice/status`);
   assert.equal(back.json().callSid, (await app.repositories.recordings.get(recordingSid))?.callbackCallSid);
   assert.equal((await postJson(app, session, `/api/voicemails/${sid("RE", 0x78)}/call-back`)).statusCode, 404);
@@ -253,7 +283,7 @@ test("callbacks: a caller who asked for one is listed and called back from the p
   assert.match((await get(app, session, "/voicemail")).body, new RegExp(`action="/api/callbacks/${callSid}/call-back"`));
   const done = await postForm(app, session, `/api/callbacks/${callSid}/call-back`, { redirect: "/voicemail" });
   assert.equal(done.headers.location, "/voicemail?done=called-back");
-  assert.equal(api.requests.find((r) => r.path.endsWith("/Calls.json"))?.form.get("Url"), `${BASE_URL}/twilio/voice/node/billing`);
+  assert.equal(api.requests.find((r) => r.path.endsWith("/Calls.json"))?.form.get("Url"), `${BASE_URL}/twilio/voice/call-back/billing`);
   assert.deepEqual((await get(app, session, "/api/callbacks")).json().callbacks, []);
   assert.equal((await get(app, session, "/api/callbacks?status=done")).json().callbacks[0].status, "called-back");
   const [visit] = await app.repositories.transfers.forCall(callSid);
@@ -319,7 +349,7 @@ test("subscribers: subscriptions with their next send, and opted-out numbers", a
   assert.deepEqual(data.optedOut.map((c: { number: string }) => c.number), ["+61491570157"]);
   const page = await get(app, session, "/subscribers");
   assert.match(page.body, /1 active daily-forecast subscription\./);
-  assert.match(page.body, /<td>2026-11-25 07:00 <small>\(2026-11-25 07:00 here\)<\/small><\/td>/);
+  assert.match(page.body, /<td>2026-11-25 07:00:00 <small>\(2026-11-25 07:00:00 here\)<\/small><\/td>/);
   assert.match(page.body, /<td>opted out<\/td>/);
 });
 
@@ -376,9 +406,36 @@ test("a call-back placed from the dashboard is not queue traffic: it shows live 
   const session = await signIn(app);
   const callSid = sid("CA", 0xcb01);
   const outbound = voiceParams(callSid, { Direction: "outbound-api", From: CENTRE, To: "+61491570008", Caller: CENTRE, Called: "+61491570008" });
-  assert.equal((await signedPost(app, "/twilio/voice/node/sales", outbound)).statusCode, 200);
+  assert.equal((await signedPost(app, "/twilio/voice/call-back/sales", outbound)).statusCode, 200);
   const live = (await get(app, session, "/api/live")).json();
   assert.deepEqual([live.calls[0].sid, live.calls[0].state, live.queues[0].department], [callSid, "waiting", "Sales"]);
   const m = (await get(app, session, "/api/metrics")).json();
   assert.deepEqual([m.queue.offered, m.calls], [0, 0]);
+});
+
+test("metrics: outcomes are said in words, a call without one included", async (t) => {
+  const clock = new HandClock();
+  const { app } = await testApp(t, { clock: clock.now });
+  const session = await signIn(app);
+  const driver = new CallDriver(app, clock);
+  await driver.call("+61491570009"); // still at the menu: no outcome
+  await driver.call("+61491570010", "5"); // at the voicemail prompt, nothing recorded yet
+  assert.deepEqual((await get(app, session, "/api/metrics")).json().outcomes, { none: 1, "voicemail-offered": 1 });
+  const page = (await get(app, session, "/metrics")).body;
+  assert.match(page, /<li data-outcome="none"><strong>1<\/strong> no outcome \(hung up in the menu, or still there\)<\/li>/);
+  assert.match(page, /<li data-outcome="voicemail-offered"><strong>1<\/strong> reached voicemail, left no message<\/li>/);
+});
+
+test("a voicemail without a department is called back at the flow's callback.then, else its start, after the call-back greeting", async (t) => {
+  const api = await fakeTwilioApi(t);
+  const clock = new HandClock();
+  const { app } = await testApp(t, { clock: clock.now, config: { twilioApiBaseUrl: api.url } });
+  const session = await signIn(app);
+  const driver = new CallDriver(app, clock);
+  const callSid = await driver.call("+61491570011", "5");
+  const recordingSid = sid("RE", 0x7a);
+  const recordingUrl = `${api.url}/2010-04-01/Accounts/${ACCOUNT_SID}/Recordings/${recordingSid}`;
+  await signedPost(app, "/twilio/voice/voicemail/general-voicemail/recorded", voiceParams(callSid, { From: "+61491570011", RecordingUrl: recordingUrl, RecordingDuration: "4", RecordingSid: recordingSid }));
+  assert.equal((await postJson(app, session, `/api/voicemails/${recordingSid}/call-back`)).statusCode, 200);
+  assert.equal(api.requests.find((r) => r.path.endsWith("/Calls.json"))?.form.get("Url"), `${BASE_URL}/twilio/voice/call-back/main-menu`);
 });

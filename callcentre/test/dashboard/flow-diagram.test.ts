@@ -7,6 +7,7 @@ import { renderFlowDiagram } from "../../src/dashboard/flow-diagram.js";
 import { loadFlowFile, parseFlow } from "../../src/flows/load-flow.js";
 
 const DEFAULT_FLOW = fileURLToPath(new URL("../../flows/default.yaml", import.meta.url));
+const BUSINESS_HOURS_FLOW = fileURLToPath(new URL("../../flows/business-hours.yaml", import.meta.url));
 
 interface DrawnEdge {
   classes: string[];
@@ -74,8 +75,8 @@ test("the default flow: every node is drawn, with a complete svg root that is we
   assert.equal(svg.match(/data-node="hangup"/g)?.length, 1, "one shared Hang up terminal");
 });
 
-test("the default flow: the hours decision sends open calls to the start and closed calls to closed.then", () => {
-  const { svg } = renderFlowDiagram(loadFlowFile(DEFAULT_FLOW));
+test("the business-hours flow: the hours decision sends open calls to the start and closed calls to closed.then", () => {
+  const { svg } = renderFlowDiagram(loadFlowFile(BUSINESS_HOURS_FLOW));
   assert.match(svg, /<text class="node-summary"[^>]*>Hours · Australia\/Sydney<\/text>/);
   assert.deepEqual(edge(svg, "_entry", "_hours").label, undefined);
   assert.equal(edge(svg, "_hours", "main-menu").label, "open");
@@ -100,8 +101,8 @@ test("the default flow: menu options, failures and transfers are labelled edges"
   assert.match(svg, /<text class="node-summary"[^>]*>Menu · 6 options<\/text>/);
 });
 
-test("the default flow: layers follow the shortest path from the incoming call; loops are back edges", () => {
-  const { svg } = renderFlowDiagram(loadFlowFile(DEFAULT_FLOW));
+test("the business-hours flow: layers follow the shortest path from the incoming call; loops are back edges", () => {
+  const { svg } = renderFlowDiagram(loadFlowFile(BUSINESS_HOURS_FLOW));
   const y = (id: string) => node(svg, id).y;
   assert.ok(y("_entry") < y("_hours"));
   assert.ok(y("_hours") < y("main-menu"));

@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { FlowError, loadFlowFile, parseFlow } from "../../src/flows/load-flow.js";
 import { DEFAULT_FLOW_FILE } from "../../src/config.js";
+import { BUSINESS_HOURS_FLOW_FILE } from "../helpers.js";
 
 const MINIMAL = `company: Acme
 greeting: Hello.
@@ -26,12 +27,38 @@ function problems(yaml: string): string[] {
   assert.fail("the flow was accepted");
 }
 
-test("the shipped default flow is valid and uses every node type", () => {
+test("the shipped default flow is valid, uses every node type, and is open at all hours", () => {
   const flow = loadFlowFile(DEFAULT_FLOW_FILE);
   const types = new Set(Object.values(flow.nodes).map((node) => node.type));
   assert.deepEqual([...types].sort(), ["callback", "department", "menu", "message", "redirect", "voicemail"]);
-  assert.ok(flow.hours?.holidays.length);
+  assert.equal(flow.hours, undefined, "a first call reaches the menu at any hour");
+  assert.equal(flow.timezone, "Australia/Sydney");
   assert.ok(flow.blocklist.numbers.length);
+});
+
+test("business-hours.yaml is the shipped flow plus business hours and the voicemail they lead to", () => {
+  const withHours = loadFlowFile(BUSINESS_HOURS_FLOW_FILE);
+  assert.equal(withHours.hours?.timezone, "Australia/Sydney", "read in the flow's zone");
+  assert.ok(withHours.hours?.holidays.length);
+  assert.equal(withHours.hours?.closed.then, "after-hours-voicemail");
+  const { hours: _hours, nodes, ...rest } = withHours;
+  const { "after-hours-voicemail": _voicemail, ...otherNodes } = nodes;
+  const { hours: _none, nodes: shippedNodes, ...shipped } = loadFlowFile(DEFAULT_FLOW_FILE);
+  assert.deepEqual(rest, shipped);
+  assert.deepEqual(otherNodes, { ...shippedNodes });
+});
+
+test("the centre's time zone: the flow's, else that of its hours, else UTC; hours without one take the flow's", () => {
+  const base = `company: Acme\ngreeting: Hello.\nstart: bye\nnodes:\n  bye: { type: hangup }\n`;
+  const hours = (zone: string) => `hours:\n  ${zone}weekly: {}\n  closed: { prompt: Closed. }\n`;
+  assert.equal(parseFlow(base).timezone, "UTC");
+  assert.equal(parseFlow(`${base}timezone: Europe/Paris\n`).timezone, "Europe/Paris");
+  const fromHours = parseFlow(`${base}${hours("timezone: Asia/Tokyo\n  ")}`);
+  assert.deepEqual([fromHours.timezone, fromHours.hours?.timezone], ["Asia/Tokyo", "Asia/Tokyo"]);
+  const fromFlow = parseFlow(`${base}timezone: Europe/Paris\n${hours("")}`);
+  assert.deepEqual([fromFlow.timezone, fromFlow.hours?.timezone], ["Europe/Paris", "Europe/Paris"]);
+  assert.deepEqual(problems(`${base}${hours("")}`), ["flow.yaml:7:3: hours.timezone: missing: the zone of these hours, here or as the flow's timezone (e.g. Australia/Sydney)"]);
+  assert.match(problems(`${base}timezone: Sydney\n`)[0] ?? "", /^flow\.yaml:6:11: timezone: must be an IANA time zone/);
 });
 
 test("defaults are filled in", () => {

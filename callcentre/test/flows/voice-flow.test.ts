@@ -1,7 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { parseFlow } from "../../src/flows/load-flow.js";
-import { answerIncoming, dialResult, enterNode, menuInput, voicemailRecorded, type CallFacts } from "../../src/flows/voice-flow.js";
+import { answerIncoming, dialResult, enterNode, menuInput, returnCall, voicemailRecorded, type CallFacts } from "../../src/flows/voice-flow.js";
+import { shippedFlow } from "../helpers.js";
 
 const XML = '<?xml version="1.0" encoding="UTF-8"?>';
 const BASE = "https://cc.example.test";
@@ -263,4 +264,49 @@ nodes:
   const xml = answerIncoming({ flow: loop, baseUrl: BASE }, facts()).twiml.toString();
   assert.equal((xml.match(/<Say/g) ?? []).length, 6);
   assert.match(xml, /<Redirect method="POST">https:\/\/cc\.example\.test\/twilio\/voice\/node\/[ab]<\/Redirect><\/Response>$/);
+});
+
+test("the shipped default flow answers at any hour: Sunday 3 am in Sydney hears the greeting and the menu", () => {
+  const sundayNight = new Date("2026-11-28T16:00:00Z"); // Sunday 29 November, 03:00 in Sydney
+  const result = answerIncoming({ flow: shippedFlow(), baseUrl: BASE }, facts({ from: "+61491570001", to: "+61255501234", fromCity: "SYDNEY", fromCountry: "AU", now: sundayNight }));
+  const xml = result.twiml.toString();
+  assert.match(xml, /Thank you for calling Bluegum Energy, caller from Sydney\./);
+  assert.match(xml, /<Gather [^>]*action="https:\/\/cc\.example\.test\/twilio\/voice\/menu\/main-menu\?attempt=1"/);
+  assert.doesNotMatch(xml, /closed/i);
+  assert.deepEqual(result.events.map((e) => e.kind), ["call.incoming", "menu.entered"]);
+  assert.equal(result.call.outcome, undefined);
+});
+
+test("a call placed back from the dashboard starts with who is calling, then rings the department: no inbound greeting or menu", () => {
+  // An outbound call: the customer is the callee, whom the route puts in facts.from.
+  const result = returnCall(ctx, facts({ from: "+447700900123", to: "+442079460000" }), "sales");
+  assert.equal(
+    result.twiml.toString(),
+    `${XML}<Response>${say("This is Acme returning your call.")}${say("Connecting you.")}` +
+      `<Dial action="${BASE}/twilio/voice/dial/sales?agent=0" method="POST" timeout="10" callerId="+442079460000">` +
+      `<Number ${answered(0)}>+447700900001</Number></Dial></Response>`,
+  );
+  assert.deepEqual(result.events.map((e) => [e.kind, e.node]), [["callback.answered", "sales"], ["transfer.started", "sales"]]);
+  assert.deepEqual(result.effects, [{ type: "transfer-start", node: "sales", department: "Sales" }]);
+  assert.equal(result.call.answered, true);
+});
+
+test("the call-back greeting is the flow's callback.greeting, with placeholders; callback.then must name a node", () => {
+  const own = parseFlow(`
+company: Acme
+greeting: Hello.
+start: main
+callback:
+  greeting: Hello from {company}, returning your call, caller from {caller.city}.
+  then: main
+nodes:
+  main:
+    type: hangup
+    prompt: Bye.
+`);
+  assert.equal(
+    returnCall({ flow: own, baseUrl: BASE }, facts(), "main").twiml.toString(),
+    `${XML}<Response><Say voice="Polly.Joanna" language="en-US">Hello from Acme, returning your call, caller from London.</Say><Say voice="Polly.Joanna" language="en-US">Bye.</Say><Hangup/></Response>`,
+  );
+  assert.throws(() => parseFlow("company: A\ngreeting: Hi.\nstart: main\ncallback: { then: nowhere }\nnodes:\n  main: { type: hangup }\n"), /callback\.then: unknown node "nowhere"; known nodes: main$/m);
 });

@@ -79,6 +79,7 @@ const NASTY_VALUES = [
 const ROUTES: Route[] = [
   { path: VOICE_INCOMING, kind: "voice-twiml", params: voice({ CallStatus: fc.constantFrom("ringing", "in-progress") }) },
   { path: "/twilio/voice/node/:node", kind: "voice-twiml", node: "any", params: voice({}) },
+  { path: "/twilio/voice/call-back/:node", kind: "voice-twiml", node: "any", params: voice({ Direction: fc.constant("outbound-api") }) },
   {
     path: "/twilio/voice/menu/:node",
     kind: "voice-twiml",

@@ -7,6 +7,7 @@ import {
   ACCOUNT_SID,
   AUTH_TOKEN,
   BASE_URL,
+  businessHoursFlow,
   fakeTwilioApi,
   fixedClock,
   sid,
@@ -121,7 +122,7 @@ test("a request for another Twilio account is refused", async (t) => {
   assert.match(res.json().message, /AccountSid does not match/);
 });
 
-test("blocklisted callers are rejected, closed hours go to voicemail", async (t) => {
+test("blocklisted callers are rejected; with business hours, closed hours go to voicemail", async (t) => {
   const { app } = await testApp(t);
   const blocked = await signedPost(app, "/twilio/voice/incoming", voiceParams(CALL, { From: "+19005550100", CallStatus: "ringing" }));
   assert.equal(blocked.body, `${XML}<Response><Reject reason="rejected"/></Response>`);
@@ -129,15 +130,35 @@ test("blocklisted callers are rejected, closed hours go to voicemail", async (t)
   assert.equal(call?.outcome, "rejected");
   assert.equal(call?.answeredAt, null, "a rejected call is never answered");
 
-  const night = await testApp(t, { clock: fixedClock(new Date("2026-11-24T12:00:00Z")) }); // 23:00 in Sydney
+  const night = await testApp(t, { flow: businessHoursFlow(), clock: fixedClock(new Date("2026-11-24T12:00:00Z")) }); // 23:00 in Sydney
   const closed = await signedPost(night.app, "/twilio/voice/incoming", voiceParams(sid("CA", 2), { CallStatus: "ringing" }));
   assert.match(closed.body, /Our office is closed right now\./);
   assert.match(closed.body, /<Record action="https:\/\/callcentre\.example\.test\/twilio\/voice\/voicemail\/after-hours-voicemail\/recorded"/);
   assert.equal((await night.app.repositories.calls.get(sid("CA", 2)))?.outcome, "closed");
 
-  const christmas = await testApp(t, { clock: fixedClock(new Date("2026-12-24T23:00:00Z")) }); // 10:00 on the 25th
+  const christmas = await testApp(t, { flow: businessHoursFlow(), clock: fixedClock(new Date("2026-12-24T23:00:00Z")) }); // 10:00 on the 25th
   const holiday = await signedPost(christmas.app, "/twilio/voice/incoming", voiceParams(sid("CA", 3), { CallStatus: "ringing" }));
   assert.match(holiday.body, /Merry Christmas from Bluegum Energy/);
+});
+
+test("a call placed back from the dashboard, answered: who is calling, then the department's agents ring", async (t) => {
+  const { app } = await testApp(t);
+  const callSid = sid("CA", 0xcb);
+  // Twilio requests the REST call's Url when the customer answers; From is our number on an outbound call.
+  const outbound = voiceParams(callSid, { Direction: "outbound-api", CallStatus: "in-progress", From: "+61255501234", To: "+61491570001", Caller: "+61255501234", Called: "+61491570001" });
+  const res = await signedPost(app, "/twilio/voice/call-back/billing", outbound);
+  assert.equal(res.statusCode, 200);
+  assert.match(
+    res.body,
+    /^<\?xml version="1.0" encoding="UTF-8"\?><Response><Say voice="Polly.Olivia-Neural" language="en-AU">This is Bluegum Energy returning your call\.<\/Say><Say [^>]*>Please hold while we connect you to the billing team\.<\/Say><Dial action="https:\/\/callcentre\.example\.test\/twilio\/voice\/dial\/billing\?agent=0"/,
+  );
+  assert.doesNotMatch(res.body, /Thank you for calling|For billing and payments|<Gather/, "not the inbound greeting or menu");
+  assert.deepEqual(
+    (await app.repositories.calls.events(callSid)).map((e) => [e.kind, e.node]),
+    [["callback.answered", "billing"], ["transfer.started", "billing"]],
+  );
+  assert.equal((await app.repositories.calls.get(callSid))?.department, "Billing");
+  assert.equal((await signedPost(app, "/twilio/voice/call-back/nowhere", outbound)).statusCode, 404);
 });
 
 test("a whole call: menu, unanswered transfer, voicemail, the on-call agent's SMS, transcription, status", async (t) => {

@@ -1,7 +1,9 @@
 // Calls: the searchable log, and one call's page with its steps, department visits, recordings and
 // transcriptions.
 import { html, type Html } from "../html.js";
-import { duration, localDateTime } from "../format.js";
+import { duration, localClock, localDateTime } from "../format.js";
+import { CALL_STATUS, CALLBACK_STATUS, DIRECTION, describeStep, OUTCOME, RECORDING_KIND, say, TRANSFER_RESULT } from "../labels.js";
+import type { Flow } from "../../flows/flow-schema.js";
 import type { CallEventRow, CallRow } from "../../repositories/calls-repository.js";
 import { STORED_CALL_STATUSES } from "../../repositories/calls-repository.js";
 import type { RecordingRow } from "../../repositories/recordings-repository.js";
@@ -36,7 +38,7 @@ export function callsPage(ctx: PageContext, data: { calls: CallRow[]; total: num
   <label>From <input type="date" name="from" value="${filter.from ?? ""}"></label>
   <label>To <input type="date" name="to" value="${filter.to ?? ""}"></label>
   <label>Number <input type="search" name="number" value="${filter.number ?? ""}" placeholder="+61 or part" inputmode="tel"></label>
-  <label>Status <select name="status">${option("", filter.status, "any")}${STORED_CALL_STATUSES.map((s) => option(s, filter.status))}</select></label>
+  <label>Status <select name="status">${option("", filter.status, "any")}${STORED_CALL_STATUSES.map((s) => option(s, filter.status, say(CALL_STATUS, s)))}</select></label>
   <label>Department <select name="department">${option("", filter.department, "any")}${data.departments.map((d) => option(d, filter.department))}</select></label>
   <button type="submit">Search</button>
 </form>
@@ -46,7 +48,7 @@ export function callsPage(ctx: PageContext, data: { calls: CallRow[]; total: num
 <tbody>${data.calls.map(
       (call) => html`<tr>
 <td><a href="/calls/${call.sid}">${localDateTime(call.startedAt, zone)}</a></td>
-<td>${call.from}</td><td>${call.to}</td><td>${call.status}</td><td>${call.department ?? "—"}</td><td>${call.outcome ?? "—"}</td>
+<td>${call.from}</td><td>${call.to}</td><td>${say(CALL_STATUS, call.status)}</td><td>${call.department ?? "—"}</td><td>${say(OUTCOME, call.outcome)}</td>
 <td>${duration(call.durationSeconds)}</td></tr>`,
     )}</tbody></table></div>
 <nav class="pager" aria-label="Pages">
@@ -57,17 +59,10 @@ ${filter.page < pages ? html`<a href="${query(filter, filter.page + 1)}" rel="ne
   });
 }
 
-/** A call step in words: "menu.option main-menu · 1 Billing". */
-function stepDetail(event: CallEventRow): string {
-  const d = event.detail;
-  const parts: string[] = [];
-  for (const key of ["key", "label", "digits", "speech", "department", "agent", "status", "reason", "holiday", "durationSeconds", "attempt"]) {
-    const value = d[key];
-    if (value === undefined || value === null || value === "") continue;
-    parts.push(key === "durationSeconds" ? `${String(value)} s` : key === "attempt" ? `attempt ${String(value)}` : Array.isArray(value) ? value.join(", ") : String(value));
-  }
-  if (Array.isArray(d.agents)) parts.push(`ringing ${d.agents.join(", ")}`);
-  return parts.join(" · ");
+/** A call step in words: "14:03:27 Chose: main menu Billing (key 1)". */
+function step(flow: Flow, event: CallEventRow, zone: string): Html {
+  const { what, where, details } = describeStep(flow, event);
+  return html`<li><time>${localClock(event.occurredAt, zone)}</time> <strong>${what}</strong>${where ? html`: <span class="where">${where}</span>` : ""}${details ? ` · ${details}` : ""}</li>`;
 }
 
 export function audio(recordingSid: string): Html {
@@ -83,6 +78,7 @@ export function callPage(
     recordings: RecordingRow[];
     callback: CallbackRequestRow | null;
     zone: string;
+    flow: Flow;
   },
 ): Html {
   const { call, zone } = data;
@@ -94,22 +90,20 @@ export function callPage(
 <dt>Call SID</dt><dd><code>${call.sid}</code></dd>
 <dt>From</dt><dd>${call.from}${call.fromCity ? ` (${[call.fromCity, call.fromState, call.fromCountry].filter(Boolean).join(", ")})` : ""}</dd>
 <dt>To</dt><dd>${call.to}</dd>
-<dt>Direction</dt><dd>${call.direction}</dd>
-<dt>Status</dt><dd>${call.status}</dd>
-<dt>Outcome</dt><dd>${call.outcome ?? "—"}</dd>
+<dt>Direction</dt><dd>${say(DIRECTION, call.direction)}</dd>
+<dt>Status</dt><dd>${say(CALL_STATUS, call.status)}</dd>
+<dt>Outcome</dt><dd>${say(OUTCOME, call.outcome)}</dd>
 <dt>Department</dt><dd>${call.department ?? "—"}</dd>
 <dt>Started</dt><dd>${localDateTime(call.startedAt, zone)}</dd>
 <dt>Ended</dt><dd>${localDateTime(call.endedAt, zone)}</dd>
 <dt>Duration</dt><dd>${duration(call.durationSeconds)}</dd>
 </dl>
-<h2>Steps</h2>
-<ol class="steps">${data.events.map(
-      (e) => html`<li><time>${localDateTime(e.occurredAt, zone)}</time> <strong>${e.kind}</strong>${e.node ? html` <code>${e.node}</code>` : ""} ${stepDetail(e)}</li>`,
-    )}</ol>
+<h2>Steps <small>${zone}</small></h2>
+<ol class="steps">${data.events.map((e) => step(data.flow, e, zone))}</ol>
 ${
   data.transfers.length > 0
     ? html`<h2>Departments</h2><div class="scroll"><table><thead><tr><th>Department</th><th>Waited</th><th>Result</th><th>Agent</th></tr></thead><tbody>
-${data.transfers.map((t) => html`<tr><td>${t.department}</td><td>${duration(t.waitSeconds)}</td><td>${t.result ?? (t.answeredAt ? "talking" : "waiting")}</td><td>${t.agent ?? "—"}</td></tr>`)}
+${data.transfers.map((t) => html`<tr><td>${t.department}</td><td>${duration(t.waitSeconds)}</td><td>${say(TRANSFER_RESULT, t.result ?? (t.answeredAt ? "talking" : "waiting"))}</td><td>${t.agent ?? "—"}</td></tr>`)}
 </tbody></table></div>`
     : ""
 }
@@ -117,13 +111,13 @@ ${
   data.recordings.length > 0
     ? html`<h2>Recordings</h2>${data.recordings.map(
         (r) => html`<article class="recording">
-<p>${r.kind} · ${duration(r.durationSeconds)}${r.department ? ` · ${r.department}` : ""}</p>
+<p>${say(RECORDING_KIND, r.kind)} · ${duration(r.durationSeconds)}${r.department ? ` · ${r.department}` : ""}</p>
 ${audio(r.sid)}
 <blockquote class="transcription">${r.transcriptionText ?? (r.transcriptionStatus === "failed" ? "Transcription failed." : "No transcription yet.")}</blockquote>
 </article>`,
       )}`
     : ""
 }
-${data.callback ? html`<h2>Callback request</h2><p>${data.callback.status} · requested ${localDateTime(data.callback.requestedAt, zone)}${data.callback.department ? ` for ${data.callback.department}` : ""}</p>` : ""}`,
+${data.callback ? html`<h2>Callback request</h2><p>${say(CALLBACK_STATUS, data.callback.status)} · requested ${localDateTime(data.callback.requestedAt, zone)}${data.callback.department ? ` for ${data.callback.department}` : ""}</p>` : ""}`,
   });
 }

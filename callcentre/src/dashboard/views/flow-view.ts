@@ -5,6 +5,7 @@ import type { Flow } from "../../flows/flow-schema.js";
 import { WEEKDAYS } from "../../flows/flow-schema.js";
 import type { FlowFileState } from "../dashboard-service.js";
 import { renderFlowDiagram } from "../flow-diagram.js";
+import { nodeName } from "../labels.js";
 import { page, type PageContext } from "./layout.js";
 
 
@@ -29,7 +30,7 @@ ${
     ? html`<h2>Hours <small>${flow.hours.timezone}</small></h2>
 <div class="scroll"><table><tbody>${WEEKDAYS.map((day) => {
         const periods = flow.hours?.weekly[day] ?? [];
-        return html`<tr><th>${day}</th><td>${periods.length === 0 ? "closed" : periods.map((p) => `${p.start}–${p.end}`).join(", ")}</td></tr>`;
+        return html`<tr><th>${day.charAt(0).toUpperCase()}${day.slice(1)}</th><td>${periods.length === 0 ? "closed" : periods.map((p) => `${p.start}–${p.end}`).join(", ")}</td></tr>`;
       })}</tbody></table></div>
 ${flow.hours.holidays.length > 0 ? html`<h3>Holidays</h3><ul class="plain">${flow.hours.holidays.map((h) => html`<li>${h.date} · ${h.name} · ${h.hours.length === 0 ? "closed" : h.hours.map((p) => `${p.start}–${p.end}`).join(", ")}</li>`)}</ul>` : ""}`
     : html`<p>No business hours: the line is always open.</p>`
@@ -38,7 +39,7 @@ ${flow.hours.holidays.length > 0 ? html`<h3>Holidays</h3><ul class="plain">${flo
 <div class="scroll"><table><thead><tr><th>Department</th><th>Agents</th><th>Ringing</th><th>No answer</th></tr></thead><tbody>
 ${departments.map(
   ({ id, node }) => html`<tr><td>${node.name} <code>${id}</code></td><td>${node.agents.map((a) => `${a.name} ${a.number}`).join(", ")}</td>
-<td>${node.ring}, ${node.ringTimeout} s</td><td>${node.onNoAnswer}</td></tr>`,
+<td>${node.ring}, ${node.ringTimeout} s</td><td>${node.onNoAnswer === "hangup" ? "goodbye, hang up" : nodeName(flow, node.onNoAnswer)}</td></tr>`,
 )}
 </tbody></table></div>`,
   });

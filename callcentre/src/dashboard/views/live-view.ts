@@ -1,9 +1,11 @@
 // Live: calls in progress and callers waiting for a department, with how long each has waited. The
 // fragment is rendered here and swapped in by live.js on every server-sent snapshot; waits tick in
-// the browser from data-since, against the server's clock (data-now).
+// the browser from data-since, against the server's clock (data-now). "Longest wait now" ticks the
+// same way from the longest-waiting caller's start, so it always equals the longest wait listed.
 import { html, type Html } from "../html.js";
-import { duration, localDateTime } from "../format.js";
+import { duration, localClock } from "../format.js";
 import type { LiveSnapshot } from "../dashboard-service.js";
+import { CALL_STATUS, say } from "../labels.js";
 import { page, type PageContext } from "./layout.js";
 
 const since = (from: string, now: string) => html`<span class="ticker" data-since="${from}">${duration((Date.parse(now) - Date.parse(from)) / 1000)}</span>`;
@@ -14,7 +16,7 @@ export function liveFragment(snapshot: LiveSnapshot, zone: string): Html {
 <section class="tiles" aria-label="Now">
   <div class="tile"><span class="value" data-metric="active">${snapshot.calls.length}</span><span class="label">calls in progress</span></div>
   <div class="tile"><span class="value" data-metric="waiting">${snapshot.waiting}</span><span class="label">waiting for an agent</span></div>
-  <div class="tile"><span class="value" data-metric="longest">${duration(snapshot.longestWaitSeconds)}</span><span class="label">longest wait now</span></div>
+  <div class="tile"><span class="value" data-metric="longest">${snapshot.longestWaitingSince ? since(snapshot.longestWaitingSince, now) : duration(0)}</span><span class="label">longest wait now</span></div>
 </section>
 <h2>Queues</h2>
 ${
@@ -36,10 +38,10 @@ ${
 <tbody>${snapshot.calls.map(
         (call) => html`<tr data-call="${call.sid}">
 <td><a href="/calls/${call.sid}">${call.customer}</a></td>
-<td>${localDateTime(new Date(call.startedAt), zone)}</td>
-<td><span class="state ${call.state}">${call.state === "in-flow" ? call.status : call.state === "talking" ? `talking${call.agent ? ` to ${call.agent}` : ""}` : "waiting"}</span></td>
+<td>${localClock(new Date(call.startedAt), zone)}</td>
+<td><span class="state ${call.state}">${call.state === "in-flow" ? say(CALL_STATUS, call.status) : call.state === "talking" ? `talking${call.agent ? ` to ${call.agent}` : ""}` : "waiting"}</span></td>
 <td>${call.department ?? "—"}</td>
-<td>${call.step ?? "—"}</td>
+<td>${call.stepText ?? "—"}</td>
 <td>${call.waitingSince ? since(call.waitingSince, now) : "—"}</td>
 </tr>`,
       )}</tbody></table></div>`

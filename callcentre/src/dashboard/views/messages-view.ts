@@ -2,6 +2,7 @@
 // conversation with a reply box (sent through the REST API).
 import { html, type Html } from "../html.js";
 import { localDateTime } from "../format.js";
+import { MESSAGE_KIND, MESSAGE_STATUS, say } from "../labels.js";
 import type { ConversationRow, MessageRow } from "../../repositories/messages-repository.js";
 import { actionForm, page, type PageContext } from "./layout.js";
 
@@ -38,7 +39,7 @@ export function conversationPage(ctx: PageContext, data: { number: string; messa
     body: html`<ol class="thread">${data.messages.map(
       (m) => html`<li class="bubble ${m.direction === "inbound" ? "in" : "out"}" data-message="${m.id}">
 <p>${m.body || (m.numMedia > 0 ? `(${m.numMedia} picture${m.numMedia === 1 ? "" : "s"})` : "(no text)")}</p>
-<small>${localDateTime(m.createdAt, zone)} · ${m.direction === "inbound" ? m.kind : `${m.kind} · ${m.status}${m.errorCode ? ` · error ${m.errorCode}` : ""}`}</small>
+<small>${localDateTime(m.createdAt, zone)} · ${m.direction === "inbound" ? say(MESSAGE_KIND, m.kind) : `${say(MESSAGE_KIND, m.kind)} · ${say(MESSAGE_STATUS, m.status)}${m.errorCode ? ` · error ${m.errorCode}` : ""}`}</small>
 ${m.kind === "inbox" && !m.handledAt ? actionForm(ctx, `/api/messages/${m.id}/handled`, back, "Mark handled", { handled: "true" }, "secondary") : ""}
 </li>`,
     )}</ol>

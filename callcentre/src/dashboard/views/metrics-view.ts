@@ -3,6 +3,7 @@
 import { html, raw, type Html } from "../html.js";
 import { duration, percent, secondsText } from "../format.js";
 import type { DayMetrics } from "../dashboard-service.js";
+import { OUTCOME, say } from "../labels.js";
 import { SERVICE_LEVEL_SECONDS, SHORT_ABANDON_SECONDS, type QueueMetrics } from "../queue-metrics.js";
 import { page, type PageContext } from "./layout.js";
 
@@ -63,7 +64,7 @@ ${hourChart(m.callsPerHour)}
 </table></div>
 ${m.departments.length === 0 ? html`<p class="empty">No calls reached a department this day.</p>` : ""}
 <h2>Outcomes of calls received</h2>
-<ul class="plain outcomes">${Object.entries(m.outcomes).map(([outcome, n]) => html`<li><strong>${n}</strong> ${outcome}</li>`)}</ul>`;
+<ul class="plain outcomes">${Object.entries(m.outcomes).map(([outcome, n]) => html`<li data-outcome="${outcome}"><strong>${n}</strong> ${say(OUTCOME, outcome)}</li>`)}</ul>`;
 }
 
 export function metricsPage(ctx: PageContext, m: DayMetrics, today: boolean): Html {

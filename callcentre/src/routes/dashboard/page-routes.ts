@@ -41,7 +41,7 @@ export default async function pageRoutes(app: FastifyInstance, opts: DashboardRo
 
   app.get("/calls/:sid", async (request, reply) => {
     const detail = await service.callDetail(parseWith(CallSidParam, request.params).sid);
-    return send(reply, callPage(context(request), { ...detail, zone }));
+    return send(reply, callPage(context(request), { ...detail, zone, flow }));
   });
 
   app.get("/voicemail", async (request, reply) => {

@@ -8,6 +8,7 @@ import {
   dialResult,
   enterNode,
   menuInput,
+  returnCall,
   safeFlow,
   safeFlowDialled,
   voicemailRecorded,
@@ -183,6 +184,15 @@ export default async function voiceRoutes(app: FastifyInstance, opts: VoiceRoute
     if (!Object.hasOwn(flow.nodes, id)) throw notFound(`no node "${id}" in the flow`);
     const now = clock();
     return respond(request, reply, params, enterNode(ctx, facts(params, now), id), now);
+  });
+
+  // A call placed back from the dashboard was answered: who is calling, then the department.
+  app.post("/voice/call-back/:node", twimlRoute, async (request, reply) => {
+    const params = parseParams(VoiceParams, request.body);
+    const { node: id } = parseWith(NodeParam, request.params);
+    if (!Object.hasOwn(flow.nodes, id)) throw notFound(`no node "${id}" in the flow`);
+    const now = clock();
+    return respond(request, reply, params, returnCall(ctx, facts(params, now), id), now);
   });
 
   app.post("/voice/menu/:node", twimlRoute, async (request, reply) => {
