@@ -6,12 +6,16 @@ import type { TwilioCredentials } from "./config.js";
 
 const TWILIO_API = /^https:\/\/api\.twilio\.com/;
 
+/** A 429 is retried with exponential backoff (twilio-node's own), up to this many times. */
+const RETRY = { autoRetry: true, maxRetries: 3 } as const;
+
 class RebasedRequestClient extends twilio.RequestClient {
   constructor(
     private readonly baseUrl: string,
     timeout: number | undefined,
   ) {
-    super(timeout ? { timeout } : {});
+    // twilio-node reads autoRetry from the request client it is given, not from the client options.
+    super({ ...(timeout ? { timeout } : {}), ...RETRY });
   }
 
   override request<TData>(opts: Parameters<twilio.RequestClient["request"]>[0] & { data?: TData }) {
@@ -26,7 +30,6 @@ export function createTwilioClient(credentials: TwilioCredentials, apiBaseUrl: s
   const rebased = apiBaseUrl.replace(/\/+$/, "") !== "https://api.twilio.com";
   return twilio(credentials.accountSid, credentials.authToken, {
     ...(rebased ? { httpClient: new RebasedRequestClient(apiBaseUrl.replace(/\/+$/, ""), options.timeoutMs) } : { timeout: options.timeoutMs }),
-    autoRetry: true,
-    maxRetries: 3,
+    ...RETRY,
   });
 }

@@ -60,11 +60,15 @@ test("Twilio unreachable, then 503, then 429: all outbound work is retried and s
   const policy = { retryLimit: 10, retryDelay: 1, retryBackoff: false };
   const { app, db, api, proxy } = await outboundWork({ "forecast-send": policy, "notification-send": policy, "sms-reply": policy }, t);
   let attempts = 0;
-  /** Runs the jobs due until each of the three has been attempted once more. */
-  const attemptEach = async (what: string) => {
+  /**
+   * Runs the jobs due until each of the three has been attempted once more. While Twilio answers 429
+   * the client retries each request itself (backoff up to 3 times), so an attempt can outlast the
+   * jobs' 1 s retry delay and the jobs may be attempted more than once: `exactly: false`.
+   */
+  const attemptEach = async (what: string, { exactly = true } = {}) => {
     const target = attempts + 3;
     await waitFor(async () => (attempts += await app.workers.drain()) >= target, what, 20_000);
-    assert.equal(attempts, target, "one attempt each");
+    if (exactly) assert.equal(attempts, target, "one attempt each");
   };
 
   await proxy.down();
@@ -77,8 +81,10 @@ test("Twilio unreachable, then 503, then 429: all outbound work is retried and s
   assert.equal(api.requests.filter((r) => r.method === "POST").length, 3);
 
   api.fail(429, 20429, "Too Many Requests");
-  await attemptEach("an attempt each while Twilio answers 429");
+  const postsBefore429 = api.requests.filter((r) => r.method === "POST").length;
+  await attemptEach("an attempt each while Twilio answers 429", { exactly: false });
   assert.equal(api.created.length, 0, "nothing accepted yet");
+  assert.ok(api.requests.filter((r) => r.method === "POST").length - postsBefore429 >= 3 * 4, "the client retried each 429 three times itself");
 
   // Nothing was given up on: each piece of work is still waiting for its next attempt.
   const [delivery] = await db.query<{ status: string }>("select status from forecast_deliveries");
@@ -101,7 +107,8 @@ test("Twilio unreachable, then 503, then 429: all outbound work is retried and s
   assert.equal(await app.workers.drain(), 0);
   assert.equal(api.created.length, 3);
   const [sent] = await db.query<{ status: string; attempts: number }>("select status, attempts from forecast_deliveries");
-  assert.deepEqual(sent, { status: "sent", attempts: 4 });
+  assert.equal(sent?.status, "sent");
+  assert.ok(sent.attempts >= 4, `an attempt in each phase (${sent.attempts})`);
   assert.equal((await app.repositories.notifications.forSubject(sid("RE", 1)))[0]?.status, "sent");
 });
 
