@@ -17,8 +17,17 @@ export const CALL_STATUS: Vocabulary = {
   "no-answer": "not answered",
   canceled: "cancelled",
   // Not Twilio's: a call whose end was never reported, and that Twilio no longer knew (404).
-  unknown: "unknown (its end was never reported)",
+  unknown: "end unknown",
 };
+
+/**
+ * A live call that is neither waiting for nor talking to an agent. Twilio's status says little here
+ * (the incoming webhook's "ringing" stays until the final status callback), so it is said as where
+ * the caller is; the step column says which part of the flow.
+ */
+export function inFlowWords(status: string): string {
+  return ["queued", "initiated", "ringing", "in-progress"].includes(status) ? "on the automated line" : say(CALL_STATUS, status);
+}
 
 /** How a call ended up (calls.outcome; "none" is a call without one). */
 export const OUTCOME: Vocabulary = {
@@ -31,7 +40,7 @@ export const OUTCOME: Vocabulary = {
   rejected: "blocked",
   unanswered: "nobody answered",
   abandoned: "hung up while waiting",
-  unknown: "unknown (its end was never reported)",
+  unknown: "end unknown (never reported)",
   none: "no outcome (hung up in the menu, or still there)",
 };
 

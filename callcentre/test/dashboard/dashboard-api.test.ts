@@ -40,6 +40,18 @@ test("live: a caller waiting for Sales shows in its queue with the wait, then as
   assert.deepEqual([visit?.result, visit?.agent, visit?.answeredAt?.toISOString()], ["answered", "Jack Wilson", "2026-11-24T01:00:30.000Z"]);
 });
 
+test("live: a caller in the menu is said to be on the automated line, not 'ringing' (the incoming webhook's status)", async (t) => {
+  const clock = new HandClock();
+  const { app } = await testApp(t, { clock: clock.now });
+  const session = await signIn(app);
+  const callSid = await new CallDriver(app, clock).call("+61491570003");
+  const live = (await get(app, session, "/api/live")).json();
+  assert.deepEqual([live.calls[0].sid, live.calls[0].state, live.calls[0].status], [callSid, "in-flow", "ringing"], "the API keeps Twilio's status");
+  const fragment = (await get(app, session, "/live/fragment")).body;
+  assert.match(fragment, /<span class="state in-flow">on the automated line<\/span>/);
+  assert.doesNotMatch(fragment, />ringing</);
+});
+
 test("live: 'longest wait now' is the clock of the longest-waiting caller, so it always equals the longest wait listed; steps in words", async (t) => {
   const clock = new HandClock();
   const { app } = await testApp(t, { clock: clock.now });

@@ -5,7 +5,7 @@
 import { html, type Html } from "../html.js";
 import { duration, localClock } from "../format.js";
 import type { LiveSnapshot } from "../dashboard-service.js";
-import { CALL_STATUS, say } from "../labels.js";
+import { inFlowWords } from "../labels.js";
 import { page, type PageContext } from "./layout.js";
 
 const since = (from: string, now: string) => html`<span class="ticker" data-since="${from}">${duration((Date.parse(now) - Date.parse(from)) / 1000)}</span>`;
@@ -39,7 +39,7 @@ ${
         (call) => html`<tr data-call="${call.sid}">
 <td><a href="/calls/${call.sid}">${call.customer}</a></td>
 <td>${localClock(new Date(call.startedAt), zone)}</td>
-<td><span class="state ${call.state}">${call.state === "in-flow" ? say(CALL_STATUS, call.status) : call.state === "talking" ? `talking${call.agent ? ` to ${call.agent}` : ""}` : "waiting"}</span></td>
+<td><span class="state ${call.state}">${call.state === "in-flow" ? inFlowWords(call.status) : call.state === "talking" ? `talking${call.agent ? ` to ${call.agent}` : ""}` : "waiting"}</span></td>
 <td>${call.department ?? "—"}</td>
 <td>${call.stepText ?? "—"}</td>
 <td>${call.waitingSince ? since(call.waitingSince, now) : "—"}</td>
