@@ -9,9 +9,9 @@ import type { VerbNode } from "../twiml/nodes.js";
 import { sendWebhook, type WebhookRequest, type WebhookResponse } from "../webhooks/http.js";
 import type { FormParams } from "../webhooks/signature.js";
 import { VERBS } from "../verbs/registry.js";
-import type { Outcome, VerbContext } from "../verbs/verb.js";
+import type { CallControl, Document, DocumentFailure, NewCallFields, Outcome, VerbContext } from "../verbs/verb.js";
 import { DEFAULT_CALL_HISTORY, MAX_DOCUMENTS_PER_CALL } from "../limits.js";
-import { Call, FINAL, type CallApp, type CallStatus, type Direction, type StatusCallbackConfig } from "./call.js";
+import { Call, FINAL, type CallStatus } from "./call.js";
 
 const APPLICATION_ERROR = "We are sorry, an application error has occurred. Goodbye.";
 
@@ -22,13 +22,7 @@ export interface EngineLimits {
   callHistory: number;
 }
 
-export interface Document {
-  verbs: VerbNode[];
-  url: string | undefined;
-  method: "GET" | "POST";
-}
-
-export class Engine {
+export class Engine implements CallControl {
   /** Calls in progress, and the last `callHistory` ended ones. */
   readonly calls = new Map<string, Call>();
   readonly limits: EngineLimits;
@@ -50,15 +44,7 @@ export class Engine {
     return call;
   }
 
-  newCall(fields: {
-    from: string;
-    to: string;
-    direction: Direction;
-    app: CallApp;
-    statusCallback?: StatusCallbackConfig | undefined;
-    parentCallSid?: string;
-    phoneNumberSid?: string;
-  }): Call {
+  newCall(fields: NewCallFields): Call {
     return this.register(
       new Call(
         newSid("CA"),
@@ -164,7 +150,7 @@ export class Engine {
    * Fetches and parses a TwiML document. Failures (unreachable, 4xx/5xx, bad content type,
    * invalid XML) are returned as Twilio error codes and recorded on the timeline.
    */
-  async fetchDocument(call: Call, url: string, method: "GET" | "POST", params: FormParams): Promise<Document | { error: number; message: string }> {
+  async fetchDocument(call: Call, url: string, method: "GET" | "POST", params: FormParams): Promise<Document | DocumentFailure> {
     call.setActivity("requesting", { url });
     const response = await this.webhook(call, { url, method, params, kind: "voice" }, "twiml");
     if (!response.ok) return { error: response.errorCode ?? 11200, message: response.error ?? "request failed" };
@@ -180,7 +166,7 @@ export class Engine {
     return this.parse(call, response.body, url, method);
   }
 
-  parse(call: Call, xml: string, url: string | undefined, method: "GET" | "POST"): Document | { error: number; message: string } {
+  parse(call: Call, xml: string, url: string | undefined, method: "GET" | "POST"): Document | DocumentFailure {
     const parsed = parseVoiceTwiml(xml);
     if (!parsed.ok) {
       call.timeline.add("twiml.error", { code: parsed.code, message: parsed.message });
@@ -214,7 +200,7 @@ export class Engine {
         // A REST update that came before this document was fetched replaces it.
         const early = this.takeUpdate(call);
         if (early) next = { ...early, fallback: false };
-        const doc: Document | { error: number; message: string } =
+        const doc: Document | DocumentFailure =
           next.twiml !== undefined
             ? this.parse(call, next.twiml, undefined, next.method)
             : await this.fetchDocument(call, next.url ?? "", next.method, { ...call.params(), ...(next.params ?? {}) });
@@ -264,7 +250,7 @@ export class Engine {
   async runVerbs(call: Call, doc: Document, signal: AbortSignal): Promise<Outcome> {
     const ctx: VerbContext = {
       call,
-      engine: this,
+      control: this,
       signal,
       documentUrl: doc.url,
       documentMethod: doc.method,
@@ -284,7 +270,7 @@ export class Engine {
   /** A document could not be had: the fallback URL once, then Twilio's application error. */
   private async failed(
     call: Call,
-    doc: { error: number; message: string },
+    doc: DocumentFailure,
     attempt: { url?: string | undefined; fallback: boolean },
   ): Promise<{ url: string; method: "GET" | "POST"; params: FormParams; fallback: boolean } | undefined> {
     call.timeline.add("error", { code: doc.error, message: doc.message, ...(attempt.url ? { url: attempt.url } : {}) });

@@ -1,7 +1,7 @@
 // Calls ringing on simulated handsets (<Dial> legs and REST-created calls): answered, rejected or
 // left ringing by the control API, or by the handset's fixed behaviour for tests.
 import type { Call } from "./call.js";
-import type { Engine } from "./engine.js";
+import type { CallControl } from "../verbs/verb.js";
 
 export type RingResult = "answered" | "busy" | "failed" | "no-answer" | "canceled";
 
@@ -9,23 +9,23 @@ export type RingResult = "answered" | "busy" | "failed" | "no-answer" | "cancele
  * Rings `call` on its handset until it is answered, refused, times out (`timeoutMs` of clock time)
  * or is cancelled through `signal`. The call's status follows: ringing, then in-progress or a final one.
  */
-export async function ring(engine: Engine, call: Call, timeoutMs: number, signal: AbortSignal): Promise<RingResult> {
+export async function ring(control: CallControl, call: Call, timeoutMs: number, signal: AbortSignal): Promise<RingResult> {
   if (call.isEnded || signal.aborted) {
-    engine.end(call, "canceled");
+    control.end(call, "canceled");
     return "canceled";
   }
-  if (call.status === "queued") engine.setStatus(call, "initiated");
-  engine.setStatus(call, "ringing");
+  if (call.status === "queued") control.setStatus(call, "initiated");
+  control.setStatus(call, "ringing");
   call.setActivity("ringing");
   call.timeline.add("ringing", { handset: call.to });
-  const behaviour = engine.store.handset(call.to).behaviour;
+  const behaviour = control.store.handset(call.to).behaviour;
   if (behaviour === "busy" || behaviour === "fail") {
     const status = behaviour === "busy" ? "busy" : "failed";
-    engine.end(call, status);
+    control.end(call, status);
     return status;
   }
   if (behaviour === "answer") {
-    engine.answer(call);
+    control.answer(call);
     return "answered";
   }
   const stop = new AbortController();
@@ -43,29 +43,29 @@ export async function ring(engine: Engine, call: Call, timeoutMs: number, signal
       resolve(call.status === "in-progress" ? "answered" : "canceled");
     });
   });
-  const timedOut = engine.clock.sleep(timeoutMs, both).then((r) => (r === "elapsed" ? ("no-answer" as const) : undefined));
+  const timedOut = control.clock.sleep(timeoutMs, both).then((r) => (r === "elapsed" ? ("no-answer" as const) : undefined));
   const result = (await Promise.race([answered, timedOut.then((r) => r ?? answered)])) as RingResult;
   stop.abort();
-  if (result === "no-answer") engine.end(call, "no-answer");
+  if (result === "no-answer") control.end(call, "no-answer");
   else if (result === "canceled" || (signal.aborted && result !== "answered")) {
-    engine.end(call, "canceled");
+    control.end(call, "canceled");
     return "canceled";
   }
   return result;
 }
 
 /** The control API's "answer" for a call ringing on a handset. */
-export function answerRinging(engine: Engine, call: Call): boolean {
+export function answerRinging(control: CallControl, call: Call): boolean {
   if (call.status !== "ringing" || call.isEnded) return false;
   call.timeline.add("answered", { by: "handset" });
-  engine.answer(call);
+  control.answer(call);
   return true;
 }
 
 /** The control API's "reject": the handset declines; the caller sees busy. */
-export function rejectRinging(engine: Engine, call: Call): boolean {
+export function rejectRinging(control: CallControl, call: Call): boolean {
   if (call.status !== "ringing" || call.isEnded) return false;
   call.timeline.add("declined", { by: "handset" });
-  engine.end(call, "busy");
+  control.end(call, "busy");
   return true;
 }

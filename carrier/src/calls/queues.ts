@@ -6,7 +6,7 @@ import type { FormParams } from "../webhooks/signature.js";
 import type { Outcome, VerbContext } from "../verbs/verb.js";
 import { NEXT } from "../verbs/verb.js";
 import type { Call } from "./call.js";
-import type { Engine } from "./engine.js";
+import type { CallControl } from "../verbs/verb.js";
 
 export type QueueResult = "bridged" | "leave" | "hangup" | "redirected" | "queue-full" | "error";
 
@@ -31,30 +31,30 @@ export interface CallQueue {
   created: Date;
 }
 
-const queuesByEngine = new WeakMap<Engine, Map<string, CallQueue>>();
+const queuesByEngine = new WeakMap<CallControl, Map<string, CallQueue>>();
 const memberOf = new WeakMap<Call, Member>();
 
-export function queues(engine: Engine): Map<string, CallQueue> {
-  let map = queuesByEngine.get(engine);
+export function queues(control: CallControl): Map<string, CallQueue> {
+  let map = queuesByEngine.get(control);
   if (!map) {
     map = new Map();
-    queuesByEngine.set(engine, map);
+    queuesByEngine.set(control, map);
   }
   return map;
 }
 
-function queueNamed(engine: Engine, name: string, create: boolean): CallQueue | undefined {
-  const map = queues(engine);
+function queueNamed(control: CallControl, name: string, create: boolean): CallQueue | undefined {
+  const map = queues(control);
   let queue = map.get(name);
   if (!queue && create) {
-    queue = { sid: newSid("QU"), name, maxSize: 1000, members: [], waits: [], created: engine.clock.now() };
+    queue = { sid: newSid("QU"), name, maxSize: 1000, members: [], waits: [], created: control.clock.now() };
     map.set(name, queue);
   }
   return queue;
 }
 
-function queueParams(engine: Engine, queue: CallQueue, member: Member): FormParams {
-  const now = engine.clock.now().getTime();
+function queueParams(control: CallControl, queue: CallQueue, member: Member): FormParams {
+  const now = control.clock.now().getTime();
   const average = queue.waits.length ? Math.round(queue.waits.reduce((a, b) => a + b, 0) / queue.waits.length) : 0;
   return {
     QueueSid: queue.sid,
@@ -67,36 +67,36 @@ function queueParams(engine: Engine, queue: CallQueue, member: Member): FormPara
 }
 
 /** Takes the member out of the queue once; its wait is fixed then, not when its action is requested. */
-function leaveQueue(engine: Engine, queue: CallQueue, member: Member): void {
+function leaveQueue(control: CallControl, queue: CallQueue, member: Member): void {
   if (member.queueSeconds !== undefined) return;
   const index = queue.members.indexOf(member);
   if (index >= 0) queue.members.splice(index, 1);
-  member.queueSeconds = Math.round((engine.clock.now().getTime() - member.enqueuedAt) / 1000);
+  member.queueSeconds = Math.round((control.clock.now().getTime() - member.enqueuedAt) / 1000);
   queue.waits.push(member.queueSeconds);
   if (queue.waits.length > 100) queue.waits.shift();
-  engine.store.emit("queue", queue);
+  control.store.emit("queue", queue);
 }
 
 /** <Enqueue>: waits in the queue, looping the waitUrl document, until bridged, <Leave> or hangup. */
 export async function enqueue(node: EnqueueNode, ctx: VerbContext): Promise<Outcome> {
-  const { call, engine, signal } = ctx;
-  const queue = queueNamed(engine, node.name, true) as CallQueue;
+  const { call, control, signal } = ctx;
+  const queue = queueNamed(control, node.name, true) as CallQueue;
   const finish = (result: QueueResult, member?: Member): Outcome => {
     call.timeline.add("enqueue.result", { queue: node.name, result });
     if (node.action === undefined) return NEXT;
     const params: FormParams = { QueueResult: result, QueueSid: queue.sid, QueueTime: String(member?.queueSeconds ?? 0) };
     const url = ctx.resolve(node.action);
     if (call.isEnded) {
-      void engine.webhook(call, { url, method: node.method, params: { ...call.params(), ...params }, kind: "voice" }, "enqueue-action");
+      void control.webhook(call, { url, method: node.method, params: { ...call.params(), ...params }, kind: "voice" }, "enqueue-action");
       return NEXT;
     }
     return { type: "request", url, method: node.method, params };
   };
   if (queue.members.length >= queue.maxSize) return finish("queue-full");
-  const member: Member = { call, enqueuedAt: engine.clock.now().getTime(), exit: new AbortController() };
+  const member: Member = { call, enqueuedAt: control.clock.now().getTime(), exit: new AbortController() };
   queue.members.push(member);
   memberOf.set(call, member);
-  engine.store.emit("queue", queue);
+  control.store.emit("queue", queue);
   call.setActivity("queued");
   call.timeline.add("enqueue", { queue: node.name, position: queue.members.length });
   const waiting = AbortSignal.any([signal, member.exit.signal]);
@@ -106,11 +106,11 @@ export async function enqueue(node: EnqueueNode, ctx: VerbContext): Promise<Outc
     while (!waiting.aborted) {
       if (!next) {
         // No waitUrl (Twilio's hold music) or "" (silence): wait until something happens.
-        await engine.clock.sleep(3_600_000, waiting);
+        await control.clock.sleep(3_600_000, waiting);
         continue;
       }
-      const started = engine.clock.now().getTime();
-      const doc = await engine.fetchDocument(call, next.url, next.method, { ...call.params(), ...queueParams(engine, queue, member), ...(next.params ?? {}) });
+      const started = control.clock.now().getTime();
+      const doc = await control.fetchDocument(call, next.url, next.method, { ...call.params(), ...queueParams(control, queue, member), ...(next.params ?? {}) });
       call.setActivity("queued");
       if (waiting.aborted) break;
       if ("error" in doc) {
@@ -118,20 +118,20 @@ export async function enqueue(node: EnqueueNode, ctx: VerbContext): Promise<Outc
         member.result = "error";
         break;
       }
-      const outcome = await engine.runVerbs(call, doc, waiting);
+      const outcome = await control.runVerbs(call, doc, waiting);
       call.setActivity("queued");
       if (outcome.type === "end") {
         member.result = "hangup";
-        engine.end(call, outcome.status);
+        control.end(call, outcome.status);
         break;
       }
       const again = { url: ctx.resolve(node.waitUrl as string), method: node.waitUrlMethod };
       next = outcome.type === "request" ? { url: outcome.url, method: outcome.method, params: outcome.params ?? {} } : again;
       // A wait document that took no time would spin: hold for a second before the next round.
-      if (engine.clock.now().getTime() === started) await engine.clock.sleep(1000, waiting);
+      if (control.clock.now().getTime() === started) await control.clock.sleep(1000, waiting);
     }
   } finally {
-    leaveQueue(engine, queue, member);
+    leaveQueue(control, queue, member);
     memberOf.delete(call);
   }
   if (member.result === "bridged" && member.bridgeDone) {
@@ -156,10 +156,10 @@ export function leave(ctx: VerbContext): Outcome {
 
 /** <Dial><Queue>: bridges the dialling call to the first caller in the queue. */
 export async function dequeueFor(node: DialNode, noun: QueueNoun, ctx: VerbContext): Promise<Outcome> {
-  const { call, engine, signal } = ctx;
+  const { call, control, signal } = ctx;
   const finish = (params: FormParams): Outcome =>
     node.action === undefined ? NEXT : { type: "request", url: ctx.resolve(node.action), method: node.method, params };
-  const queue = queueNamed(engine, noun.name, false);
+  const queue = queueNamed(control, noun.name, false);
   if (!queue) {
     call.timeline.add("dial.result", { status: "failed", queue: noun.name, reason: "no such queue" });
     return finish({ DialCallStatus: "failed" });
@@ -175,10 +175,10 @@ export async function dequeueFor(node: DialNode, noun: QueueNoun, ctx: VerbConte
       const check = (q: CallQueue) => {
         if (q === queue && q.members.length > 0) resolve();
       };
-      engine.store.on("queue", check);
-      both.addEventListener("abort", () => engine.store.off("queue", check), { once: true });
+      control.store.on("queue", check);
+      both.addEventListener("abort", () => control.store.off("queue", check), { once: true });
     });
-    await Promise.race([arrived, engine.clock.sleep(node.timeout * 1000, both)]);
+    await Promise.race([arrived, control.clock.sleep(node.timeout * 1000, both)]);
     stop.abort();
     member = queue.members[0];
     if (call.isEnded || signal.aborted) return NEXT;
@@ -188,10 +188,10 @@ export async function dequeueFor(node: DialNode, noun: QueueNoun, ctx: VerbConte
   member.bridgeDone = new Promise((resolve) => (release = resolve));
   member.result = "bridged";
   // Out of the queue at once: no second agent can take this caller, positions move up now.
-  leaveQueue(engine, queue, member);
+  leaveQueue(control, queue, member);
   member.exit.abort();
   const caller = member.call;
-  const started = engine.clock.now().getTime();
+  const started = control.clock.now().getTime();
   call.timeline.add("bridged", { with: caller.sid, queue: noun.name });
   caller.timeline.add("bridged", { with: call.sid, queue: noun.name });
   call.bridgedWith = caller;
@@ -206,7 +206,7 @@ export async function dequeueFor(node: DialNode, noun: QueueNoun, ctx: VerbConte
   call.bridgedWith = undefined;
   caller.bridgedWith = undefined;
   release();
-  const duration = Math.round((engine.clock.now().getTime() - started) / 1000);
+  const duration = Math.round((control.clock.now().getTime() - started) / 1000);
   if (call.isEnded) return NEXT;
   return finish({ DialCallStatus: "completed", DialCallSid: caller.sid, DialCallDuration: String(duration), QueueSid: queue.sid });
 }

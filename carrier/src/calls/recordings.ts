@@ -6,8 +6,8 @@ import type { RecordNode } from "../twiml/nodes.js";
 import type { VerbContext } from "../verbs/verb.js";
 
 export function finishRecording(ctx: VerbContext, node: RecordNode, transcript: string, durationSeconds: number): Recording {
-  const { call, engine } = ctx;
-  const now = engine.clock.now();
+  const { call, control } = ctx;
+  const now = control.clock.now();
   const recording: Recording = {
     sid: newSid("RE"),
     callSid: call.sid,
@@ -20,11 +20,11 @@ export function finishRecording(ctx: VerbContext, node: RecordNode, transcript: 
     dateUpdated: now,
     startTime: new Date(now.getTime() - durationSeconds * 1000),
   };
-  engine.store.recordings.set(recording.sid, recording);
-  const url = engine.store.recordingUrl(recording.sid);
+  control.store.recordings.set(recording.sid, recording);
+  const url = control.store.recordingUrl(recording.sid);
 
   if (node.recordingStatusCallback && node.recordingStatusCallbackEvent.includes("completed")) {
-    void engine.webhook(
+    void control.webhook(
       call,
       {
         url: ctx.resolve(node.recordingStatusCallback),
@@ -52,7 +52,7 @@ export function finishRecording(ctx: VerbContext, node: RecordNode, transcript: 
       call.timeline.add("warning", { code: 13617, message: `recording of ${durationSeconds} s is outside 2–120 s: not transcribed` });
     } else if (node.transcribeCallback) {
       const transcriptionSid = newSid("TR");
-      void engine.webhook(
+      void control.webhook(
         call,
         {
           url: ctx.resolve(node.transcribeCallback),
@@ -62,7 +62,7 @@ export function finishRecording(ctx: VerbContext, node: RecordNode, transcript: 
             TranscriptionSid: transcriptionSid,
             TranscriptionText: transcript,
             TranscriptionStatus: "completed",
-            TranscriptionUrl: `${engine.store.publicUrl}/2010-04-01/Accounts/${call.accountSid}/Transcriptions/${transcriptionSid}`,
+            TranscriptionUrl: `${control.store.publicUrl}/2010-04-01/Accounts/${call.accountSid}/Transcriptions/${transcriptionSid}`,
             RecordingSid: recording.sid,
             RecordingUrl: url,
           },

@@ -1,13 +1,22 @@
 // SMS: messages sent through REST (or a TwiML reply) are delivered to the handset, with status
 // callbacks queued → sent → delivered; messages a handset sends go to the number's SmsUrl, and the
 // <Message> replies come back. Opt-out keywords behave as Twilio's defaults (twilio-contract.md §6).
-import type { Engine } from "../calls/engine.js";
+import type { Call } from "../calls/call.js";
 import { MAX_MESSAGING_DOCUMENTS, MAX_REPLIES_PER_MESSAGE, MESSAGING_DOCUMENTS_EXCEEDED, REPLIES_EXCEEDED } from "../limits.js";
 import { E164 } from "../numbering.js";
 import { newSid } from "../sids.js";
 import type { Message, MessageStatus, Store } from "../store.js";
 import { parseMessagingTwiml } from "../twiml/parse-messaging.js";
+import type { WebhookRequest, WebhookResponse } from "../webhooks/http.js";
 import type { FormParams } from "../webhooks/signature.js";
+
+/**
+ * What messaging needs of the carrier: signed webhooks, recorded as the call engine records them.
+ * The engine implements it; messaging does not import the engine (a voice call's <Sms> sends here).
+ */
+export interface WebhookSender {
+  webhook(call: Call | undefined, request: WebhookRequest, purpose: string): Promise<WebhookResponse>;
+}
 
 export interface TwilioError {
   code: number;
@@ -34,7 +43,7 @@ export function segments(body: string): number {
 
 export function sendMessage(
   store: Store,
-  engine: Engine,
+  engine: WebhookSender,
   m: { to: string; from: string; body: string; mediaUrls?: string[]; direction: Message["direction"]; statusCallback?: string | undefined },
 ): { message: Message } | { error: TwilioError } {
   if (!m.to) return { error: { code: 21604, message: "A 'To' phone number is required.", status: 400 } };
@@ -71,7 +80,7 @@ export function sendMessage(
   return { message };
 }
 
-async function deliver(store: Store, engine: Engine, message: Message): Promise<void> {
+async function deliver(store: Store, engine: WebhookSender, message: Message): Promise<void> {
   await setStatus(store, engine, message, "sending");
   await setStatus(store, engine, message, "sent");
   const handset = store.handset(message.to);
@@ -85,7 +94,7 @@ async function deliver(store: Store, engine: Engine, message: Message): Promise<
   await setStatus(store, engine, message, "delivered");
 }
 
-async function setStatus(store: Store, engine: Engine, message: Message, status: MessageStatus): Promise<void> {
+async function setStatus(store: Store, engine: WebhookSender, message: Message, status: MessageStatus): Promise<void> {
   message.status = status;
   message.dateUpdated = store.clock.now();
   if (status === "sent") message.dateSent = message.dateUpdated;
@@ -119,7 +128,7 @@ async function setStatus(store: Store, engine: Engine, message: Message, status:
  */
 export async function receiveMessage(
   store: Store,
-  engine: Engine,
+  engine: WebhookSender,
   m: { from: string; to: string; body: string },
 ): Promise<{ message: Message } | { error: TwilioError }> {
   const number = store.numberByPhone(m.to);
@@ -160,7 +169,7 @@ export async function receiveMessage(
   return { message };
 }
 
-function autoReply(store: Store, engine: Engine, from: string, to: string, body: string): void {
+function autoReply(store: Store, engine: WebhookSender, from: string, to: string, body: string): void {
   // The carrier's own reply: it is sent even to a pair that has just opted out.
   const wasOut = store.isOptedOut(from, to);
   store.setOptOut(from, to, false);
@@ -170,7 +179,7 @@ function autoReply(store: Store, engine: Engine, from: string, to: string, body:
 
 async function forwardToApp(
   store: Store,
-  engine: Engine,
+  engine: WebhookSender,
   message: Message,
   url: string,
   method: "GET" | "POST",

@@ -17,7 +17,7 @@ export const dialVerb: Verb<DialNode> = {
     const queue = node.nouns.find((noun) => noun.noun === "Queue");
     if (queue) return dequeueFor(node, queue, ctx);
     const numbers = node.nouns.filter((noun): noun is NumberNoun => noun.noun === "Number");
-    const { call, engine, signal } = ctx;
+    const { call, control, signal } = ctx;
     if (numbers.length === 0) {
       call.timeline.add("error", { code: 13224, message: "<Dial> has no number to call" });
       return finish(node, ctx, { status: "failed" });
@@ -25,7 +25,7 @@ export const dialVerb: Verb<DialNode> = {
     call.setActivity("dialing");
     call.timeline.add("dial", { numbers: numbers.map((n) => n.number), timeout: node.timeout, ...(node.callerId ? { callerId: node.callerId } : {}) });
     const legs = numbers.map((noun) =>
-      engine.newCall({
+      control.newCall({
         from: node.callerId ?? call.from,
         to: noun.number,
         direction: "outbound-dial",
@@ -37,12 +37,12 @@ export const dialVerb: Verb<DialNode> = {
       }),
     );
     const ringing = new AbortController();
-    const results = legs.map((leg) => ring(engine, leg, node.timeout * 1000, AbortSignal.any([signal, ringing.signal])).then((result) => ({ leg, result })));
+    const results = legs.map((leg) => ring(control, leg, node.timeout * 1000, AbortSignal.any([signal, ringing.signal])).then((result) => ({ leg, result })));
     const answered = await firstAnswer(results);
     ringing.abort();
-    for (const leg of legs) if (leg !== answered?.leg && !leg.isEnded) engine.end(leg, "canceled");
+    for (const leg of legs) if (leg !== answered?.leg && !leg.isEnded) control.end(leg, "canceled");
     if (call.isEnded || signal.aborted) {
-      if (answered && !answered.leg.isEnded) engine.end(answered.leg, "completed");
+      if (answered && !answered.leg.isEnded) control.end(answered.leg, "completed");
       return NEXT;
     }
     if (!answered) {
@@ -51,7 +51,7 @@ export const dialVerb: Verb<DialNode> = {
       call.timeline.add("dial.result", { status });
       return finish(node, ctx, { status, legSid: legs.length === 1 ? legs[0]?.sid : undefined });
     }
-    engine.answer(call);
+    control.answer(call);
     const duration = await bridge(ctx, node, answered.leg);
     if (call.isEnded) return NEXT;
     call.timeline.add("dial.result", { status: "completed", dialCallSid: answered.leg.sid, duration });
@@ -74,8 +74,8 @@ async function firstAnswer(results: Promise<{ leg: Call; result: RingResult }>[]
 
 /** Caller and callee talk until either hangs up, the time limit passes, or * with hangupOnStar. */
 async function bridge(ctx: VerbContext, node: DialNode, leg: Call): Promise<number> {
-  const { call, engine, signal } = ctx;
-  const started = engine.clock.now().getTime();
+  const { call, control, signal } = ctx;
+  const started = control.clock.now().getTime();
   call.bridgedWith = leg;
   leg.bridgedWith = call;
   call.timeline.add("bridged", { with: leg.sid, to: leg.to });
@@ -86,7 +86,7 @@ async function bridge(ctx: VerbContext, node: DialNode, leg: Call): Promise<numb
   const both = AbortSignal.any([signal, stop.signal, leg.ended.signal]);
   const waits: Promise<unknown>[] = [
     new Promise((resolve) => (both.aborted ? resolve(undefined) : both.addEventListener("abort", resolve, { once: true }))),
-    engine.clock.sleep(node.timeLimit * 1000, both),
+    control.clock.sleep(node.timeLimit * 1000, both),
   ];
   if (node.hangupOnStar) {
     call.input.arm();
@@ -106,8 +106,8 @@ async function bridge(ctx: VerbContext, node: DialNode, leg: Call): Promise<numb
   call.input.disarm();
   call.bridgedWith = undefined;
   leg.bridgedWith = undefined;
-  if (!leg.isEnded) engine.end(leg, "completed");
-  return Math.round((engine.clock.now().getTime() - started) / 1000);
+  if (!leg.isEnded) control.end(leg, "completed");
+  return Math.round((control.clock.now().getTime() - started) / 1000);
 }
 
 function finish(node: DialNode, ctx: VerbContext, result: { status: string; legSid?: string | undefined; duration?: number }): Outcome {

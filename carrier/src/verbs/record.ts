@@ -15,8 +15,8 @@ import { finishRecording } from "../calls/recordings.js";
 export const recordVerb: Verb<RecordNode> = {
   answers: true,
   async run(node, ctx) {
-    const { call, engine, signal } = ctx;
-    const clock = engine.clock;
+    const { call, control, signal } = ctx;
+    const clock = control.clock;
     if (node.playBeep) call.timeline.add("beep");
     call.input.arm({ speech: true });
     call.setActivity("recording");
@@ -74,14 +74,14 @@ export const recordVerb: Verb<RecordNode> = {
       return NEXT;
     }
     const params = {
-      RecordingUrl: engine.store.recordingUrl(recording.sid),
+      RecordingUrl: control.store.recordingUrl(recording.sid),
       RecordingDuration: String(duration),
       RecordingSid: recording.sid,
       Digits: finishedBy ?? "",
     };
     if (call.isEnded) {
       // The caller hung up: Twilio still requests the action; the response is not used.
-      void engine.webhook(call, { url, method: node.method, params: { ...call.params(), ...params }, kind: "voice" }, "record-action");
+      void control.webhook(call, { url, method: node.method, params: { ...call.params(), ...params }, kind: "voice" }, "record-action");
       return NEXT;
     }
     return { type: "request", url, method: node.method, params };

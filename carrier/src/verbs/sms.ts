@@ -9,7 +9,7 @@ export const smsVerb: Verb<SmsNode> = {
   async run(node, ctx) {
     const { call } = ctx;
     const inbound = call.direction === "inbound";
-    const result = sendMessage(ctx.engine.store, ctx.engine, {
+    const result = sendMessage(ctx.control.store, ctx.control, {
       to: node.to ?? (inbound ? call.from : call.to),
       from: node.from ?? (inbound ? call.to : call.from),
       body: node.text,
