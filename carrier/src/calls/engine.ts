@@ -13,6 +13,9 @@ import type { CallControl, Document, DocumentFailure, NewCallFields, Outcome, Ve
 import { DEFAULT_CALL_HISTORY, MAX_DOCUMENTS_PER_CALL } from "../limits.js";
 import { Call, FINAL, type CallStatus } from "./call.js";
 
+/** The Content-Types Twilio runs as TwiML (docs/twilio-contract.md §1). */
+const TWIML_TYPES = new Set(["text/xml", "application/xml", "text/html"]);
+
 const APPLICATION_ERROR = "We are sorry, an application error has occurred. Goodbye.";
 
 export interface EngineLimits {
@@ -154,16 +157,14 @@ export class Engine implements CallControl {
     call.setActivity("requesting", { url });
     const response = await this.webhook(call, { url, method, params, kind: "voice" }, "twiml");
     if (!response.ok) return { error: response.errorCode ?? 11200, message: response.error ?? "request failed" };
+    // What Twilio does with each type (docs/twilio-contract.md §1): text/xml, application/xml and
+    // text/html are TwiML (Flask's and Express's default answer is text/html); an audio type is played
+    // and text/plain is spoken, each then the call hangs up (no verbs remain); anything else is 12300.
     const type = response.contentType.split(";")[0]?.trim().toLowerCase() ?? "";
-    if (type.startsWith("audio/")) {
-      // An audio response is played, as Twilio does.
-      return { verbs: [{ verb: "Play", url, loop: 1 }], url, method };
-    }
-    // Only an XML type is TwiML (an audio type is played above); anything else is 12300 (§1).
-    if (!/(^|\/|\+)xml$/.test(type)) {
-      return { error: 12300, message: `invalid Content-Type "${response.contentType}"` };
-    }
-    return this.parse(call, response.body, url, method);
+    if (TWIML_TYPES.has(type)) return this.parse(call, response.body, url, method);
+    if (type.startsWith("audio/")) return { verbs: [{ verb: "Play", url, loop: 1 }], url, method };
+    if (type === "text/plain") return { verbs: [{ verb: "Say", text: response.body, voice: "man", language: "en-US", loop: 1 }], url, method };
+    return { error: 12300, message: `invalid Content-Type "${response.contentType}"` };
   }
 
   parse(call: Call, xml: string, url: string | undefined, method: "GET" | "POST"): Document | DocumentFailure {

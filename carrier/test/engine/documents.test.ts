@@ -112,7 +112,7 @@ for (const [what, reply, code] of [
   ["invalid XML", { body: "<Response><Say>unclosed</Response>" }, "12100"],
   ["a root other than <Response>", { body: "<Reply><Say>Hi</Say></Reply>" }, "12102"],
   ["a JSON content type", { contentType: "application/json", body: '{"say":"hi"}' }, "12300"],
-  ["TwiML served as text/html", { contentType: "text/html", body: "<Response><Say>Hi</Say></Response>" }, "12300"],
+  ["no content type at all", { contentType: "", body: "<Response><Say>Hi</Say></Response>" }, "12300"],
 ] as [string, Reply, string][]) {
   test(`${what} (${code}) goes to the VoiceFallbackUrl with ErrorCode and ErrorUrl; its TwiML continues the call`, async (t) => {
     const h = await setup(t, { number: (url) => ({ voiceFallbackUrl: `${url}/fallback` }) });
@@ -182,6 +182,35 @@ test("an audio response to the voice URL is played", async (t) => {
   await h.advance(4000);
   await h.ended(call);
   assert.equal(call.status, "completed");
+});
+
+// Twilio runs text/xml, application/xml and text/html as TwiML (§1): Flask's str(response) and
+// Express's res.send() answer text/html; charset=utf-8.
+for (const contentType of ["text/html; charset=utf-8", "application/xml", "text/xml; charset=utf-8"]) {
+  test(`TwiML served as ${contentType} runs`, async (t) => {
+    const h = await setup(t);
+    h.stub.route("/voice", { contentType, body: '<?xml version="1.0" encoding="UTF-8"?><Response><Say>Served as it comes</Say></Response>' });
+    const call = h.call();
+    assert.equal((await h.until(call, "say")).text, "Served as it comes");
+    await h.settled(call);
+    await h.advance(60_000);
+    await h.ended(call);
+    assert.equal(call.status, "completed");
+    assert.deepEqual(h.events(call, "error"), []);
+  });
+}
+
+test("a text/plain response is spoken, then the call hangs up (§1)", async (t) => {
+  const h = await setup(t);
+  h.stub.route("/voice", { contentType: "text/plain; charset=utf-8", body: "Our lines are closed today." });
+  const call = h.call();
+  const say = await h.until(call, "say");
+  assert.equal(say.text, "Our lines are closed today.");
+  await h.settled(call);
+  await h.advance(60_000);
+  await h.ended(call);
+  assert.equal(call.status, "completed");
+  assert.deepEqual(h.events(call, "error"), []);
 });
 
 test(
