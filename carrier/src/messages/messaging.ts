@@ -10,6 +10,10 @@ import { parseMessagingTwiml } from "../twiml/parse-messaging.js";
 import type { WebhookRequest, WebhookResponse } from "../webhooks/http.js";
 import type { FormParams } from "../webhooks/signature.js";
 
+/** The Content-Types Twilio runs as TwiML (docs/twilio-contract.md §1); 12300 for others. */
+const TWIML_TYPES = new Set(["text/xml", "application/xml", "text/html"]);
+const INVALID_CONTENT_TYPE = 12300;
+
 /**
  * What messaging needs of the carrier: signed webhooks, recorded as the call engine records them.
  * The engine implements it; messaging does not import the engine (a voice call's <Sms> sends here).
@@ -214,6 +218,18 @@ async function forwardToApp(
       // With a fallback URL, try it once; without, Twilio only logs the error (§3).
       target = fallbackUrl && target.url !== fallbackUrl ? { url: fallbackUrl, method: fallbackMethod } : undefined;
       continue;
+    }
+    // Twilio's types for a message webhook's answer (docs/twilio-contract.md §1): TwiML as for voice;
+    // a text/plain body is sent back to the sender as the reply; anything else is 12300. An empty
+    // body sends nothing, as an empty <Response/> does.
+    const type = response.contentType.split(";")[0]?.trim().toLowerCase() ?? "";
+    if (response.body.trim() !== "" && type === "text/plain") {
+      sendMessage(store, engine, { to: message.from, from: message.to, body: response.body, direction: "outbound-reply" });
+      return;
+    }
+    if (response.body.trim() !== "" && !TWIML_TYPES.has(type)) {
+      store.emit("sms-error", { messageSid: message.sid, code: INVALID_CONTENT_TYPE, url: target.url });
+      return;
     }
     const parsed = parseMessagingTwiml(response.body || "<Response/>");
     if (!parsed.ok) {
