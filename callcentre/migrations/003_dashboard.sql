@@ -14,7 +14,7 @@ create index dashboard_sessions_expires_at on dashboard_sessions (expires_at);
 
 -- A call's visit to a department: from the transfer (<Dial> to its agents) until an agent answers and
 -- the conversation ends, the caller hangs up while waiting, or the department does not answer and the
--- flow moves on. This is the call centre's queue (callcentre-domain.md §1.1): wait = answered_at, or
+-- flow moves on. This is the call centre's queue (docs/callcentre-domain.md §1.1): wait = answered_at, or
 -- ended_at for an abandon, minus started_at.
 create table transfers (
   id          bigserial primary key,

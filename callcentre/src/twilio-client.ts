@@ -1,6 +1,6 @@
 // The official twilio client, pointed at real Twilio or at a Twilio-compatible carrier.
 // twilio-node has no base-URL option; a request client that rewrites the API prefix is the
-// documented way (twilio-contract.md §9).
+// documented way (docs/twilio-contract.md §9).
 import twilio from "twilio";
 import type { TwilioCredentials } from "./config.js";
 

@@ -160,7 +160,7 @@ export async function testApp(
 
 export type Params = Record<string, string>;
 
-/** The parameters Twilio sends with every voice request (twilio-contract.md §5.1). */
+/** The parameters Twilio sends with every voice request (docs/twilio-contract.md §5.1). */
 export function voiceParams(callSid: string, extra: Params = {}): Params {
   return {
     CallSid: callSid,

@@ -7,7 +7,7 @@ export const DOCUMENT_TOO_LARGE = 11750;
 
 /**
  * `<Play>` media: Twilio documents no size limit, only that files over 40 minutes may drop the call
- * (twilio-contract.md §2.2). 40 MiB is about 40 minutes of 8 kHz 16-bit WAV or of 128 kbit/s MP3.
+ * (docs/twilio-contract.md §2.2). 40 MiB is about 40 minutes of 8 kHz 16-bit WAV or of 128 kbit/s MP3.
  * Only the first bytes (the WAV header) are kept in memory; the rest is counted and dropped.
  */
 export const MAX_MEDIA_BYTES = 40 * 1024 * 1024;
@@ -20,7 +20,7 @@ export const MAX_MEDIA_BYTES = 40 * 1024 * 1024;
  */
 export const MAX_CALL_SECONDS = 14_400;
 
-/** Ringing: the REST API's `Timeout` is at most 600 s (twilio-contract.md §4.2); `<Dial timeout>` too. */
+/** Ringing: the REST API's `Timeout` is at most 600 s (docs/twilio-contract.md §4.2); `<Dial timeout>` too. */
 export const MAX_RING_SECONDS = 600;
 
 /**

@@ -1,6 +1,6 @@
 // Twilio's voice webhook as Twilio sends it for a new inbound call: the standard parameters, form
 // encoded, signed with X-Twilio-Signature (HMAC-SHA1, keyed with the auth token, over the URL and
-// then every parameter name and value in sorted order, base64; twilio-contract.md §7).
+// then every parameter name and value in sorted order, base64; docs/twilio-contract.md §7).
 import { createHmac, randomBytes } from "node:crypto";
 
 export function twilioSignature(authToken: string, url: string, params: Record<string, string>): string {

@@ -1,5 +1,5 @@
 // `callcentre call <to>`: an outbound call that runs the flow, as an inbound one does: Twilio requests
-// the call centre's voice webhook once the callee answers (twilio-contract.md §8.3).
+// the call centre's voice webhook once the callee answers (docs/twilio-contract.md §8.3).
 import type { Command } from "commander";
 import { z } from "zod";
 import { VOICE_INCOMING, VOICE_STATUS } from "../flows/paths.js";
@@ -8,7 +8,7 @@ import { appUrls, warnIfUnreachable } from "./app-urls.js";
 import type { CliContext } from "./context.js";
 import { e164, parseInput } from "./validation.js";
 
-/** Every progress event, so the call's row follows it as it rings and is answered (§4.2). */
+/** Every progress event, so the call's row follows it as it rings and is answered (docs/twilio-contract.md §4.2). */
 const STATUS_EVENTS = ["initiated", "ringing", "answered", "completed"];
 
 const CallInput = z.object({ to: e164("<to>"), from: e164("--from").optional() });

@@ -1,5 +1,5 @@
 // `callcentre numbers list|configure`: the account's IncomingPhoneNumbers and where their calls and
-// messages go (twilio-contract.md §8.5). `configure --tunnel` serves the local call centre through ngrok.
+// messages go (docs/twilio-contract.md §8.5). `configure --tunnel` serves the local call centre through ngrok.
 import type { Command } from "commander";
 import { z } from "zod";
 import type { IncomingPhoneNumberInstance } from "twilio/lib/rest/api/v2010/account/incomingPhoneNumber.js";
@@ -91,7 +91,7 @@ async function configure(cli: CliContext, number: IncomingPhoneNumberInstance, b
   });
   cli.out("After:");
   for (const line of settingLines(updated)) cli.out(`  ${line}`);
-  // An application SID overrides the matching URLs (twilio-contract.md §8.5).
+  // An application SID overrides the matching URLs (docs/twilio-contract.md §8.5).
   if (updated.voiceApplicationSid) cli.warn(`voice calls go to the application ${updated.voiceApplicationSid}, not VoiceUrl: remove it from the number`);
   if (updated.smsApplicationSid) cli.warn(`messages go to the application ${updated.smsApplicationSid}, not SmsUrl: remove it from the number`);
 }

@@ -1,4 +1,4 @@
-// `callcentre sms send|get|list`: Twilio's Messages resource (twilio-contract.md §8.4).
+// `callcentre sms send|get|list`: Twilio's Messages resource (docs/twilio-contract.md §8.4).
 import type { Command } from "commander";
 import { z } from "zod";
 import type { MessageInstance } from "twilio/lib/rest/api/v2010/account/message.js";

@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { CliError } from "./errors.js";
 
-/** Twilio's message body limit (twilio-contract.md §8.4): 1600 characters. */
+/** Twilio's message body limit (docs/twilio-contract.md §8.4): 1600 characters. */
 export const MAX_BODY_CHARS = 1600;
 export const MAX_LIST_LIMIT = 1000;
 
@@ -34,7 +34,7 @@ export function e164(label: string) {
   });
 }
 
-/** A Twilio SID with one of `prefixes` (two letters + 32 hexadecimal digits, twilio-contract.md §8.2). */
+/** A Twilio SID with one of `prefixes` (two letters + 32 hexadecimal digits, docs/twilio-contract.md §8.2). */
 export function twilioSid(label: string, prefixes: string[]) {
   const pattern = new RegExp(`^(${prefixes.join("|")})[0-9a-fA-F]{32}$`);
   return z.string().superRefine((value, ctx) => {

@@ -168,7 +168,7 @@ export class DashboardService {
     };
   }
 
-  /** The metrics of a local day in the centre's zone (callcentre-domain.md §1). */
+  /** The metrics of a local day in the centre's zone (docs/callcentre-domain.md §1). */
   async metrics(date: string): Promise<DayMetrics> {
     const { repositories } = this.deps;
     const now = this.deps.clock();

@@ -1,5 +1,5 @@
 // How the dashboard shows times, durations and rates. Times are shown to the second in the centre's
-// zone (the flow's `timezone`), which is also where its "today" begins (callcentre-domain.md §1).
+// zone (the flow's `timezone`), which is also where its "today" begins (docs/callcentre-domain.md §1).
 import type { Flow } from "../flows/flow-schema.js";
 import { perZoneFormat } from "../lib/zone-format.js";
 import { addDays, zonedInstant } from "../sms/schedule.js";

@@ -1,4 +1,4 @@
-// Queue metrics as defined in callcentre-domain.md §1: computed from department visits, pure.
+// Queue metrics as defined in docs/callcentre-domain.md §1: computed from department visits, pure.
 //   service level      = answered with wait ≤ 20 s ÷ (answered + abandoned with wait > 5 s)
 //   abandonment rate   = abandoned with wait > 5 s ÷ (answered + abandoned with wait > 5 s)
 //   ASA                = mean wait of answered visits

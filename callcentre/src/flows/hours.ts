@@ -1,6 +1,6 @@
 // Business hours in an IANA time zone. "Now" is a parameter: the local wall-clock time is computed
 // at every check (never a fixed UTC offset), so daylight saving moves nothing.
-// Precedence (callcentre-domain.md §3): a holiday's rule for the date > the weekly schedule > closed.
+// Precedence (docs/callcentre-domain.md §3): a holiday's rule for the date > the weekly schedule > closed.
 import { perZoneFormat } from "../lib/zone-format.js";
 import { WEEKDAYS, type Hours, type Period, type Weekday } from "./flow-schema.js";
 

@@ -92,7 +92,7 @@ export class TransfersRepository {
 
   /**
    * Visits of inbound calls that started in [from, to), for the day's queue metrics. Calls placed
-   * from the dashboard (call-backs) are outbound: they are not queue traffic (callcentre-domain.md §5).
+   * from the dashboard (call-backs) are outbound: they are not queue traffic (docs/callcentre-domain.md §5).
    */
   async startedBetween(from: Date, to: Date): Promise<TransferRow[]> {
     return this.db.query<TransferRow>(

@@ -1,5 +1,5 @@
 // What a text asks for. Commands are case-insensitive and forgiving of spacing and punctuation.
-// Twilio's keywords (twilio-contract.md §6) match only as the whole message, exactly as Twilio
+// Twilio's keywords (docs/twilio-contract.md §6) match only as the whole message, exactly as Twilio
 // matches them, so that our records agree with Twilio's block list.
 
 export const OPT_OUT_KEYWORDS = ["STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT"] as const;

@@ -11,7 +11,7 @@ export interface TimeOfDay {
   minute: number;
 }
 
-/** Earliest and latest send times accepted: inside the quiet-hours guidance (callcentre-domain.md §3). */
+/** Earliest and latest send times accepted: inside the quiet-hours guidance (docs/callcentre-domain.md §3). */
 export const EARLIEST_SEND = "06:00";
 export const LATEST_SEND = "21:00";
 export const DEFAULT_SEND = "07:00";

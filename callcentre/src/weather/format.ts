@@ -1,5 +1,5 @@
 // The texts of the weather SMS service: a forecast, a choice between places, and apologies. Each is
-// GSM-7 only and fits one segment of 160 characters, whatever the inputs (domain reference §6, §9).
+// GSM-7 only and fits one segment of 160 characters, whatever the inputs (docs/callcentre-domain.md §6, §9).
 import { segmentInfo, toGsm7, truncate } from "./gsm7.js";
 import type { DayForecast, Forecast, Place } from "./open-meteo.js";
 import { describePlace } from "./places.js";

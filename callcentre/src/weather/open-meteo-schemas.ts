@@ -1,4 +1,4 @@
-// The shapes of Open-Meteo's geocoding and forecast responses (domain reference §7), validated at
+// The shapes of Open-Meteo's geocoding and forecast responses (docs/callcentre-domain.md §7), validated at
 // the edge. Unknown fields are ignored; Open-Meteo omits empty fields, so most are optional.
 import { z } from "zod";
 

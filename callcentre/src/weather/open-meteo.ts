@@ -1,4 +1,4 @@
-// A client for Open-Meteo's geocoding and forecast APIs (no API key; domain reference §7). Every
+// A client for Open-Meteo's geocoding and forecast APIs (no API key; docs/callcentre-domain.md §7). Every
 // failure becomes a WeatherUnavailableError; place searches go through an optional shared cache and
 // forecasts through an in-memory one per place and local day, as the free tier asks.
 import type { z } from "zod";

@@ -1,5 +1,5 @@
 // WMO weather interpretation codes, as Open-Meteo's `weather_code` reports them, with short SMS
-// labels (GSM-7, at most 20 characters each; see the domain reference §8).
+// labels (GSM-7, at most 20 characters each; see docs/callcentre-domain.md §8).
 
 const LABELS: Readonly<Record<number, string>> = {
   0: "Clear",

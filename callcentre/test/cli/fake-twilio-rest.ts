@@ -1,6 +1,6 @@
 // A loopback HTTP server standing in for Twilio's REST API (2010-04-01) at the HTTP boundary, for the
 // CLI's tests: Messages, Calls and IncomingPhoneNumbers answered with Twilio-shaped JSON
-// (twilio-contract.md §8), Basic auth checked, every request recorded, and a way to fail the next one.
+// (docs/twilio-contract.md §8), Basic auth checked, every request recorded, and a way to fail the next one.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { TestContext } from "node:test";
@@ -95,7 +95,7 @@ function numberJson(n: NumberRecord) {
   };
 }
 
-/** Twilio's page envelope (§8.7) over `items`, honouring PageSize and Page. */
+/** Twilio's page envelope (docs/twilio-contract.md §8.7) over `items`, honouring PageSize and Page. */
 function page(query: URLSearchParams, path: string, key: string, items: unknown[]) {
   const pageSize = Number(query.get("PageSize") ?? 50);
   const pageNumber = Number(query.get("Page") ?? 0);

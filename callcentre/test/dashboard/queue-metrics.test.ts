@@ -9,7 +9,7 @@ const at = (seconds: number) => new Date(T0.getTime() + seconds * 1000);
 const answered = (wait: number, department = "Sales"): QueueVisit => ({ department, startedAt: T0, answeredAt: at(wait), endedAt: at(wait + 60), result: "answered" });
 const abandoned = (wait: number, department = "Sales"): QueueVisit => ({ department, startedAt: T0, answeredAt: null, endedAt: at(wait), result: "abandoned" });
 
-test("the worked example of callcentre-domain.md §1.2 gives its figures", () => {
+test("the worked example of docs/callcentre-domain.md §1.2 gives its figures", () => {
   const visits = [3, 12, 19, 20, 40].map((w) => answered(w)).concat([2, 5, 8, 30].map((w) => abandoned(w)));
   const m = queueMetrics(visits, at(3600));
   assert.equal(m.offered, 9);

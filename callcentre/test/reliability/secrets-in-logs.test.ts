@@ -40,7 +40,7 @@ async function listen(t: TestContext, server: Server): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-/** Twilio's error document (twilio-contract.md §8): 21211 quotes the number it refused. */
+/** Twilio's error document (docs/twilio-contract.md §8): 21211 quotes the number it refused. */
 function twilioError(status: number, code: number, message: string): Server {
   return createServer((req, res) => {
     req.resume();

@@ -140,7 +140,7 @@ export class Call extends EventEmitter {
     return Math.max(0, Math.round((this.endTime.getTime() - this.answeredAt.getTime()) / 1000));
   }
 
-  /** The parameters Twilio sends with every voice request (twilio-contract.md §5.1). */
+  /** The parameters Twilio sends with every voice request (docs/twilio-contract.md §5.1). */
   params(): FormParams {
     const from = geoOf(this.from);
     const to = geoOf(this.to);

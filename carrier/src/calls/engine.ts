@@ -81,7 +81,7 @@ export class Engine implements CallControl {
     call.timeline.add("status", { status });
     call.emit("status", status);
     this.store.emit("call-status", call);
-    // A call canceled while still queued never reached the network: Twilio sends no callbacks (§4.2).
+    // A call canceled while still queued never reached the network: Twilio sends no callbacks (docs/twilio-contract.md §4.2).
     if (!(previous === "queued" && status === "canceled")) this.statusCallback(call, status);
   }
 
@@ -219,7 +219,7 @@ export class Engine implements CallControl {
         }
         if (call.isEnded) return;
         if (outcome.type === "request") {
-          // A failing action URL falls back too (twilio-contract.md §3).
+          // A failing action URL falls back too (docs/twilio-contract.md §3).
           next = { url: outcome.url, method: outcome.method, params: outcome.params ?? {}, fallback: true };
         } else if (outcome.type === "end") {
           this.end(call, outcome.status);
@@ -288,7 +288,7 @@ export class Engine implements CallControl {
     return undefined;
   }
 
-  /** Twilio's generic "application error" message, then the call ends (twilio-contract.md §3). */
+  /** Twilio's generic "application error" message, then the call ends (docs/twilio-contract.md §3). */
   private applicationError(call: Call): void {
     this.answer(call);
     call.timeline.add("say", { text: APPLICATION_ERROR, voice: "woman", language: "en-US", loop: 1, applicationError: true });

@@ -1,5 +1,5 @@
 // Call queues: <Enqueue> puts a caller in a named queue with a waitUrl loop; <Leave> takes them
-// out; <Dial><Queue> bridges an agent to the first caller waiting (twilio-contract.md §2.9).
+// out; <Dial><Queue> bridges an agent to the first caller waiting (docs/twilio-contract.md §2.9).
 import { newSid } from "../sids.js";
 import type { DialNode, EnqueueNode, QueueNoun } from "../twiml/nodes.js";
 import type { FormParams } from "../webhooks/signature.js";

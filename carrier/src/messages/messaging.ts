@@ -1,6 +1,6 @@
 // SMS: messages sent through REST (or a TwiML reply) are delivered to the handset, with status
 // callbacks queued → sent → delivered; messages a handset sends go to the number's SmsUrl, and the
-// <Message> replies come back. Opt-out keywords behave as Twilio's defaults (twilio-contract.md §6).
+// <Message> replies come back. Opt-out keywords behave as Twilio's defaults (docs/twilio-contract.md §6).
 import type { Call } from "../calls/call.js";
 import { MAX_MESSAGING_DOCUMENTS, MAX_REPLIES_PER_MESSAGE, MESSAGING_DOCUMENTS_EXCEEDED, REPLIES_EXCEEDED } from "../limits.js";
 import { E164 } from "../numbering.js";
@@ -61,7 +61,7 @@ export function sendMessage(
   if (store.isOptedOut(m.from, m.to)) return { error: { code: 21610, message: "Attempt to send to unsubscribed recipient", status: 400 } };
   const now = store.clock.now();
   const message: Message = {
-    // MMS (with media) take MM SIDs, SMS take SM (twilio-contract.md §8.2).
+    // MMS (with media) take MM SIDs, SMS take SM (docs/twilio-contract.md §8.2).
     sid: newSid(m.mediaUrls?.length ? "MM" : "SM"),
     from: m.from,
     to: m.to,
@@ -215,7 +215,7 @@ async function forwardToApp(
     if (!response.ok) {
       // 11750 included: a document over 64 kB is a failed request, as a 5xx is.
       store.emit("sms-error", { messageSid: message.sid, code: response.errorCode, url: target.url });
-      // With a fallback URL, try it once; without, Twilio only logs the error (§3).
+      // With a fallback URL, try it once; without, Twilio only logs the error (docs/twilio-contract.md §3).
       target = fallbackUrl && target.url !== fallbackUrl ? { url: fallbackUrl, method: fallbackMethod } : undefined;
       continue;
     }

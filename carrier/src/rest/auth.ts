@@ -1,4 +1,4 @@
-// HTTP Basic auth with the account's SID and auth token (twilio-contract.md §8.1). The AccountSid in
+// HTTP Basic auth with the account's SID and auth token (docs/twilio-contract.md §8.1). The AccountSid in
 // the path must be the account's own; anything else is 401 with code 20003, as Twilio answers.
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { FastifyReply, FastifyRequest } from "fastify";

@@ -1,4 +1,4 @@
-// Calls (twilio-contract.md §8.3): create an outbound-api call, fetch and list calls, and update a
+// Calls (docs/twilio-contract.md §8.3): create an outbound-api call, fetch and list calls, and update a
 // call in flight (a new Url/Twiml replaces its document at once; Status ends it).
 import type { FastifyInstance } from "fastify";
 import type { Call, StatusCallbackConfig } from "../calls/call.js";
@@ -63,7 +63,7 @@ export function callRoutes(app: FastifyInstance, engine: Engine): void {
       from: p.str("From") ?? "",
       url,
       method: p.method("Method", 21209) ?? "POST",
-      // Twiml is ignored when Url is also given (§8.3).
+      // Twiml is ignored when Url is also given (docs/twilio-contract.md §8.3).
       twiml: url ? undefined : twiml,
       fallbackUrl: p.url("FallbackUrl", 21205) || undefined,
       fallbackMethod: p.method("FallbackMethod", 21209) ?? "POST",
@@ -108,7 +108,7 @@ export function callRoutes(app: FastifyInstance, engine: Engine): void {
     const fallbackUrl = p.url("FallbackUrl", 21205);
     const fallbackMethod = p.method("FallbackMethod", 21209);
     const statusCallback = statusCallbackOf(p);
-    // Twilio's 21220: a call that has ended cannot be changed (§8.3).
+    // Twilio's 21220: a call that has ended cannot be changed (docs/twilio-contract.md §8.3).
     if (call.isEnded) throw new RestError(21220, "Call is not in-progress. Cannot redirect.");
 
     if (fallbackUrl !== undefined) call.app.fallbackUrl = fallbackUrl || undefined;

@@ -1,4 +1,4 @@
-// Twilio's REST error body (twilio-contract.md §8.8): exactly {code, message, more_info, status}.
+// Twilio's REST error body (docs/twilio-contract.md §8.8): exactly {code, message, more_info, status}.
 // Validation errors are HTTP 400 with Twilio's own codes, never 422.
 import type { FastifyReply } from "fastify";
 

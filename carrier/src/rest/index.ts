@@ -1,4 +1,4 @@
-// The Twilio-compatible REST API, 2010-04-01 (twilio-contract.md §8), registered by the app with
+// The Twilio-compatible REST API, 2010-04-01 (docs/twilio-contract.md §8), registered by the app with
 // the prefix /2010-04-01. Only Twilio's surface lives here; simulator controls are under /_carrier.
 // Every route needs HTTP Basic auth with the account's SID and token, except recording media.
 import type { FastifyError, FastifyInstance } from "fastify";

@@ -1,4 +1,4 @@
-// Messages (twilio-contract.md §8.4): send (created "queued", delivered after the create returns),
+// Messages (docs/twilio-contract.md §8.4): send (created "queued", delivered after the create returns),
 // fetch, list, redact and delete. Sending rules and their error codes live in messages/messaging.ts.
 import type { FastifyInstance } from "fastify";
 import type { Engine } from "../calls/engine.js";

@@ -1,4 +1,4 @@
-// Twilio's page envelope (twilio-contract.md §8.7): first_page_uri, next_page_uri, previous_page_uri,
+// Twilio's page envelope (docs/twilio-contract.md §8.7): first_page_uri, next_page_uri, previous_page_uri,
 // uri, page, page_size, start, end and exactly one list key. The URIs are paths; the official clients
 // prefix them with https://api.twilio.com, which a rebasing request client then rewrites.
 import { badRequest } from "./errors.js";

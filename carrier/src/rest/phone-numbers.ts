@@ -1,4 +1,4 @@
-// IncomingPhoneNumbers (twilio-contract.md §8.5): the account's numbers and where their calls and
+// IncomingPhoneNumbers (docs/twilio-contract.md §8.5): the account's numbers and where their calls and
 // messages go. A carrier has every number: creating one "buys" it at once.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { E164 } from "../numbering.js";

@@ -1,4 +1,4 @@
-// Recordings (twilio-contract.md §8.6): metadata at …/Recordings/{Sid}.json (authenticated), media
+// Recordings (docs/twilio-contract.md §8.6): metadata at …/Recordings/{Sid}.json (authenticated), media
 // at …/Recordings/{Sid} and .wav (public, as Twilio's default, so <Play> and players can fetch the
 // RecordingUrl). Recordings come from <Record>; there is no create. MP3 is not offered: the
 // carrier's media is WAV only, and …/{Sid}.mp3 answers 404 (20404).

@@ -1,4 +1,4 @@
-// Resources as Twilio's JSON (twilio-contract.md §8.3–8.6): snake_case, RFC 2822 dates, null for
+// Resources as Twilio's JSON (docs/twilio-contract.md §8.3–8.6): snake_case, RFC 2822 dates, null for
 // absent values, some numbers as strings, and `uri`/`subresource_uris` as /2010-04-01/… paths.
 import type { Call, CallStatus } from "../calls/call.js";
 import { rfc2822 } from "../clock.js";
@@ -21,7 +21,7 @@ export function formatNumber(number: string): string {
   return nanp ? `(${nanp[1]}) ${nanp[2]}-${nanp[3]}` : number;
 }
 
-/** The REST `status` has no `initiated` (§4.1): a call still being set up reads as queued. */
+/** The REST `status` has no `initiated` (docs/twilio-contract.md §4.1): a call still being set up reads as queued. */
 export function restCallStatus(status: CallStatus): Exclude<CallStatus, "initiated"> {
   return status === "initiated" ? "queued" : status;
 }

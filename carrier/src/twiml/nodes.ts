@@ -1,4 +1,4 @@
-// TwiML parsed into one typed node per verb before anything runs (twilio-contract.md §1–2).
+// TwiML parsed into one typed node per verb before anything runs (docs/twilio-contract.md §1–2).
 // Attribute values are already converted and defaulted as Twilio documents them.
 
 export type Method = "GET" | "POST";

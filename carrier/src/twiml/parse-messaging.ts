@@ -1,5 +1,5 @@
 // Messaging TwiML (the reply to an inbound SMS) → typed verb nodes. Same document rules as voice
-// (twilio-contract.md §1): 12100/12102 stop parsing, schema problems are 12200 warnings.
+// (docs/twilio-contract.md §1): 12100/12102 stop parsing, schema problems are 12200 warnings.
 import type { MessageNode, MessagingParseResult, MessagingRedirectNode, MessagingVerb } from "./nodes.js";
 import {
   caseHint,

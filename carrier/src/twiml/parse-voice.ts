@@ -1,4 +1,4 @@
-// Voice TwiML → typed verb nodes (twilio-contract.md §1–2). Schema problems are warnings (12200): the
+// Voice TwiML → typed verb nodes (docs/twilio-contract.md §1–2). Schema problems are warnings (12200): the
 // offending element or attribute is skipped, invalid values fall back to the default, parsing goes on.
 import type {
   ClientNoun,

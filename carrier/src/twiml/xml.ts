@@ -1,4 +1,4 @@
-// Shared by the voice and messaging TwiML parsers (twilio-contract.md §1): XML to an ordered element tree,
+// Shared by the voice and messaging TwiML parsers (docs/twilio-contract.md §1): XML to an ordered element tree,
 // document-level errors 12100/12102, and a table-driven attribute reader that reports warning 12200.
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import type { Method, TwimlWarning } from "./nodes.js";

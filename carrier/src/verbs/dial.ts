@@ -5,7 +5,7 @@ import { dequeueFor } from "../calls/queues.js";
 import { NEXT, type Outcome, type Verb, type VerbContext } from "./verb.js";
 
 /**
- * <Dial> (twilio-contract.md §2.5–2.6): every <Number> rings at once on its handset (each a child
+ * <Dial> (docs/twilio-contract.md §2.5–2.6): every <Number> rings at once on its handset (each a child
  * call, outbound-dial); the first to answer is bridged and the rest are cancelled. When the
  * bridge ends, or nobody answers within `timeout`, the action gets DialCallStatus, DialCallSid and
  * DialCallDuration; without an action the call falls through to the next verb.

@@ -4,7 +4,7 @@ import { playChild, waitForInputOrTimeout } from "./media.js";
 import { NEXT, type Outcome, type Verb } from "./verb.js";
 
 /**
- * <Gather> (twilio-contract.md §2.4): nested Say/Play/Pause play until the first input; `timeout`
+ * <Gather> (docs/twilio-contract.md §2.4): nested Say/Play/Pause play until the first input; `timeout`
  * starts after them (or at the first key) and restarts after each key; input ends on finishOnKey
  * (not included), numDigits, or the timeout after a key. Speech is one utterance; with
  * input="dtmf speech" the first kind to arrive wins. No input: fall through, or request the
@@ -90,7 +90,7 @@ export const gatherVerb: Verb<GatherNode> = {
 function request(node: GatherNode, ctx: Parameters<Verb<GatherNode>["run"]>[1], params: FormParams): Outcome {
   const url = node.action !== undefined ? ctx.resolve(node.action) : ctx.documentUrl;
   if (!url) {
-    // Inline TwiML has no document URL to fall back to (twilio-contract.md §1).
+    // Inline TwiML has no document URL to fall back to (docs/twilio-contract.md §1).
     ctx.call.timeline.add("error", { code: 11100, message: "<Gather> without action in TwiML that has no URL" });
     return NEXT;
   }

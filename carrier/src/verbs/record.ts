@@ -5,7 +5,7 @@ import { waitForInputOrTimeout } from "./media.js";
 import { finishRecording } from "../calls/recordings.js";
 
 /**
- * <Record> (twilio-contract.md §2.7): a beep, then the handset's speech is recorded until a
+ * <Record> (docs/twilio-contract.md §2.7): a beep, then the handset's speech is recorded until a
  * silence of `timeout` seconds, a finishOnKey key, maxLength, or hangup. The action gets
  * RecordingUrl, RecordingDuration and Digits; an empty recording (nothing said) makes no request
  * and falls through. Transcription (2–120 s) and the recording status callback follow.

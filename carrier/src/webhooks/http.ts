@@ -19,7 +19,7 @@ export interface WebhookRequest {
   url: string;
   method: "GET" | "POST";
   params: FormParams;
-  /** Voice requests over HTTPS are signed without the port; SMS keep it (§7.2). */
+  /** Voice requests over HTTPS are signed without the port; SMS keep it (docs/twilio-contract.md §7.2). */
   kind: "voice" | "sms" | "callback";
 }
 
@@ -80,7 +80,7 @@ function failure(error: unknown, signal: AbortSignal): { errorCode: number; erro
 
 /**
  * Requests `url` as Twilio does. Credentials in the URL are not sent at first: only after a 401
- * that asks for them (§1). The URL's credentials never leave this function in any other form.
+ * that asks for them (docs/twilio-contract.md §1). The URL's credentials never leave this function in any other form.
  */
 async function requestAs(
   url: string,

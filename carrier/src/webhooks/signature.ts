@@ -1,4 +1,4 @@
-// X-Twilio-Signature exactly as Twilio computes it (twilio-contract.md §7): HMAC-SHA1 over the URL
+// X-Twilio-Signature exactly as Twilio computes it (docs/twilio-contract.md §7): HMAC-SHA1 over the URL
 // followed by the sorted POST parameters, keyed with the auth token, base64.
 import { createHmac } from "node:crypto";
 

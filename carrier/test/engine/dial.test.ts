@@ -1,4 +1,4 @@
-// <Dial> with <Number> nouns (twilio-contract.md §2.5–2.6, §4.2): every Number rings at once as an
+// <Dial> with <Number> nouns (docs/twilio-contract.md §2.5–2.6, §4.2): every Number rings at once as an
 // outbound-dial child leg; the first to answer is bridged and the rest are canceled; the action gets
 // DialCallStatus, DialCallSid and DialCallDuration; without an action the call falls through; the
 // caller hanging up ends everything; hangupOnStar drops the callee.

@@ -1,4 +1,4 @@
-// Document-level rules (twilio-contract.md §1, §3, §4.2, §5.1, §7): an action's document replaces
+// Document-level rules (docs/twilio-contract.md §1, §3, §4.2, §5.1, §7): an action's document replaces
 // the current one; a document that runs out ends the call; fetch and parse failures go to the
 // VoiceFallbackUrl (ErrorCode, ErrorUrl), then to Twilio's application-error message; schema problems
 // are 12200 warnings only; relative URLs resolve against the document; status callbacks default to
@@ -184,7 +184,7 @@ test("an audio response to the voice URL is played", async (t) => {
   assert.equal(call.status, "completed");
 });
 
-// Twilio runs text/xml, application/xml and text/html as TwiML (§1): Flask's str(response) and
+// Twilio runs text/xml, application/xml and text/html as TwiML (docs/twilio-contract.md §1): Flask's str(response) and
 // Express's res.send() answer text/html; charset=utf-8.
 for (const contentType of ["text/html; charset=utf-8", "application/xml", "text/xml; charset=utf-8"]) {
   test(`TwiML served as ${contentType} runs`, async (t) => {
@@ -200,7 +200,7 @@ for (const contentType of ["text/html; charset=utf-8", "application/xml", "text/
   });
 }
 
-test("a text/plain response is spoken, then the call hangs up (§1)", async (t) => {
+test("a text/plain response is spoken, then the call hangs up", async (t) => {
   const h = await setup(t);
   h.stub.route("/voice", { contentType: "text/plain; charset=utf-8", body: "Our lines are closed today." });
   const call = h.call();

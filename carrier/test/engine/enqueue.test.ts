@@ -1,4 +1,4 @@
-// <Enqueue>, <Leave> and <Dial><Queue> (twilio-contract.md §2.9, §2.6): a queued caller loops the
+// <Enqueue>, <Leave> and <Dial><Queue> (docs/twilio-contract.md §2.9, §2.6): a queued caller loops the
 // waitUrl document (re-requested whenever it runs out) with QueuePosition, CurrentQueueSize and the
 // other queue parameters; <Leave> sends the action QueueResult=leave, or falls through without one;
 // <Dial><Queue> bridges the first caller, whose action gets QueueResult=bridged after the bridge.

@@ -1,4 +1,4 @@
-// <Gather> (twilio-contract.md §2.4, §10): action defaults to the document URL; finishOnKey (#) ends
+// <Gather> (docs/twilio-contract.md §2.4, §10): action defaults to the document URL; finishOnKey (#) ends
 // input and is not included; numDigits sends at once; the timeout restarts after each key; no input
 // falls through without a request (unless actionOnEmptyResult); speech gives SpeechResult and
 // Confidence; the first key stops nested prompts; keys pressed when no Gather listens are lost.

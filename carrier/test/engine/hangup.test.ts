@@ -1,4 +1,4 @@
-// <Hangup> (twilio-contract.md §2.8): ends the call; later verbs are unreachable; as the first verb
+// <Hangup> (docs/twilio-contract.md §2.8): ends the call; later verbs are unreachable; as the first verb
 // the call is still answered, so it ends `completed`; any action URL may return it.
 import { test } from "node:test";
 import assert from "node:assert/strict";

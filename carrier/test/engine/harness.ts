@@ -27,7 +27,7 @@ export const START = Date.parse("2026-01-05T09:00:00Z");
 /** Real time a wait may take before the test fails: loopback HTTP answers in milliseconds. */
 const GUARD_MS = 4000;
 
-/** The standard voice parameters (twilio-contract.md §5.1) every TwiML request carries. */
+/** The standard voice parameters (docs/twilio-contract.md §5.1) every TwiML request carries. */
 export const STANDARD_PARAMS = [
   "CallSid", "AccountSid", "From", "To", "Caller", "Called", "CallStatus", "ApiVersion", "Direction",
   "FromCity", "FromState", "FromZip", "FromCountry", "ToCity", "ToState", "ToZip", "ToCountry",

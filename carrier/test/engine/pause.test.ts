@@ -1,4 +1,4 @@
-// <Pause> (twilio-contract.md §2.3): silence for `length` seconds (default 1); it nests in <Gather>;
+// <Pause> (docs/twilio-contract.md §2.3): silence for `length` seconds (default 1); it nests in <Gather>;
 // as the first verb it delays answering the call.
 import { test } from "node:test";
 import assert from "node:assert/strict";

@@ -1,4 +1,4 @@
-// <Play> (twilio-contract.md §2.2, §10): the media URL is fetched with a plain GET and no voice
+// <Play> (docs/twilio-contract.md §2.2, §10): the media URL is fetched with a plain GET and no voice
 // parameters; a WAV plays for its own duration, loop times; a non-audio answer is error 13420 and
 // the call goes on with the next verb.
 import { test } from "node:test";

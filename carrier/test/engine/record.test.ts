@@ -1,4 +1,4 @@
-// <Record> (twilio-contract.md §2.7): a beep, then the caller's speech is recorded until a silence of
+// <Record> (docs/twilio-contract.md §2.7): a beep, then the caller's speech is recorded until a silence of
 // `timeout`, a finishOnKey key, maxLength or hangup; the action (default: the document URL) gets
 // RecordingUrl, RecordingDuration and Digits; an empty recording falls through with no request;
 // transcription (2–120 s only, else 13617) and the recording status callback follow.

@@ -1,4 +1,4 @@
-// <Redirect> (twilio-contract.md §2.8, §1): requests its URL (POST by default, GET on request) with the
+// <Redirect> (docs/twilio-contract.md §2.8, §1): requests its URL (POST by default, GET on request) with the
 // standard parameters; relative URLs resolve against the document; the new document replaces the old
 // one, so later verbs are unreachable; an empty <Redirect/> ends the call.
 import { test } from "node:test";

@@ -1,4 +1,4 @@
-// <Reject> (twilio-contract.md §2.8, §4): as the first verb the call is never answered: reason="busy"
+// <Reject> (docs/twilio-contract.md §2.8, §4): as the first verb the call is never answered: reason="busy"
 // ends it busy, "rejected" (the default) no-answer; there is no in-progress status; later verbs are
 // unreachable; the completed status callback carries the final status.
 import { test } from "node:test";

@@ -1,4 +1,4 @@
-// <Say> (twilio-contract.md §2.1): no request, the text is spoken with its voice, language and loop,
+// <Say> (docs/twilio-contract.md §2.1): no request, the text is spoken with its voice, language and loop,
 // and speaking takes clock time — a <Gather>'s timeout starts only after its nested <Say>.
 import { test } from "node:test";
 import assert from "node:assert/strict";

@@ -1,4 +1,4 @@
-// Legacy <Sms> in a voice call (twilio-contract.md §2.10): sends a message — by default to the caller,
+// Legacy <Sms> in a voice call (docs/twilio-contract.md §2.10): sends a message — by default to the caller,
 // from the called number — and falls through to the next verb; with `action`, the action gets SmsSid
 // and SmsStatus and its document replaces this one.
 import { test } from "node:test";

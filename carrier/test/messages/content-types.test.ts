@@ -1,6 +1,6 @@
-// What the carrier does with a message webhook's answer, by its Content-Type (docs/twilio-contract.md
-// §1): TwiML in text/xml, application/xml or text/html; a text/plain body is the reply itself; any
-// other type is 12300 and nothing is sent.
+// What the carrier does with a message webhook's answer, by its Content-Type
+// (docs/twilio-contract.md §1): TwiML in text/xml, application/xml or text/html; a text/plain body is
+// the reply itself; any other type is 12300 and nothing is sent.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { receiveMessage } from "../../src/messages/messaging.js";

@@ -1,6 +1,6 @@
 // A minimal carrier for REST tests: Fastify with @fastify/formbody and the REST routes under
 // /2010-04-01, on 127.0.0.1 and a free port, with a manual clock; and the official twilio client
-// pointed at it with a rebasing request client (twilio-contract.md §9).
+// pointed at it with a rebasing request client (docs/twilio-contract.md §9).
 import { once } from "node:events";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";

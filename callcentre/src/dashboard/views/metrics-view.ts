@@ -1,4 +1,4 @@
-// Metrics for a day (callcentre-domain.md §1), with the formulas written on the page, a calls-per-hour
+// Metrics for a day (docs/callcentre-domain.md §1), with the formulas written on the page, a calls-per-hour
 // chart drawn as inline SVG, and live refresh for today.
 import { html, raw, type Html } from "../html.js";
 import { duration, percent, secondsText } from "../format.js";

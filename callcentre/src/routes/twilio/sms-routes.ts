@@ -20,7 +20,7 @@ export interface SmsRoutesOptions {
 const messageSid = z.string().regex(/^(SM|MM)[0-9a-fA-F]{32}$/, "must be a message SID (SM or MM and 32 hexadecimal digits)");
 const count = z.string().regex(/^\d{1,4}$/, "must be a whole number").transform(Number);
 
-/** Twilio's inbound message parameters (twilio-contract.md §5.2); loose, as Twilio adds parameters. */
+/** Twilio's inbound message parameters (docs/twilio-contract.md §5.2); loose, as Twilio adds parameters. */
 const InboundParams = z.looseObject({
   MessageSid: messageSid,
   AccountSid: z.string().regex(/^AC[0-9a-fA-F]{32}$/, "must be an AC SID"),

@@ -8,8 +8,8 @@ import type { Twiml } from "../../flows/twiml.js";
 
 /**
  * The header Twilio sends with its webhooks: unique to one webhook event, the same on each retry of it
- * (retries come from Twilio's webhook connection overrides, `#rc=`). Not listed in twilio-contract.md;
- * the local carrier does not send it, so the URL-and-parameters key below is what works there.
+ * (retries come from Twilio's webhook connection overrides, `#rc=`; docs/twilio-contract.md §3).
+ * The local carrier does not send it, so the URL-and-parameters key below is what works there.
  */
 export const IDEMPOTENCY_HEADER = "i-twilio-idempotency-token";
 
