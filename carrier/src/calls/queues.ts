@@ -31,14 +31,14 @@ export interface CallQueue {
   created: Date;
 }
 
-const queuesByEngine = new WeakMap<CallControl, Map<string, CallQueue>>();
+const queuesByControl = new WeakMap<CallControl, Map<string, CallQueue>>();
 const memberOf = new WeakMap<Call, Member>();
 
 export function queues(control: CallControl): Map<string, CallQueue> {
-  let map = queuesByEngine.get(control);
+  let map = queuesByControl.get(control);
   if (!map) {
     map = new Map();
-    queuesByEngine.set(control, map);
+    queuesByControl.set(control, map);
   }
   return map;
 }
