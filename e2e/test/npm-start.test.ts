@@ -1,11 +1,11 @@
 // `npm start` as a newcomer runs it: ready only when both programs say so (never on a word in their
 // output), a start-up problem in one line that names the variable to change, and `kill -TERM` of npm
-// stopping every process it started. Each run has its own data directory and free ports; PGlite always.
+// stopping every process it started. Each run has its own data directory and free ports; the embedded database always.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -161,9 +161,8 @@ test("a CARRIER_PORT in use stops npm start with one line that names CARRIER_POR
 
 test("a DATA_DIR another call centre holds stops npm start with one line that names DATA_DIR, exit code 1", async (t) => {
   const dataDir = mkdtempSync(join(tmpdir(), "npm-start-"));
-  mkdirSync(join(dataDir, "pglite"));
   // The lock is a pid file naming a live process: this test's own stands in for another call centre.
-  writeFileSync(join(dataDir, "pglite", "callcentre.pid"), String(process.pid));
+  writeFileSync(join(dataDir, "callcentre.pid"), String(process.pid));
   const run = await npmStart(t, { port: await freePort(), carrierPort: await freePort() }, dataDir);
   assert.equal(await run.exited, 1);
   const lines = run.stderr().split("\n").filter(Boolean);
