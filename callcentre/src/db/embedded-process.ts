@@ -47,6 +47,8 @@ export async function resolveBinaries(platform = platformKey()): Promise<Embedde
       `no embedded PostgreSQL for this platform (${platform}: ${why}): set DATABASE_URL to a Postgres server`,
       { cause },
     );
+  // The watchdog that stops the server with its owner is a POSIX shell script.
+  if (platform.startsWith("windows-")) throw noBinary("the embedded server runs on Linux and macOS only");
   let binaries: Partial<EmbeddedBinaries>;
   try {
     const require = createRequire(import.meta.url);
