@@ -163,7 +163,7 @@ export async function initialise(binaries: EmbeddedBinaries, paths: ClusterPaths
       "--encoding=UTF8",
       "--locale=C",
       "--no-instructions",
-    ], identity);
+    ], identity).catch((error: unknown) => ({ code: -1, output: (error as Error).message }));
     if (result.code !== 0) {
       throw new EmbeddedPostgresError(`the embedded PostgreSQL could not create its database (initdb: ${lastLines(result.output)}): set DATABASE_URL to use another Postgres`);
     }
@@ -255,8 +255,15 @@ export async function startServer(
       detached: true,
       stdio: ["pipe", "ignore", "pipe"],
     });
-    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
     const output: string[] = [];
+    const exited = new Promise<number | null>((resolve) => {
+      child.once("exit", (code) => resolve(code));
+      // Not started at all (no `sh` or `unshare`): said as the server's last words.
+      child.once("error", (error) => {
+        output.push(error.message);
+        resolve(null);
+      });
+    });
     forwardLog(child, log, output);
     const ready = await until(() => readPostmasterPid(paths.cluster)?.ready === true && readPostmasterPid(paths.cluster)?.port === port, START_TIMEOUT_MS, exited);
     if (ready) {
