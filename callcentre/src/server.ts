@@ -3,7 +3,7 @@
 // when that channel closes (its parent is gone). A start-up problem people can fix is one line on
 // stderr that names the variable, and exit code 1.
 import { ConfigError, DEFAULT_FLOW_FILE, loadConfig, loadDotEnv } from "./config.js";
-import { buildApp } from "./app.js";
+import { buildApp, loggerOptions, logSecrets } from "./app.js";
 import { DataDirLockedError, EmbeddedPostgresError, openDatabase } from "./db/database.js";
 import type { EmbeddedLog } from "./db/embedded.js";
 import { migrate } from "./db/migrate.js";
@@ -50,7 +50,9 @@ async function main(): Promise<void> {
     await db.close();
     throw error;
   });
-  const app = await buildApp({ config, db, flow, jobs: { supervise: true, schedule: true, pollingIntervalSeconds: 1 } });
+  // The database's password is scrubbed from the logs, the embedded server's generated one too.
+  const logger = loggerOptions(config.logLevel, logSecrets({ ...config, databaseUrl: db.url }));
+  const app = await buildApp({ config, db, flow, logger, jobs: { supervise: true, schedule: true, pollingIntervalSeconds: 1 } });
   app.addHook("onClose", async () => db.close());
   logTo = (level, message) => app.log[level]({ component: "postgres" }, message);
   for (const [level, message] of held.splice(0)) logTo(level, message);
