@@ -3,8 +3,9 @@
 // when that channel closes (its parent is gone). A start-up problem people can fix is one line on
 // stderr that names the variable, and exit code 1.
 import { ConfigError, DEFAULT_FLOW_FILE, loadConfig, loadDotEnv } from "./config.js";
-import { buildApp } from "./app.js";
-import { DataDirLockedError, openDatabase } from "./db/database.js";
+import { buildApp, loggerOptions, logSecrets } from "./app.js";
+import { DataDirLockedError, EmbeddedPostgresError, openDatabase } from "./db/database.js";
+import type { EmbeddedLog } from "./db/embedded.js";
 import { migrate } from "./db/migrate.js";
 import { describeLine } from "./flows/line-status.js";
 import { FlowError, loadFlowFile } from "./flows/load-flow.js";
@@ -32,18 +33,37 @@ async function main(): Promise<void> {
   loadDotEnv();
   const config = loadConfig();
   const flow = loadFlowFile(config.flowFile);
-  const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, timeoutMs: config.databaseTimeoutMs, preparedStatements: config.databasePreparedStatements });
-  await migrate(db);
-  const app = await buildApp({ config, db, flow, jobs: { supervise: true, schedule: true, pollingIntervalSeconds: 1 } });
+  // The embedded server's messages, held until the app's logger exists.
+  const held: Parameters<EmbeddedLog>[] = [];
+  let logTo: EmbeddedLog = (level, message) => held.push([level, message]);
+  let stopFor: ((reason: string) => void) | undefined = undefined;
+  const db = await openDatabase({
+    url: config.databaseUrl,
+    dataDir: config.dataDir,
+    timeoutMs: config.databaseTimeoutMs,
+    preparedStatements: config.databasePreparedStatements,
+    log: (level, message) => logTo(level, message),
+    // The embedded server gone from under the call centre: stop, so that whoever runs it sees and restarts it.
+    onEmbeddedExit: (reason) => stopFor?.(reason),
+  });
+  await migrate(db).catch(async (error: unknown) => {
+    await db.close();
+    throw error;
+  });
+  // The database's password is scrubbed from the logs, the embedded server's generated one too.
+  const logger = loggerOptions(config.logLevel, logSecrets({ ...config, databaseUrl: db.url }));
+  const app = await buildApp({ config, db, flow, logger, jobs: { supervise: true, schedule: true, pollingIntervalSeconds: 1 } });
   app.addHook("onClose", async () => db.close());
+  logTo = (level, message) => app.log[level]({ component: "postgres" }, message);
+  for (const [level, message] of held.splice(0)) logTo(level, message);
 
   let closing = false;
-  const shutdown = (signal: string) => {
+  const shutdown = (signal: string, code = 0) => {
     if (closing) return;
     closing = true;
     app.log.info({ signal }, "shutting down");
     app.close().then(
-      () => process.exit(0),
+      () => process.exit(code),
       (error: unknown) => {
         app.log.error({ err: error }, "shutdown failed");
         process.exit(1);
@@ -53,6 +73,10 @@ async function main(): Promise<void> {
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => shutdown(signal));
   // Started with an IPC channel (npm start): the parent going away, however it went, stops this too.
   if (process.send) process.once("disconnect", () => shutdown("disconnect"));
+  stopFor = (reason) => {
+    app.log.error(reason);
+    shutdown("database", 1);
+  };
 
   try {
     await app.listen({ port: config.port, host: config.host });
@@ -67,7 +91,7 @@ async function main(): Promise<void> {
   app.log.info(
     {
       flow: config.flowFile,
-      database: db.engine === "pglite" ? `PGlite in ${config.dataDir}` : "Postgres (DATABASE_URL)",
+      database: db.engine === "embedded" ? `embedded PostgreSQL in ${config.dataDir}/postgres` : "Postgres (DATABASE_URL)",
       twilio: config.twilio.source === "environment" ? "credentials from the environment" : `local credentials in ${config.dataDir}/credentials.json`,
       twilioApi: config.twilioApiBaseUrl,
       voiceUrl: `${config.publicBaseUrl}${VOICE_INCOMING}`,
@@ -85,7 +109,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof FlowError || error instanceof StartupError || error instanceof DataDirLockedError) {
+  if (error instanceof ConfigError || error instanceof FlowError || error instanceof StartupError || error instanceof DataDirLockedError || error instanceof EmbeddedPostgresError) {
     console.error(error.message);
   } else {
     console.error("call centre failed to start:", error);

@@ -16,7 +16,7 @@ const problemsOf = (env: NodeJS.ProcessEnv) => {
   assert.fail("configuration was accepted");
 };
 
-test("with nothing set: port 3000, PGlite in ./data, the default flow, local credentials", () => {
+test("with nothing set: port 3000, the embedded database in ./data, the default flow, local credentials", () => {
   const cwd = tmp();
   const config = loadConfig({}, cwd);
   assert.equal(config.port, 3000);

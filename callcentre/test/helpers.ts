@@ -1,7 +1,10 @@
-// Test helpers: a fresh database per test (PGlite in memory, or a schema of its own on the real
-// Postgres named by DATABASE_URL), a test app, signed Twilio requests, and a local stand-in for
+// Test helpers: a fresh database per test (a schema of its own on the Postgres named by DATABASE_URL,
+// or else on an embedded server started once per test process), a test app, signed Twilio requests, and a local stand-in for
 // Twilio's REST API at the HTTP boundary.
 import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { once } from "node:events";
 import { createServer, type IncomingMessage } from "node:http";
 import { createServer as createTcpServer } from "node:net";
@@ -14,6 +17,7 @@ import twilio from "twilio";
 import { buildApp, loggerOptions, type AppDependencies } from "../src/app.js";
 import type { Config } from "../src/config.js";
 import { openDatabase, type Database } from "../src/db/database.js";
+import { startEmbeddedPostgres } from "../src/db/embedded.js";
 import { migrate } from "../src/db/migrate.js";
 import type { Flow } from "../src/flows/flow-schema.js";
 import { loadFlowFile } from "../src/flows/load-flow.js";
@@ -51,15 +55,30 @@ export async function postgresReachable(url: string): Promise<boolean> {
   }
 }
 
-/** A fresh, migrated database; removed when the test ends. */
+let embeddedUrl: Promise<string> | undefined;
+
+/**
+ * Without DATABASE_URL: one embedded server for this test process, in a directory of its own. It
+ * stops when the process ends (the server's watchdog sees its pipe close).
+ */
+function embeddedTestServer(): Promise<string> {
+  embeddedUrl ??= (async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cc-test-pg-"));
+    process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
+    return (await startEmbeddedPostgres({ dataDir: dir })).url;
+  })();
+  return embeddedUrl;
+}
+
+/** A fresh, migrated database (a schema of its own); removed when the test ends. */
 export async function testDatabase(t: TestContext): Promise<Database> {
-  const url = process.env.DATABASE_URL;
-  const schema = url ? `t_${randomBytes(6).toString("hex")}` : undefined;
+  const url = process.env.DATABASE_URL ?? (await embeddedTestServer());
+  const schema = `t_${randomBytes(6).toString("hex")}`;
   const db = await openDatabase({ url, schema, maxConnections: 4 });
   await migrate(db);
   t.after(async () => {
     await db.close();
-    if (url && schema) await dropSchema(url, schema);
+    await dropSchema(url, schema);
   });
   return db;
 }

@@ -62,7 +62,7 @@ test("the server starts, answers a signed call with the default greeting and men
   assert.match(body, /Thank you for calling Bluegum Energy/);
   assert.match(body, /<Gather input="dtmf speech" action="http:\/\/127\.0\.0\.1:\d+\/twilio\/voice\/menu\/main-menu\?attempt=1"/);
   assert.match(body, /For billing and payments, press 1, or say billing\./);
-  assert.deepEqual(await (await fetch(`${baseUrl}/healthz`)).json(), { status: "ok", database: process.env.DATABASE_URL ? "postgres" : "pglite" });
+  assert.deepEqual(await (await fetch(`${baseUrl}/healthz`)).json(), { status: "ok", database: process.env.DATABASE_URL ? "external" : "embedded" });
 
   server.child.kill("SIGTERM");
   const [code] = await once(server.child, "exit");

@@ -16,9 +16,9 @@ import { CENTRE_NUMBER, centreEnv, freePort, provisionNumber, scenarioDatabase, 
 const SUBSCRIBERS = 300;
 const number = (i: number) => `+61491570${String(400 + i).padStart(3, "0")}`;
 
-/** Opens the call centre's database from the test (PGlite only while the call centre is stopped). */
+/** Opens the call centre's database from the test (the embedded one: through the call centre's server if it runs). */
 function centreDatabase(env: Record<string, string>): Promise<Database> {
-  return openDatabase({ url: env.DATABASE_URL, dataDir: env.DATA_DIR });
+  return openDatabase({ url: env.DATABASE_URL, dataDir: env.DATA_DIR, shareEmbedded: true });
 }
 
 /** Subscribers in Sydney whose 07:00 forecast fell due a minute ago. */

@@ -1,11 +1,11 @@
 // `npm start` as a newcomer runs it: ready only when both programs say so (never on a word in their
 // output), a start-up problem in one line that names the variable to change, and `kill -TERM` of npm
-// stopping every process it started. Each run has its own data directory and free ports; PGlite always.
+// stopping every process it started. Each run has its own data directory and free ports; the embedded database always.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createServer, connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -141,6 +141,34 @@ test("npm start says the line is open and where to call once both are ready; kil
   await run.exited;
 });
 
+test("kill -9 of npm and of the call centre, then npm start again on that DATA_DIR: ready on the same database, one PostgreSQL", async (t) => {
+  const dataDir = mkdtempSync(join(tmpdir(), "npm-start-"));
+  const cluster = join(dataDir, "postgres");
+  const first = await npmStart(t, { port: await freePort(), carrierPort: await freePort() }, dataDir);
+  await waitFor(() => first.stdout().includes(READY) || first.child.exitCode !== null, "npm start to be ready", 90_000);
+  assert.ok(first.stdout().includes(READY), `${first.stdout()}\n${first.stderr()}`);
+  const created = statSync(join(cluster, "PG_VERSION")).mtimeMs;
+  const tree = first.tree();
+  const centre = tree.find((pid) => commandLine(pid).includes("callcentre/src/server.ts"));
+  const server = tree.find((pid) => commandLine(pid).includes(`-D ${cluster}`) && !commandLine(pid).startsWith("sh"));
+  assert.ok(centre && server, tree.map(commandLine).join("\n"));
+  // No clean shutdown anywhere: only the embedded server's watchdog sees its owner go.
+  process.kill(first.child.pid ?? 0, "SIGKILL");
+  process.kill(centre, "SIGKILL");
+  await waitFor(() => tree.every((pid) => !alive(pid)), "every process npm start started to stop", 60_000);
+
+  const second = await npmStart(t, { port: await freePort(), carrierPort: await freePort() }, dataDir);
+  await waitFor(() => second.stdout().includes(READY) || second.child.exitCode !== null, "npm start to be ready again", 90_000);
+  assert.ok(second.stdout().includes(READY), `${second.stdout()}\n${second.stderr()}`);
+  assert.equal(statSync(join(cluster, "PG_VERSION")).mtimeMs, created, "the same database, not a new one");
+  const servers = second.tree().filter((pid) => commandLine(pid).includes(`-D ${cluster}`) && !commandLine(pid).startsWith("sh"));
+  assert.equal(servers.length, 1, "one PostgreSQL on the cluster");
+  const again = second.tree();
+  process.kill(second.child.pid ?? 0, "SIGTERM");
+  await waitFor(() => again.every((pid) => !alive(pid)), "every process the second npm start started to stop", 30_000);
+  await second.exited;
+});
+
 test("a PORT in use stops npm start with one line that names PORT, exit code 1, no banner, and the carrier stopped", async (t) => {
   const port = await holdPort(t);
   const carrierPort = await freePort();
@@ -161,9 +189,8 @@ test("a CARRIER_PORT in use stops npm start with one line that names CARRIER_POR
 
 test("a DATA_DIR another call centre holds stops npm start with one line that names DATA_DIR, exit code 1", async (t) => {
   const dataDir = mkdtempSync(join(tmpdir(), "npm-start-"));
-  mkdirSync(join(dataDir, "pglite"));
   // The lock is a pid file naming a live process: this test's own stands in for another call centre.
-  writeFileSync(join(dataDir, "pglite", "callcentre.pid"), String(process.pid));
+  writeFileSync(join(dataDir, "callcentre.pid"), String(process.pid));
   const run = await npmStart(t, { port: await freePort(), carrierPort: await freePort() }, dataDir);
   assert.equal(await run.exited, 1);
   const lines = run.stderr().split("\n").filter(Boolean);

@@ -1,7 +1,8 @@
 // `callcentre broadcast` (`npm run broadcast`): today's forecast to every active subscriber, now, with
-// a progress bar. It opens the database itself and works the send queue until today's deliveries are
-// all finished; a subscriber who has had today's forecast already is not sent another. Stopping it
-// early loses nothing: what is left stays queued for the call centre (or the next broadcast).
+// a progress bar. It opens the database itself (the embedded one through a running call centre's
+// server, if there is one) and works the send queue until today's deliveries are all finished; a
+// subscriber who has had today's forecast already is not sent another. Stopping it early loses
+// nothing: what is left stays queued for the call centre (or the next broadcast).
 import type { Command } from "commander";
 import { buildApp, loggerOptions, logSecrets } from "../app.js";
 import { openDatabase } from "../db/database.js";
@@ -32,7 +33,14 @@ export function registerBroadcastCommand(options: BroadcastOptions = {}) {
         const config = cli.config();
         const write = options.stderr ?? ((text: string) => process.stderr.write(text));
         const tty = options.tty ?? process.stderr.isTTY === true;
-        const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, timeoutMs: config.databaseTimeoutMs, preparedStatements: config.databasePreparedStatements });
+        // With the embedded database, a running call centre's server is used; with none, one is started for this run.
+        const db = await openDatabase({
+          url: config.databaseUrl,
+          dataDir: config.dataDir,
+          shareEmbedded: true,
+          timeoutMs: config.databaseTimeoutMs,
+          preparedStatements: config.databasePreparedStatements,
+        });
         await migrate(db).catch(async (error: unknown) => {
           await db.close();
           throw error;

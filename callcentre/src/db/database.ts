@@ -1,11 +1,11 @@
-// One Postgres dialect, two engines: embedded PGlite (the default) or a real server through `pg`
-// when DATABASE_URL is set. Repositories see only this interface, so the SQL is the same for both.
+// The database, always PostgreSQL through `pg`: the server named by DATABASE_URL, or else the
+// embedded server in DATA_DIR (db/embedded.ts), started here and stopped by close(). Repositories see
+// only this interface.
 import { createHash } from "node:crypto";
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
-import { privateDir, tightenTree } from "../lib/private-files.js";
+import { hasPgliteDatabase, startEmbeddedPostgres, type EmbeddedLog, type EmbeddedPostgres } from "./embedded.js";
+
+export { DataDirLockedError, EmbeddedPostgresError } from "./embedded.js";
 
 export interface Queryable {
   query<Row = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<Row[]>;
@@ -16,7 +16,10 @@ export interface Queryable {
 }
 
 export interface Database extends Queryable {
-  readonly engine: "pglite" | "postgres";
+  /** `embedded`: the server in DATA_DIR; `external`: the one DATABASE_URL names. */
+  readonly engine: "embedded" | "external";
+  /** The connection string (it holds the password: never log it), for pg-boss's own connections. */
+  readonly url: string;
   /** The Postgres schema the tables live in, when not the default one (tests use one each). */
   readonly schema: string | undefined;
   /**
@@ -32,10 +35,19 @@ export interface TransactionOptions {
 }
 
 export interface DatabaseOptions {
-  /** postgres:// URL; when absent PGlite is used. */
+  /** postgres:// URL; when absent, the embedded server in `dataDir`. */
   url?: string | undefined;
-  /** PGlite data directory; when absent PGlite keeps everything in memory. */
+  /** DATA_DIR: where the embedded server keeps its database (required without `url`). */
   dataDir?: string | undefined;
+  /**
+   * Embedded: use the server that another process (a running call centre) owns in `dataDir`, instead
+   * of failing with DataDirLockedError. For the CLI, which runs beside the call centre.
+   */
+  shareEmbedded?: boolean;
+  /** Embedded: where the server's messages go. */
+  log?: EmbeddedLog;
+  /** Embedded: called if the server stops without being asked to. */
+  onEmbeddedExit?: (reason: string) => void;
   /** Postgres schema to use (created if missing); lets tests share one server without sharing tables. */
   schema?: string | undefined;
   /** Pool size for Postgres. */
@@ -125,108 +137,23 @@ async function withDeadline<T>(timeoutMs: number | undefined, run: (check: () =>
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  return options.url ? openPostgres(options.url, options) : openPglite(options.dataDir);
-}
-
-/** Another live process holds the embedded database in DATA_DIR. The message is one line for people. */
-export class DataDirLockedError extends Error {
-  constructor(dataDir: string, pid: number) {
-    super(
-      `DATA_DIR ${dataDir} is in use by another process (pid ${pid}), most likely a running call centre: ` +
-        "stop it, set DATA_DIR to another directory, or set DATABASE_URL so that several processes share a Postgres database",
-    );
-    this.name = "DataDirLockedError";
+  if (options.url) return openPostgres(options.url, "external", options);
+  if (!options.dataDir) throw new Error("openDatabase: a url or a dataDir is needed");
+  if (hasPgliteDatabase(options.dataDir)) {
+    options.log?.("warn", `${options.dataDir}/pglite holds a database of an earlier version (PGlite), which is no longer read; the database is now in ${options.dataDir}/postgres`);
   }
-}
-
-/**
- * PGlite is a database inside one process: a second process opening the same directory would corrupt
- * it. A pid file guards it; a stale one (its process is gone) is taken over.
- */
-function lockDataDir(dataDir: string, dir: string): () => void {
-  const file = join(dir, "callcentre.pid");
-  for (;;) {
-    try {
-      writeFileSync(file, String(process.pid), { flag: "wx", mode: 0o600 });
-      return () => rmSync(file, { force: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      const pid = Number(readFileSync(file, "utf8").trim());
-      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) {
-        throw new DataDirLockedError(dataDir, pid);
-      }
-      rmSync(file, { force: true });
-    }
-  }
-}
-
-function isAlive(pid: number): boolean {
+  const server = await startEmbeddedPostgres({
+    dataDir: options.dataDir,
+    share: options.shareEmbedded ?? false,
+    ...(options.log ? { log: options.log } : {}),
+    ...(options.onEmbeddedExit ? { onUnexpectedExit: options.onEmbeddedExit } : {}),
+  });
   try {
-    process.kill(pid, 0);
-    return true;
+    return await openPostgres(server.url, "embedded", options, server);
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
+    await server.stop();
+    throw error;
   }
-}
-
-async function openPglite(dataDir: string | undefined): Promise<Database> {
-  let db: PGlite;
-  let unlock = () => undefined as void;
-  let dir: string | undefined;
-  if (dataDir) {
-    dir = join(dataDir, "pglite");
-    // The database is readable by the service's user only (DATA_DIR too, when it is created here).
-    privateDir(dir);
-    unlock = lockDataDir(dataDir, dir);
-    db = new PGlite(dir);
-  } else {
-    db = new PGlite();
-  }
-  await db.waitReady;
-  // PGlite unpacks a new database's files with mode 0666; an older install's are tightened too.
-  if (dir) tightenTree(dir);
-  const lastRows = <Row>(results: { rows: unknown[] }[]) => (results.at(-1)?.rows ?? []) as Row[];
-  return {
-    engine: "pglite",
-    schema: undefined,
-    async query<Row>(text: string, params: readonly unknown[] = []) {
-      return (await db.query<Row>(text, params as unknown[])).rows;
-    },
-    async exec(script) {
-      await db.exec(script);
-    },
-    async script<Row>(text: string) {
-      return lastRows<Row>(await db.exec(text));
-    },
-    transaction(work, options) {
-      return withDeadline(options?.timeoutMs, (check) =>
-        db.transaction(async (tx) => {
-          const result = await work({
-            async query<Row>(text: string, params: readonly unknown[] = []) {
-              check();
-              return (await tx.query<Row>(text, params as unknown[])).rows;
-            },
-            async exec(script) {
-              check();
-              await tx.exec(script);
-            },
-            async script<Row>(text: string) {
-              check();
-              return lastRows<Row>(await tx.exec(text));
-            },
-          });
-          check();
-          return result;
-        }),
-      );
-    },
-    async close() {
-      if (!db.closed) await db.close();
-      // Files made while it ran follow the umask; the directory kept them private, and now they are too.
-      if (dir) tightenTree(dir);
-      unlock();
-    },
-  };
 }
 
 /** Named statements by text: each connection parses and plans one the first time it runs it. */
@@ -250,7 +177,7 @@ function preparedQuery(text: string, params: readonly unknown[], prepare: boolea
   return name === undefined ? { text, values: params as unknown[] } : { name, text, values: params as unknown[] };
 }
 
-async function openPostgres(url: string, options: DatabaseOptions): Promise<Database> {
+async function openPostgres(url: string, engine: Database["engine"], options: DatabaseOptions, server?: EmbeddedPostgres): Promise<Database> {
   const schema = options.schema;
   if (schema && !/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid schema name: ${schema}`);
   const timeoutMs = options.timeoutMs ?? DEFAULT_DATABASE_TIMEOUT_MS;
@@ -277,7 +204,8 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
     return ((Array.isArray(result) ? result.at(-1)?.rows : result.rows) ?? []) as Row[];
   };
   return {
-    engine: "postgres",
+    engine,
+    url,
     schema,
     query: (text, params) => run(pool, text, params),
     async exec(script) {
@@ -332,6 +260,7 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
     }),
     async close() {
       if (!pool.ended) await pool.end();
+      await server?.stop();
     },
   };
 }

@@ -1,6 +1,7 @@
-// Background work on pg-boss, in the app's own database (PGlite or Postgres): jobs are inserted in the
-// same transaction as the rows they act on, so a crash can neither lose a job nor run one for a row
-// that was rolled back. Handlers must be idempotent: pg-boss delivers at least once.
+// Background work on pg-boss, in the app's own database, on pg-boss's own connections: jobs are
+// inserted in the same transaction as the rows they act on (through that transaction's connection), so
+// a crash can neither lose a job nor run one for a row that was rolled back. Handlers must be
+// idempotent: pg-boss delivers at least once.
 import type { FastifyBaseLogger } from "fastify";
 import PgBoss from "pg-boss";
 import type { Database, Queryable } from "../db/database.js";
@@ -64,8 +65,8 @@ export interface JobContext {
 
 export type JobHandler<T> = (data: T, context: JobContext) => Promise<void>;
 
-/** pg-boss talks SQL through this; parameterless scripts may hold several statements. */
-export function bossDb(q: Queryable): PgBoss.Db {
+/** pg-boss inserts jobs through this inside the app's transactions. */
+function bossDb(q: Queryable): PgBoss.Db {
   return {
     async executeSql(text: string, values?: unknown[]) {
       const rows = values && values.length > 0 ? await q.query(text, values) : await q.script(text);
@@ -86,7 +87,9 @@ export class Jobs {
       Object.entries(DEFAULT_POLICIES).map(([name, policy]) => [name, { ...policy, ...options.policies?.[name as QueueName] }]),
     ) as Record<QueueName, RetryPolicy>;
     this.boss = new PgBoss({
-      db: bossDb(db),
+      connectionString: db.url,
+      max: 4,
+      application_name: "callcentre-jobs",
       schema: db.schema ? `${db.schema}_jobs` : "pgboss",
       migrate: true,
       supervise: options.supervise ?? false,
@@ -179,7 +182,7 @@ export class Jobs {
   async stop(): Promise<void> {
     if (!this.started) return;
     this.started = false;
-    await this.boss.stop({ graceful: true, wait: true, close: false, timeout: 10_000 });
+    await this.boss.stop({ graceful: true, wait: true, close: true, timeout: 10_000 });
   }
 
   private policyFor(name: QueueName): Pick<PgBoss.JobInsert, "retryLimit" | "retryDelay" | "retryBackoff" | "expireInSeconds"> {

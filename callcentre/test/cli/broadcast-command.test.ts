@@ -1,4 +1,8 @@
-import { writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { registerBroadcastCommand } from "../../src/cli/broadcast-command.js";
@@ -8,6 +12,9 @@ import { SubscriptionsRepository } from "../../src/repositories/subscriptions-re
 import { startOpenMeteoFixture } from "../weather/open-meteo-fixture.js";
 import { cliEnv, run } from "./cli-harness.js";
 import { fakeTwilioRest } from "./fake-twilio-rest.js";
+import { freePort } from "../helpers.js";
+
+const SERVER = fileURLToPath(new URL("../../src/server.ts", import.meta.url));
 
 const SYDNEY = { placeName: "Sydney", placeLabel: "Sydney, New South Wales, AU", latitude: -33.86785, longitude: 151.20732, timezone: "Australia/Sydney" };
 
@@ -41,14 +48,49 @@ test("broadcast sends today's forecast to every active subscriber once, with pro
   assert.equal(api.requests.filter((r) => r.method === "POST" && r.path.endsWith("/Messages.json")).length, 2);
 });
 
-test("broadcast refuses to open the embedded database while another process holds it", async (t) => {
+test("broadcast beside a running call centre uses its embedded server, and leaves it running", async (t) => {
   const api = await fakeTwilioRest(t);
-  const env = cliEnv(api);
-  const held = await openDatabase({ dataDir: env.DATA_DIR });
-  t.after(() => held.close());
-  // This process holds it; the pid file is what another process would find.
-  writeFileSync(`${env.DATA_DIR}/pglite/callcentre.pid`, String(process.ppid));
-  const result = await run(api, ["broadcast"], { env, extraCommands: [registerBroadcastCommand({ tty: false, stderr: () => undefined })] });
-  assert.equal(result.code, 1);
-  assert.match(result.stderr, /in use by another process \(pid \d+\).*set DATABASE_URL/);
+  const weather = await startOpenMeteoFixture(t);
+  const base = cliEnv(api, { DATABASE_URL: undefined });
+  const env = { ...base, WEATHER_GEOCODING_URL: weather.geocodingUrl, WEATHER_FORECAST_URL: weather.forecastUrl, SMS_MPS: "100", LOG_LEVEL: "silent" };
+  const port = await freePort();
+  const server = spawn(process.execPath, ["--import", "tsx", SERVER], {
+    env: { PATH: process.env.PATH, ...env, DATABASE_URL: "", PORT: String(port), LOG_LEVEL: "info" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  t.after(() => server.kill("SIGKILL"));
+  let output = "";
+  await new Promise<void>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes("ready")) resolve();
+    };
+    server.stdout.on("data", onData);
+    server.stderr.on("data", onData);
+    server.once("exit", (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
+  });
+  const serverPostmaster = readFileSync(join(base.DATA_DIR ?? "", "postgres", "postmaster.pid"), "utf8").split("\n")[0];
+
+  // The server owns the database: the test reaches it as the CLI does.
+  const seed = await openDatabase({ dataDir: base.DATA_DIR, shareEmbedded: true });
+  const subscriptions = new SubscriptionsRepository(seed);
+  for (const number of ["+61491570001", "+61491570002"]) {
+    await subscriptions.upsert({ number, fromNumber: "+61255501234", ...SYDNEY, sendTime: "07:00", nextSendAt: new Date(Date.now() + 86_400_000) }, new Date());
+  }
+  await seed.close();
+
+  const broadcast = registerBroadcastCommand({ intervalMs: 20, tty: false, stderr: () => undefined });
+  const result = await run(api, ["broadcast"], { env, extraCommands: [broadcast] });
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, /^2 active subscribers; 2 forecasts queued \(0 had today's already\)\ndone: 2 sent, 0 skipped, 0 failed\n$/);
+  // The call centre's workers may have sent some of them: each subscriber still has exactly one.
+  const sent = api.requests.filter((r) => r.method === "POST" && r.path.endsWith("/Messages.json"));
+  assert.deepEqual(sent.map((r) => r.form.get("To")).sort(), ["+61491570001", "+61491570002"]);
+
+  // Still the server's own postmaster, and the call centre still answers with its database.
+  assert.equal(readFileSync(join(base.DATA_DIR ?? "", "postgres", "postmaster.pid"), "utf8").split("\n")[0], serverPostmaster);
+  assert.deepEqual(await (await fetch(`http://127.0.0.1:${port}/healthz`)).json(), { status: "ok", database: "embedded" });
+  server.kill("SIGTERM");
+  const [code] = await once(server, "exit");
+  assert.equal(code, 0);
 });
