@@ -2,8 +2,9 @@
 // talks to real Twilio. Without them, the local carrier starts too: both share the credentials in
 // DATA_DIR/credentials.json, the call centre's number is provisioned on the carrier through its
 // REST API, and the softphone's address is printed. The two programs stay separate processes.
-// This file runs compiled, as scripts/dist/start.js, after `tsc -b tsconfig.build.json` (see the root
-// package.json's "start"), and so do the programs it starts: their dist/server.js, with plain node.
+// This file runs compiled, as scripts/dist/start.js, once build-if-stale.mjs has brought the build up
+// to date (the root package.json's "start"), and so do the programs it starts: their dist/server.js,
+// with plain node.
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
