@@ -2,12 +2,15 @@
 // talks to real Twilio. Without them, the local carrier starts too: both share the credentials in
 // DATA_DIR/credentials.json, the call centre's number is provisioned on the carrier through its
 // REST API, and the softphone's address is printed. The two programs stay separate processes.
+// This file runs compiled, as scripts/dist/start.js, once build-if-stale.mjs has brought the build up
+// to date (the root package.json's "start"), and so do the programs it starts: their dist/server.js,
+// with plain node.
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const ROOT = fileURLToPath(new URL("../", import.meta.url));
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 if (existsSync(join(process.cwd(), ".env"))) process.loadEnvFile(join(process.cwd(), ".env"));
 
 const env = process.env;
@@ -56,7 +59,7 @@ function relay(name: string, from: NodeJS.ReadableStream | null, to: NodeJS.Writ
  */
 function run(name: string, entry: string, extraEnv: Record<string, string>): Promise<Ready> {
   if (stopping) return Promise.reject(new Error(`${name} not started: stopping`));
-  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, entry)], {
+  const child = spawn(process.execPath, [join(ROOT, entry)], {
     env: { ...env, ...extraEnv },
     stdio: ["ignore", "pipe", "pipe", "ipc"],
   });
@@ -121,12 +124,12 @@ async function provisionNumber(): Promise<void> {
 
 async function main(): Promise<void> {
   if (realTwilio) {
-    const centre = await run("callcentre", "callcentre/src/server.ts", {});
+    const centre = await run("callcentre", "callcentre/dist/server.js", {});
     process.stdout.write(["", centre.line ?? "", "Press Ctrl-C to stop.", ""].join("\n"));
     return;
   }
-  await run("carrier", "carrier/src/server.ts", { DATA_DIR: dataDir });
-  const centre = await run("callcentre", "callcentre/src/server.ts", { DATA_DIR: dataDir, TWILIO_API_BASE_URL: carrierUrl });
+  await run("carrier", "carrier/dist/server.js", { DATA_DIR: dataDir });
+  const centre = await run("callcentre", "callcentre/dist/server.js", { DATA_DIR: dataDir, TWILIO_API_BASE_URL: carrierUrl });
   await provisionNumber();
   process.stdout.write(
     [

@@ -133,8 +133,10 @@ test("npm start says the line is open and where to call once both are ready; kil
 
   const tree = run.tree();
   const programs = tree.map(commandLine);
-  assert.ok(programs.some((cmd) => cmd.includes("carrier/src/server.ts")), programs.join("\n"));
-  assert.ok(programs.some((cmd) => cmd.includes("callcentre/src/server.ts")), programs.join("\n"));
+  // The compiled programs, with plain node: no tsx anywhere below npm.
+  assert.ok(programs.some((cmd) => cmd.includes("carrier/dist/server.js")), programs.join("\n"));
+  assert.ok(programs.some((cmd) => cmd.includes("callcentre/dist/server.js")), programs.join("\n"));
+  assert.ok(!programs.some((cmd) => cmd.includes("tsx")), programs.join("\n"));
 
   process.kill(run.child.pid ?? 0, "SIGTERM");
   await waitFor(() => tree.every((pid) => !alive(pid)), "every process npm start started to stop", 30_000);

@@ -1,7 +1,8 @@
-// bin/callcentre.js as a process: tsx registration, ./.env, exit codes and streams.
-import { test } from "node:test";
+// bin/callcentre.js as a process: the compiled CLI with plain node, ./.env, exit codes and streams.
+import { before, test } from "node:test";
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
+import { createRequire } from "node:module";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,6 +10,12 @@ import { fileURLToPath } from "node:url";
 import { ACCOUNT_SID, AUTH_TOKEN, fakeTwilioRest } from "./fake-twilio-rest.js";
 
 const BIN = fileURLToPath(new URL("../../bin/callcentre.js", import.meta.url));
+
+// The bin runs dist/: build it as `npm run callcentre` does (nothing to do when it is up to date).
+before(() => {
+  const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
+  execFileSync(process.execPath, [tsc, "-b", fileURLToPath(new URL("../../src", import.meta.url))], { stdio: "inherit" });
+});
 
 /** Runs the executable in `cwd` with only `env` (plus PATH): nothing leaks in from the test's environment. */
 function callcentre(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
