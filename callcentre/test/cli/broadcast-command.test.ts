@@ -5,7 +5,7 @@ import { registerBroadcastCommand } from "../../src/cli/broadcast-command.js";
 import { openDatabase } from "../../src/db/database.js";
 import { migrate } from "../../src/db/migrate.js";
 import { SubscriptionsRepository } from "../../src/repositories/subscriptions-repository.js";
-import { startOpenMeteoFixture } from "../weather/open-meteo-fixture.js";
+import { startOpenMeteoFixture } from "@callcentre/testkit";
 import { cliEnv, run } from "./cli-harness.js";
 import { fakeTwilioRest } from "./fake-twilio-rest.js";
 

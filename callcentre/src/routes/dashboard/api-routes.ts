@@ -21,7 +21,7 @@ import {
   ReplyBody,
   VoicemailQuery,
 } from "./dashboard-params.js";
-import type { DashboardRoutesOptions } from "./index.js";
+import type { DashboardRoutesOptions } from "./dashboard-routes-options.js";
 
 const SSE_HEARTBEAT_MS = 15_000;
 

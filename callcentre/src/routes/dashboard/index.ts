@@ -4,12 +4,8 @@ import cookie from "@fastify/cookie";
 import formbody from "@fastify/formbody";
 import rateLimit from "@fastify/rate-limit";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import type { Config } from "../../config.js";
-import type { Flow } from "../../flows/flow-schema.js";
-import type { Clock } from "../../lib/clock.js";
-import { ActionError, type DashboardService } from "../../dashboard/dashboard-service.js";
+import { ActionError } from "../../dashboard/dashboard-service.js";
 import { html } from "../../dashboard/html.js";
-import type { LiveFeed } from "../../dashboard/live-feed.js";
 import { loginPage } from "../../dashboard/views/layout.js";
 import { SessionStreams } from "../../dashboard/session-streams.js";
 import {
@@ -21,21 +17,14 @@ import {
   SESSION_COOKIE,
   startSession,
 } from "../../plugins/app/dashboard-auth.js";
-import type { Repositories } from "../../plugins/app/repositories.js";
 import { parseWith } from "../twilio/webhook-params.js";
 import apiRoutes from "./api-routes.js";
 import { LoginBody } from "./dashboard-params.js";
+import type { DashboardRoutesOptions } from "./dashboard-routes-options.js";
 import pageRoutes from "./page-routes.js";
 import recordingRoutes from "./recording-routes.js";
 
-export interface DashboardRoutesOptions {
-  config: Config;
-  flow: Flow;
-  service: DashboardService;
-  repositories: Repositories;
-  live: LiveFeed;
-  clock: Clock;
-}
+export type { DashboardRoutesOptions };
 
 /** Sign-in attempts allowed per client address per minute. */
 export const LOGIN_ATTEMPTS_PER_MINUTE = 5;

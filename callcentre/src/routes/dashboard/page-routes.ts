@@ -12,7 +12,7 @@ import { subscribersPage } from "../../dashboard/views/subscribers-view.js";
 import { voicemailPage } from "../../dashboard/views/voicemail-view.js";
 import { parseWith } from "../twilio/webhook-params.js";
 import { CallSidParam, CallsQuery, MetricsQuery, Notice, NumberParam, VoicemailQuery } from "./dashboard-params.js";
-import type { DashboardRoutesOptions } from "./index.js";
+import type { DashboardRoutesOptions } from "./dashboard-routes-options.js";
 
 export default async function pageRoutes(app: FastifyInstance, opts: DashboardRoutesOptions): Promise<void> {
   const { service, repositories, flow } = opts;

@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyReply } from "fastify";
 import { notFound } from "../../lib/http-errors.js";
 import { parseWith } from "../twilio/webhook-params.js";
 import { RecordingParam } from "./dashboard-params.js";
-import type { DashboardRoutesOptions } from "./index.js";
+import type { DashboardRoutesOptions } from "./dashboard-routes-options.js";
 
 const MEDIA_TIMEOUT_MS = 15_000;
 const AUDIO_TYPE = /^audio\/[a-z0-9][a-z0-9.+-]*$/;
