@@ -16,10 +16,10 @@ if (existsSync(join(process.cwd(), ".env"))) process.loadEnvFile(join(process.cw
 const env = process.env;
 const realTwilio = Boolean(env.TWILIO_ACCOUNT_SID || env.TWILIO_AUTH_TOKEN);
 const port = env.PORT || "3000";
-const publicBaseUrl = (env.PUBLIC_BASE_URL || `http://localhost:${port}`).replace(/\/+$/, "");
+let publicBaseUrl = (env.PUBLIC_BASE_URL || `http://localhost:${port}`).replace(/\/+$/, "");
 const carrierPort = env.CARRIER_PORT || "4010";
 const carrierHost = env.CARRIER_HOST || "127.0.0.1";
-const carrierUrl = `http://${carrierHost}:${carrierPort}`;
+let carrierUrl = `http://${carrierHost}:${carrierPort}`;
 const dataDir = resolve(env.DATA_DIR || "./data");
 const centreNumber = env.TWILIO_PHONE_NUMBER || "+61255501234";
 
@@ -128,8 +128,11 @@ async function main(): Promise<void> {
     process.stdout.write(["", centre.line ?? "", "Press Ctrl-C to stop.", ""].join("\n"));
     return;
   }
-  await run("carrier", "carrier/dist/server.js", { DATA_DIR: dataDir });
-  const centre = await run("callcentre", "callcentre/dist/server.js", { DATA_DIR: dataDir, TWILIO_API_BASE_URL: carrierUrl });
+  const carrier = await run("carrier", "carrier/dist/server.js", { DATA_DIR: dataDir });
+  // Port 0: each program listens on a port the system picks, and says which.
+  if (carrierPort === "0") carrierUrl = carrier.url;
+  const centre = await run("callcentre", "callcentre/dist/server.js", { DATA_DIR: dataDir, TWILIO_API_BASE_URL: carrierUrl, CARRIER_PORT: new URL(carrierUrl).port });
+  if (port === "0" && !env.PUBLIC_BASE_URL) publicBaseUrl = centre.url;
   await provisionNumber();
   process.stdout.write(
     [

@@ -2,6 +2,8 @@
 // Started by `npm start` (scripts/start.ts) with an IPC channel, it reports readiness there, and stops
 // when that channel closes (its parent is gone). A start-up problem people can fix is one line on
 // stderr that names the variable, and exit code 1.
+import { once } from "node:events";
+import { createServer, type AddressInfo } from "node:net";
 import { ConfigError, DEFAULT_FLOW_FILE, loadConfig, loadDotEnv } from "./config.js";
 import { buildApp, loggerOptions, logSecrets } from "./app.js";
 import { DataDirLockedError, EmbeddedPostgresError, openDatabase } from "./db/database.js";
@@ -29,9 +31,22 @@ function listenProblem(error: unknown, port: number, host: string): string | und
   }
 }
 
+/** The URL of a port on HOST; a wildcard HOST (all addresses) is reached at localhost. */
+function address(host: string, port: number): string {
+  const name = host === "0.0.0.0" || host === "::" ? "localhost" : host.includes(":") ? `[${host}]` : host;
+  return `http://${name}:${port}`;
+}
+
 async function main(): Promise<void> {
   loadDotEnv();
   const config = loadConfig();
+  // PORT=0: a port the system picks, taken now and kept, so that the default PUBLIC_BASE_URL (signed
+  // webhooks, callbacks) is the address it listens on; the HTTP server then listens on this very socket.
+  const socket = config.port === 0 ? createServer().listen(0, config.host) : undefined;
+  if (socket) {
+    await once(socket, "listening");
+    if (!process.env.PUBLIC_BASE_URL) config.publicBaseUrl = address(config.host, (socket.address() as AddressInfo).port);
+  }
   const flow = loadFlowFile(config.flowFile);
   // The embedded server's messages, held until the app's logger exists.
   const held: Parameters<EmbeddedLog>[] = [];
@@ -79,7 +94,8 @@ async function main(): Promise<void> {
   };
 
   try {
-    await app.listen({ port: config.port, host: config.host });
+    // A listening socket's handle, as server.listen(handle) takes it.
+    await app.listen(socket ? ({ host: config.host, handle: (socket as unknown as { _handle: unknown })._handle } as object) : { port: config.port, host: config.host });
   } catch (error) {
     const problem = listenProblem(error, config.port, config.host);
     if (!problem) throw error;
@@ -87,9 +103,11 @@ async function main(): Promise<void> {
     throw new StartupError(problem);
   }
   await app.startBackgroundWork();
+  const listening = address(config.host, (app.server.address() as AddressInfo).port);
   const line = describeLine(flow, systemClock(), { flowFile: config.flowFile, shipped: config.flowFile === DEFAULT_FLOW_FILE });
   app.log.info(
     {
+      listening,
       flow: config.flowFile,
       database: db.engine === "embedded" ? `embedded PostgreSQL in ${config.dataDir}/postgres` : "Postgres (DATABASE_URL)",
       twilio: config.twilio.source === "environment" ? "credentials from the environment" : `local credentials in ${config.dataDir}/credentials.json`,
@@ -105,7 +123,7 @@ async function main(): Promise<void> {
     `call centre for ${flow.company} ready`,
   );
   // Readiness as a message, not a word in the output: "already in use" contains "ready" too.
-  process.send?.({ event: "ready", url: config.publicBaseUrl, line: line.text });
+  process.send?.({ event: "ready", url: config.publicBaseUrl, listening, line: line.text });
 }
 
 main().catch((error: unknown) => {

@@ -5,9 +5,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { once } from "node:events";
 import { createServer, type IncomingMessage } from "node:http";
-import { createServer as createTcpServer } from "node:net";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import type { TestContext } from "node:test";
@@ -25,35 +23,15 @@ import { DEFAULT_FLOW_FILE } from "../src/config.js";
 import type { Clock } from "../src/lib/clock.js";
 import type { TwilioClient } from "../src/twilio-client.js";
 
+// Shared with the other workspaces' tests.
+export { postgresReachable, waitFor } from "@callcentre/testkit";
+
 export const ACCOUNT_SID = "AC0123456789abcdef0123456789abcdef";
 export const AUTH_TOKEN = "0123456789abcdef0123456789abcdef";
 export const BASE_URL = "https://callcentre.example.test";
 export const DASHBOARD_PASSWORD = "correct horse battery staple";
 
 export const sid = (prefix: string, n: number) => `${prefix}${n.toString(16).padStart(32, "0")}`;
-
-/** A TCP port free on loopback now (for a child process to listen on). */
-export async function freePort(): Promise<number> {
-  const server = createTcpServer();
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, "close");
-  return port;
-}
-
-/** Whether a Postgres server answers at `url` (tests that need a real server skip without one). */
-export async function postgresReachable(url: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
-  try {
-    await client.connect();
-    await client.end();
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 let embeddedUrl: Promise<string> | undefined;
 
@@ -347,13 +325,4 @@ export async function fakeTwilioApi(t: TestContext) {
       failuresLeft = times;
     },
   };
-}
-
-/** Waits until `check` holds (polling a condition, not sleeping a fixed time); fails after `timeoutMs`. */
-export async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }

@@ -3,51 +3,38 @@
 // clean exit on SIGTERM, at once even with a request in flight on a keep-alive connection.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { Agent, request, type IncomingMessage } from "node:http";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import type { TestContext } from "node:test";
 import twilio from "twilio";
 import { parseDocument } from "yaml";
 import { DEFAULT_FLOW_FILE } from "../src/config.js";
-import { freePort, sid, voiceParams, waitFor } from "./helpers.js";
+import { startProgram } from "@callcentre/testkit";
+import { sid, voiceParams, waitFor } from "./helpers.js";
 
-const SERVER = fileURLToPath(new URL("../src/server.ts", import.meta.url));
-
-function start(env: Record<string, string>) {
-  const child = spawn(process.execPath, ["--import", "tsx", SERVER], {
+/** The server as `npm start` runs it; it reports its URL, with the port the system picked for PORT=0. */
+const start = (env: Record<string, string>, t?: TestContext) =>
+  startProgram("callcentre/src/server.ts", {
     env: { PATH: process.env.PATH, ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}), ...env },
-    stdio: ["ignore", "pipe", "pipe"],
+    ...(t ? { t } : {}),
   });
-  let output = "";
-  const seen = new Promise<void>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes("ready")) resolve();
-    };
-    child.stdout.on("data", onData);
-    child.stderr.on("data", onData);
-    child.once("exit", (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
-  });
-  return { child, ready: seen, output: () => output };
-}
 
-test("the server starts, answers a signed call with the default greeting and menu, and stops on SIGTERM", async (t) => {
-  const port = await freePort();
+test("the server starts on the port the system picks, answers a signed call with the default greeting and menu, and stops on SIGTERM", async (t) => {
   const dataDir = mkdtempSync(join(tmpdir(), "cc-server-"));
-  const baseUrl = `http://127.0.0.1:${port}`;
   // The shipped flow without its business hours, so that the answer does not depend on the time the test runs.
   const flow = parseDocument(readFileSync(DEFAULT_FLOW_FILE, "utf8"));
   flow.delete("hours");
   const flowFile = join(dataDir, "always-open.yaml");
   writeFileSync(flowFile, flow.toString());
-  const server = start({ PORT: String(port), DATA_DIR: dataDir, PUBLIC_BASE_URL: baseUrl, LOG_LEVEL: "info", FLOW_FILE: flowFile });
-  t.after(() => server.child.kill("SIGKILL"));
-  await server.ready;
+  const server = await start({ PORT: "0", DATA_DIR: dataDir, LOG_LEVEL: "info", FLOW_FILE: flowFile }, t);
+  // PUBLIC_BASE_URL's default is where it listens, real port included: signatures and callback URLs match it.
+  const baseUrl = server.url;
+  assert.match(baseUrl, /^http:\/\/127\.0\.0\.1:[1-9]\d*$/);
+  assert.equal(server.ready.listening, baseUrl);
 
   const { accountSid, authToken } = JSON.parse(readFileSync(join(dataDir, "credentials.json"), "utf8"));
   const params = voiceParams(sid("CA", Date.now()), { AccountSid: accountSid, CallStatus: "ringing" });
@@ -60,13 +47,12 @@ test("the server starts, answers a signed call with the default greeting and men
   assert.equal(res.status, 200);
   const body = await res.text();
   assert.match(body, /Thank you for calling Bluegum Energy/);
-  assert.match(body, /<Gather input="dtmf speech" action="http:\/\/127\.0\.0\.1:\d+\/twilio\/voice\/menu\/main-menu\?attempt=1"/);
+  assert.ok(body.includes(`<Gather input="dtmf speech" action="${baseUrl}/twilio/voice/menu/main-menu?attempt=1"`), body);
   assert.match(body, /For billing and payments, press 1, or say billing\./);
   assert.deepEqual(await (await fetch(`${baseUrl}/healthz`)).json(), { status: "ok", database: process.env.DATABASE_URL ? "external" : "embedded" });
 
   server.child.kill("SIGTERM");
-  const [code] = await once(server.child, "exit");
-  assert.equal(code, 0);
+  assert.equal(await server.exited(), 0);
   const logs = server.output();
   assert.match(logs, /call centre for Bluegum Energy ready/);
   assert.match(logs, /"line":"The line is open at all hours \(the flow has no business hours\): callers hear the greeting and the menu\."/, "the banner says what a caller hears now");
@@ -87,12 +73,10 @@ function refusesConnections(port: number): Promise<boolean> {
 }
 
 test("SIGTERM with a request in flight on a keep-alive connection: the request is answered and the process exits at once", async (t) => {
-  const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), "cc-server-"));
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const server = start({ PORT: String(port), DATA_DIR: dataDir, PUBLIC_BASE_URL: baseUrl });
-  t.after(() => server.child.kill("SIGKILL"));
-  await server.ready;
+  const server = await start({ PORT: "0", DATA_DIR: dataDir }, t);
+  const baseUrl = server.url;
+  const port = Number(new URL(baseUrl).port);
 
   const { accountSid, authToken } = JSON.parse(readFileSync(join(dataDir, "credentials.json"), "utf8"));
   const params = voiceParams(sid("CA", Date.now()), { AccountSid: accountSid, CallStatus: "ringing" });
@@ -133,16 +117,16 @@ test("SIGTERM with a request in flight on a keep-alive connection: the request i
 });
 
 test("a configuration error stops start-up with a message naming the variable", async () => {
-  const server = start({ PORT: "eighty", DATA_DIR: mkdtempSync(join(tmpdir(), "cc-server-")) });
-  await assert.rejects(server.ready, /exited with 1/);
-  assert.match(server.output(), /Invalid configuration:\n\s+- PORT /);
+  await assert.rejects(start({ PORT: "eighty", DATA_DIR: mkdtempSync(join(tmpdir(), "cc-server-")) }), /exited \(1\) before it was ready:\nInvalid configuration:\n\s+- PORT /);
 });
 
 test("an invalid flow file stops start-up with the file, line and field", async () => {
   const dir = mkdtempSync(join(tmpdir(), "cc-flow-"));
   const flow = join(dir, "flow.yaml");
   writeFileSync(flow, "company: X\ngreeting: Hi.\nstart: nowhere\nnodes: {}\n");
-  const server = start({ FLOW_FILE: flow, DATA_DIR: dir });
-  await assert.rejects(server.ready, /exited with 1/);
-  assert.ok(server.output().includes(`${flow}:3:8: start: unknown node "nowhere"`), server.output());
+  await assert.rejects(start({ FLOW_FILE: flow, DATA_DIR: dir }), (error: Error) => {
+    assert.match(error.message, /exited \(1\) before it was ready/);
+    assert.ok(error.message.includes(`${flow}:3:8: start: unknown node "nowhere"`), error.message);
+    return true;
+  });
 });

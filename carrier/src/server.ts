@@ -1,5 +1,7 @@
 // The carrier process: `npm run carrier`. Prints the account it serves and where its softphone is.
+import { once } from "node:events";
 import { existsSync } from "node:fs";
+import { createServer, type AddressInfo } from "node:net";
 import { buildCarrier } from "./app.js";
 import { ManualClock, RealClock } from "./clock.js";
 import { CarrierConfigError, loadCarrierConfig } from "./config.js";
@@ -10,11 +12,16 @@ class StartupError extends Error {}
 async function main(): Promise<void> {
   if (existsSync(".env")) process.loadEnvFile(".env");
   const config = loadCarrierConfig();
+  // CARRIER_PORT=0: a port the system picks, taken now and kept, so that the default public URL
+  // (recording URLs) names the real port; the HTTP server then listens on this very socket.
+  const socket = config.port === 0 ? createServer().listen(0, config.host) : undefined;
+  if (socket) await once(socket, "listening");
+  const publicUrl = socket && !process.env.CARRIER_PUBLIC_URL ? config.publicUrl.replace(/:0$/, `:${(socket.address() as AddressInfo).port}`) : config.publicUrl;
   const clock = config.clock === "manual" ? new ManualClock(new Date()) : new RealClock();
   const { app } = await buildCarrier({
     accountSid: config.accountSid,
     authToken: config.authToken,
-    publicUrl: config.publicUrl,
+    publicUrl,
     clock,
     limits: { callHistory: config.callHistory },
     // Timelines say what happened on each call; request lines are there at CARRIER_LOG_LEVEL=info.
@@ -30,7 +37,8 @@ async function main(): Promise<void> {
   // Started with an IPC channel (npm start): the parent going away, however it went, stops this too.
   if (process.send) process.once("disconnect", shutdown);
   try {
-    await app.listen({ port: config.port, host: config.host });
+    // A listening socket's handle, as server.listen(handle) takes it.
+    await app.listen(socket ? ({ host: config.host, handle: (socket as unknown as { _handle: unknown })._handle } as object) : { port: config.port, host: config.host });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "EADDRINUSE") throw error;
     await app.close().catch(() => undefined);
@@ -38,7 +46,7 @@ async function main(): Promise<void> {
   }
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
-  const base = config.publicUrl.replace(/:\d+$/, `:${port}`);
+  const base = publicUrl.replace(/:\d+$/, `:${port}`);
   const lines = [
     `carrier ready on ${base}`,
     `  REST API:     ${base}/2010-04-01  (Basic auth: account SID and auth token)`,

@@ -1,17 +1,40 @@
 // The call centre run inside the test process, for the one thing a separate process cannot offer: a
 // clock the test moves (daily forecasts fall due at 07:00 local time). Everything else is as in
 // production: its own database, pg-boss workers, HTTP on loopback, and the carrier reached only
-// through its REST API and signed webhooks.
+// through its REST API and signed webhooks. Also the call centre's database, opened from a test to
+// seed or inspect it while the process is stopped.
+//
+// The one file in e2e that imports the call centre's source (.dependency-cruiser.cjs names it).
 import { randomBytes } from "node:crypto";
+import { once } from "node:events";
+import { createServer, type AddressInfo } from "node:net";
 import type { TestContext } from "node:test";
+import pg from "pg";
+import type { OpenMeteoFixture } from "@callcentre/testkit";
 import { buildApp } from "../../callcentre/src/app.js";
 import { loadConfig } from "../../callcentre/src/config.js";
-import { openDatabase } from "../../callcentre/src/db/database.js";
+import { openDatabase, type Database } from "../../callcentre/src/db/database.js";
 import { migrate } from "../../callcentre/src/db/migrate.js";
 import { loadFlowFile } from "../../callcentre/src/flows/load-flow.js";
-import { dropSchema } from "../../callcentre/test/helpers.js";
-import type { OpenMeteoFixture } from "../../callcentre/test/weather/open-meteo-fixture.js";
-import { freePort, type CarrierClient } from "./system.js";
+import type { CarrierClient } from "./system.js";
+
+export type { Database };
+
+/** The call centre's database as its process opens it (DATABASE_URL, or PGlite in DATA_DIR), migrated. */
+export async function centreDatabase(env: Record<string, string>): Promise<Database> {
+  const db = await openDatabase({ url: env.DATABASE_URL, dataDir: env.DATA_DIR, shareEmbedded: true });
+  await migrate(db);
+  return db;
+}
+
+/** Drops a schema and pg-boss's beside it, on a connection of its own. */
+async function dropSchema(url: string, schema: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`drop schema if exists ${schema} cascade`);
+  await admin.query(`drop schema if exists ${schema}_jobs cascade`);
+  await admin.end();
+}
 
 export interface HandClock {
   now(): Date;
@@ -21,7 +44,10 @@ export interface HandClock {
 export async function startCentreInProcess(t: TestContext, carrier: CarrierClient, dataDir: string, weather: OpenMeteoFixture, start: string) {
   let now = Date.parse(start);
   const clock: HandClock = { now: () => new Date(now), set: (iso) => void (now = Date.parse(iso)) };
-  const port = await freePort();
+  // A port the system picks, kept: the app listens on this very socket, whose URL it signs against.
+  const socket = createServer().listen(0, "127.0.0.1");
+  await once(socket, "listening");
+  const port = (socket.address() as AddressInfo).port;
   const centreUrl = `http://127.0.0.1:${port}`;
   const config = loadConfig({
     PORT: String(port),
@@ -38,7 +64,8 @@ export async function startCentreInProcess(t: TestContext, carrier: CarrierClien
   const db = await openDatabase({ url, dataDir, schema });
   await migrate(db);
   const app = await buildApp({ config, db, flow: loadFlowFile(config.flowFile), clock: clock.now, jobs: { pollingIntervalSeconds: 0.5 } });
-  await app.listen({ port, host: "127.0.0.1" });
+  // A listening socket's handle, as server.listen(handle) takes it.
+  await app.listen({ host: "127.0.0.1", handle: (socket as unknown as { _handle: unknown })._handle } as object);
   await app.startBackgroundWork();
   t.after(async () => {
     await app.close();

@@ -8,6 +8,7 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Page } from "playwright-core";
+import { chromiumPath } from "@callcentre/testkit";
 import { said, startSystem } from "./system.js";
 
 const ARTIFACTS = fileURLToPath(new URL("../../test-artifacts/dashboard/", import.meta.url));
@@ -24,7 +25,7 @@ test("the dashboard, in Chromium, follows the calls and texts the carrier carrie
   const password = readFileSync(join(dataDir, "dashboard-password"), "utf8").trim();
   mkdirSync(ARTIFACTS, { recursive: true });
   const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
+    executablePath: chromiumPath(),
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--autoplay-policy=no-user-gesture-required"],
   });
   t.after(() => browser.close());

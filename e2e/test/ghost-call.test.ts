@@ -5,12 +5,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync } from "node:fs";
-import { once } from "node:events";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { waitFor } from "../../callcentre/test/helpers.js";
-import { startOpenMeteoFixture } from "../../callcentre/test/weather/open-meteo-fixture.js";
-import { centreEnv, freePort, provisionNumber, scenarioDatabase, startCarrierProcess, startCentre } from "./system.js";
+import { startOpenMeteoFixture, waitFor } from "@callcentre/testkit";
+import { centreEnv, provisionNumber, scenarioDatabase, startCarrierProcess, startCentre } from "./system.js";
 
 const CALLER = "+61255500100";
 
@@ -18,10 +16,8 @@ test("the carrier restarts mid-call: the call centre closes the call it lost as 
   const dataDir = mkdtempSync(join(tmpdir(), "e2e-ghost-"));
   const database = await scenarioDatabase(t);
   const weather = await startOpenMeteoFixture(t);
-  const carrierPort = await freePort();
-  const first = await startCarrierProcess(t, dataDir, carrierPort);
-  const centreUrl = `http://127.0.0.1:${await freePort()}`;
-  await startCentre(t, centreEnv({ centreUrl, carrier: first.carrier, dataDir, weather, env: { ...database, CALL_RECONCILE_AFTER_SECONDS: "1" } }));
+  const first = await startCarrierProcess(t, dataDir);
+  const centreUrl = (await startCentre(t, centreEnv({ carrier: first.carrier, dataDir, weather, env: { ...database, CALL_RECONCILE_AFTER_SECONDS: "1" } }))).url;
   await provisionNumber(first.carrier, centreUrl);
 
   const password = readFileSync(join(dataDir, "dashboard-password"), "utf8").trim();
@@ -42,9 +38,8 @@ test("the carrier restarts mid-call: the call centre closes the call it lost as 
   await waitFor(async () => (await live()).includes(sid), "the call on the Live view");
 
   // The carrier dies and comes back on the same port: the call, and its final callback, are gone.
-  first.process.kill("SIGKILL");
-  await once(first.process, "exit");
-  await startCarrierProcess(t, dataDir, carrierPort);
+  await first.process.stop("SIGKILL");
+  await startCarrierProcess(t, dataDir, Number(new URL(first.carrier.url).port));
 
   const view = () => api<{ call: { status: string; endedAt: string | null }; events: { kind: string; detail: Record<string, unknown> }[] }>(`/api/calls/${sid}`);
   await waitFor(async () => (await view()).call.status === "unknown", "the call closed as unknown", 30_000);

@@ -1,6 +1,7 @@
 // `npm start` as a newcomer runs it: ready only when both programs say so (never on a word in their
 // output), a start-up problem in one line that names the variable to change, and `kill -TERM` of npm
-// stopping every process it started. Each run has its own data directory and free ports; the embedded database always.
+// stopping every process it started. Each run has its own data directory, and ports the system picks
+// (PORT=0, CARRIER_PORT=0) unless a test holds one; the embedded PostgreSQL always.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
@@ -11,8 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { TestContext } from "node:test";
-import { freePort } from "./system.js";
-import { waitFor } from "../../callcentre/test/helpers.js";
+import { waitFor } from "@callcentre/testkit";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const READY = "Press Ctrl-C to stop both.";
@@ -125,7 +125,7 @@ const refused = (port: number) =>
   });
 
 test("npm start says the line is open and where to call once both are ready; kill -TERM of npm stops every process it started", async (t) => {
-  const run = await npmStart(t, { port: await freePort(), carrierPort: await freePort() });
+  const run = await npmStart(t, { port: 0, carrierPort: 0 });
   await waitFor(() => run.stdout().includes(READY) || run.child.exitCode !== null, "npm start to be ready", 60_000);
   assert.ok(run.stdout().includes(READY), `${run.stdout()}\n${run.stderr()}`);
   assert.match(run.stdout(), /^The line is open at all hours .*: callers hear the greeting and the menu\.$/m);
@@ -146,12 +146,12 @@ test("npm start says the line is open and where to call once both are ready; kil
 test("kill -9 of npm and of the call centre, then npm start again on that DATA_DIR: ready on the same database, one PostgreSQL", async (t) => {
   const dataDir = mkdtempSync(join(tmpdir(), "npm-start-"));
   const cluster = join(dataDir, "postgres");
-  const first = await npmStart(t, { port: await freePort(), carrierPort: await freePort() }, dataDir);
+  const first = await npmStart(t, { port: 0, carrierPort: 0 }, dataDir);
   await waitFor(() => first.stdout().includes(READY) || first.child.exitCode !== null, "npm start to be ready", 90_000);
   assert.ok(first.stdout().includes(READY), `${first.stdout()}\n${first.stderr()}`);
   const created = statSync(join(cluster, "PG_VERSION")).mtimeMs;
   const tree = first.tree();
-  const centre = tree.find((pid) => commandLine(pid).includes("callcentre/src/server.ts"));
+  const centre = tree.find((pid) => commandLine(pid).includes("callcentre/dist/server.js"));
   const server = tree.find((pid) => commandLine(pid).includes(`-D ${cluster}`) && !commandLine(pid).startsWith("sh"));
   assert.ok(centre && server, tree.map(commandLine).join("\n"));
   // No clean shutdown anywhere: only the embedded server's watchdog sees its owner go.
@@ -159,7 +159,7 @@ test("kill -9 of npm and of the call centre, then npm start again on that DATA_D
   process.kill(centre, "SIGKILL");
   await waitFor(() => tree.every((pid) => !alive(pid)), "every process npm start started to stop", 60_000);
 
-  const second = await npmStart(t, { port: await freePort(), carrierPort: await freePort() }, dataDir);
+  const second = await npmStart(t, { port: 0, carrierPort: 0 }, dataDir);
   await waitFor(() => second.stdout().includes(READY) || second.child.exitCode !== null, "npm start to be ready again", 90_000);
   assert.ok(second.stdout().includes(READY), `${second.stdout()}\n${second.stderr()}`);
   assert.equal(statSync(join(cluster, "PG_VERSION")).mtimeMs, created, "the same database, not a new one");
@@ -173,17 +173,18 @@ test("kill -9 of npm and of the call centre, then npm start again on that DATA_D
 
 test("a PORT in use stops npm start with one line that names PORT, exit code 1, no banner, and the carrier stopped", async (t) => {
   const port = await holdPort(t);
-  const carrierPort = await freePort();
-  const run = await npmStart(t, { port, carrierPort });
+  const run = await npmStart(t, { port, carrierPort: 0 });
   assert.equal(await run.exited, 1);
   assert.equal(run.stderr(), `[callcentre] PORT ${port} is already in use (another call centre?): set PORT to a free port\n`);
   assert.doesNotMatch(run.stdout(), /answers|softphone at .* and call|Press Ctrl-C/);
+  const carrierPort = Number(/^\[carrier\] carrier ready on http:\/\/127\.0\.0\.1:(\d+)$/m.exec(run.stdout())?.[1]);
+  assert.ok(carrierPort > 0, run.stdout());
   assert.ok(await refused(carrierPort), "the carrier it started has stopped");
 });
 
 test("a CARRIER_PORT in use stops npm start with one line that names CARRIER_PORT, exit code 1", async (t) => {
   const carrierPort = await holdPort(t);
-  const run = await npmStart(t, { port: await freePort(), carrierPort });
+  const run = await npmStart(t, { port: 0, carrierPort });
   assert.equal(await run.exited, 1);
   assert.equal(run.stderr(), `[carrier] CARRIER_PORT ${carrierPort} is already in use (another carrier?): set CARRIER_PORT to a free port\n`);
   assert.doesNotMatch(run.stdout(), /Press Ctrl-C/);
@@ -193,7 +194,7 @@ test("a DATA_DIR another call centre holds stops npm start with one line that na
   const dataDir = mkdtempSync(join(tmpdir(), "npm-start-"));
   // The lock is a pid file naming a live process: this test's own stands in for another call centre.
   writeFileSync(join(dataDir, "callcentre.pid"), String(process.pid));
-  const run = await npmStart(t, { port: await freePort(), carrierPort: await freePort() }, dataDir);
+  const run = await npmStart(t, { port: 0, carrierPort: 0 }, dataDir);
   assert.equal(await run.exited, 1);
   const lines = run.stderr().split("\n").filter(Boolean);
   assert.equal(lines.length, 1, run.stderr());

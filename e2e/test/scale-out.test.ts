@@ -10,9 +10,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import pg from "pg";
-import { postgresReachable } from "../../callcentre/test/helpers.js";
-import { startOpenMeteoFixture } from "../../callcentre/test/weather/open-meteo-fixture.js";
-import { CENTRE_NUMBER, centreEnv, freePort, provisionNumber, scenarioDatabase, startCarrier, startCentre } from "./system.js";
+import { postgresReachable, startOpenMeteoFixture } from "@callcentre/testkit";
+import { CENTRE_NUMBER, centreEnv, provisionNumber, scenarioDatabase, startCarrier, startCentre } from "./system.js";
 
 const POSTGRES_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const CALLS = 12;
@@ -20,9 +19,13 @@ const SUBSCRIBERS = 60;
 const caller = (i: number) => `+61491570${String(200 + i).padStart(3, "0")}`;
 const subscriber = (i: number) => `+61491570${String(500 + i).padStart(3, "0")}`;
 
-/** An HTTP load balancer on loopback: each request goes to the next backend in turn, untouched. */
-async function roundRobin(backends: string[]) {
-  const served = backends.map(() => 0);
+/**
+ * An HTTP load balancer on loopback: each request goes to the next backend in turn, untouched. Backends
+ * are added as they start (each on a port the system picks).
+ */
+async function roundRobin() {
+  const backends: string[] = [];
+  const served: number[] = [];
   let next = 0;
   const server = createServer((req, res) => {
     const index = next++ % backends.length;
@@ -39,7 +42,11 @@ async function roundRobin(backends: string[]) {
   });
   server.listen(0, "127.0.0.1");
   await once(server, "listening");
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, served, close: () => server.close() };
+  const add = (backend: string) => {
+    backends.push(backend);
+    served.push(0);
+  };
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, add, served, close: () => server.close() };
 }
 
 test("two instances behind a round-robin share Postgres: calls recorded once, forecasts sent once", async (t) => {
@@ -53,16 +60,16 @@ test("two instances behind a round-robin share Postgres: calls recorded once, fo
   t.after(() => db.end());
   const weather = await startOpenMeteoFixture(t);
   const carrier = await startCarrier(t, dataDir);
-  const instances = [`http://127.0.0.1:${await freePort()}`, `http://127.0.0.1:${await freePort()}`];
-  const balancer = await roundRobin(instances);
+  const balancer = await roundRobin();
   t.after(() => balancer.close());
   // The number exists before either instance starts: they send forecasts from it as soon as they are up.
   await provisionNumber(carrier, balancer.url);
 
   // Both sign-check against the balancer's URL, the one Twilio (here, the carrier) is given.
-  const env = (url: string) =>
-    centreEnv({ centreUrl: url, carrier, dataDir, weather, env: { ...database, PUBLIC_BASE_URL: balancer.url, SMS_MPS: "100" } });
-  await startCentre(t, env(instances[0] ?? ""));
+  const env = centreEnv({ carrier, dataDir, weather, env: { ...database, PUBLIC_BASE_URL: balancer.url, SMS_MPS: "100" } });
+  // Each reports where it listens, behind the balancer's URL.
+  const instance = async () => balancer.add(String((await startCentre(t, env)).ready.listening));
+  await instance();
   // Subscribers due now, added once the first instance has created the tables; both instances dispatch.
   await db.query(
     `insert into subscriptions (number, from_number, place_name, place_label, latitude, longitude, timezone, send_time, next_send_at, created_at, updated_at)
@@ -70,7 +77,7 @@ test("two instances behind a round-robin share Postgres: calls recorded once, fo
      from unnest($2::text[]) as n`,
     [CENTRE_NUMBER, Array.from({ length: SUBSCRIBERS }, (_, i) => subscriber(i))],
   );
-  await startCentre(t, env(instances[1] ?? ""));
+  await instance();
 
   // Callers go through the menu: the main menu, 1 for billing, 0 back to the main menu, then hang up.
   const sids = await Promise.all(

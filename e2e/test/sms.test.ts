@@ -5,8 +5,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { waitFor } from "../../callcentre/test/helpers.js";
-import { startOpenMeteoFixture } from "../../callcentre/test/weather/open-meteo-fixture.js";
+import { startOpenMeteoFixture, waitFor } from "@callcentre/testkit";
 import { startCentreInProcess } from "./centre-in-process.js";
 import { CENTRE_NUMBER, provisionNumber, startCarrier, startSystem } from "./system.js";
 

@@ -1,8 +1,8 @@
 // Starts the carrier and the call centre as two processes on loopback, sharing one data directory
 // (so they share the generated account credentials), and provisions the call centre's number on
-// the carrier through the REST API — exactly what a developer does by hand. Imports neither's src;
-// Open-Meteo is stood in for by the call centre's recorded-fixture server, on loopback.
-import { spawn, type ChildProcess } from "node:child_process";
+// the carrier through the REST API — exactly what a developer does by hand. Each listens on a port the
+// system picks (port 0) and reports it. Imports neither's src; Open-Meteo is stood in for by the test
+// kit's recorded-fixture server, on loopback.
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,31 +11,14 @@ import { fileURLToPath } from "node:url";
 import type { TestContext } from "node:test";
 import pg from "pg";
 import { parseDocument } from "yaml";
-import { freePort } from "../../callcentre/test/helpers.js";
-import { startOpenMeteoFixture, type OpenMeteoFixture } from "../../callcentre/test/weather/open-meteo-fixture.js";
+import { startOpenMeteoFixture, startProgram, type OpenMeteoFixture, type Program } from "@callcentre/testkit";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const CENTRE_NUMBER = "+61255501234";
 
-function start(t: TestContext, entry: string, env: Record<string, string>, ready: RegExp): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, entry)], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH, ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}), ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  t.after(() => {
-    child.kill("SIGTERM");
-  });
-  let output = "";
-  return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (ready.test(output)) resolve(child);
-    };
-    child.stdout?.on("data", onData);
-    child.stderr?.on("data", onData);
-    child.once("exit", (code) => reject(new Error(`${entry} exited with ${code}:\n${output}`)));
-  });
+/** Starts one of the two programs; resolves once it reports ready (and its URL); stopped when the test ends. */
+function start(t: TestContext, entry: string, env: Record<string, string>): Promise<Program> {
+  return startProgram(entry, { t, env: { PATH: process.env.PATH, ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}), ...env } });
 }
 
 export type FlowVariant = "always-open" | "always-closed";
@@ -67,15 +50,17 @@ export interface System {
 
 /** The carrier alone, as a process with a manual clock, and its client. */
 export async function startCarrier(t: TestContext, dataDir: string): Promise<CarrierClient> {
-  return (await startCarrierProcess(t, dataDir, await freePort())).carrier;
+  return (await startCarrierProcess(t, dataDir)).carrier;
 }
 
-/** The carrier's process on `port` (again, after it was killed: a restart keeps no calls), and its client. */
-export async function startCarrierProcess(t: TestContext, dataDir: string, port: number): Promise<{ carrier: CarrierClient; process: ChildProcess }> {
-  const carrierUrl = `http://127.0.0.1:${port}`;
-  const process = await start(t, "carrier/src/server.ts", { CARRIER_PORT: String(port), CARRIER_CLOCK: "manual", DATA_DIR: dataDir, LOG_LEVEL: "warn" }, /carrier ready/);
+/**
+ * The carrier's process on a port the system picks, or on `port` (again, after it was killed: a restart
+ * keeps no calls), and its client.
+ */
+export async function startCarrierProcess(t: TestContext, dataDir: string, port = 0): Promise<{ carrier: CarrierClient; process: Program }> {
+  const process = await start(t, "carrier/src/server.ts", { CARRIER_PORT: String(port), CARRIER_CLOCK: "manual", DATA_DIR: dataDir, LOG_LEVEL: "warn" });
   const credentials = JSON.parse(readFileSync(join(dataDir, "credentials.json"), "utf8")) as { accountSid: string; authToken: string };
-  return { carrier: new CarrierClient(carrierUrl, credentials), process };
+  return { carrier: new CarrierClient(process.url, credentials), process };
 }
 
 /** Creates the call centre's number on the carrier, pointing at its voice and SMS webhooks. */
@@ -88,8 +73,6 @@ export async function provisionNumber(carrier: CarrierClient, centreUrl: string)
     SmsUrl: `${centreUrl}/twilio/sms/incoming`,
   });
 }
-
-export { freePort };
 
 /**
  * With DATABASE_URL set, a database of the scenario's own (pg-boss's schema included), dropped at
@@ -116,14 +99,12 @@ export async function startSystem(t: TestContext, variant: FlowVariant = "always
   const database = await scenarioDatabase(t);
   const weather = await startOpenMeteoFixture(t);
   const carrier = await startCarrier(t, dataDir);
-  const centreUrl = `http://127.0.0.1:${await freePort()}`;
-  await startCentre(t, centreEnv({ centreUrl, carrier, dataDir, weather, variant, env: database }));
+  const centreUrl = (await startCentre(t, centreEnv({ carrier, dataDir, weather, variant, env: database }))).url;
   await provisionNumber(carrier, centreUrl);
   return { carrier, centreUrl, weather, dataDir };
 }
 
 export interface CentreOptions {
-  centreUrl: string;
   carrier: CarrierClient;
   dataDir: string;
   weather: OpenMeteoFixture;
@@ -132,11 +113,13 @@ export interface CentreOptions {
   env?: Record<string, string>;
 }
 
-/** The call centre's environment, as a user would set it to run beside the carrier. */
-export function centreEnv({ centreUrl, carrier, dataDir, weather, variant = "always-open", env = {} }: CentreOptions): Record<string, string> {
+/**
+ * The call centre's environment, as a user would set it to run beside the carrier; on a port the system
+ * picks, which its PUBLIC_BASE_URL then names (unless `env` sets one).
+ */
+export function centreEnv({ carrier, dataDir, weather, variant = "always-open", env = {} }: CentreOptions): Record<string, string> {
   return {
-    PORT: new URL(centreUrl).port,
-    PUBLIC_BASE_URL: centreUrl,
+    PORT: "0",
     TWILIO_API_BASE_URL: carrier.url,
     DATA_DIR: dataDir,
     FLOW_FILE: flowFile(dataDir, variant),
@@ -147,9 +130,9 @@ export function centreEnv({ centreUrl, carrier, dataDir, weather, variant = "alw
   };
 }
 
-/** Starts the call centre process; resolves once it says it is ready. */
-export function startCentre(t: TestContext, env: Record<string, string>): Promise<ChildProcess> {
-  return start(t, "callcentre/src/server.ts", env, /ready/);
+/** Starts the call centre process; resolves once it says it is ready: its `url` is its PUBLIC_BASE_URL. */
+export function startCentre(t: TestContext, env: Record<string, string>): Promise<Program> {
+  return start(t, "callcentre/src/server.ts", env);
 }
 
 export interface TimelineEvent {

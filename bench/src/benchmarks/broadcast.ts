@@ -3,7 +3,7 @@
 // enqueue (process start → "N active subscribers; N forecasts queued"), the send rate, the peak RSS of
 // the node process that runs the CLI, and duplicates: every subscriber must get exactly one message,
 // counted on the carrier (REST message log) and in the call centre's messages table.
-import { startOpenMeteoFixture } from "../../../callcentre/test/weather/open-meteo-fixture.js";
+import { startOpenMeteoFixture } from "@callcentre/testkit";
 import { withScope, type Scope } from "../lib/cleanup.js";
 import { databaseTarget, openReader, type DatabaseTarget, type Engine } from "../lib/centre-database.js";
 import { databasesFor, type BenchContext } from "../lib/context.js";

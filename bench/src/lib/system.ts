@@ -3,7 +3,8 @@
 // the centre's number is created on the carrier over REST. Neither program's src is imported.
 import { copyFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { flowFile, freePort } from "../../../e2e/test/system.js";
+import { freePort } from "@callcentre/testkit";
+import { flowFile } from "../../../e2e/test/system.js";
 import type { Scope } from "./cleanup.js";
 import type { DatabaseTarget } from "./centre-database.js";
 import { CarrierClient, type Credentials } from "./carrier-client.js";

@@ -1,20 +1,15 @@
-import { spawn } from "node:child_process";
-import { once } from "node:events";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { registerBroadcastCommand } from "../../src/cli/broadcast-command.js";
 import { openDatabase } from "../../src/db/database.js";
 import { migrate } from "../../src/db/migrate.js";
 import { SubscriptionsRepository } from "../../src/repositories/subscriptions-repository.js";
-import { startOpenMeteoFixture } from "../weather/open-meteo-fixture.js";
+import { startOpenMeteoFixture, startProgram } from "@callcentre/testkit";
 import { cliEnv, run } from "./cli-harness.js";
 import { fakeTwilioRest } from "./fake-twilio-rest.js";
-import { freePort } from "../helpers.js";
 
-const SERVER = fileURLToPath(new URL("../../src/server.ts", import.meta.url));
 
 const SYDNEY = { placeName: "Sydney", placeLabel: "Sydney, New South Wales, AU", latitude: -33.86785, longitude: 151.20732, timezone: "Australia/Sydney" };
 
@@ -53,21 +48,9 @@ test("broadcast beside a running call centre uses its embedded server, and leave
   const weather = await startOpenMeteoFixture(t);
   const base = cliEnv(api, { DATABASE_URL: undefined });
   const env = { ...base, WEATHER_GEOCODING_URL: weather.geocodingUrl, WEATHER_FORECAST_URL: weather.forecastUrl, SMS_MPS: "100", LOG_LEVEL: "silent" };
-  const port = await freePort();
-  const server = spawn(process.execPath, ["--import", "tsx", SERVER], {
-    env: { PATH: process.env.PATH, ...env, DATABASE_URL: "", PORT: String(port), LOG_LEVEL: "info" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  t.after(() => server.kill("SIGKILL"));
-  let output = "";
-  await new Promise<void>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes("ready")) resolve();
-    };
-    server.stdout.on("data", onData);
-    server.stderr.on("data", onData);
-    server.once("exit", (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
+  const server = await startProgram("callcentre/src/server.ts", {
+    env: { PATH: process.env.PATH, ...env, DATABASE_URL: "", PORT: "0", LOG_LEVEL: "info" },
+    t,
   });
   const serverPostmaster = readFileSync(join(base.DATA_DIR ?? "", "postgres", "postmaster.pid"), "utf8").split("\n")[0];
 
@@ -89,8 +72,7 @@ test("broadcast beside a running call centre uses its embedded server, and leave
 
   // Still the server's own postmaster, and the call centre still answers with its database.
   assert.equal(readFileSync(join(base.DATA_DIR ?? "", "postgres", "postmaster.pid"), "utf8").split("\n")[0], serverPostmaster);
-  assert.deepEqual(await (await fetch(`http://127.0.0.1:${port}/healthz`)).json(), { status: "ok", database: "embedded" });
-  server.kill("SIGTERM");
-  const [code] = await once(server, "exit");
-  assert.equal(code, 0);
+  assert.deepEqual(await (await fetch(`${server.url}/healthz`)).json(), { status: "ok", database: "embedded" });
+  await server.stop("SIGTERM");
+  assert.equal(await server.exited(), 0);
 });

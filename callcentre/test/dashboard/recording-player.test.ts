@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { chromiumPath } from "@callcentre/testkit";
 import { ACCOUNT_SID, DASHBOARD_PASSWORD, sid, signedPost, testApp, voiceParams } from "../helpers.js";
 
 const ARTIFACTS = fileURLToPath(new URL("../../../test-artifacts/dashboard/", import.meta.url));
@@ -71,7 +72,7 @@ test("a recording that is no longer available says so in its player; one that is
   const origin = `http://localhost:${(app.server.address() as AddressInfo).port}`;
 
   const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
+    executablePath: chromiumPath(),
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--autoplay-policy=no-user-gesture-required"],
   });
   t.after(() => browser.close());

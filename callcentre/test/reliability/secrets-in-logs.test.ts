@@ -10,7 +10,7 @@ import Fastify from "fastify";
 import { loggerOptions, logSecrets } from "../../src/app.js";
 import { describeError } from "../../src/cli/errors.js";
 import { createTwilioClient } from "../../src/twilio-client.js";
-import { ACCOUNT_SID, freePort, sid, signedPost, testApp, testConfig, voiceParams } from "../helpers.js";
+import { ACCOUNT_SID, sid, signedPost, testApp, testConfig, voiceParams } from "../helpers.js";
 
 const TO = "+61491570100";
 const FROM = "+61255501234";
@@ -63,8 +63,11 @@ interface FailureMode {
 /** A network error still names the request it was making (method and URL, no credentials). */
 const REQUEST = /"method":"POST","url":"http:\/\/127\.0\.0\.1:\d+\/2010-04-01\/Accounts\/AC\w+\/Messages\.json"/;
 
+/** A closed port on loopback (9, discard: nothing listens there), as in testConfig(). */
+const REFUSED = "http://127.0.0.1:9";
+
 const MODES: FailureMode[] = [
-  { name: "refused", api: async () => `http://127.0.0.1:${await freePort()}`, expect: [/"code":"ECONNREFUSED"/, REQUEST] },
+  { name: "refused", api: async () => REFUSED, expect: [/"code":"ECONNREFUSED"/, REQUEST] },
   { name: "reset", api: (t) => listen(t, createServer((req) => req.socket.destroy())), expect: [/"code":"ECONNRESET"/, REQUEST] },
   { name: "timeout", api: (t) => listen(t, createServer(() => undefined)), expect: [/"code":"ECONNABORTED"/, /timeout of 200ms exceeded/, REQUEST] },
   {
@@ -109,7 +112,7 @@ test("the job worker's log of a notice Twilio refused to connect for, on every r
   // The default test API base URL is a closed port on loopback: every attempt is refused.
   const { app } = await testApp(t, {
     logLines,
-    config: { twilio: { accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, source: "environment" }, twilioApiBaseUrl: `http://127.0.0.1:${await freePort()}` },
+    config: { twilio: { accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, source: "environment" }, twilioApiBaseUrl: REFUSED },
   });
   const recordingUrl = `https://api.twilio.com/2010-04-01/Accounts/${ACCOUNT_SID}/Recordings/${sid("RE", 1)}`;
   const voicemail = await signedPost(app, "/twilio/voice/voicemail/general-voicemail/recorded", voiceParams(sid("CA", 1), { RecordingUrl: recordingUrl, RecordingDuration: "9" }), AUTH_TOKEN);

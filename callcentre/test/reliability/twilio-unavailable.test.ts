@@ -7,7 +7,7 @@ import type { AppDependencies } from "../../src/app.js";
 import { QUEUES } from "../../src/jobs/jobs.js";
 import { nextOccurrence } from "../../src/sms/schedule.js";
 import { ACCOUNT_SID, fakeTwilioApi, fixedClock, OPEN_TIME, sid, signedPost, testApp, testConfig, voiceParams, waitFor } from "../helpers.js";
-import { startOpenMeteoFixture } from "../weather/open-meteo-fixture.js";
+import { startOpenMeteoFixture } from "@callcentre/testkit";
 import { TcpProxy } from "./tcp-proxy.js";
 
 const CENTRE = "+61255501234";

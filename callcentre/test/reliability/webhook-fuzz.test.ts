@@ -21,7 +21,7 @@ import { RECORDING_STATUS, SMS_INCOMING, SMS_STATUS, VOICE_INCOMING, VOICE_STATU
 import { CALL_STATUSES } from "../../src/repositories/calls-repository.js";
 import { MESSAGE_STATUSES } from "../../src/repositories/messages-repository.js";
 import { ACCOUNT_SID, AUTH_TOKEN, BASE_URL, shippedFlow, sid, signedPost, testApp, voiceParams } from "../helpers.js";
-import { startOpenMeteoFixture } from "../weather/open-meteo-fixture.js";
+import { startOpenMeteoFixture } from "@callcentre/testkit";
 
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined;
 const runs = (numRuns: number) => ({

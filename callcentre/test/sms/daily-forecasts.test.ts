@@ -4,7 +4,7 @@ import type { Clock } from "../../src/lib/clock.js";
 import { nextOccurrence } from "../../src/sms/schedule.js";
 import type { Database } from "../../src/db/database.js";
 import { ACCOUNT_SID, fakeTwilioApi, sid, signedPost, testApp, testConfig, testDatabase, waitFor } from "../helpers.js";
-import { startOpenMeteoFixture } from "../weather/open-meteo-fixture.js";
+import { startOpenMeteoFixture } from "@callcentre/testkit";
 
 const CENTRE = "+61255501234";
 const SYDNEY = { placeName: "Sydney", placeLabel: "Sydney, New South Wales, AU", latitude: -33.86785, longitude: 151.20732, timezone: "Australia/Sydney" };

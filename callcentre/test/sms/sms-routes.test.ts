@@ -5,7 +5,7 @@ import type { Config } from "../../src/config.js";
 import type { Clock } from "../../src/lib/clock.js";
 import { isGsm7 } from "../../src/weather/gsm7.js";
 import { ACCOUNT_SID, BASE_URL, fakeTwilioApi, OPEN_TIME, sid, signedPost, testApp, testConfig } from "../helpers.js";
-import { startOpenMeteoFixture } from "../weather/open-meteo-fixture.js";
+import { startOpenMeteoFixture } from "@callcentre/testkit";
 
 const XML = '<?xml version="1.0" encoding="UTF-8"?>';
 const CENTRE = "+61255501234";

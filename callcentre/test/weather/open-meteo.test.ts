@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { OpenMeteo, WeatherUnavailableError, type OpenMeteoOptions, type Place, type PlaceCache } from "../../src/weather/open-meteo.js";
-import { startOpenMeteoFixture, type OpenMeteoFixture } from "./open-meteo-fixture.js";
+import { startOpenMeteoFixture, type OpenMeteoFixture } from "@callcentre/testkit";
 
 const DAILY = "weather_code,temperature_2m_max,temperature_2m_min,precipitation_probability_max,wind_speed_10m_max";
 const SYDNEY = { latitude: -33.86785, longitude: 151.20732, timezone: "Australia/Sydney" };

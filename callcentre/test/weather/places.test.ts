@@ -2,7 +2,7 @@ import { test, type TestContext } from "node:test";
 import assert from "node:assert/strict";
 import { OpenMeteo, type Place } from "../../src/weather/open-meteo.js";
 import { describePlace, resolvePlace, type Resolution } from "../../src/weather/places.js";
-import { startOpenMeteoFixture } from "./open-meteo-fixture.js";
+import { startOpenMeteoFixture } from "@callcentre/testkit";
 
 async function recordedWeather(t: TestContext) {
   const fixture = await startOpenMeteoFixture(t);

@@ -1,10 +1,11 @@
-// What the softphone's browser tests share: Debian's Chromium through playwright-core, a loopback
-// listener for the TwiML app behind the carrier, and full-page screenshots to look at.
+// What the softphone's browser tests share: Chromium through playwright-core (CHROMIUM_PATH, or the
+// usual places), a loopback listener for the TwiML app behind the carrier, and full-page screenshots.
 import { mkdir } from "node:fs/promises";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
+import { chromiumPath } from "@callcentre/testkit";
 
 export const ARTIFACTS = fileURLToPath(new URL("../../../test-artifacts/", import.meta.url));
 /** How long a condition may take to come true before the test fails. */
@@ -14,7 +15,7 @@ export const PHONE = { width: 390, height: 844 };
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
-    executablePath: "/usr/bin/chromium",
+    executablePath: chromiumPath(),
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   });
 }

@@ -1,6 +1,6 @@
 // A stand-in for Open-Meteo's geocoding and forecast APIs on loopback, answering from the recorded
-// responses in test/fixtures/open-meteo/ (see its README). Tests can make it fail, hold its answers
-// and count its requests. Usable without node:test too: serve-fixture.ts runs it as a process.
+// responses in testkit/fixtures/open-meteo/ (see its README). Tests can make it fail, hold its answers
+// and count its requests. Usable without node:test too: serve-open-meteo-fixture.ts runs it as a process.
 import { EventEmitter } from "node:events";
 import { readFileSync, readdirSync } from "node:fs";
 import { createServer, type ServerResponse } from "node:http";

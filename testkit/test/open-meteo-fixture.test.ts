@@ -4,9 +4,9 @@ import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { startOpenMeteoFixture } from "./open-meteo-fixture.js";
+import { startOpenMeteoFixture } from "../src/open-meteo-fixture.js";
 
-const SERVE_FIXTURE = fileURLToPath(new URL("./serve-fixture.ts", import.meta.url));
+const SERVE_FIXTURE = fileURLToPath(new URL("../src/serve-open-meteo-fixture.ts", import.meta.url));
 
 /** The parts of Open-Meteo's answers these tests look at. */
 interface Answer {
@@ -50,10 +50,10 @@ test("the fixture answers like Open-Meteo, including its errors", async (t) => {
   );
 });
 
-test("serve-fixture runs the fixture as a process and prints its URLs", async () => {
+test("serve-open-meteo-fixture runs the fixture as a process and prints its URLs", async () => {
   const child = spawn(process.execPath, ["--import", "tsx", SERVE_FIXTURE, "0"], { stdio: ["ignore", "pipe", "inherit"] });
   try {
-    const exited = once(child, "exit").then(([code]) => assert.fail(`serve-fixture exited (${code}) before printing its URLs`));
+    const exited = once(child, "exit").then(([code]) => assert.fail(`serve-open-meteo-fixture exited (${code}) before printing its URLs`));
     const [line] = (await Promise.race([once(createInterface({ input: child.stdout }), "line"), exited])) as [string];
     const urls = JSON.parse(line) as { geocodingUrl: string; forecastUrl: string };
     assert.match(urls.geocodingUrl, /^http:\/\/127\.0\.0\.1:\d+\/v1\/search$/);
