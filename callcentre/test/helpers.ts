@@ -1,7 +1,6 @@
-// Test helpers: a fresh database per test (PGlite in memory, or a schema of its own on the real
-// Postgres named by DATABASE_URL), a test app, signed Twilio requests, and a local stand-in for
-// Twilio's REST API at the HTTP boundary.
-import { randomBytes } from "node:crypto";
+// Test helpers: a fresh database per test (a copy of the migrated template on the run's Postgres server,
+// template-database.ts), a test app, signed Twilio requests, and a local stand-in for Twilio's REST API at
+// the HTTP boundary.
 import { once } from "node:events";
 import { createServer, type IncomingMessage } from "node:http";
 import { createServer as createTcpServer } from "node:net";
@@ -14,12 +13,12 @@ import twilio from "twilio";
 import { buildApp, loggerOptions, type AppDependencies } from "../src/app.js";
 import type { Config } from "../src/config.js";
 import { openDatabase, type Database } from "../src/db/database.js";
-import { migrate } from "../src/db/migrate.js";
 import type { Flow } from "../src/flows/flow-schema.js";
 import { loadFlowFile } from "../src/flows/load-flow.js";
 import { DEFAULT_FLOW_FILE } from "../src/config.js";
 import type { Clock } from "../src/lib/clock.js";
 import type { TwilioClient } from "../src/twilio-client.js";
+import { createTestDatabase } from "./template-database.js";
 
 export const ACCOUNT_SID = "AC0123456789abcdef0123456789abcdef";
 export const AUTH_TOKEN = "0123456789abcdef0123456789abcdef";
@@ -51,17 +50,22 @@ export async function postgresReachable(url: string): Promise<boolean> {
   }
 }
 
-/** A fresh, migrated database; removed when the test ends. */
+/** A fresh, migrated database of the test's own (pg-boss's schema and queues included); dropped when the test ends. */
 export async function testDatabase(t: TestContext): Promise<Database> {
-  const url = process.env.DATABASE_URL;
-  const schema = url ? `t_${randomBytes(6).toString("hex")}` : undefined;
-  const db = await openDatabase({ url, schema, maxConnections: 4 });
-  await migrate(db);
+  const database = await createTestDatabase();
+  const db = await openDatabase({ url: database.url, maxConnections: 4 });
   t.after(async () => {
     await db.close();
-    if (url && schema) await dropSchema(url, schema);
+    await database.drop();
   });
   return db;
+}
+
+/** The URL of a fresh, migrated database of the test's own, for a process the test starts; dropped when the test ends. */
+export async function testDatabaseUrl(t: TestContext): Promise<string> {
+  const database = await createTestDatabase();
+  t.after(() => database.drop());
+  return database.url;
 }
 
 /**

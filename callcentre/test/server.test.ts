@@ -14,7 +14,7 @@ import { fileURLToPath } from "node:url";
 import twilio from "twilio";
 import { parseDocument } from "yaml";
 import { DEFAULT_FLOW_FILE } from "../src/config.js";
-import { freePort, sid, voiceParams, waitFor } from "./helpers.js";
+import { freePort, sid, testDatabaseUrl, voiceParams, waitFor } from "./helpers.js";
 
 const SERVER = fileURLToPath(new URL("../src/server.ts", import.meta.url));
 
@@ -45,7 +45,7 @@ test("the server starts, answers a signed call with the default greeting and men
   flow.delete("hours");
   const flowFile = join(dataDir, "always-open.yaml");
   writeFileSync(flowFile, flow.toString());
-  const server = start({ PORT: String(port), DATA_DIR: dataDir, PUBLIC_BASE_URL: baseUrl, LOG_LEVEL: "info", FLOW_FILE: flowFile });
+  const server = start({ PORT: String(port), DATA_DIR: dataDir, PUBLIC_BASE_URL: baseUrl, LOG_LEVEL: "info", FLOW_FILE: flowFile, DATABASE_URL: await testDatabaseUrl(t) });
   t.after(() => server.child.kill("SIGKILL"));
   await server.ready;
 
@@ -90,7 +90,7 @@ test("SIGTERM with a request in flight on a keep-alive connection: the request i
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), "cc-server-"));
   const baseUrl = `http://127.0.0.1:${port}`;
-  const server = start({ PORT: String(port), DATA_DIR: dataDir, PUBLIC_BASE_URL: baseUrl });
+  const server = start({ PORT: String(port), DATA_DIR: dataDir, PUBLIC_BASE_URL: baseUrl, DATABASE_URL: await testDatabaseUrl(t) });
   t.after(() => server.child.kill("SIGKILL"));
   await server.ready;
 

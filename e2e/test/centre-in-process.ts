@@ -2,15 +2,13 @@
 // clock the test moves (daily forecasts fall due at 07:00 local time). Everything else is as in
 // production: its own database, pg-boss workers, HTTP on loopback, and the carrier reached only
 // through its REST API and signed webhooks.
-import { randomBytes } from "node:crypto";
 import type { TestContext } from "node:test";
 import { buildApp } from "../../callcentre/src/app.js";
 import { loadConfig } from "../../callcentre/src/config.js";
 import { openDatabase } from "../../callcentre/src/db/database.js";
-import { migrate } from "../../callcentre/src/db/migrate.js";
 import { loadFlowFile } from "../../callcentre/src/flows/load-flow.js";
-import { dropSchema } from "../../callcentre/test/helpers.js";
 import type { OpenMeteoFixture } from "../../callcentre/test/weather/open-meteo-fixture.js";
+import { createTestDatabase } from "../../callcentre/test/template-database.js";
 import { freePort, type CarrierClient } from "./system.js";
 
 export interface HandClock {
@@ -33,17 +31,15 @@ export async function startCentreInProcess(t: TestContext, carrier: CarrierClien
     SMS_MPS: "50",
     LOG_LEVEL: "warn",
   });
-  const url = process.env.DATABASE_URL;
-  const schema = url ? `e2e_${randomBytes(5).toString("hex")}` : undefined;
-  const db = await openDatabase({ url, dataDir, schema });
-  await migrate(db);
+  const database = await createTestDatabase();
+  const db = await openDatabase({ url: database.url, dataDir });
   const app = await buildApp({ config, db, flow: loadFlowFile(config.flowFile), clock: clock.now, jobs: { pollingIntervalSeconds: 0.5 } });
   await app.listen({ port, host: "127.0.0.1" });
   await app.startBackgroundWork();
   t.after(async () => {
     await app.close();
     await db.close();
-    if (url && schema) await dropSchema(url, schema);
+    await database.drop();
   });
   return { app, clock, centreUrl };
 }
