@@ -154,6 +154,7 @@ const concurrency = Number(process.env.TEST_CONCURRENCY) || Math.max(2, availabl
 // Spec output for people, TAP into a file for the closing "N passed, N failed" line and the durations.
 const tapDir = mkdtempSync(join(tmpdir(), "tests-"));
 const tapFile = join(tapDir, "results.tap");
+const durationsFile = join(tapDir, "durations.json");
 const child = spawn(
   process.execPath,
   [
@@ -161,6 +162,7 @@ const child = spawn(
     `--test-concurrency=${concurrency}`,
     "--test-reporter=spec", "--test-reporter-destination=stdout",
     "--test-reporter=tap", `--test-reporter-destination=${tapFile}`,
+    `--test-reporter=${join(REPO, "scripts", "file-durations-reporter.mjs")}`, `--test-reporter-destination=${durationsFile}`,
     ...ordered,
   ],
   { stdio: "inherit", env: { ...process.env, DATABASE_URL: databaseUrl } },
@@ -174,14 +176,16 @@ const status = await new Promise((resolveStatus) => child.on("exit", (code, sign
 await stopDatabase();
 
 const tap = readFileSync(tapFile, "utf8");
+let fileDurations = {};
+try {
+  fileDurations = Object.fromEntries(Object.entries(JSON.parse(readFileSync(durationsFile, "utf8"))).map(([file, ms]) => [fileKey(file), Math.round(ms)]));
+} catch {
+  // No durations (the run was interrupted): the next run keeps the last order.
+}
 rmSync(tapDir, { recursive: true, force: true });
 const count = (name) => Number(new RegExp(`^# ${name} (\\d+)$`, "m").exec(tap)?.[1] ?? 0);
 
-// Each file is a top-level test named by its path; remember how long each took for the next run's order.
-const fileDurations = {};
-for (const match of tap.matchAll(/^(?:not )?ok \d+ - (.+\.test\.ts)\n(?: {2}.*\n)*? {2}duration_ms: ([\d.]+)/gm)) {
-  fileDurations[fileKey(match[1])] = Math.round(Number(match[2]));
-}
+// Remember how long each file's tests took, for the next run's order, and say which were slowest.
 if (Object.keys(fileDurations).length > 0) {
   mkdirSync(dirname(DURATIONS_FILE), { recursive: true });
   writeFileSync(DURATIONS_FILE, JSON.stringify({ ...readDurations(), ...fileDurations }, null, 2));
