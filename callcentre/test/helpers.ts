@@ -1,10 +1,6 @@
-// Test helpers: a fresh database per test (a schema of its own on the Postgres named by DATABASE_URL,
-// or else on an embedded server started once per test process), a test app, signed Twilio requests, and a local stand-in for
-// Twilio's REST API at the HTTP boundary.
-import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+// Test helpers: a fresh database per test (a copy of the migrated template on the run's Postgres server,
+// template-database.ts), a test app, signed Twilio requests, and a local stand-in for Twilio's REST API at
+// the HTTP boundary.
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
@@ -15,13 +11,12 @@ import twilio from "twilio";
 import { buildApp, loggerOptions, type AppDependencies } from "../src/app.js";
 import type { Config } from "../src/config.js";
 import { openDatabase, type Database } from "../src/db/database.js";
-import { startEmbeddedPostgres } from "../src/db/embedded.js";
-import { migrate } from "../src/db/migrate.js";
 import type { Flow } from "../src/flows/flow-schema.js";
 import { loadFlowFile } from "../src/flows/load-flow.js";
 import { DEFAULT_FLOW_FILE } from "../src/config.js";
 import type { Clock } from "../src/lib/clock.js";
 import type { TwilioClient } from "../src/twilio-client.js";
+import { createTestDatabase } from "./template-database.js";
 
 // Shared with the other workspaces' tests.
 export { postgresReachable, waitFor } from "@callcentre/testkit";
@@ -33,32 +28,22 @@ export const DASHBOARD_PASSWORD = "correct horse battery staple";
 
 export const sid = (prefix: string, n: number) => `${prefix}${n.toString(16).padStart(32, "0")}`;
 
-let embeddedUrl: Promise<string> | undefined;
-
-/**
- * Without DATABASE_URL: one embedded server for this test process, in a directory of its own. It
- * stops when the process ends (the server's watchdog sees its pipe close).
- */
-function embeddedTestServer(): Promise<string> {
-  embeddedUrl ??= (async () => {
-    const dir = mkdtempSync(join(tmpdir(), "cc-test-pg-"));
-    process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
-    return (await startEmbeddedPostgres({ dataDir: dir })).url;
-  })();
-  return embeddedUrl;
-}
-
-/** A fresh, migrated database (a schema of its own); removed when the test ends. */
+/** A fresh, migrated database of the test's own (pg-boss's schema and queues included); dropped when the test ends. */
 export async function testDatabase(t: TestContext): Promise<Database> {
-  const url = process.env.DATABASE_URL ?? (await embeddedTestServer());
-  const schema = `t_${randomBytes(6).toString("hex")}`;
-  const db = await openDatabase({ url, schema, maxConnections: 4 });
-  await migrate(db);
+  const database = await createTestDatabase();
+  const db = await openDatabase({ url: database.url, maxConnections: 4 });
   t.after(async () => {
     await db.close();
-    await dropSchema(url, schema);
+    await database.drop();
   });
   return db;
+}
+
+/** The URL of a fresh, migrated database of the test's own, for a process the test starts; dropped when the test ends. */
+export async function testDatabaseUrl(t: TestContext): Promise<string> {
+  const database = await createTestDatabase();
+  t.after(() => database.drop());
+  return database.url;
 }
 
 /**

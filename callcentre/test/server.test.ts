@@ -14,7 +14,7 @@ import twilio from "twilio";
 import { parseDocument } from "yaml";
 import { DEFAULT_FLOW_FILE } from "../src/config.js";
 import { startProgram } from "@callcentre/testkit";
-import { sid, voiceParams, waitFor } from "./helpers.js";
+import { sid, testDatabaseUrl, voiceParams, waitFor } from "./helpers.js";
 
 /** The server as `npm start` runs it; it reports its URL, with the port the system picked for PORT=0. */
 const start = (env: Record<string, string>, t?: TestContext) =>
@@ -30,7 +30,7 @@ test("the server starts on the port the system picks, answers a signed call with
   flow.delete("hours");
   const flowFile = join(dataDir, "always-open.yaml");
   writeFileSync(flowFile, flow.toString());
-  const server = await start({ PORT: "0", DATA_DIR: dataDir, LOG_LEVEL: "info", FLOW_FILE: flowFile }, t);
+  const server = await start({ PORT: "0", DATA_DIR: dataDir, DATABASE_URL: await testDatabaseUrl(t), LOG_LEVEL: "info", FLOW_FILE: flowFile }, t);
   // PUBLIC_BASE_URL's default is where it listens, real port included: signatures and callback URLs match it.
   const baseUrl = server.url;
   assert.match(baseUrl, /^http:\/\/127\.0\.0\.1:[1-9]\d*$/);
@@ -74,7 +74,7 @@ function refusesConnections(port: number): Promise<boolean> {
 
 test("SIGTERM with a request in flight on a keep-alive connection: the request is answered and the process exits at once", async (t) => {
   const dataDir = mkdtempSync(join(tmpdir(), "cc-server-"));
-  const server = await start({ PORT: "0", DATA_DIR: dataDir }, t);
+  const server = await start({ PORT: "0", DATA_DIR: dataDir, DATABASE_URL: await testDatabaseUrl(t) }, t);
   const baseUrl = server.url;
   const port = Number(new URL(baseUrl).port);
 

@@ -5,35 +5,26 @@
 // seed or inspect it while the process is stopped.
 //
 // The one file in e2e that imports the call centre's source (.dependency-cruiser.cjs names it).
-import { randomBytes } from "node:crypto";
 import { once } from "node:events";
 import { createServer, type AddressInfo } from "node:net";
 import type { TestContext } from "node:test";
-import pg from "pg";
 import type { OpenMeteoFixture } from "@callcentre/testkit";
 import { buildApp } from "../../callcentre/src/app.js";
 import { loadConfig } from "../../callcentre/src/config.js";
 import { openDatabase, type Database } from "../../callcentre/src/db/database.js";
 import { migrate } from "../../callcentre/src/db/migrate.js";
 import { loadFlowFile } from "../../callcentre/src/flows/load-flow.js";
-import type { CarrierClient } from "./system.js";
+import { createTestDatabase } from "../../callcentre/test/template-database.js";
+
+export { createTestDatabase };
 
 export type { Database };
 
-/** The call centre's database as its process opens it (DATABASE_URL, or PGlite in DATA_DIR), migrated. */
+/** The call centre's database as its process opens it (DATABASE_URL, or the embedded server of DATA_DIR, shared with a running call centre), migrated. */
 export async function centreDatabase(env: Record<string, string>): Promise<Database> {
   const db = await openDatabase({ url: env.DATABASE_URL, dataDir: env.DATA_DIR, shareEmbedded: true });
   await migrate(db);
   return db;
-}
-
-/** Drops a schema and pg-boss's beside it, on a connection of its own. */
-async function dropSchema(url: string, schema: string): Promise<void> {
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`drop schema if exists ${schema} cascade`);
-  await admin.query(`drop schema if exists ${schema}_jobs cascade`);
-  await admin.end();
 }
 
 export interface HandClock {
@@ -41,7 +32,7 @@ export interface HandClock {
   set(iso: string): void;
 }
 
-export async function startCentreInProcess(t: TestContext, carrier: CarrierClient, dataDir: string, weather: OpenMeteoFixture, start: string) {
+export async function startCentreInProcess(t: TestContext, carrier: { url: string }, dataDir: string, weather: OpenMeteoFixture, start: string) {
   let now = Date.parse(start);
   const clock: HandClock = { now: () => new Date(now), set: (iso) => void (now = Date.parse(iso)) };
   // A port the system picks, kept: the app listens on this very socket, whose URL it signs against.
@@ -59,10 +50,8 @@ export async function startCentreInProcess(t: TestContext, carrier: CarrierClien
     SMS_MPS: "50",
     LOG_LEVEL: "warn",
   });
-  const url = process.env.DATABASE_URL;
-  const schema = url ? `e2e_${randomBytes(5).toString("hex")}` : undefined;
-  const db = await openDatabase({ url, dataDir, schema });
-  await migrate(db);
+  const database = await createTestDatabase();
+  const db = await openDatabase({ url: database.url, dataDir });
   const app = await buildApp({ config, db, flow: loadFlowFile(config.flowFile), clock: clock.now, jobs: { pollingIntervalSeconds: 0.5 } });
   // A listening socket's handle, as server.listen(handle) takes it.
   await app.listen({ host: "127.0.0.1", handle: (socket as unknown as { _handle: unknown })._handle } as object);
@@ -70,7 +59,7 @@ export async function startCentreInProcess(t: TestContext, carrier: CarrierClien
   t.after(async () => {
     await app.close();
     await db.close();
-    if (url && schema) await dropSchema(url, schema);
+    await database.drop();
   });
   return { app, clock, centreUrl };
 }

@@ -3,15 +3,14 @@
 // the carrier through the REST API — exactly what a developer does by hand. Each listens on a port the
 // system picks (port 0) and reports it. Imports neither's src; Open-Meteo is stood in for by the test
 // kit's recorded-fixture server, on loopback.
-import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { TestContext } from "node:test";
-import pg from "pg";
 import { parseDocument } from "yaml";
 import { startOpenMeteoFixture, startProgram, type OpenMeteoFixture, type Program } from "@callcentre/testkit";
+import { createTestDatabase } from "./centre-in-process.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const CENTRE_NUMBER = "+61255501234";
@@ -75,23 +74,14 @@ export async function provisionNumber(carrier: CarrierClient, centreUrl: string)
 }
 
 /**
- * With DATABASE_URL set, a database of the scenario's own (pg-boss's schema included), dropped at
- * the end: what one scenario stores (an opted-out number, say) must not leak into the next.
+ * A database of the scenario's own on the run's server, copied from the migrated template (pg-boss's
+ * schema included), dropped at the end: what one scenario stores (an opted-out number, say) must not
+ * leak into the next. Returns the call centre's DATABASE_URL.
  */
-export async function scenarioDatabase(t: TestContext, url = process.env.DATABASE_URL): Promise<Record<string, string>> {
-  if (!url) return {};
-  const name = `e2e_${randomBytes(5).toString("hex")}`;
-  const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    await client.query(sql);
-    await client.end();
-  };
-  await admin(`create database ${name}`);
-  t.after(() => admin(`drop database if exists ${name} with (force)`));
-  const scenario = new URL(url);
-  scenario.pathname = `/${name}`;
-  return { DATABASE_URL: scenario.toString() };
+export async function scenarioDatabase(t: TestContext, url?: string): Promise<Record<string, string>> {
+  const database = await createTestDatabase(url);
+  t.after(() => database.drop());
+  return { DATABASE_URL: database.url };
 }
 
 export async function startSystem(t: TestContext, variant: FlowVariant = "always-open"): Promise<System> {

@@ -2,14 +2,13 @@
 // test takes down): voice webhooks still answer in time with the safe flow (an apology and the flow's
 // fallback number), the health check says so, and everything works again when the database returns.
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
 import { test, type TestContext } from "node:test";
 import { XMLParser } from "fast-xml-parser";
 import { buildApp } from "../../src/app.js";
 import { openDatabase, type Database } from "../../src/db/database.js";
-import { migrate } from "../../src/db/migrate.js";
 import { FlowSchema } from "../../src/flows/flow-schema.js";
-import { dropSchema, fixedClock, postgresReachable, OPEN_TIME, shippedFlow, sid, signedPost, testConfig, voiceParams, waitFor } from "../helpers.js";
+import { fixedClock, postgresReachable, OPEN_TIME, shippedFlow, sid, signedPost, testConfig, voiceParams, waitFor } from "../helpers.js";
+import { createTestDatabase, withDatabase } from "../template-database.js";
 import { TcpProxy } from "./tcp-proxy.js";
 
 const POSTGRES_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
@@ -23,27 +22,26 @@ function postgresProxy(): Promise<TcpProxy> {
   return TcpProxy.start(target.hostname, Number(target.port || 5432));
 }
 
-function viaProxyUrl(proxy: TcpProxy): string {
-  const url = new URL(POSTGRES_URL);
+function viaProxyUrl(proxy: TcpProxy, database: string): string {
+  const url = new URL(withDatabase(POSTGRES_URL, database));
   url.hostname = proxy.address.host;
   url.port = String(proxy.address.port);
   return url.toString();
 }
 
-/** A migrated schema of the test's own, and the app's database reached through a proxy. */
-async function databaseBehindProxy(t: TestContext): Promise<{ db: Database; proxy: TcpProxy; direct: Database }> {
-  const schema = `t_${randomBytes(6).toString("hex")}`;
-  const direct = await openDatabase({ url: POSTGRES_URL, schema, maxConnections: 2 });
-  await migrate(direct);
+/** A migrated database of the test's own, and the app's database reached through a proxy. */
+async function databaseBehindProxy(t: TestContext): Promise<{ db: Database; proxy: TcpProxy; direct: Database; name: string }> {
+  const database = await createTestDatabase(POSTGRES_URL);
+  const direct = await openDatabase({ url: database.url, maxConnections: 2 });
   const proxy = await postgresProxy();
-  const db = await openDatabase({ url: viaProxyUrl(proxy), schema, maxConnections: 4, timeoutMs: TIMEOUT_MS });
+  const db = await openDatabase({ url: viaProxyUrl(proxy, database.name), maxConnections: 4, timeoutMs: TIMEOUT_MS });
   t.after(async () => {
     await proxy.close();
     await db.close();
     await direct.close();
-    await dropSchema(POSTGRES_URL, schema);
+    await database.drop();
   });
-  return { db, proxy, direct };
+  return { db, proxy, direct, name: database.name };
 }
 
 const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "", parseTagValue: false, parseAttributeValue: false, isArray: (name) => ["Say", "Number"].includes(name) });
@@ -59,7 +57,7 @@ async function timed<T>(work: Promise<T>): Promise<{ result: T; ms: number }> {
 
 test("database unavailable: the safe flow answers in time, and the call centre recovers", async (t) => {
   if (!(await postgresReachable(POSTGRES_URL))) return t.skip(`needs Postgres at ${POSTGRES_URL}`);
-  const { db, proxy, direct } = await databaseBehindProxy(t);
+  const { db, proxy, direct, name } = await databaseBehindProxy(t);
   const app = await buildApp({
     config: testConfig({ databaseTimeoutMs: TIMEOUT_MS }),
     db,
@@ -151,7 +149,7 @@ test("database unavailable: the safe flow answers in time, and the call centre r
     const insert = `insert into calls (sid, account_sid, from_number, to_number, direction, status, status_rank, started_at, updated_at)
       values ($1, 'AC0', '+61491570001', '+61255501234', 'inbound', 'ringing', 2, now(), now())`;
     const own = await postgresProxy();
-    const lone = await openDatabase({ url: viaProxyUrl(own), schema: db.schema, maxConnections: 1, timeoutMs: TIMEOUT_MS });
+    const lone = await openDatabase({ url: viaProxyUrl(own, name), maxConnections: 1, timeoutMs: TIMEOUT_MS });
     t.after(async () => {
       await lone.close();
       await own.close();
