@@ -135,9 +135,18 @@ export async function spawnChild(options: SpawnOptions): Promise<Child> {
   return child;
 }
 
-/** `node --import tsx <entry>` from the repository root, with `nodeArgs` (e.g. --cpu-prof) before it. */
-export function spawnTsx(name: string, entry: string, env: Record<string, string>, nodeArgs: string[] = [], onLine?: SpawnOptions["onLine"]): Promise<Child> {
-  return spawnChild({ name, command: process.execPath, args: [...nodeArgs, "--import", "tsx", entry], env, ...(onLine ? { onLine } : {}) });
+/**
+ * How the bench starts the two programs: `node <args>` from the repository root. The one place to
+ * change when they run compiled (e.g. `["callcentre/dist/server.js"]`).
+ */
+export const PROGRAMS = {
+  centre: ["--import", "tsx", "callcentre/src/server.ts"],
+  carrier: ["--import", "tsx", "carrier/src/server.ts"],
+} as const;
+
+/** Starts PROGRAMS[program] with `nodeArgs` (e.g. --cpu-prof) before it. */
+export function spawnProgram(program: keyof typeof PROGRAMS, name: string, env: Record<string, string>, nodeArgs: string[] = [], onLine?: SpawnOptions["onLine"]): Promise<Child> {
+  return spawnChild({ name, command: process.execPath, args: [...nodeArgs, ...PROGRAMS[program]], env, ...(onLine ? { onLine } : {}) });
 }
 
 /** The environment every child starts from: enough to find node and npm, nothing of the bench's own. */
