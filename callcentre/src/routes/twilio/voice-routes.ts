@@ -106,9 +106,11 @@ export default async function voiceRoutes(app: FastifyInstance, opts: VoiceRoute
    */
   async function respond(request: FastifyRequest, reply: FastifyReply, params: VoiceParams, result: FlowResult, now: Date) {
     try {
-      const notices = await record(params, result, now, webhookDelivery(request, ctx.baseUrl, result.twiml));
+      // Rendered once: the delivery's key and the answer use the same string.
+      const twiml = result.twiml.toString();
+      const notices = await record(params, result, now, webhookDelivery(request, ctx.baseUrl, twiml));
       if (notices > 0) jobs.notify(QUEUES.notificationSend);
-      return reply.type("text/xml").send(result.twiml.toString());
+      return reply.type("text/xml").send(twiml);
     } catch (error) {
       if (!isDatabaseUnavailable(error)) throw error;
       request.log.error({ err: error, fallback: flow.fallback ? "dial" : "apology" }, "database unavailable: the call gets the safe flow");
