@@ -213,7 +213,6 @@ export async function runWrk(run: WrkRun): Promise<LoadResult> {
     p50Ms: r.p50Us / 1000,
     p99Ms: r.p99Us / 1000,
     maxMs: r.maxUs / 1000,
-    autocannonP99Ms: Number.NaN,
     samples: r.sample ? [r.sample] : [],
   };
 }

@@ -73,6 +73,8 @@ export default async function voiceRoutes(app: FastifyInstance, opts: VoiceRoute
     maxBatch: 200,
     key: (turn) => turn.report.sid,
     sharedFailure: isDatabaseUnavailable,
+    // One batch is written while the previous one waits for its commit (see docs/performance.md).
+    concurrency: 2,
   });
   /** A webhook's writes, all or nothing, and never past the deadline (Twilio gives up at 15 s). */
   const persist = <T>(work: (tx: Queryable) => Promise<T>) => db.transaction(work, { timeoutMs: databaseTimeoutMs });
