@@ -73,8 +73,9 @@ export default async function voiceRoutes(app: FastifyInstance, opts: VoiceRoute
     maxBatch: 200,
     key: (turn) => turn.report.sid,
     sharedFailure: isDatabaseUnavailable,
-    // One batch is written while the previous one waits for its commit (see docs/performance.md).
-    concurrency: 2,
+    // One write in flight: two (Batcher's concurrency) made more, smaller commits and cost more than
+    // the wait they saved (docs/performance.md, the webhook).
+    concurrency: 1,
   });
   /** A webhook's writes, all or nothing, and never past the deadline (Twilio gives up at 15 s). */
   const persist = <T>(work: (tx: Queryable) => Promise<T>) => db.transaction(work, { timeoutMs: databaseTimeoutMs });
