@@ -31,15 +31,16 @@ const ALL: Name[] = ["webhook", "calls", "broadcast", "startup"];
 
 const USAGE = `usage: npm run bench -- [webhook|calls|broadcast|startup|soak|all] [options]
 
-  --database pglite|postgres|both  the call centre's database (default: each benchmark's own:
-                                   webhook, calls, broadcast and startup both; soak pglite)
+  --database embedded|postgres|both  the call centre's database (default: postgres; startup both).
+                                   embedded: no DATABASE_URL, the centre runs its own in DATA_DIR
   --postgres-url URL               server for the runs' own databases (${DEFAULT_POSTGRES_URL})
   --json                           print the results as JSON instead of the table
   --profile                        run the call centre (broadcast: the CLI; calls: the carrier too)
                                    with --cpu-prof and print their top self-time functions
   --keep                           keep the temporary data directories
 
-  webhook:   --concurrency N (10 connections)  --duration S (10)  --warmup S (3)  --fixed-rate R (1000, open loop)
+  webhook:   --concurrency N (16 wrk connections)  --duration S (10)  --warmup S (3)  --rounds N (3)
+             --fixed-rate R (1000, open loop)  --peer-dir DIR (shared/peers/seed-flask beside the repository)
   calls:     --calls N[,N…] (100,1000 concurrent callers)  --pool N (64 control requests in flight)
   broadcast: --subscribers N (100000)  --mps N (10000, the SMS_MPS cap)
              --node-options "…" (NODE_OPTIONS for the CLI, e.g. --max-old-space-size=160)
@@ -61,7 +62,9 @@ function parse(): { names: Name[]; options: BenchOptions; json: boolean; keep: b
       json: { type: "boolean", default: false },
       profile: { type: "boolean", default: false },
       keep: { type: "boolean", default: false },
-      concurrency: { type: "string", default: "10" },
+      concurrency: { type: "string", default: "16" },
+      rounds: { type: "string", default: "3" },
+      "peer-dir": { type: "string" },
       duration: { type: "string", default: "10" },
       warmup: { type: "string", default: "3" },
       "fixed-rate": { type: "string", default: "1000" },
@@ -90,8 +93,8 @@ function parse(): { names: Name[]; options: BenchOptions; json: boolean; keep: b
     if (!Number.isInteger(value)) fail(`--${name} must be a whole number, not "${text}"`);
     return value;
   };
-  const databases: Record<string, Engine[]> = { pglite: ["pglite"], postgres: ["postgres"], both: ["pglite", "postgres"] };
-  if (values.database !== undefined && !databases[values.database]) fail(`--database must be pglite, postgres or both, not "${values.database}"`);
+  const databases: Record<string, Engine[]> = { embedded: ["embedded"], postgres: ["postgres"], both: ["embedded", "postgres"] };
+  if (values.database !== undefined && !databases[values.database]) fail(`--database must be embedded, postgres or both, not "${values.database}"`);
   const [name = "all", ...extra] = positionals;
   if (extra.length > 0) fail(`one benchmark at a time (got ${positionals.join(", ")})`);
   if (name !== "all" && !(name in BENCHMARKS)) fail(`unknown benchmark "${name}"`);
@@ -103,6 +106,8 @@ function parse(): { names: Name[]; options: BenchOptions; json: boolean; keep: b
       databases: values.database === undefined ? undefined : databases[values.database],
       postgresUrl: values["postgres-url"],
       concurrency: integer("concurrency", values.concurrency, 1),
+      rounds: integer("rounds", values.rounds, 1),
+      peerDir: values["peer-dir"],
       durationSeconds: number("duration", values.duration, 1),
       warmupSeconds: number("warmup", values.warmup, 0),
       fixedRate: integer("fixed-rate", values["fixed-rate"], 1),

@@ -51,12 +51,12 @@ cross join lateral (select now() - (g % 90) * interval '1 day' - (g % 1440) * in
 
 export async function runBroadcast(ctx: BenchContext): Promise<BenchmarkResult> {
   const result = newResult(NAME);
-  for (const engine of databasesFor(ctx, ["pglite", "postgres"])) await withScope(ctx.log, (scope) => runOn(ctx, scope, engine, result));
+  for (const engine of databasesFor(ctx, ["postgres"])) await withScope(ctx.log, (scope) => runOn(ctx, scope, engine, result));
   return result;
 }
 
 async function seed(target: DatabaseTarget, dataDir: string, subscribers: number): Promise<number> {
-  const reader = await openReader(target, dataDir);
+  const reader = openReader(target);
   try {
     await reader.query(SEED_SQL, [CENTRE_NUMBER, subscribers]);
     const [row] = await reader.query<{ n: number; distinct: number }>("select count(*)::int as n, count(distinct number)::int as distinct from subscriptions");
@@ -118,7 +118,7 @@ async function runOn(ctx: BenchContext, scope: Scope, engine: Engine, result: Be
     DATA_DIR: dataDir,
     FLOW_FILE: flowFile,
     TWILIO_API_BASE_URL: carrier.url,
-    // Status callbacks go to the sink: the server is not running (with PGlite it cannot be).
+    // Status callbacks go to the sink: the server is not running.
     PUBLIC_BASE_URL: sink.url,
     SMS_MPS: String(options.mps),
     WEATHER_GEOCODING_URL: weather.geocodingUrl,
@@ -165,7 +165,7 @@ async function runOn(ctx: BenchContext, scope: Scope, engine: Engine, result: Be
   const sent = (await carrier.client.messagesFrom(CENTRE_NUMBER)).filter((m) => m.from === CENTRE_NUMBER);
   const perNumber = new Map<string, number>();
   for (const m of sent) perNumber.set(m.to, (perNumber.get(m.to) ?? 0) + 1);
-  const reader = await openReader(database, dataDir);
+  const reader = openReader(database);
   const [stored] = await reader.query<{ messages: number; numbers: number; subscribers: number; reached: number }>(
     `select (select count(*)::int from messages where kind = 'daily-forecast') as messages,
             (select count(distinct to_number)::int from messages where kind = 'daily-forecast') as numbers,

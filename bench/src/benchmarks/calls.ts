@@ -24,7 +24,7 @@ const MAX_WARM_UP_CALLS = 1000;
 
 export async function runCalls(ctx: BenchContext): Promise<BenchmarkResult> {
   const result = newResult(NAME);
-  for (const engine of databasesFor(ctx, ["pglite", "postgres"])) {
+  for (const engine of databasesFor(ctx, ["postgres"])) {
     for (const n of ctx.options.calls) await withScope(ctx.log, (scope) => runOne(ctx, scope, engine, n, result));
   }
   return result;
@@ -85,9 +85,9 @@ async function runOne(ctx: BenchContext, scope: Scope, engine: Engine, n: number
   const timeline = [...stepNames.map((step) => `${step}: ${at(run.outcomes.map((o) => o.steps[step]))}`), `recorded completed: ${at(run.outcomes.map((o) => o.completedAt))}`];
   const sids = [...warmUp.outcomes, ...run.outcomes].map((o) => o.sid);
   const onCarrier = await checkOnCarrier(carrier.client, sids);
-  // PGlite can be read only once the centre is gone; Postgres is read the same way, after a clean exit.
+  // Read after a clean exit, so that every turn the centre answered has been written.
   await centre.stop();
-  const reader = await openReader(database, dataDir);
+  const reader = openReader(database);
   const inDatabase = await checkInDatabase(reader, sids);
   await reader.close();
   // The carrier writes its profile when it exits.

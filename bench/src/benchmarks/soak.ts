@@ -51,7 +51,7 @@ export function judgeMemory(samples: readonly { atMs: number; rssMb: number }[],
 export async function runSoak(ctx: BenchContext): Promise<BenchmarkResult> {
   const result = newResult(NAME);
   const { options, log } = ctx;
-  for (const engine of databasesFor(ctx, ["pglite"])) {
+  for (const engine of databasesFor(ctx, ["postgres"])) {
     await withScope(log, async (scope) => {
       const setting = `${engine}, ${options.minutes} min at ${options.rate} calls/s`;
       const dataDir = scope.tempDir(`soak-${engine}`);
@@ -100,7 +100,7 @@ export async function runSoak(ctx: BenchContext): Promise<BenchmarkResult> {
       const sids = outcomes.map((o) => o.sid);
       const onCarrier = await checkOnCarrier(carrier.client, sids);
       await centre.stop();
-      const reader = await openReader(database, dataDir);
+      const reader = openReader(database);
       const inDatabase = await checkInDatabase(reader, sids);
       await reader.close();
       const problems = [...failures, ...onCarrier, ...inDatabase.problems];

@@ -1,5 +1,5 @@
 // 4. startup: with the carrier running and the number provisioned, the call centre is spawned on a
-// fresh database (a new PGlite data directory, or a new Postgres database), and a call is placed the
+// fresh database (the embedded default in a new DATA_DIR, or a new Postgres database), and a call is placed the
 // moment /healthz answers. Measured: process start → /healthz, and process start → the carrier's
 // timeline showing the incoming webhook answered 200 with TwiML (the first answered call), as seen by
 // polling the carrier every 2 ms. The carrier runs the manual clock: after the answer, the call waits
@@ -27,7 +27,7 @@ export async function runStartup(ctx: BenchContext): Promise<BenchmarkResult> {
     await provisionNumber(carrier.client, `http://127.0.0.1:${port}`);
     const flowFile = alwaysOpenFlow(carrierDir);
 
-    for (const engine of databasesFor(ctx, ["pglite", "postgres"])) {
+    for (const engine of databasesFor(ctx, ["embedded", "postgres"])) {
       const toHealth: number[] = [];
       const toAnswer: number[] = [];
       for (let run = 1; run <= options.repeat; run++) {

@@ -1,22 +1,23 @@
-// The call centre's database, read by the bench to check what was recorded. On Postgres it is the
-// run's own database, readable at any time. PGlite belongs to one process: it is opened here only
-// after the call centre (or the broadcast) has exited, with the same PGlite the call centre uses.
-import { join } from "node:path";
+// The call centre's database. "postgres": the run's own database on a Postgres server
+// (--postgres-url), given to the call centre as DATABASE_URL and readable by the bench at any time.
+// "embedded": the default a user gets, the call centre started with no DATABASE_URL and a temporary
+// DATA_DIR, so that it runs its own database server there; its connection is the call centre's own.
 import type { Scope } from "./cleanup.js";
 import { createRunDatabase, type RunDatabase } from "./postgres.js";
 
-export type Engine = "pglite" | "postgres";
+export type Engine = "embedded" | "postgres";
+export const ENGINES: readonly Engine[] = ["embedded", "postgres"];
 
 export interface DatabaseTarget {
   engine: Engine;
-  /** Environment for the call centre / CLI: DATABASE_URL on Postgres, nothing on PGlite (DATA_DIR). */
+  /** Environment for the call centre / CLI: DATABASE_URL on Postgres, nothing when embedded (DATA_DIR). */
   env: Record<string, string>;
   /** The run's Postgres database, when engine is postgres. */
   postgres?: RunDatabase;
 }
 
 export async function databaseTarget(scope: Scope, engine: Engine, postgresUrl: string): Promise<DatabaseTarget> {
-  if (engine === "pglite") return { engine, env: {} };
+  if (engine === "embedded") return { engine, env: {} };
   const postgres = await createRunDatabase(scope, postgresUrl);
   return { engine, env: { DATABASE_URL: postgres.url }, postgres };
 }
@@ -26,24 +27,13 @@ export interface Reader {
   close(): Promise<void>;
 }
 
-/**
- * A reader of what the call centre stored in `dataDir` (PGlite) or in the run's database. For
- * PGlite, the owning process must have exited.
- */
-export async function openReader(target: DatabaseTarget, dataDir: string): Promise<Reader> {
-  if (target.postgres) {
-    const postgres = target.postgres;
-    return { query: (text, params) => postgres.query(text, params), close: async () => undefined };
-  }
-  const { PGlite } = await import("@electric-sql/pglite");
-  const db = new PGlite(join(dataDir, "pglite"));
-  await db.waitReady;
-  return {
-    async query<Row>(text: string, params: unknown[] = []) {
-      return (await db.query<Row>(text, params)).rows;
-    },
-    async close() {
-      if (!db.closed) await db.close();
-    },
-  };
+/** Why the bench cannot read an embedded database (for reports that skip the check). */
+export const EMBEDDED_UNREADABLE =
+  "the embedded database's connection belongs to the call centre, so the bench cannot read it: run with --database postgres to check what was stored";
+
+/** A reader of what the call centre stored in the run's database (Postgres only: see EMBEDDED_UNREADABLE). */
+export function openReader(target: DatabaseTarget): Reader {
+  const postgres = target.postgres;
+  if (!postgres) throw new Error(`${target.engine}: ${EMBEDDED_UNREADABLE}`);
+  return { query: (text, params) => postgres.query(text, params), close: async () => undefined };
 }

@@ -10,7 +10,7 @@ type Step = { label: string; run: () => Promise<void> | void };
 const open = new Set<Scope>();
 let keepFiles = false;
 
-/** --keep: leave data directories (PGlite, profiles) behind for inspection. */
+/** --keep: leave data directories (the embedded database, profiles) behind for inspection. */
 export function keepTemporaryFiles(keep: boolean): void {
   keepFiles = keep;
 }

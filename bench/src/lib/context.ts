@@ -5,8 +5,12 @@ export interface BenchOptions {
   /** --database; undefined: each benchmark's default. */
   databases: Engine[] | undefined;
   postgresUrl: string;
-  /** webhook: connections of the maximum-throughput run. */
+  /** webhook: wrk's connections in the flat-out runs. */
   concurrency: number;
+  /** webhook: interleaved rounds of the Flask peer and the call centre. */
+  rounds: number;
+  /** webhook: the Flask peer's directory (answer_phone.py); undefined: shared/peers/seed-flask beside the repository. */
+  peerDir: string | undefined;
   /** webhook: seconds measured per run. */
   durationSeconds: number;
   /** webhook: seconds of warm-up before each measured run. */

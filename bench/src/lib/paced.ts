@@ -1,8 +1,8 @@
 // Open-loop load at a fixed rate, one request every 1/rate seconds: request i is due at
 // start + i / rate and is sent then, whether or not earlier ones have been answered (a pool of
-// keep-alive sockets large enough that a slow answer never holds a request back). autocannon's
-// `overallRate` instead sends each second's quota in a burst when the second starts, so its
-// latencies measure the queueing of its own bursts as much as the server.
+// keep-alive sockets large enough that a slow answer never holds a request back). A generator that
+// sends each second's quota in a burst when the second starts (autocannon's `overallRate`) measures
+// the queueing of its own bursts as much as the server.
 //
 // A latency runs from the moment the request is handed to the socket to the end of its answer. How
 // late the generator itself sent each request against its schedule (timer granularity, its own
@@ -11,7 +11,7 @@ import { Agent, request } from "node:http";
 import { percentile } from "./stats.js";
 import type { LoadOptions, LoadResult } from "./load.js";
 
-export interface PacedOptions extends Omit<LoadOptions, "connections" | "overallRate"> {
+export interface PacedOptions extends LoadOptions {
   ratePerSecond: number;
   /** Most requests in flight at once; a request due while all are busy counts as an error. */
   maxInFlight?: number;
@@ -143,7 +143,6 @@ export async function runPaced(options: PacedOptions): Promise<PacedResult> {
     p50Ms: percentile(latencies, 50),
     p99Ms: percentile(latencies, 99),
     maxMs: percentile(latencies, 100),
-    autocannonP99Ms: Number.NaN,
     samples,
     p90Ms: percentile(latencies, 90),
     p999Ms: percentile(latencies, 99.9),

@@ -1,4 +1,4 @@
-// Child processes as a user runs them (`node --import tsx …/server.ts`, `npm run broadcast`), each in
+// Child processes as a user runs them (`node …/dist/server.js`, `npm run broadcast`), each in
 // its own process group so that a wrapper's children (npm → tsx → node) go down with it. Every child
 // is registered: stopAll() ends them at the end of a run, and killAllNow() on Ctrl-C or a crash.
 import { spawn, type ChildProcess } from "node:child_process";
@@ -135,9 +135,18 @@ export async function spawnChild(options: SpawnOptions): Promise<Child> {
   return child;
 }
 
-/** `node --import tsx <entry>` from the repository root, with `nodeArgs` (e.g. --cpu-prof) before it. */
-export function spawnTsx(name: string, entry: string, env: Record<string, string>, nodeArgs: string[] = [], onLine?: SpawnOptions["onLine"]): Promise<Child> {
-  return spawnChild({ name, command: process.execPath, args: [...nodeArgs, "--import", "tsx", entry], env, ...(onLine ? { onLine } : {}) });
+/**
+ * How the bench starts the two programs: `node <args>` from the repository root, compiled, as
+ * `npm start` runs them (`npm run bench` builds first when dist/ is stale).
+ */
+export const PROGRAMS = {
+  centre: ["callcentre/dist/server.js"],
+  carrier: ["carrier/dist/server.js"],
+} as const;
+
+/** Starts PROGRAMS[program] with `nodeArgs` (e.g. --cpu-prof) before it. */
+export function spawnProgram(program: keyof typeof PROGRAMS, name: string, env: Record<string, string>, nodeArgs: string[] = [], onLine?: SpawnOptions["onLine"]): Promise<Child> {
+  return spawnChild({ name, command: process.execPath, args: [...nodeArgs, ...PROGRAMS[program]], env, ...(onLine ? { onLine } : {}) });
 }
 
 /** The environment every child starts from: enough to find node and npm, nothing of the bench's own. */

@@ -16,7 +16,7 @@ interface CpuProfile {
   timeDeltas: number[];
 }
 
-/** "fastify", "@electric-sql/pglite", "callcentre/src/…", "node:internal", or the V8 pseudo-frame. */
+/** "fastify", "pg", "callcentre/src/…", "node:internal", or the V8 pseudo-frame. */
 function owner(url: string, functionName: string): string {
   if (!url) return `(${functionName || "anonymous"})`;
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1];

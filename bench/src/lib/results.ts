@@ -8,7 +8,7 @@ export interface Goal {
 
 export interface Figure {
   benchmark: string;
-  /** What the figure was measured with: "pglite", "postgres, N=1000"… */
+  /** What the figure was measured with: "embedded", "postgres, N=1000"… */
   setting: string;
   name: string;
   value: number | null;

@@ -8,7 +8,7 @@ import { flowFile } from "../../../e2e/test/system.js";
 import type { Scope } from "./cleanup.js";
 import type { DatabaseTarget } from "./centre-database.js";
 import { CarrierClient, type Credentials } from "./carrier-client.js";
-import { baseEnv, ROOT, spawnTsx, waitForHttp, type Child } from "./processes.js";
+import { baseEnv, spawnProgram, waitForHttp, type Child } from "./processes.js";
 
 export const CENTRE_NUMBER = "+61255501234";
 /** A loopback port nothing listens on: for URLs that must never be used (no network beyond loopback). */
@@ -33,7 +33,7 @@ export async function startCarrier(
   const nodeArgs = options.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.profileDir}`] : [];
   // Every call of a run is checked on the carrier at the end (verify-calls.ts): it must remember them all.
   const env = { ...baseEnv(), CARRIER_PORT: String(port), CARRIER_CLOCK: options.clock, DATA_DIR: options.dataDir, CARRIER_LOG_LEVEL: "warn", CARRIER_CALL_HISTORY: "1000000" };
-  const child = await spawnTsx("carrier", join(ROOT, "carrier/src/server.ts"), env, nodeArgs);
+  const child = await spawnProgram("carrier", "carrier", env, nodeArgs);
   scope.defer("stop the carrier", async () => {
     await child.stop();
   });
@@ -96,7 +96,7 @@ export interface CentreProcess {
   stop(): Promise<void>;
 }
 
-/** The environment of `node --import tsx callcentre/src/server.ts` for these options. */
+/** The environment of the call centre (PROGRAMS.centre) for these options. */
 export function centreEnv(options: CentreOptions, port: number): Record<string, string> {
   return {
     ...baseEnv(),
@@ -118,7 +118,7 @@ export function centreEnv(options: CentreOptions, port: number): Record<string, 
 export async function startCentre(scope: Scope, options: CentreOptions): Promise<CentreProcess> {
   const port = options.port ?? (await freePort());
   const nodeArgs = options.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.profileDir}`] : [];
-  const child = await spawnTsx("call centre", join(ROOT, "callcentre/src/server.ts"), centreEnv(options, port), nodeArgs);
+  const child = await spawnProgram("centre", "call centre", centreEnv(options, port), nodeArgs);
   scope.defer("stop the call centre", async () => {
     await child.stop();
   });
@@ -130,7 +130,7 @@ export async function startCentre(scope: Scope, options: CentreOptions): Promise
     healthyAt,
     async stop() {
       // Not 15 s: a request in flight at SIGTERM keeps the centre's shutdown waiting ~70 s for the
-      // client's keep-alive connection (see the report); a SIGKILL could leave PGlite unreadable.
+      // client's keep-alive connection (see the report); a SIGKILL would skip its clean shutdown.
       const stopping = performance.now();
       const exit = await child.stop(90_000);
       const seconds = (performance.now() - stopping) / 1000;

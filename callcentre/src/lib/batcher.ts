@@ -10,6 +10,12 @@ export interface BatcherOptions<T> {
   key: (item: T) => string;
   /** Whether a failed batch's error is the database's (all fail) or may be one item's (each is retried alone). */
   sharedFailure: (error: unknown) => boolean;
+  /**
+   * Writes in flight at once (default 1). With 2, a batch is written while the previous one waits for
+   * its commit, so a commit's latency no longer idles the process; an item never shares a write with,
+   * nor overtakes, an item of the same key that is still being written.
+   */
+  concurrency?: number;
 }
 
 interface Pending<T> {
@@ -22,7 +28,9 @@ interface Pending<T> {
 
 export class Batcher<T> {
   private queue: Pending<T>[] = [];
-  private flushing = false;
+  private inFlight = 0;
+  /** Keys of the items being written. */
+  private readonly writing = new Set<string>();
 
   constructor(private readonly options: BatcherOptions<T>) {}
 
@@ -53,34 +61,46 @@ export class Batcher<T> {
         }, timeout.ms);
       }
       this.queue.push(pending);
-      if (!this.flushing) void this.flush();
+      this.pump();
     });
   }
 
-  private async flush(): Promise<void> {
-    this.flushing = true;
-    while (this.queue.length > 0) {
+  /** Starts writes while fewer than `concurrency` are in flight and something can be written. */
+  private pump(): void {
+    while (this.inFlight < (this.options.concurrency ?? 1) && this.queue.length > 0) {
       const batch = this.nextBatch();
-      if (batch.length === 0) continue;
-      try {
-        await this.options.write(batch.map((p) => p.item));
-        for (const p of batch) p.resolve();
-      } catch (error) {
-        if (batch.length === 1 || this.options.sharedFailure(error)) {
-          for (const p of batch) p.reject(error);
-          continue;
-        }
-        // One item may be at fault: write each alone, so that only that one fails.
-        for (const p of batch) await this.options.write([p.item]).then(p.resolve, p.reject);
-      }
+      // Everything left waits for a key being written (or was given up on).
+      if (batch.length === 0) return;
+      this.inFlight += 1;
+      void this.write(batch).finally(() => {
+        this.inFlight -= 1;
+        this.pump();
+      });
     }
-    this.flushing = false;
   }
 
-  /** The oldest items, at most one per key; the rest stay queued, in order. */
+  private async write(batch: Pending<T>[]): Promise<void> {
+    const keys = batch.map((p) => this.options.key(p.item));
+    for (const key of keys) this.writing.add(key);
+    try {
+      await this.options.write(batch.map((p) => p.item));
+      for (const p of batch) p.resolve();
+    } catch (error) {
+      if (batch.length === 1 || this.options.sharedFailure(error)) {
+        for (const p of batch) p.reject(error);
+        return;
+      }
+      // One item may be at fault: write each alone, so that only that one fails.
+      for (const p of batch) await this.options.write([p.item]).then(p.resolve, p.reject);
+    } finally {
+      for (const key of keys) this.writing.delete(key);
+    }
+  }
+
+  /** The oldest items, at most one per key and none of a key being written; the rest stay queued, in order. */
   private nextBatch(): Pending<T>[] {
     const batch: Pending<T>[] = [];
-    const keys = new Set<string>();
+    const keys = new Set<string>(this.writing);
     const rest: Pending<T>[] = [];
     for (const p of this.queue) {
       if (p.expired) continue;

@@ -90,3 +90,23 @@ test("an item given up on before its write starts is never written", async () =>
   await Promise.all([first, kept]);
   assert.deepEqual(w.batches, [[0], [2]]);
 });
+
+test("with concurrency 2, a second write starts while the first is in flight, but never with a key being written", async () => {
+  const w = manualWriter();
+  const batcher = new Batcher<Item>({ write: w.write, maxBatch: 10, key: (i) => i.key, sharedFailure: () => false, concurrency: 2 });
+  const done: number[] = [];
+  const add = (key: string, n: number) => batcher.add({ key, n }).then(() => done.push(n));
+  const first = add("a", 1);
+  // [2] is written at once, beside [1]; 3 and 4 wait: two writes are in flight, and 3's key is being written.
+  const rest = [add("b", 2), add("a", 3), add("c", 4)];
+  while (w.batches.length < 2) await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(w.batches, [[1], [2]]);
+  await w.finishNext(); // [1] committed: "a" is free again
+  await first;
+  while (w.batches.length < 3) await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(w.batches, [[1], [2], [3, 4]]);
+  await w.finishNext();
+  await w.finishNext();
+  await Promise.all(rest);
+  assert.deepEqual(done, [1, 2, 3, 4]);
+});

@@ -76,6 +76,33 @@ test("a request with a bad, missing or misdirected signature is refused with 403
   assert.equal(await app.repositories.calls.get(CALL), undefined);
 });
 
+test("a signature of the URL with its default port (as some proxies sign it) is still accepted", async (t) => {
+  const { app } = await testApp(t);
+  const params = voiceParams(CALL);
+  // BASE_URL is https without a port: the check tries it as configured first, then Twilio's variants.
+  const withPort = twilio.getExpectedTwilioSignature(AUTH_TOKEN, `${BASE_URL.replace(/^https:\/\/([^/]+)/, "https://$1:443")}/twilio/voice/incoming`, params);
+  const res = await app.inject({
+    method: "POST",
+    url: "/twilio/voice/incoming",
+    payload: new URLSearchParams(params).toString(),
+    headers: { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": withPort },
+  });
+  assert.equal(res.statusCode, 200);
+  assert.ok(await app.repositories.calls.get(CALL));
+});
+
+test("answers to Twilio carry no browser security headers (they are for the dashboard)", async (t) => {
+  const { app } = await testApp(t);
+  const res = await signedPost(app, "/twilio/voice/incoming", voiceParams(CALL));
+  assert.equal(res.statusCode, 200);
+  for (const header of ["content-security-policy", "x-frame-options", "strict-transport-security", "cross-origin-resource-policy"]) {
+    assert.equal(res.headers[header], undefined, header);
+  }
+  // The dashboard's sign-in page, in the same app, has them.
+  const login = await app.inject({ method: "GET", url: "/login" });
+  assert.ok(login.headers["content-security-policy"]);
+});
+
 test("signatures are checked with Twilio's documented test vector", () => {
   const params = { CallSid: "CA1234567890ABCDE", Caller: "+14158675310", Digits: "1234", From: "+14158675310", To: "+18005551212" };
   const url = "https://example.com/myapp.php?foo=1&bar=2";

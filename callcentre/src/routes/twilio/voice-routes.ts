@@ -73,6 +73,9 @@ export default async function voiceRoutes(app: FastifyInstance, opts: VoiceRoute
     maxBatch: 200,
     key: (turn) => turn.report.sid,
     sharedFailure: isDatabaseUnavailable,
+    // One write in flight: two (Batcher's concurrency) made more, smaller commits and cost more than
+    // the wait they saved (docs/performance.md, the webhook).
+    concurrency: 1,
   });
   /** A webhook's writes, all or nothing, and never past the deadline (Twilio gives up at 15 s). */
   const persist = <T>(work: (tx: Queryable) => Promise<T>) => db.transaction(work, { timeoutMs: databaseTimeoutMs });
@@ -106,9 +109,11 @@ export default async function voiceRoutes(app: FastifyInstance, opts: VoiceRoute
    */
   async function respond(request: FastifyRequest, reply: FastifyReply, params: VoiceParams, result: FlowResult, now: Date) {
     try {
-      const notices = await record(params, result, now, webhookDelivery(request, ctx.baseUrl, result.twiml));
+      // Rendered once: the delivery's key and the answer use the same string.
+      const twiml = result.twiml.toString();
+      const notices = await record(params, result, now, webhookDelivery(request, ctx.baseUrl, twiml));
       if (notices > 0) jobs.notify(QUEUES.notificationSend);
-      return reply.type("text/xml").send(result.twiml.toString());
+      return reply.type("text/xml").send(twiml);
     } catch (error) {
       if (!isDatabaseUnavailable(error)) throw error;
       request.log.error({ err: error, fallback: flow.fallback ? "dial" : "apology" }, "database unavailable: the call gets the safe flow");

@@ -4,7 +4,6 @@
 // once (calls.last_webhook, compared in CallsRepository.recordTurns).
 import { createHash } from "node:crypto";
 import type { FastifyRequest } from "fastify";
-import type { Twiml } from "../../flows/twiml.js";
 
 /**
  * The header Twilio sends with its webhooks: unique to one webhook event, the same on each retry of it
@@ -21,7 +20,7 @@ export interface Delivery {
 }
 
 /**
- * The delivery `request` is, given the TwiML it is answered with (`baseUrl` is PUBLIC_BASE_URL, which
+ * The delivery `request` is, given the TwiML document it is answered with (`baseUrl` is PUBLIC_BASE_URL, which
  * the signature was checked against).
  *
  * Without the idempotency header, a request is identified by its URL and parameters. Twilio only
@@ -31,12 +30,12 @@ export interface Delivery {
  * then the menu again): pressing 4 again is a new request identical to the last. Such a request is
  * then not remembered (`keep` null), and a repeat of it is recorded again rather than losing a step.
  */
-export function webhookDelivery(request: FastifyRequest, baseUrl: string, twiml: Twiml): Delivery {
+export function webhookDelivery(request: FastifyRequest, baseUrl: string, twiml: string): Delivery {
   const token = request.headers[IDEMPOTENCY_HEADER];
   if (typeof token === "string" && token !== "") return { key: `token:${token}`, keep: `token:${token}` };
   const url = `${baseUrl}${request.url}`;
   const params = Object.entries((request.body ?? {}) as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const key = `request:${createHash("sha256").update(JSON.stringify([request.method, url, params])).digest("base64url")}`;
-  const pointsBack = twiml.toString().includes(url.replace(/&/g, "&amp;"));
+  const pointsBack = twiml.includes(url.replace(/&/g, "&amp;"));
   return { key, keep: pointsBack ? null : key };
 }

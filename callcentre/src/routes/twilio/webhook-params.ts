@@ -110,13 +110,14 @@ export function parseParams<S extends z.ZodType>(schema: S, body: unknown): z.ou
     throw badRequest("expected an application/x-www-form-urlencoded body");
   }
   const params: Record<string, unknown> = { ...body };
-  for (const [name, value] of Object.entries(params)) {
+  for (const name in params) {
+    const value = params[name];
     // A text message is kept whatever it holds (a GSM form feed, say): such characters become U+FFFD.
     if (name === "Body" && typeof value === "string") {
       params[name] = value.replace(UNWRITABLE_ALL, "\uFFFD");
       continue;
     }
-    if ([name, value].flat().some((text) => typeof text === "string" && unwritable(text))) {
+    if (unwritable(name) || (typeof value === "string" ? unwritable(value) : Array.isArray(value) && value.some((text) => typeof text === "string" && unwritable(text)))) {
       throw badRequest(`${JSON.stringify(name)}: contains a control character, which Twilio never sends`);
     }
   }
