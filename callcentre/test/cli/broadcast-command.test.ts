@@ -72,7 +72,7 @@ test("broadcast beside a running call centre uses its embedded server, and leave
 
   // Still the server's own postmaster, and the call centre still answers with its database.
   assert.equal(readFileSync(join(base.DATA_DIR ?? "", "postgres", "postmaster.pid"), "utf8").split("\n")[0], serverPostmaster);
-  assert.deepEqual(await (await fetch(`${server.url}/healthz`)).json(), { status: "ok", database: "embedded" });
+  assert.deepEqual(await (await fetch(`${server.ready.listening}/healthz`)).json(), { status: "ok", database: "embedded" });
   await server.stop("SIGTERM");
   assert.equal(await server.exited(), 0);
 });
