@@ -4,7 +4,8 @@
 // - e2e and bench start the programs as processes and import neither's src (the one exception:
 //   e2e/test/centre-in-process.ts runs the call centre in the test process, for a clock the test moves,
 //   and hands e2e the call centre's migrated template database, callcentre/test/template-database.ts);
-// - no workspace imports another's tests: what tests share is in testkit, which imports no workspace;
+// - nothing imports the call centre's or the carrier's tests (bench reuses e2e's process helpers): what
+//   tests share is in testkit, which imports no workspace;
 // - no import cycles, type-only imports counted (tsPreCompilationDeps).
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {

@@ -8,7 +8,7 @@
 // nothing to emit, so "every input older than the build info" is what tsc -b calls up to date.
 // Folders count as inputs too: deleting or renaming a source file changes its folder's time.
 import { spawnSync } from "node:child_process";
-import { readdirSync, statSync } from "node:fs";
+import { readdirSync, rmSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -54,5 +54,8 @@ if (stale) {
   }
   console.log("Compiling the TypeScript into dist/ (npm run build)…");
   const result = spawnSync(process.execPath, [tsc, "-b", join(ROOT, "tsconfig.build.json")], { stdio: "inherit" });
+  // A build with errors still writes its build info (tsc -b records the errors there): without it,
+  // the next start would take the failed build for an up-to-date one and run what it left in dist/.
+  if (result.status !== 0) for (const { buildInfo } of PROJECTS) rmSync(join(ROOT, buildInfo), { force: true });
   process.exit(result.status ?? 1);
 }

@@ -68,7 +68,10 @@ async function main(): Promise<void> {
   // The database's password is scrubbed from the logs, the embedded server's generated one too.
   const logger = loggerOptions(config.logLevel, logSecrets({ ...config, databaseUrl: db.url }));
   const app = await buildApp({ config, db, flow, logger, jobs: { supervise: true, schedule: true, pollingIntervalSeconds: 1 } });
-  app.addHook("onClose", async () => db.close());
+  // The database closes after the app: the app's onClose hooks stop pg-boss and the timers, whose
+  // work in flight still needs it (Fastify runs onClose hooks last registered first, so a hook here
+  // would run before theirs).
+  const close = () => app.close().finally(() => db.close());
   logTo = (level, message) => app.log[level]({ component: "postgres" }, message);
   for (const [level, message] of held.splice(0)) logTo(level, message);
 
@@ -77,7 +80,7 @@ async function main(): Promise<void> {
     if (closing) return;
     closing = true;
     app.log.info({ signal }, "shutting down");
-    app.close().then(
+    close().then(
       () => process.exit(code),
       (error: unknown) => {
         app.log.error({ err: error }, "shutdown failed");
@@ -99,7 +102,7 @@ async function main(): Promise<void> {
   } catch (error) {
     const problem = listenProblem(error, config.port, config.host);
     if (!problem) throw error;
-    await app.close().catch(() => undefined);
+    await close().catch(() => undefined);
     throw new StartupError(problem);
   }
   await app.startBackgroundWork();

@@ -16,7 +16,7 @@ import { alwaysOpenFlow, CENTRE_NUMBER, startCarrier, startCentre } from "../lib
 import { formatValue } from "../lib/table.js";
 
 const NAME = "broadcast";
-const CLI_SCRIPT = "callcentre/src/cli/main.ts";
+const CLI_SCRIPT = "callcentre/bin/callcentre.js";
 
 /**
  * The places people subscribe to, from the recorded Open-Meteo searches (callcentre/test/fixtures),
@@ -68,14 +68,14 @@ async function seed(target: DatabaseTarget, dataDir: string, subscribers: number
 }
 
 /**
- * `npm run broadcast`, as a user runs it (npm → tsx → node): the command and its arguments. Node
+ * `npm run broadcast`, as a user runs it (npm → node callcentre/bin/callcentre.js, compiled): the command and its arguments. Node
  * refuses --cpu-prof in NODE_OPTIONS, so a profiled run starts the same script without the wrappers
  * (with a CPU profile and a sampling heap profile, both written at exit).
  */
 function broadcastCommand(profileDir: string | undefined): { command: string; args: string[] } {
   if (profileDir) {
     const profiling = ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, "--heap-prof", `--heap-prof-dir=${profileDir}`];
-    return { command: process.execPath, args: [...profiling, "--import", "tsx", CLI_SCRIPT, "broadcast"] };
+    return { command: process.execPath, args: [...profiling, CLI_SCRIPT, "broadcast"] };
   }
   const npmCli = process.env.npm_execpath;
   return npmCli ? { command: process.execPath, args: [npmCli, "run", "--silent", "broadcast"] } : { command: "npm", args: ["run", "--silent", "broadcast"] };
@@ -130,7 +130,7 @@ async function runOn(ctx: BenchContext, scope: Scope, engine: Engine, result: Be
   const timings: { queued?: number; done?: number } = {};
   let progress = "";
   const { command, args } = broadcastCommand(profileDir);
-  log(`broadcast (${setting}): ${profileDir ? "node --cpu-prof --import tsx callcentre/src/cli/main.ts broadcast" : "npm run broadcast"} with SMS_MPS=${options.mps}`);
+  log(`broadcast (${setting}): ${profileDir ? "node --cpu-prof callcentre/bin/callcentre.js broadcast" : "npm run broadcast"} with SMS_MPS=${options.mps}`);
   const cli: Child = await spawnChild({
     name: "npm run broadcast",
     command,
@@ -148,7 +148,7 @@ async function runOn(ctx: BenchContext, scope: Scope, engine: Engine, result: Be
   });
   const started = cli.startedAt;
 
-  // The node process that runs the CLI, under npm and tsx's CLI.
+  // The node process that runs the CLI, under npm (not the build check that runs before it).
   let sampler: MemorySampler | undefined;
   while (!sampler && !cli.hasExited) {
     const pid = findNodeProcess(cli.pid, CLI_SCRIPT);
@@ -189,7 +189,7 @@ async function runOn(ctx: BenchContext, scope: Scope, engine: Engine, result: Be
   const rate = sent.length / sendSeconds;
   const peak = sampler?.peakMb ?? Number.NaN;
   const figures = [
-    figure(NAME, setting, "time to enqueue", enqueueSeconds, "s", { op: "<=", value: 10 }, "from process start (npm, tsx, database open included)"),
+    figure(NAME, setting, "time to enqueue", enqueueSeconds, "s", { op: "<=", value: 10 }, "from process start (npm, database open included)"),
     figure(NAME, setting, "send rate", rate, "msg/s", undefined, `cap ${formatValue(options.mps, "msg/s")}; ${sent.length} sent in ${sendSeconds.toFixed(1)} s`),
     figure(NAME, setting, "total time", (timings.done - started) / 1000, "s"),
     figure(NAME, setting, "peak RSS of the CLI", peak, "MB", { op: "<=", value: 300 }, sampler ? `node pid ${sampler.pid}, VmHWM` : "node process not found"),

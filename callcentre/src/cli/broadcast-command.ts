@@ -51,7 +51,7 @@ export function registerBroadcastCommand(options: BroadcastOptions = {}) {
           flow: loadFlowFile(config.flowFile),
           twilio: cli.client(),
           // The service's log options (the error serializer, secrets scrubbed), quieter by default.
-          logger: loggerOptions(config.logLevel === "info" ? "warn" : config.logLevel, logSecrets(config)),
+          logger: loggerOptions(config.logLevel === "info" ? "warn" : config.logLevel, logSecrets({ ...config, databaseUrl: db.url })),
           jobs: { pollingIntervalSeconds: 0.5 },
         }).catch(async (error: unknown) => {
           await db.close();

@@ -174,7 +174,16 @@ export async function initialise(binaries: EmbeddedBinaries, paths: ClusterPaths
 }
 
 
-const childEnv = () => ({ ...process.env, LC_ALL: "C", LANG: "C" });
+/**
+ * The environment of initdb, the watchdog and the server: what they need and nothing else. The call
+ * centre's own environment holds its secrets (TWILIO_AUTH_TOKEN, DASHBOARD_PASSWORD…), which the
+ * server's user could read in /proc/<pid>/environ, and a superuser role through COPY … FROM PROGRAM.
+ */
+const childEnv = (): NodeJS.ProcessEnv => {
+  const env: NodeJS.ProcessEnv = { LC_ALL: "C", LANG: "C" };
+  for (const name of ["PATH", "TMPDIR", "TZ"]) if (process.env[name] !== undefined) env[name] = process.env[name];
+  return env;
+};
 
 function run(program: string, programArgs: string[], identity: Identity): Promise<{ code: number | null; output: string }> {
   const [file, args] = identity.wrap(program, programArgs);

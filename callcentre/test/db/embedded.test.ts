@@ -213,3 +213,17 @@ test("no binary for the platform: a clear error that says to set DATABASE_URL, a
   });
   assert.throws(() => lstatSync(dataDir), /ENOENT/);
 });
+
+test("the server's environment holds none of the call centre's secrets", async (t) => {
+  const dataDir = tempDataDir(t);
+  const secret = "a-secret-the-server-must-not-see-0123456789";
+  process.env.TWILIO_AUTH_TOKEN_FOR_TEST = secret;
+  t.after(() => delete process.env.TWILIO_AUTH_TOKEN_FOR_TEST);
+  const db = await openDatabase({ dataDir });
+  t.after(() => db.close());
+  const [postmaster] = postmastersOf(join(dataDir, "postgres"));
+  assert.ok(postmaster, "the embedded server runs");
+  const environ = readFileSync(`/proc/${postmaster}/environ`, "utf8").split("\0").filter(Boolean);
+  assert.ok(environ.some((entry) => entry.startsWith("LC_ALL=")), environ.join(" "));
+  assert.ok(!environ.some((entry) => entry.includes(secret)), "the secret reached the server's environment");
+});
