@@ -3,7 +3,8 @@
 // DATA_DIR. Layout of DATA_DIR:
 //   postgres/            the cluster (PGDATA, mode 0700), created by initdb on the first start only
 //   postgres-password    the generated password of its `postgres` role (0600), reused on every start
-//   callcentre.pid       the pid of the process that owns the server (0600): one owner per DATA_DIR
+//   callcentre.pid       the pid and start time of the process that owns the server (0600): one owner
+//                        per DATA_DIR
 // The server listens on 127.0.0.1 on a free port (no Unix socket) and asks for the password
 // (scram-sha-256). Its postmaster.pid says on which port; that and the password are how another
 // process of the same user (the CLI beside a running call centre) reaches it without starting a second.
@@ -26,7 +27,9 @@ import {
   existsSync,
   lstatSync,
   mkdirSync,
+  linkSync,
   readFileSync,
+  renameSync,
   rmSync,
   statSync,
   writeFileSync,
@@ -151,22 +154,70 @@ const urlFor = (port: number, password: string) =>
 const heldHere = new Set<string>();
 
 /**
+ * When a process started, as Linux counts it (/proc/<pid>/stat's 22nd field), or undefined elsewhere.
+ * With the pid it names one process for good: a pid is reused, a pid and a start time are not.
+ */
+function startTime(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether the process a lock file names still runs: the same pid, and (where /proc tells) the same start. */
+function lockHolder(content: string): number | undefined {
+  const [pidText, started] = content.trim().split(" ");
+  const pid = Number(pidText);
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return undefined;
+  // After a reboot or in a restarted container, the pid names another process now.
+  if (started !== undefined && startTime(pid) !== undefined && startTime(pid) !== started) return undefined;
+  return pid;
+}
+
+/**
  * Takes DATA_DIR's lock for this process; returns the pid of a live process that holds it instead.
- * A lock left by a process that is gone is taken over.
+ * The lock names the holder by pid and start time. A lock left by a process that is gone is taken
+ * over by renaming it away first, which only one of several starting processes can do to a given
+ * lock: one that finds it renamed a lock newer than the one it judged stale puts it back.
  */
 function lockOwner(file: string): number | undefined {
+  const mine = `${process.pid} ${startTime(process.pid) ?? ""}`.trim();
   for (;;) {
     try {
-      writeFileSync(file, String(process.pid), { flag: "wx", mode: 0o600 });
+      writeFileSync(file, mine, { flag: "wx", mode: 0o600 });
       heldHere.add(file);
       return undefined;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      const pid = Number(readFileSync(file, "utf8").trim());
-      const held = pid === process.pid ? heldHere.has(file) : Number.isInteger(pid) && pid > 0 && isAlive(pid);
-      if (held) return pid;
-      rmSync(file, { force: true });
     }
+    let content: string;
+    try {
+      content = readFileSync(file, "utf8");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") continue;
+      throw error;
+    }
+    // This very process holds it only if it took it (a pid of ours in an old lock is a predecessor's).
+    const holder = lockHolder(content);
+    if (holder !== undefined && (holder !== process.pid || heldHere.has(file))) return holder;
+    const aside = `${file}.${process.pid}.stale`;
+    try {
+      renameSync(file, aside);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") continue;
+      throw error;
+    }
+    if (readFileSync(aside, "utf8") !== content) {
+      // Another process took the stale lock over between our read and our rename: its lock goes back.
+      try {
+        linkSync(aside, file);
+      } catch {
+        // A third process holds a new lock by now; that one stands.
+      }
+    }
+    rmSync(aside, { force: true });
   }
 }
 

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import { lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -226,4 +226,28 @@ test("the server's environment holds none of the call centre's secrets", async (
   const environ = readFileSync(`/proc/${postmaster}/environ`, "utf8").split("\0").filter(Boolean);
   assert.ok(environ.some((entry) => entry.startsWith("LC_ALL=")), environ.join(" "));
   assert.ok(!environ.some((entry) => entry.includes(secret)), "the secret reached the server's environment");
+});
+
+test("a lock whose pid now names another process (a reboot, a restarted container) is taken over; the live owner's is not", async (t) => {
+  // A live process that is not a call centre, as after a restart the old owner's pid may be.
+  const bystander = spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)"], { stdio: "ignore" });
+  t.after(() => bystander.kill("SIGKILL"));
+  await once(bystander, "spawn");
+  const dataDir = tempDataDir(t);
+  mkdirSync(dataDir, { mode: 0o700 });
+  const lock = join(dataDir, "callcentre.pid");
+  writeFileSync(lock, `${bystander.pid} 1`, { mode: 0o600 });
+  const db = await openDatabase({ dataDir });
+  t.after(() => db.close());
+  const [pid, started] = readFileSync(lock, "utf8").split(" ");
+  assert.equal(Number(pid), process.pid, "this process holds the lock now");
+  const stat = readFileSync("/proc/self/stat", "utf8");
+  assert.equal(started, stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19], "named by its start time too");
+
+  // The bystander named with its real start time is a live owner.
+  const other = tempDataDir(t);
+  mkdirSync(other, { mode: 0o700 });
+  const bystanderStat = readFileSync(`/proc/${bystander.pid}/stat`, "utf8");
+  writeFileSync(join(other, "callcentre.pid"), `${bystander.pid} ${bystanderStat.slice(bystanderStat.lastIndexOf(")") + 2).split(" ")[19]}`, { mode: 0o600 });
+  await assert.rejects(openDatabase({ dataDir: other }), DataDirLockedError);
 });
