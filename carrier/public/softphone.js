@@ -6,7 +6,13 @@
 // second), which counts it as speaking, so a recording or a spoken answer does not end on silence.
 // Plain ES module, no build step.
 
-const E164 = /^\+[1-9][0-9]{1,14}$/;
+/**
+ * The carrier's own rule for a number (E164 in carrier/src/numbering.ts: "+", a non-zero digit, 7 to
+ * 15 digits in all), and the pattern of the number fields in index.html. A looser one would let
+ * "My number", applied as it is typed, follow a partial number such as +614 that the carrier
+ * refuses with 400.
+ */
+const E164 = /^\+[1-9]\d{6,14}$/;
 const FINAL = new Set(["completed", "busy", "failed", "no-answer", "canceled"]);
 const DEFAULTS = { myNumber: "+61491570001", toNumber: "+61255501234" };
 /** At most one typing report a second while the person types. */

@@ -1,10 +1,11 @@
 // What the softphone's browser tests share: Chromium through playwright-core (CHROMIUM_PATH, or the
-// usual places), a loopback listener for the TwiML app behind the carrier, and full-page screenshots.
+// usual places), a loopback listener for the TwiML app behind the carrier, full-page screenshots, and
+// a watch on what must not happen in a page.
 import { mkdir } from "node:fs/promises";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { chromium, type Browser, type Page, type Response } from "playwright-core";
 import { chromiumPath } from "@callcentre/testkit";
 
 export const ARTIFACTS = fileURLToPath(new URL("../../../test-artifacts/", import.meta.url));
@@ -35,3 +36,39 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 
 /** Escapes text for a TwiML document. */
 export const xml = (text: string) => text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/**
+ * What must not happen in a page: an uncaught error, a console error, or an answer of 400 or more.
+ * Chromium's console says only "Failed to load resource: … 400 (Bad Request)"; the answers are
+ * listed with method, URL and body, so a failure says which request the carrier refused and why.
+ */
+export class PageProblems {
+  private readonly found: string[] = [];
+  private readonly pending: Promise<void>[] = [];
+
+  watch(page: Page): void {
+    page.on("pageerror", (error) => this.found.push(`page error: ${error.message}`));
+    page.on("console", (message) => {
+      if (message.type() === "error") this.found.push(`console error: ${message.text()}`);
+    });
+    page.on("response", (response) => {
+      if (response.status() >= 400) this.pending.push(this.refused(response));
+    });
+  }
+
+  /** Everything found so far, once the bodies of the refused requests are in. */
+  async list(): Promise<string[]> {
+    await Promise.all(this.pending);
+    return [...this.found];
+  }
+
+  private async refused(response: Response): Promise<void> {
+    const request = response.request();
+    // An event stream's body is gone once the page has closed it.
+    const body = await response.text().then(
+      (text) => text.slice(0, 300),
+      () => "(body no longer available)",
+    );
+    this.found.push(`${request.method()} ${response.url()} → ${response.status()} ${body}`);
+  }
+}

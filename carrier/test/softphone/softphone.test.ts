@@ -9,7 +9,7 @@ import type { FastifyInstance } from "fastify";
 import type { Browser } from "playwright-core";
 import { buildCarrier } from "../../src/app.js";
 import { RealClock } from "../../src/clock.js";
-import { DESKTOP, PHONE, WAIT, launchChromium, listen, screenshot, xml } from "./browser.js";
+import { DESKTOP, PHONE, WAIT, PageProblems, launchChromium, listen, screenshot, xml } from "./browser.js";
 
 const ACCOUNT_SID = `AC${"0".repeat(31)}1`;
 const AUTH_TOKEN = "softphone-test-token";
@@ -55,10 +55,10 @@ test("the softphone calls a menu, texts, answers a call and shows timelines", { 
   // the carrier, then the app it calls.
   const stub = stubApp();
   const open: { browser?: Browser; carrier?: FastifyInstance } = {};
-  const problems: string[] = [];
+  const problems = new PageProblems();
   t.after(async () => {
     // Shown with the results when a step failed before the final check.
-    for (const problem of problems) t.diagnostic(problem);
+    for (const problem of await problems.list()) t.diagnostic(problem);
     await open.browser?.close();
     await open.carrier?.close();
     stub.closeAllConnections();
@@ -81,10 +81,7 @@ test("the softphone calls a menu, texts, answers a call and shows timelines", { 
   open.browser = browser;
   const context = await browser.newContext({ viewport: DESKTOP });
   const page = await context.newPage();
-  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-  page.on("console", (message) => {
-    if (message.type() === "error") problems.push(`console error: ${message.text()}`);
-  });
+  problems.watch(page);
 
   await page.goto(`${carrierUrl}/`);
   await page.locator("body[data-ready=true]").waitFor(WAIT);
@@ -195,5 +192,5 @@ test("the softphone calls a menu, texts, answers a call and shows timelines", { 
     await page.locator("body[data-ready=true]").waitFor(WAIT);
   });
 
-  assert.deepEqual(problems, []);
+  assert.deepEqual(await problems.list(), []);
 });
