@@ -25,6 +25,8 @@ export interface ControlOptions {
 }
 
 const PhoneNumber = z.string().regex(E164, "must be an E.164 number such as +61491570001");
+/** A handset in the path (/phones/:number/…): a 400 names the number, not a body the GET has none of. */
+const Handset = z.object({ number: PhoneNumber });
 const PlaceCall = z.object({ from: PhoneNumber, to: PhoneNumber });
 const Digits = z.object({ digits: z.string().regex(/^[0-9A-D*#wW]{1,64}$/, "must be keys 0-9, A-D, * and # (w/W pause)") });
 const Speech = z.object({ text: z.string().trim().min(1).max(4096) });
@@ -162,9 +164,10 @@ export default async function controlRoutes(app: FastifyInstance, opts: ControlO
 
   /** ?wait=S&count=N holds the answer until N messages were delivered to the handset (or S seconds pass). */
   app.get<{ Params: { number: string } }>("/phones/:number/messages", async (request, reply) => {
-    const number = parse(PhoneNumber, request.params.number, reply);
+    const number = parse(Handset, request.params, reply)?.number;
+    if (!number) return reply;
     const query = parse(Wait, request.query, reply);
-    if (!number || !query) return reply;
+    if (!query) return reply;
     const delivered = () => store.handset(number).inbox.length >= query.count;
     if (query.wait > 0 && !delivered()) {
       await new Promise<void>((resolve) => {
@@ -186,7 +189,7 @@ export default async function controlRoutes(app: FastifyInstance, opts: ControlO
   });
 
   app.get<{ Params: { number: string } }>("/phones/:number/calls", async (request, reply) => {
-    const number = parse(PhoneNumber, request.params.number, reply);
+    const number = parse(Handset, request.params, reply)?.number;
     if (!number) return reply;
     const calls = [...engine.calls.values()].filter((c) => (c.direction === "inbound" ? c.from : c.to) === number);
     return { calls: calls.map((call) => callView(call, false)) };
@@ -194,7 +197,7 @@ export default async function controlRoutes(app: FastifyInstance, opts: ControlO
 
   /** Server-sent events for one handset: its calls (ringing, answered, ended) and its messages. */
   app.get<{ Params: { number: string } }>("/phones/:number/events", async (request, reply) => {
-    const number = parse(PhoneNumber, request.params.number, reply);
+    const number = parse(Handset, request.params, reply)?.number;
     if (!number) return reply;
     const stream = streams.start(request, reply);
     if (!stream) return reply;
@@ -218,9 +221,10 @@ export default async function controlRoutes(app: FastifyInstance, opts: ControlO
   });
 
   app.put<{ Params: { number: string } }>("/phones/:number/behaviour", async (request, reply) => {
-    const number = parse(PhoneNumber, request.params.number, reply);
+    const number = parse(Handset, request.params, reply)?.number;
+    if (!number) return reply;
     const body = parse(Behaviour, request.body, reply);
-    if (!number || !body) return reply;
+    if (!body) return reply;
     store.handset(number).behaviour = body.behaviour;
     return { number, behaviour: body.behaviour };
   });

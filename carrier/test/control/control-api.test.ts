@@ -60,6 +60,12 @@ test("bad input gets 400 with the reason, unknown numbers and calls 404", async 
   assert.match(String((await json("POST", `/calls/CA${"0".repeat(32)}/digits`, { digits: "1x" })).body.message), /^digits: must be keys/);
   assert.match(String((await json("POST", "/clock/advance", { seconds: -1 })).body.message), /^seconds: /);
   assert.match(String((await json("PUT", "/phones/+15005550100/behaviour", { behaviour: "sulk" })).body.message), /^behaviour: /);
+  // A partial number in the path: the reason names it, not a body the request does not have.
+  for (const path of ["/phones/%2B614/messages", "/phones/%2B614/calls", "/phones/%2B614/events"]) {
+    const partial = await json("GET", path);
+    assert.equal(partial.status, 400, path);
+    assert.match(String(partial.body.message), /^number: must be an E\.164 number/, path);
+  }
 });
 
 test("the clock can be moved only when it is manual", async (t) => {
