@@ -107,27 +107,33 @@ export function findNodeProcess(rootPid: number, script: string): number | undef
 }
 
 /** CPU seconds (user + system) a process has used so far; 0 if it is gone. */
-export function cpuSeconds(pid: number): number {
+export function cpuSeconds(pid: number, options: { children?: boolean } = {}): number {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    // utime and stime are fields 14 and 15 of stat (11 and 12 after "state"), in clock ticks (USER_HZ, 100 on Linux).
-    return (Number(fields[11]) + Number(fields[12])) / 100;
+    // utime and stime are fields 14 and 15 of stat (11 and 12 after "state"), cutime and cstime (the
+    // children it has waited for) 16 and 17, in clock ticks (USER_HZ, 100 on Linux).
+    const own = Number(fields[11]) + Number(fields[12]);
+    return (options.children ? own + Number(fields[13]) + Number(fields[14]) : own) / 100;
   } catch {
     return 0;
   }
 }
 
-/** CPU seconds used so far by every process whose command is `comm` (e.g. all Postgres backends). */
-export function cpuSecondsOf(comm: string): number {
-  let total = 0;
+/**
+ * CPU seconds used so far by each process whose command is `comm` (e.g. every Postgres process), by
+ * pid, with what its children that have exited used: a backend that exits moves its time into the
+ * postmaster's cutime and cstime.
+ */
+export function cpuSecondsByPid(comm: string): Map<number, number> {
+  const byPid = new Map<number, number>();
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      if (readFileSync(`/proc/${entry}/comm`, "utf8").trim() === comm) total += cpuSeconds(Number(entry));
+      if (readFileSync(`/proc/${entry}/comm`, "utf8").trim() === comm) byPid.set(Number(entry), cpuSeconds(Number(entry), { children: true }));
     } catch {
       // Gone meanwhile.
     }
   }
-  return total;
+  return byPid;
 }
