@@ -8,8 +8,16 @@ import { isAuthorized, sendUnauthorized } from "./auth.js";
 import { callRoutes } from "./calls.js";
 import { RestError, sendError } from "./errors.js";
 import { messageRoutes } from "./messages.js";
+import { registerMultipart } from "./multipart.js";
 import { phoneNumberRoutes } from "./phone-numbers.js";
 import { recordingRoutes } from "./recordings.js";
+
+declare module "fastify" {
+  interface FastifyContextConfig {
+    /** Served without credentials (recording media). */
+    public?: boolean;
+  }
+}
 
 export interface RestOptions {
   store: Store;
@@ -18,9 +26,10 @@ export interface RestOptions {
 
 export default async function restRoutes(app: FastifyInstance, opts: RestOptions): Promise<void> {
   const { store, engine } = opts;
+  await registerMultipart(app);
 
   app.addHook("onRequest", async (request, reply) => {
-    if ((request.routeOptions.config as { public?: boolean }).public) return;
+    if (request.routeOptions.config.public) return;
     if (!isAuthorized(request, store.account)) return sendUnauthorized(reply);
   });
 

@@ -2,7 +2,7 @@
 // at …/Recordings/{Sid} and .wav (public, as Twilio's default, so <Play> and players can fetch the
 // RecordingUrl). Recordings come from <Record>; there is no create. MP3 is not offered: the
 // carrier's media is WAV only, and …/{Sid}.mp3 answers 404 (20404).
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyContextConfig, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { recordingWav } from "../calls/recordings.js";
 import type { Recording, Store } from "../store.js";
 import { RestError, notFound } from "./errors.js";
@@ -11,7 +11,7 @@ import { dateFilter, queryOf } from "./params.js";
 import { accountPath, newestFirst, recordingJson } from "./serialize.js";
 
 /** Route config read by the auth hook: media is served without credentials. */
-export const PUBLIC = { public: true } as const;
+export const PUBLIC: FastifyContextConfig = { public: true };
 
 type WithSid = { Params: { AccountSid: string; sid: string } };
 
