@@ -1,7 +1,7 @@
 // The Twilio-compatible REST API, 2010-04-01 (docs/twilio-contract.md §8), registered by the app with
 // the prefix /2010-04-01. Only Twilio's surface lives here; simulator controls are under /_carrier.
 // Every route needs HTTP Basic auth with the account's SID and token, except recording media.
-import type { FastifyError, FastifyInstance } from "fastify";
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Engine } from "../calls/engine.js";
 import type { Store } from "../store.js";
 import { isAuthorized, sendUnauthorized } from "./auth.js";
@@ -44,11 +44,17 @@ export default async function restRoutes(app: FastifyInstance, opts: RestOptions
     return sendError(reply, { code: status === 404 ? 20404 : 20001, message: error.message, status });
   });
 
-  app.setNotFoundHandler((request, reply) => {
+  // An unknown path or method is Twilio's 20404, after authentication like any route (a wrong password
+  // is 401 whatever the path). A catch-all route rather than only a not-found handler: the softphone's
+  // static files are served from "/" by a wildcard GET route, which would otherwise answer first with
+  // Fastify's own 404 body.
+  const unknownPath = async (request: FastifyRequest, reply: FastifyReply) => {
     if (!isAuthorized(request, store.account)) return sendUnauthorized(reply);
     const path = request.url.split("?")[0] ?? request.url;
     return sendError(reply, { code: 20404, message: `The requested resource ${path} was not found`, status: 404 });
-  });
+  };
+  app.setNotFoundHandler(unknownPath);
+  app.all("/*", unknownPath);
 
   phoneNumberRoutes(app, store);
   callRoutes(app, engine);
