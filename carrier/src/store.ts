@@ -1,12 +1,26 @@
 // The carrier's state, in memory: its account, the numbers "bought" on it, calls, messages,
 // recordings, opt-outs and the simulated handsets. A carrier is a simulator: it starts empty.
+import { createHash } from "node:crypto";
 import { EventEmitter } from "node:events";
 import type { Clock } from "./clock.js";
-import { newSid } from "./sids.js";
+import { newKeySecret, newSid } from "./sids.js";
 
 export interface Account {
   sid: string;
   authToken: string;
+}
+
+/**
+ * A Standard API key (Twilio's Keys resource): its SID and secret authenticate like the account's SID
+ * and auth token, except on the Accounts and Keys resources. Only a hash of the secret is kept: Twilio
+ * shows the secret once, when the key is created.
+ */
+export interface ApiKey {
+  sid: string;
+  friendlyName: string | null;
+  secretSha256: Buffer;
+  dateCreated: Date;
+  dateUpdated: Date;
 }
 
 export interface PhoneNumber {
@@ -79,6 +93,7 @@ export class Store extends EventEmitter {
   readonly messages = new Map<string, Message>();
   readonly recordings = new Map<string, Recording>();
   readonly handsets = new Map<string, Handset>();
+  readonly keys = new Map<string, ApiKey>();
   /** Blocked (sender number, recipient) pairs after STOP. */
   private readonly optOuts = new Set<string>();
 
@@ -119,6 +134,15 @@ export class Store extends EventEmitter {
     return number;
   }
 
+  /** A new Standard API key, with its secret: the only time the secret is available. */
+  createKey(friendlyName: string | null): { key: ApiKey; secret: string } {
+    const now = this.clock.now();
+    const secret = newKeySecret();
+    const key: ApiKey = { sid: newSid("SK"), friendlyName, secretSha256: sha256(secret), dateCreated: now, dateUpdated: now };
+    this.keys.set(key.sid, key);
+    return { key, secret };
+  }
+
   handset(number: string): Handset {
     let handset = this.handsets.get(number);
     if (!handset) {
@@ -140,4 +164,8 @@ export class Store extends EventEmitter {
   recordingUrl(sid: string): string {
     return `${this.publicUrl}/2010-04-01/Accounts/${this.account.sid}/Recordings/${sid}`;
   }
+}
+
+export function sha256(value: string): Buffer {
+  return createHash("sha256").update(value).digest();
 }

@@ -1,9 +1,27 @@
-// HTTP Basic auth with the account's SID and auth token (docs/twilio-contract.md §8.1). The AccountSid in
-// the path must be the account's own; anything else is 401 with code 20003, as Twilio answers.
-import { createHash, timingSafeEqual } from "node:crypto";
+// HTTP Basic auth (docs/twilio-contract.md §8.1): the account's SID and auth token, or an API key's SID
+// and secret. The AccountSid in the path must be the account's own; anything else is 401 with code
+// 20003, as Twilio answers.
+//
+// Twilio's key types: a Main key, or the auth token, reaches everything; a Standard key (the only kind
+// the Keys resource creates) reaches every resource except Accounts (/Accounts) and Keys
+// (/Accounts/{Sid}/Keys), which answer it 401/20003 as they do a wrong password. Routes of those
+// resources set `mainCredentials` in their config.
+import { timingSafeEqual } from "node:crypto";
 import type { FastifyReply, FastifyRequest } from "fastify";
-import type { Account } from "../store.js";
+import { sha256, type Store } from "../store.js";
 import { sendError } from "./errors.js";
+
+declare module "fastify" {
+  interface FastifyContextConfig {
+    /** Served without credentials (recording media). */
+    public?: boolean;
+    /** Refused to a Standard API key (Twilio's Accounts and Keys resources). */
+    mainCredentials?: boolean;
+  }
+}
+
+/** Who a request authenticated as: the account itself (auth token) or one of its Standard API keys. */
+export type Principal = { kind: "account" } | { kind: "standard-key"; keySid: string };
 
 /** The credentials of a Basic `Authorization` header, or undefined when there are none. */
 export function basicCredentials(header: string | undefined): { user: string; password: string } | undefined {
@@ -17,7 +35,7 @@ export function basicCredentials(header: string | undefined): { user: string; pa
 
 function same(a: string, b: string): boolean {
   // Hash first so the comparison takes the same time whatever the lengths.
-  return timingSafeEqual(createHash("sha256").update(a).digest(), createHash("sha256").update(b).digest());
+  return timingSafeEqual(sha256(a), sha256(b));
 }
 
 /** The `{AccountSid}` of a `/2010-04-01/Accounts/{AccountSid}/…` URL, if the URL has one. */
@@ -25,12 +43,22 @@ export function pathAccountSid(url: string): string | undefined {
   return /\/Accounts\/([^/?#]+?)(?:\.json)?(?:[/?#]|$)/.exec(url)?.[1];
 }
 
-export function isAuthorized(request: FastifyRequest, account: Account): boolean {
+function principalOf(user: string, password: string, store: Store): Principal | undefined {
+  if (same(user, store.account.sid)) return same(password, store.account.authToken) ? { kind: "account" } : undefined;
+  const key = store.keys.get(user);
+  // The secret's hash is compared even for an unknown key SID, so the answer takes as long either way.
+  const matches = timingSafeEqual(sha256(password), key?.secretSha256 ?? sha256(""));
+  return key && matches ? { kind: "standard-key", keySid: key.sid } : undefined;
+}
+
+/** The request's principal, or undefined when its credentials are missing, wrong, or for another account. */
+export function authenticate(request: FastifyRequest, store: Store): Principal | undefined {
   const credentials = basicCredentials(request.headers.authorization);
-  if (!credentials) return false;
-  if (!same(credentials.user, account.sid) || !same(credentials.password, account.authToken)) return false;
+  if (!credentials) return undefined;
+  const principal = principalOf(credentials.user, credentials.password, store);
+  if (!principal) return undefined;
   const inPath = pathAccountSid(request.url);
-  return inPath === undefined || inPath === account.sid;
+  return inPath === undefined || inPath === store.account.sid ? principal : undefined;
 }
 
 export function sendUnauthorized(reply: FastifyReply): FastifyReply {

@@ -1,23 +1,18 @@
 // The Twilio-compatible REST API, 2010-04-01 (docs/twilio-contract.md §8), registered by the app with
 // the prefix /2010-04-01. Only Twilio's surface lives here; simulator controls are under /_carrier.
-// Every route needs HTTP Basic auth with the account's SID and token, except recording media.
+// Every route needs HTTP Basic auth (auth.ts: the account's SID and token, or an API key), except
+// recording media.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Engine } from "../calls/engine.js";
 import type { Store } from "../store.js";
-import { isAuthorized, sendUnauthorized } from "./auth.js";
+import { authenticate, sendUnauthorized } from "./auth.js";
 import { callRoutes } from "./calls.js";
 import { RestError, sendError } from "./errors.js";
+import { keyRoutes } from "./keys.js";
 import { messageRoutes } from "./messages.js";
 import { registerMultipart } from "./multipart.js";
 import { phoneNumberRoutes } from "./phone-numbers.js";
 import { recordingRoutes } from "./recordings.js";
-
-declare module "fastify" {
-  interface FastifyContextConfig {
-    /** Served without credentials (recording media). */
-    public?: boolean;
-  }
-}
 
 export interface RestOptions {
   store: Store;
@@ -29,8 +24,11 @@ export default async function restRoutes(app: FastifyInstance, opts: RestOptions
   await registerMultipart(app);
 
   app.addHook("onRequest", async (request, reply) => {
-    if (request.routeOptions.config.public) return;
-    if (!isAuthorized(request, store.account)) return sendUnauthorized(reply);
+    const config = request.routeOptions.config;
+    if (config.public) return;
+    const principal = authenticate(request, store);
+    if (!principal) return sendUnauthorized(reply);
+    if (config.mainCredentials && principal.kind !== "account") return sendUnauthorized(reply);
   });
 
   app.setErrorHandler((error: FastifyError | RestError, request, reply) => {
@@ -49,7 +47,7 @@ export default async function restRoutes(app: FastifyInstance, opts: RestOptions
   // static files are served from "/" by a wildcard GET route, which would otherwise answer first with
   // Fastify's own 404 body.
   const unknownPath = async (request: FastifyRequest, reply: FastifyReply) => {
-    if (!isAuthorized(request, store.account)) return sendUnauthorized(reply);
+    if (!authenticate(request, store)) return sendUnauthorized(reply);
     const path = request.url.split("?")[0] ?? request.url;
     return sendError(reply, { code: 20404, message: `The requested resource ${path} was not found`, status: 404 });
   };
@@ -60,4 +58,5 @@ export default async function restRoutes(app: FastifyInstance, opts: RestOptions
   callRoutes(app, engine);
   messageRoutes(app, engine);
   recordingRoutes(app, store);
+  keyRoutes(app, store);
 }

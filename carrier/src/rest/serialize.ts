@@ -2,7 +2,7 @@
 // absent values, some numbers as strings, and `uri`/`subresource_uris` as /2010-04-01/… paths.
 import type { Call, CallStatus } from "../calls/call.js";
 import { rfc2822 } from "../clock.js";
-import type { Message, PhoneNumber, Recording, Store } from "../store.js";
+import type { ApiKey, Message, PhoneNumber, Recording, Store } from "../store.js";
 
 export const API = "/2010-04-01";
 export const API_VERSION = "2010-04-01";
@@ -174,4 +174,8 @@ export function recordingJson(store: Store, r: Recording): Record<string, unknow
 /** Newest first by date created; items created at the same instant, the later-added first. */
 export function newestFirst<T extends { dateCreated: Date }>(items: Iterable<T>): T[] {
   return [...items].reverse().sort((a, b) => b.dateCreated.getTime() - a.dateCreated.getTime());
+}
+
+export function keyJson(key: ApiKey): Record<string, unknown> {
+  return { sid: key.sid, friendly_name: key.friendlyName, date_created: date(key.dateCreated), date_updated: date(key.dateUpdated) };
 }

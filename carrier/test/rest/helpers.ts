@@ -46,6 +46,8 @@ export interface Carrier {
   client: ReturnType<typeof twilio>;
   /** A client with the account's SID and the given token. */
   clientWithToken(token: string): ReturnType<typeof twilio>;
+  /** A client authenticating with an API key's SID and secret, for the account (twilio-node's `accountSid`). */
+  clientWithKey(keySid: string, secret: string): ReturnType<typeof twilio>;
   /** A client whose requests are logged (to see which pages it fetched). */
   loggingClient(): { client: ReturnType<typeof twilio>; requests: { method: string; uri: string }[] };
   /** fetch() against the carrier, with the account's Basic credentials unless `auth: false`. */
@@ -85,6 +87,7 @@ export async function startCarrier(t?: { after(fn: () => Promise<void>): void })
     clock,
     client: clientWithToken(AUTH_TOKEN),
     clientWithToken,
+    clientWithKey: (keySid, secret) => twilio(keySid, secret, { accountSid: ACCOUNT_SID, httpClient: new CarrierRequestClient(baseUrl) }),
     loggingClient() {
       const httpClient = new LoggingRequestClient(baseUrl);
       return { client: twilio(ACCOUNT_SID, AUTH_TOKEN, { httpClient }), requests: httpClient.requests };
