@@ -97,6 +97,9 @@ export class Store extends EventEmitter {
   /** Blocked (sender number, recipient) pairs after STOP. */
   private readonly optOuts = new Set<string>();
 
+  /** When the account "opened": when the carrier started (the REST Account's date_created). */
+  readonly accountCreated: Date;
+
   constructor(
     readonly account: Account,
     readonly clock: Clock,
@@ -104,6 +107,7 @@ export class Store extends EventEmitter {
     readonly publicUrl: string,
   ) {
     super();
+    this.accountCreated = clock.now();
   }
 
   numberByPhone(phone: string): PhoneNumber | undefined {

@@ -5,6 +5,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Engine } from "../calls/engine.js";
 import type { Store } from "../store.js";
+import { accountRoutes } from "./accounts.js";
 import { authenticate, sendUnauthorized } from "./auth.js";
 import { callRoutes } from "./calls.js";
 import { RestError, sendError } from "./errors.js";
@@ -54,6 +55,7 @@ export default async function restRoutes(app: FastifyInstance, opts: RestOptions
   app.setNotFoundHandler(unknownPath);
   app.all("/*", unknownPath);
 
+  accountRoutes(app, store);
   phoneNumberRoutes(app, store);
   callRoutes(app, engine);
   messageRoutes(app, engine);

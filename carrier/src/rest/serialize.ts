@@ -179,3 +179,45 @@ export function newestFirst<T extends { dateCreated: Date }>(items: Iterable<T>)
 export function keyJson(key: ApiKey): Record<string, unknown> {
   return { sid: key.sid, friendly_name: key.friendlyName, date_created: date(key.dateCreated), date_updated: date(key.dateUpdated) };
 }
+
+/** Twilio's default name for a new account. */
+const ACCOUNT_FRIENDLY_NAME = "My first Twilio account";
+const ACCOUNT_SUBRESOURCES = {
+  addresses: "Addresses",
+  applications: "Applications",
+  authorized_connect_apps: "AuthorizedConnectApps",
+  available_phone_numbers: "AvailablePhoneNumbers",
+  balance: "Balance",
+  calls: "Calls",
+  conferences: "Conferences",
+  connect_apps: "ConnectApps",
+  incoming_phone_numbers: "IncomingPhoneNumbers",
+  keys: "Keys",
+  messages: "Messages",
+  notifications: "Notifications",
+  outgoing_caller_ids: "OutgoingCallerIds",
+  queues: "Queues",
+  recordings: "Recordings",
+  short_codes: "SMS/ShortCodes",
+  signing_keys: "SigningKeys",
+  sip: "SIP",
+  transcriptions: "Transcriptions",
+  usage: "Usage",
+} as const;
+
+/** The carrier's one account: a full (not trial) account that owns itself. Twilio includes the auth token. */
+export function accountJson(store: Store): Record<string, unknown> {
+  const path = accountPath(store);
+  return {
+    auth_token: store.account.authToken,
+    date_created: date(store.accountCreated),
+    date_updated: date(store.accountCreated),
+    friendly_name: ACCOUNT_FRIENDLY_NAME,
+    owner_account_sid: store.account.sid,
+    sid: store.account.sid,
+    status: "active",
+    subresource_uris: Object.fromEntries(Object.entries(ACCOUNT_SUBRESOURCES).map(([key, name]) => [key, `${path}/${name}.json`])),
+    type: "Full",
+    uri: `${path}.json`,
+  };
+}
