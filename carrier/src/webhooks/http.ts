@@ -8,6 +8,7 @@
 // of the carrier's CPU with a thousand calls at once). Redirects are followed as fetch follows them.
 import { Agent, interceptors, request as undiciRequest, type Dispatcher } from "undici";
 import { DOCUMENT_TOO_LARGE, MAX_DOCUMENT_BYTES, MAX_MEDIA_BYTES } from "../limits.js";
+import type { WebhookCookies } from "./cookies.js";
 import { signedUrl, twilioSignature, type FormParams } from "./signature.js";
 
 export const WEBHOOK_TIMEOUT_MS = 15_000;
@@ -21,6 +22,8 @@ export interface WebhookRequest {
   params: FormParams;
   /** Voice requests over HTTPS are signed without the port; SMS keep it (docs/twilio-contract.md §7.2). */
   kind: "voice" | "sms" | "callback";
+  /** The call's or conversation's cookie jar: sent with the request, filled from its answer. */
+  cookies?: WebhookCookies | undefined;
 }
 
 export interface WebhookResponse {
@@ -66,6 +69,11 @@ const CONNECTION_FAILURES = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "EHO
 function header(res: Dispatcher.ResponseData, name: string): string {
   const value = res.headers[name];
   return (Array.isArray(value) ? value[0] : value) ?? "";
+}
+
+function setCookies(res: Dispatcher.ResponseData): string[] {
+  const value = res.headers["set-cookie"];
+  return value === undefined ? [] : Array.isArray(value) ? value : [value];
 }
 
 /** A failed request as Twilio classifies it: 11205 (connection, timeout), 11210 (DNS), 11200. */
@@ -145,7 +153,11 @@ export async function sendWebhook(authToken: string, request: WebhookRequest): P
   }
   const signal = AbortSignal.timeout(WEBHOOK_TIMEOUT_MS);
   try {
+    const cookie = await request.cookies?.header(target);
+    if (cookie) headers.cookie = cookie;
     const res = await requestAs(target, { method: request.method, headers, body, signal });
+    // Even an error answer may set cookies, as it does in a browser.
+    await request.cookies?.remember(target, setCookies(res));
     const where = `${new URL(target).origin}${new URL(target).pathname}`;
     const answered = { status: res.statusCode, contentType: header(res, "content-type") };
     if (res.statusCode < 200 || res.statusCode > 299) {
