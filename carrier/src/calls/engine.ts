@@ -145,6 +145,7 @@ export class Engine implements CallControl {
       url: request.url,
       status: response.status,
       durationMs: response.durationMs,
+      ...(response.redirects.length > 0 ? { redirects: response.redirects } : {}),
       ...(response.errorCode ? { errorCode: response.errorCode, error: response.error } : {}),
     });
     return response;

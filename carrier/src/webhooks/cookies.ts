@@ -25,7 +25,8 @@ export class WebhookCookies {
   /** The Cookie header for a request to `url`, or undefined when no cookie applies. */
   async header(url: string): Promise<string | undefined> {
     const now = this.clock.now().getTime();
-    const cookies = await this.jar.getCookies(url, { expire: false });
+    // In RFC 6265's order, as browsers send them: longer paths first, then the older.
+    const cookies = await this.jar.getCookies(url, { expire: false, sort: true });
     const live = cookies.filter((cookie) => {
       const expires = cookie.expiryTime();
       return expires === undefined || expires > now;
