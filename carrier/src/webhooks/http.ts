@@ -92,16 +92,47 @@ function setCookies(res: Dispatcher.ResponseData): string[] {
   return value === undefined ? [] : Array.isArray(value) ? value : [value];
 }
 
+/**
+ * Handshakes that failed (Twilio's 11220, "SSL/TLS handshake error"): a certificate Node does not
+ * trust, or a server that does not speak TLS. OpenSSL's own errors come as ERR_SSL_*, Node's as
+ * ERR_TLS_*; certificate checks report X.509's names.
+ */
+const TLS_FAILURES = new Set([
+  "EPROTO",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "CERT_HAS_EXPIRED",
+  "CERT_NOT_YET_VALID",
+  "CERT_UNTRUSTED",
+  "CERT_REVOKED",
+  "CERT_SIGNATURE_FAILURE",
+  "CERT_REJECTED",
+]);
+
+function isTlsFailure(code: string): boolean {
+  return TLS_FAILURES.has(code) || code.startsWith("ERR_TLS_") || code.startsWith("ERR_SSL_");
+}
+
 /** More than MAX_REDIRECTS hops: Twilio's generic 11200 (HTTP retrieval failure). */
 class TooManyRedirects extends Error {}
 
-/** A failed request as Twilio classifies it: 11205 (connection, timeout), 11210 (DNS), 11200. */
+/** A failed request as Twilio classifies it: 11205 (connection, timeout), 11210 (DNS), 11220 (TLS), 11200. */
 function failure(error: unknown, signal: AbortSignal): { errorCode: number; error: string } {
   if (error instanceof TooManyRedirects) return { errorCode: 11200, error: error.message };
   const code = errorCode(error);
   const timedOut = signal.aborted || (error as Error).name === "TimeoutError";
   return {
-    errorCode: timedOut || (code !== undefined && CONNECTION_FAILURES.has(code)) ? 11205 : code === "ENOTFOUND" || code === "EAI_AGAIN" ? 11210 : 11200,
+    errorCode:
+      timedOut || (code !== undefined && CONNECTION_FAILURES.has(code))
+        ? 11205
+        : code === "ENOTFOUND" || code === "EAI_AGAIN"
+          ? 11210
+          : code !== undefined && isTlsFailure(code)
+            ? 11220
+            : 11200,
     error: timedOut ? "timed out after 15 s" : `${code ?? (error as Error).message}`,
   };
 }
