@@ -6,6 +6,7 @@ import { newSid } from "../sids.js";
 import type { Store } from "../store.js";
 import { parseVoiceTwiml } from "../twiml/parse-voice.js";
 import type { VerbNode } from "../twiml/nodes.js";
+import { callCookies } from "../webhooks/cookies.js";
 import { sendWebhook, type WebhookRequest, type WebhookResponse } from "../webhooks/http.js";
 import type { FormParams } from "../webhooks/signature.js";
 import { VERBS } from "../verbs/registry.js";
@@ -137,13 +138,14 @@ export class Engine implements CallControl {
   // ---- webhooks -------------------------------------------------------------------------------
 
   async webhook(call: Call | undefined, request: WebhookRequest, purpose: string): Promise<WebhookResponse> {
-    const response = await sendWebhook(this.store.account.authToken, request);
+    const response = await sendWebhook(this.store.account.authToken, { cookies: call && callCookies(call, this.clock), ...request });
     call?.timeline.add("webhook", {
       purpose,
       method: request.method,
       url: request.url,
       status: response.status,
       durationMs: response.durationMs,
+      ...(response.redirects.length > 0 ? { redirects: response.redirects } : {}),
       ...(response.errorCode ? { errorCode: response.errorCode, error: response.error } : {}),
     });
     return response;

@@ -7,6 +7,7 @@ import { E164 } from "../numbering.js";
 import { newSid } from "../sids.js";
 import type { Message, MessageStatus, Store } from "../store.js";
 import { parseMessagingTwiml } from "../twiml/parse-messaging.js";
+import { conversationCookies } from "../webhooks/cookies.js";
 import type { WebhookRequest, WebhookResponse } from "../webhooks/http.js";
 import type { FormParams } from "../webhooks/signature.js";
 
@@ -211,7 +212,7 @@ async function forwardToApp(
       store.emit("sms-error", { messageSid: message.sid, code: MESSAGING_DOCUMENTS_EXCEEDED, url: target.url });
       return;
     }
-    const response = await engine.webhook(undefined, { url: target.url, method: target.method, params, kind: "sms" }, "sms");
+    const response = await engine.webhook(undefined, { url: target.url, method: target.method, params, kind: "sms", cookies: conversationCookies(store, message.from, message.to, store.clock) }, "sms");
     if (!response.ok) {
       // 11750 included: a document over 64 kB is a failed request, as a 5xx is.
       store.emit("sms-error", { messageSid: message.sid, code: response.errorCode, url: target.url });

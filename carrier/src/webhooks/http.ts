@@ -5,9 +5,15 @@
 //
 // Requests go through undici's request() on a shared keep-alive pool, which does less work per
 // request than fetch(): no WHATWG Request/Response/AbortSignal objects per webhook (fetch was most
-// of the carrier's CPU with a thousand calls at once). Redirects are followed as fetch follows them.
-import { Agent, interceptors, request as undiciRequest, type Dispatcher } from "undici";
+// of the carrier's CPU with a thousand calls at once).
+//
+// 3xx answers are followed here, hop by hop, as a browser follows them (Twilio's requests behave
+// like a browser's: docs/twilio-contract.md §1): 301/302/303 become a GET without the parameters
+// (so an action's Digits are not resent), 307/308 repeat the method and body. Each hop is signed for
+// its own URL and carries the cookies of its own URL, and the hops are returned for the timeline.
+import { Agent, request as undiciRequest, type Dispatcher } from "undici";
 import { DOCUMENT_TOO_LARGE, MAX_DOCUMENT_BYTES, MAX_MEDIA_BYTES } from "../limits.js";
+import type { WebhookCookies } from "./cookies.js";
 import { signedUrl, twilioSignature, type FormParams } from "./signature.js";
 
 export const WEBHOOK_TIMEOUT_MS = 15_000;
@@ -21,6 +27,8 @@ export interface WebhookRequest {
   params: FormParams;
   /** Voice requests over HTTPS are signed without the port; SMS keep it (docs/twilio-contract.md §7.2). */
   kind: "voice" | "sms" | "callback";
+  /** The call's or conversation's cookie jar: sent with the request, filled from its answer. */
+  cookies?: WebhookCookies | undefined;
 }
 
 export interface WebhookResponse {
@@ -32,7 +40,18 @@ export interface WebhookResponse {
   errorCode?: number;
   error?: string;
   durationMs: number;
+  /** The 3xx answers followed before this one, in order; `location` is absolute. */
+  redirects: Redirect[];
 }
+
+export interface Redirect {
+  status: number;
+  location: string;
+}
+
+/** Hops followed before a request fails (a loop, most likely): as many as browsers follow. */
+export const MAX_REDIRECTS = 20;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 function withQuery(url: string, params: FormParams): string {
   const parsed = new URL(url);
@@ -50,8 +69,8 @@ function formBody(params: FormParams): string {
   return body.toString();
 }
 
-/** Keep-alive connections to the applications, shared by every call; 3xx answers are followed. */
-const dispatcher: Dispatcher = new Agent({ keepAliveTimeout: 4_000 }).compose(interceptors.redirect({ maxRedirections: 20 }));
+/** Keep-alive connections to the applications, shared by every call. */
+const dispatcher: Dispatcher = new Agent({ keepAliveTimeout: 4_000 });
 
 /** The system error behind a failed request: on the error itself or, wrapped, on its cause. */
 function errorCode(error: unknown): string | undefined {
@@ -68,12 +87,52 @@ function header(res: Dispatcher.ResponseData, name: string): string {
   return (Array.isArray(value) ? value[0] : value) ?? "";
 }
 
-/** A failed request as Twilio classifies it: 11205 (connection, timeout), 11210 (DNS), 11200. */
+function setCookies(res: Dispatcher.ResponseData): string[] {
+  const value = res.headers["set-cookie"];
+  return value === undefined ? [] : Array.isArray(value) ? value : [value];
+}
+
+/**
+ * Handshakes that failed (Twilio's 11220, "SSL/TLS handshake error"): a certificate Node does not
+ * trust, or a server that does not speak TLS. OpenSSL's own errors come as ERR_SSL_*, Node's as
+ * ERR_TLS_*; certificate checks report X.509's names.
+ */
+const TLS_FAILURES = new Set([
+  "EPROTO",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "CERT_HAS_EXPIRED",
+  "CERT_NOT_YET_VALID",
+  "CERT_UNTRUSTED",
+  "CERT_REVOKED",
+  "CERT_SIGNATURE_FAILURE",
+  "CERT_REJECTED",
+]);
+
+function isTlsFailure(code: string): boolean {
+  return TLS_FAILURES.has(code) || code.startsWith("ERR_TLS_") || code.startsWith("ERR_SSL_");
+}
+
+/** More than MAX_REDIRECTS hops: Twilio's generic 11200 (HTTP retrieval failure). */
+class TooManyRedirects extends Error {}
+
+/** A failed request as Twilio classifies it: 11205 (connection, timeout), 11210 (DNS), 11220 (TLS), 11200. */
 function failure(error: unknown, signal: AbortSignal): { errorCode: number; error: string } {
+  if (error instanceof TooManyRedirects) return { errorCode: 11200, error: error.message };
   const code = errorCode(error);
   const timedOut = signal.aborted || (error as Error).name === "TimeoutError";
   return {
-    errorCode: timedOut || (code !== undefined && CONNECTION_FAILURES.has(code)) ? 11205 : code === "ENOTFOUND" || code === "EAI_AGAIN" ? 11210 : 11200,
+    errorCode:
+      timedOut || (code !== undefined && CONNECTION_FAILURES.has(code))
+        ? 11205
+        : code === "ENOTFOUND" || code === "EAI_AGAIN"
+          ? 11210
+          : code !== undefined && isTlsFailure(code)
+            ? 11220
+            : 11200,
     error: timedOut ? "timed out after 15 s" : `${code ?? (error as Error).message}`,
   };
 }
@@ -128,26 +187,68 @@ async function readBody(res: Dispatcher.ResponseData, limit: number, keep = limi
   return { bytes: Buffer.concat(chunks, kept), size };
 }
 
+/** One request of a chain of redirects. */
+interface Hop {
+  url: string;
+  method: "GET" | "POST";
+  /** The form parameters of a POST (its body, and part of its signature). */
+  params?: FormParams | undefined;
+}
+
+/**
+ * Requests `first` and follows its 3xx answers, hop by hop. `headersFor` gives each hop's own
+ * headers (its signature); the cookie jar, when there is one, is read and filled at every hop.
+ * `redirects` is filled as the hops are followed, so a request that fails part-way still shows
+ * them. The final answer's body is left to the caller; the hops' bodies are dropped.
+ */
+async function follow(
+  first: Hop,
+  headersFor: (hop: Hop) => Record<string, string>,
+  signal: AbortSignal,
+  redirects: Redirect[],
+  cookies?: WebhookCookies,
+): Promise<{ res: Dispatcher.ResponseData; url: string }> {
+  for (let hop = first; ; ) {
+    const headers = headersFor(hop);
+    const cookie = await cookies?.header(hop.url);
+    if (cookie) headers.cookie = cookie;
+    let body: string | undefined;
+    if (hop.method === "POST") {
+      headers["content-type"] = "application/x-www-form-urlencoded; charset=utf-8";
+      body = formBody(hop.params ?? {});
+    }
+    const res = await requestAs(hop.url, { method: hop.method, headers, body, signal });
+    // Any answer may set cookies, a redirect or an error included, as it may in a browser.
+    await cookies?.remember(hop.url, setCookies(res));
+    const location = header(res, "location");
+    if (!REDIRECT_STATUSES.has(res.statusCode) || !location) return { res, url: hop.url };
+    await res.body.dump();
+    if (redirects.length === MAX_REDIRECTS) throw new TooManyRedirects(`more than ${MAX_REDIRECTS} redirects`);
+    const next = new URL(location, hop.url).toString();
+    redirects.push({ status: res.statusCode, location: next });
+    // 307 and 308 repeat the request as it was; 301, 302 and 303 turn it into a plain GET.
+    hop = res.statusCode === 307 || res.statusCode === 308 ? { ...hop, url: next } : { url: next, method: "GET" };
+  }
+}
+
 export async function sendWebhook(authToken: string, request: WebhookRequest): Promise<WebhookResponse> {
   const started = Date.now();
   const target = request.method === "GET" ? withQuery(request.url, request.params) : request.url;
-  const toSign = signedUrl(target, { dropHttpsPort: request.kind === "voice" });
-  const headers: Record<string, string> = {
+  // Every hop is signed for its own URL (and, for a POST, its parameters), as the app it reaches checks it.
+  const headersFor = (hop: Hop): Record<string, string> => ({
     "user-agent": USER_AGENT,
-    "x-twilio-signature": twilioSignature(authToken, toSign, request.method === "POST" ? request.params : {}, request.method),
+    "x-twilio-signature": twilioSignature(authToken, signedUrl(hop.url, { dropHttpsPort: request.kind === "voice" }), hop.params ?? {}, hop.method),
     accept: "*/*",
     "cache-control": "max-age=259200",
-  };
-  let body: string | undefined;
-  if (request.method === "POST") {
-    headers["content-type"] = "application/x-www-form-urlencoded; charset=utf-8";
-    body = formBody(request.params);
-  }
+  });
   const signal = AbortSignal.timeout(WEBHOOK_TIMEOUT_MS);
+  const redirects: Redirect[] = [];
   try {
-    const res = await requestAs(target, { method: request.method, headers, body, signal });
-    const where = `${new URL(target).origin}${new URL(target).pathname}`;
-    const answered = { status: res.statusCode, contentType: header(res, "content-type") };
+    const first: Hop = { url: target, method: request.method, params: request.method === "POST" ? request.params : undefined };
+    const answer = await follow(first, headersFor, signal, redirects, request.cookies);
+    const { res } = answer;
+    const where = `${new URL(answer.url).origin}${new URL(answer.url).pathname}`;
+    const answered = { status: res.statusCode, contentType: header(res, "content-type"), redirects };
     if (res.statusCode < 200 || res.statusCode > 299) {
       // The body of a failed answer is never used; dump() drops the connection past 128 kB.
       await res.body.dump();
@@ -160,7 +261,7 @@ export async function sendWebhook(authToken: string, request: WebhookRequest): P
     }
     return { ok: true, ...answered, body: read.bytes.toString("utf8"), durationMs: Date.now() - started };
   } catch (error) {
-    return { ok: false, status: 0, contentType: "", body: "", ...failure(error, signal), durationMs: Date.now() - started };
+    return { ok: false, status: 0, contentType: "", body: "", redirects, ...failure(error, signal), durationMs: Date.now() - started };
   }
 }
 
@@ -172,7 +273,7 @@ export type MediaResponse =
 export async function fetchMedia(url: string): Promise<MediaResponse> {
   const signal = AbortSignal.timeout(WEBHOOK_TIMEOUT_MS);
   try {
-    const res = await requestAs(url, { method: "GET", headers: { "user-agent": USER_AGENT, accept: "*/*" }, signal });
+    const { res } = await follow({ url, method: "GET" }, () => ({ "user-agent": USER_AGENT, accept: "*/*" }), signal, []);
     if (res.statusCode < 200 || res.statusCode > 299) {
       await res.body.dump();
       return { ok: false, errorCode: 11200, error: `HTTP ${res.statusCode}` };
