@@ -138,7 +138,7 @@ export class Engine implements CallControl {
   // ---- webhooks -------------------------------------------------------------------------------
 
   async webhook(call: Call | undefined, request: WebhookRequest, purpose: string): Promise<WebhookResponse> {
-    const response = await sendWebhook(this.store.account.authToken, { cookies: call && callCookies(call, this.clock), ...request });
+    const response = await this.clock.track(sendWebhook(this.store.account.authToken, { cookies: call && callCookies(call, this.clock), ...request }));
     call?.timeline.add("webhook", {
       purpose,
       method: request.method,

@@ -243,7 +243,9 @@ export default async function controlRoutes(app: FastifyInstance, opts: ControlO
     const body = parse(Advance, request.body, reply);
     if (!body) return reply;
     if (!(engine.clock instanceof ManualClock)) return reply.code(409).send({ error: "real_clock", message: "start the carrier with CARRIER_CLOCK=manual to move time by hand" });
-    await engine.clock.advance(body.seconds * 1000);
-    return { now: engine.clock.now().toISOString() };
+    // Waits for webhooks in flight, then steps from timer to timer (clock.ts); left behind counts
+    // the webhooks it stopped waiting for (one that asked for this advance, most likely).
+    const { fired, leftBehind } = await engine.clock.advance(body.seconds * 1000);
+    return { now: engine.clock.now().toISOString(), fired, leftBehind };
   });
 }

@@ -72,7 +72,7 @@ export async function play(node: PlayNode, ctx: VerbContext, signal: AbortSignal
     return result === "elapsed" ? "done" : "stopped";
   }
   const url = ctx.resolve(node.url);
-  const media = await playable(url);
+  const media = await ctx.control.clock.track(playable(url));
   if ("error" in media) {
     ctx.call.timeline.add("play", { url, loop: node.loop, errorCode: media.error, error: media.message });
     return signal.aborted ? "stopped" : "done";
