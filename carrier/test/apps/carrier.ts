@@ -1,0 +1,99 @@
+// The carrier as a real app meets it: listening on a loopback port, with an account SID and auth
+// token, a number bought over the REST API with the app's webhook URLs, and the control API (over
+// HTTP, JSON) standing in for the people on the handsets. The clock is manual: the tests move time.
+import type { TestContext } from "node:test";
+import assert from "node:assert/strict";
+import { buildCarrier, type Carrier } from "../../src/app.js";
+import { ManualClock } from "../../src/clock.js";
+
+export const ACCOUNT_SID = `AC${"5a".repeat(16)}`;
+export const AUTH_TOKEN = "apps-test-auth-token-0123456789ab";
+/** ManualClock's default start. */
+export const START = Date.parse("2026-01-05T09:00:00Z");
+
+export interface TimelineEvent {
+  seq: number;
+  at: string;
+  type: string;
+  [field: string]: unknown;
+}
+
+export interface CallView {
+  sid: string;
+  status: string;
+  activity: string;
+  settled: boolean;
+  bridgedWith: string | null;
+  endTime: string | null;
+  timeline: TimelineEvent[];
+}
+
+export interface RunningCarrier extends Carrier {
+  /** e.g. http://127.0.0.1:40123: the REST API is under /2010-04-01, the control API under /_carrier. */
+  baseUrl: string;
+  /** A control API request; fails the test on an answer other than 2xx. */
+  control<T = Record<string, unknown>>(method: "GET" | "POST" | "PUT", path: string, body?: unknown): Promise<T>;
+  /** Buys `phoneNumber` over the REST API, as an app's setup script would. */
+  buyNumber(phoneNumber: string, urls: { voiceUrl?: string; smsUrl?: string }): Promise<void>;
+  /** The handset `from` calls `to`; resolves with the call once it waits on the caller (or ended). */
+  call(from: string, to: string): Promise<CallView>;
+  /** The call once it waits on the caller or a handset, or has ended. */
+  settled(sid: string): Promise<CallView>;
+  /** The caller presses keys; resolves once the call waits on them again. */
+  press(sid: string, digits: string): Promise<CallView>;
+  /** Moves the manual clock (it waits for webhooks in flight and steps from timer to timer). */
+  advance(seconds: number): Promise<{ now: string; fired: number; leftBehind: number }>;
+}
+
+export async function startCarrier(t: TestContext): Promise<RunningCarrier> {
+  const carrier = await buildCarrier({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, publicUrl: "http://127.0.0.1:1", clock: new ManualClock() });
+  t.after(() => carrier.app.close());
+  const baseUrl = await carrier.app.listen({ port: 0, host: "127.0.0.1" });
+  async function control<T>(method: "GET" | "POST" | "PUT", path: string, body?: unknown): Promise<T> {
+    const res = await fetch(`${baseUrl}/_carrier${path}`, {
+      method,
+      ...(body === undefined ? {} : { headers: { "content-type": "application/json" }, body: JSON.stringify(body) }),
+    });
+    const answer = (await res.json()) as T;
+    assert.ok(res.ok, `${method} ${path}: ${res.status} ${JSON.stringify(answer)}`);
+    return answer;
+  }
+  const settled = (sid: string) => control<CallView>("GET", `/calls/${sid}/settled?timeout=10`);
+  return {
+    ...carrier,
+    baseUrl,
+    control,
+    async buyNumber(phoneNumber, urls) {
+      const form = new URLSearchParams({ PhoneNumber: phoneNumber });
+      if (urls.voiceUrl) form.set("VoiceUrl", urls.voiceUrl);
+      if (urls.smsUrl) form.set("SmsUrl", urls.smsUrl);
+      const res = await fetch(`${baseUrl}/2010-04-01/Accounts/${ACCOUNT_SID}/IncomingPhoneNumbers.json`, {
+        method: "POST",
+        headers: { authorization: `Basic ${Buffer.from(`${ACCOUNT_SID}:${AUTH_TOKEN}`).toString("base64")}` },
+        body: form,
+      });
+      assert.equal(res.status, 201, await res.text());
+    },
+    async call(from, to) {
+      const { sid } = await control<{ sid: string }>("POST", "/calls", { from, to });
+      return settled(sid);
+    },
+    settled,
+    async press(sid, digits) {
+      const { accepted } = await control<{ accepted: boolean }>("POST", `/calls/${sid}/digits`, { digits });
+      assert.ok(accepted, `nothing listened for ${digits}`);
+      return settled(sid);
+    },
+    advance: (seconds) => control("POST", "/clock/advance", { seconds }),
+  };
+}
+
+/** What the caller heard (every <Say>) on the call so far, in order. */
+export function said(call: CallView): string[] {
+  return call.timeline.filter((e) => e.type === "say").map((e) => String(e.text));
+}
+
+/** Milliseconds of clock time from the start to an event. */
+export function at(event: TimelineEvent | undefined): number | undefined {
+  return event ? Date.parse(event.at) - START : undefined;
+}
