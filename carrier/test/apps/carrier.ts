@@ -43,6 +43,15 @@ export interface RunningCarrier extends Carrier {
   press(sid: string, digits: string): Promise<CallView>;
   /** Moves the manual clock (it waits for webhooks in flight and steps from timer to timer). */
   advance(seconds: number): Promise<{ now: string; fired: number; leftBehind: number }>;
+  /**
+   * Lets the prompts play: moves the clock from timer to timer while the call is saying, playing or
+   * pausing, so it stops the moment the call listens (a Gather's timeout has not begun to run down).
+   */
+  untilListening(sid: string): Promise<CallView>;
+  /** The handset `from` texts `to`. */
+  text(from: string, to: string, body: string): Promise<void>;
+  /** The bodies of the texts the handset has been sent, once there are `count` of them. */
+  inbox(number: string, count: number): Promise<string[]>;
 }
 
 export async function startCarrier(t: TestContext): Promise<RunningCarrier> {
@@ -85,6 +94,27 @@ export async function startCarrier(t: TestContext): Promise<RunningCarrier> {
       return settled(sid);
     },
     advance: (seconds) => control("POST", "/clock/advance", { seconds }),
+    async untilListening(sid) {
+      for (;;) {
+        const view = await settled(sid);
+        if (view.activity !== "media") return view;
+        const clock = await control<{ now: string; nextTimerAt: string | null }>("GET", "/clock");
+        assert.ok(clock.nextTimerAt, "media plays on a timer");
+        await control("POST", "/clock/advance", { seconds: (Date.parse(clock.nextTimerAt) - Date.parse(clock.now)) / 1000 });
+      }
+    },
+    async text(from, to, body) {
+      await control("POST", "/messages", { from, to, body });
+    },
+    async inbox(number, count) {
+      const { messages } = await control<{ messages: { to: string; body: string; dateCreated: string }[] }>(
+        "GET",
+        `/phones/${encodeURIComponent(number)}/messages?wait=10&count=${count}`,
+      );
+      const received = messages.filter((m) => m.to === number).map((m) => m.body);
+      assert.equal(received.length, count, `texts to ${number}: ${JSON.stringify(received)}`);
+      return received;
+    },
   };
 }
 
