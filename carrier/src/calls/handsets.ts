@@ -1,15 +1,26 @@
 // Calls ringing on simulated handsets (<Dial> legs and REST-created calls): answered, rejected or
 // left ringing by the control API, or by the handset's fixed behaviour for tests.
-import type { Call } from "./call.js";
-import type { CallControl } from "../verbs/verb.js";
+import type { Clock } from "../clock.js";
+import type { Store } from "../store.js";
+import type { RingResult } from "../verbs/verb.js";
+import type { Call, CallStatus } from "./call.js";
 
-export type RingResult = "answered" | "busy" | "failed" | "no-answer" | "canceled";
+export type { RingResult };
+
+/** What ringing needs of the carrier: the engine, which owns calls and their status callbacks. */
+export interface RingHost {
+  readonly store: Store;
+  readonly clock: Clock;
+  setStatus(call: Call, status: CallStatus): void;
+  answer(call: Call): void;
+  end(call: Call, status?: CallStatus): void;
+}
 
 /**
  * Rings `call` on its handset until it is answered, refused, times out (`timeoutMs` of clock time)
  * or is cancelled through `signal`. The call's status follows: ringing, then in-progress or a final one.
  */
-export async function ring(control: CallControl, call: Call, timeoutMs: number, signal: AbortSignal): Promise<RingResult> {
+export async function ring(control: RingHost, call: Call, timeoutMs: number, signal: AbortSignal): Promise<RingResult> {
   if (call.isEnded || signal.aborted) {
     control.end(call, "canceled");
     return "canceled";
@@ -55,7 +66,7 @@ export async function ring(control: CallControl, call: Call, timeoutMs: number, 
 }
 
 /** The control API's "answer" for a call ringing on a handset. */
-export function answerRinging(control: CallControl, call: Call): boolean {
+export function answerRinging(control: RingHost, call: Call): boolean {
   if (call.status !== "ringing" || call.isEnded) return false;
   call.timeline.add("answered", { by: "handset" });
   control.answer(call);
@@ -63,7 +74,7 @@ export function answerRinging(control: CallControl, call: Call): boolean {
 }
 
 /** The control API's "reject": the handset declines; the caller sees busy. */
-export function rejectRinging(control: CallControl, call: Call): boolean {
+export function rejectRinging(control: RingHost, call: Call): boolean {
   if (call.status !== "ringing" || call.isEnded) return false;
   call.timeline.add("declined", { by: "handset" });
   control.end(call, "busy");

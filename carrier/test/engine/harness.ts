@@ -216,20 +216,15 @@ export async function setup(t: TestContext, options: SetupOptions = {}): Promise
   const store = new Store({ sid: ACCOUNT_SID, authToken: AUTH_TOKEN }, clock, "http://127.0.0.1:9");
   const engine = new Engine(store, clock, options.limits);
 
-  // Test spies on instances (the engine's source is untouched): every timeline event is announced on
-  // its call, and webhooks in flight are counted.
+  // Every timeline event is announced on its call, and (a test spy on the instance) webhooks in
+  // flight are counted.
   store.on("call", (call: Call) => {
-    const add = call.timeline.add.bind(call.timeline);
-    call.timeline.add = (type, fields) => {
-      const event = add(type, fields);
-      call.emit("timeline", event);
-      return event;
-    };
+    call.timeline.subscribe((event) => call.emit("timeline", event));
   });
   let inflight = 0;
   const quiet = new Set<() => void>();
-  const webhook = engine.webhook.bind(engine);
-  engine.webhook = async (...args) => {
+  const webhook = engine.webhooks.send.bind(engine.webhooks);
+  engine.webhooks.send = async (...args) => {
     inflight += 1;
     try {
       return await webhook(...args);
