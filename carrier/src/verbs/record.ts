@@ -29,6 +29,14 @@ export const recordVerb: Verb<RecordNode> = {
     });
     const started = clock.now().getTime();
     const said: string[] = [];
+    // When the caller was first and last heard (speech, or typing, which is speaking at the
+    // softphone): what lies outside is the silence trim="trim-silence" removes.
+    let soundFrom: number | undefined;
+    let soundTo = 0;
+    const heard = (from: number, to: number) => {
+      soundFrom ??= from;
+      soundTo = Math.max(soundTo, to);
+    };
     let finishedBy: string | undefined;
     try {
       for (;;) {
@@ -42,11 +50,16 @@ export const recordVerb: Verb<RecordNode> = {
           break;
         }
         if (waited === "timeout") break;
-        if (waited === "typing") continue;
+        const at = clock.now().getTime() - started;
+        if (waited === "typing") {
+          heard(at, at);
+          continue;
+        }
         const input = call.input.take();
         if (!input) continue;
         if (input.kind === "speech") {
           said.push(input.text);
+          heard(at, at + speakingSeconds(input.text) * 1000);
           continue;
         }
         if (node.finishOnKey.includes(input.key)) {
@@ -61,10 +74,12 @@ export const recordVerb: Verb<RecordNode> = {
 
     const transcript = said.join(" ");
     const elapsedSeconds = (clock.now().getTime() - started) / 1000;
-    // Twilio trims the silence before and after the speech unless trim="do-not-trim": what is left
-    // is the time spent speaking (the silence that ended the recording goes, too).
     const untrimmed = Math.max(1, Math.ceil(Math.max(speakingSeconds(transcript), Math.min(elapsedSeconds, node.maxLength))));
-    const duration = untrimmed;
+    // Twilio trims the silence before and after the speech unless trim="do-not-trim" (its <Record>
+    // page): what is left runs from the first sound to the last, so the silence that ended the
+    // recording is gone too.
+    const sounding = Math.max(speakingSeconds(transcript), (soundTo - (soundFrom ?? 0)) / 1000);
+    const duration = node.trim === "trim-silence" ? Math.max(1, Math.min(untrimmed, Math.ceil(sounding))) : untrimmed;
     if (transcript === "") {
       call.timeline.add("record.empty", { finishedBy: finishedBy ?? "silence" });
       return NEXT;
