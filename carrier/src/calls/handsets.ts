@@ -3,7 +3,7 @@
 import type { Clock } from "../clock.js";
 import type { Store } from "../store.js";
 import type { RingResult } from "../verbs/verb.js";
-import type { Call, CallStatus } from "./call.js";
+import { FINAL, type Call, type CallStatus } from "./call.js";
 
 export type { RingResult };
 
@@ -41,17 +41,19 @@ export async function ring(control: RingHost, call: Call, timeoutMs: number, sig
   }
   const stop = new AbortController();
   const both = AbortSignal.any([signal, stop.signal, call.ended.signal]);
+  // What the leg's status says of the ringing: a handset that declined it left it busy.
+  const outcome = (): RingResult =>
+    call.status === "in-progress" ? "answered" : call.status === "busy" ? "busy" : call.status === "failed" ? "failed" : "canceled";
   const answered = new Promise<RingResult>((resolve) => {
     const onStatus = () => {
-      if (call.status === "in-progress") resolve("answered");
-      else if (call.isEnded) resolve(call.status === "busy" ? "busy" : call.status === "failed" ? "failed" : "canceled");
+      if (call.status === "in-progress" || FINAL.includes(call.status)) resolve(outcome());
     };
     call.on("status", onStatus);
-    call.once("ended", onStatus);
     both.addEventListener("abort", () => {
       call.off("status", onStatus);
-      // The Dial gave up on this leg (caller hung up, another leg answered, timeout).
-      resolve(call.status === "in-progress" ? "answered" : "canceled");
+      // The leg ended (declined, hung up), or the Dial gave up on it (caller hung up, another leg
+      // answered, timeout).
+      resolve(outcome());
     });
   });
   const timedOut = control.clock.sleep(timeoutMs, both).then((r) => (r === "elapsed" ? ("no-answer" as const) : undefined));
