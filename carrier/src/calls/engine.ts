@@ -1,13 +1,14 @@
 // The call engine: the one owner of calls. It creates them, moves their status (the call makes the
 // change, the engine sends the status callbacks), ends and forgets them, and holds the other
 // owners — the runner (calls/runner.ts), rooms, queues, recordings — and the webhook client. Verbs
-// live in ../verbs, one file each, and see only the ports of their context.
+// live in ../verbs, one file each, and see only the ports of their context (calls/ports.ts); the
+// engine is handed their registry and never imports them.
 import type { Clock } from "../clock.js";
 import { sendMessage } from "../messages/messaging.js";
 import { newSid } from "../sids.js";
 import type { Store } from "../store.js";
 import { WebhookClient } from "../webhooks/client.js";
-import type { LegsPort, MessagesPort, NewCallFields } from "../verbs/verb.js";
+import type { LegsPort, MessagesPort, NewCallFields, VerbRegistry } from "./ports.js";
 import { DEFAULT_CALL_HISTORY, MAX_DOCUMENTS_PER_CALL } from "../limits.js";
 import { Call, FINAL, type CallStatus, type PendingUpdate } from "./call.js";
 import { ring } from "./handsets.js";
@@ -41,6 +42,8 @@ export class Engine implements RunnerHost {
   constructor(
     readonly store: Store,
     readonly clock: Clock,
+    /** Every verb, by name: verbs/registry.ts's VERBS. */
+    verbs: VerbRegistry,
     limits: Partial<EngineLimits> = {},
   ) {
     this.limits = { maxDocuments: MAX_DOCUMENTS_PER_CALL, callHistory: DEFAULT_CALL_HISTORY, ...limits };
@@ -60,7 +63,7 @@ export class Engine implements RunnerHost {
         return "message" in result ? { sid: result.message.sid } : result;
       },
     };
-    this.runner = new Runner(this);
+    this.runner = new Runner(this, verbs);
   }
 
   get maxDocuments(): number {

@@ -2,7 +2,7 @@
 // left ringing by the control API, or by the handset's fixed behaviour for tests.
 import type { Clock } from "../clock.js";
 import type { Store } from "../store.js";
-import type { RingResult } from "../verbs/verb.js";
+import type { RingResult } from "./ports.js";
 import { FINAL, type Call, type CallStatus } from "./call.js";
 
 export type { RingResult };

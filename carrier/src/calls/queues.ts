@@ -7,7 +7,7 @@ import { newSid } from "../sids.js";
 import type { Store } from "../store.js";
 import type { DialNode, EnqueueNode, QueueNoun, VerbName } from "../twiml/nodes.js";
 import type { FormParams } from "../webhooks/signature.js";
-import { NEXT, type Outcome, type QueuesPort, type VerbContext } from "../verbs/verb.js";
+import { NEXT, type Outcome, type QueuesPort, type VerbContext } from "./ports.js";
 import type { Call } from "./call.js";
 import { dialActionParams, queueActionParams, queueUrlParams, queueWaitParams, type DialResult } from "./twilio-params.js";
 

@@ -5,7 +5,7 @@ import { newSid } from "../sids.js";
 import type { Recording, Store } from "../store.js";
 import type { RecordNode } from "../twiml/nodes.js";
 import type { WebhookClient } from "../webhooks/client.js";
-import type { RecordingsPort } from "../verbs/verb.js";
+import type { RecordingsPort } from "./ports.js";
 import type { Call } from "./call.js";
 import { recordingStatusParams, transcriptionParams, type RecordingFacts } from "./twilio-params.js";
 

@@ -3,7 +3,7 @@
 // will be one more room. While in a room each party hears the others (speech.ts reads `others`).
 import type { Clock } from "../clock.js";
 import { newSid } from "../sids.js";
-import type { BridgeOptions, BridgeResult, RoomsPort } from "../verbs/verb.js";
+import type { BridgeOptions, BridgeResult, RoomsPort } from "./ports.js";
 import type { Call, RoomView } from "./call.js";
 import { handsetOf } from "./speech.js";
 

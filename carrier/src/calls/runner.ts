@@ -1,7 +1,7 @@
 // The one runner: it fetches, parses and runs every document of a call — the application's, each
 // action's, a REST update's, and the sub-documents a verb asks for (a waitUrl, a <Number url>, a
 // <Queue url>) — with Twilio's fallback, error and allowed-verb rules. Verbs get a context of
-// narrow ports (verbs/verb.ts) and return an outcome; only the runner swaps documents, and a
+// narrow ports (ports.ts) and return an outcome; only the runner swaps documents, and a
 // replaced document never resumes.
 import type { Clock } from "../clock.js";
 import { parseVoiceTwiml } from "../twiml/parse-voice.js";
@@ -9,7 +9,6 @@ import type { VerbName, VerbNode } from "../twiml/nodes.js";
 import { schemaWarning } from "../twilio-error.js";
 import type { WebhookClient } from "../webhooks/client.js";
 import type { FormParams } from "../webhooks/signature.js";
-import { VERBS } from "../verbs/registry.js";
 import type {
   Document,
   DocumentFailure,
@@ -22,7 +21,8 @@ import type {
   SubDocumentOptions,
   SubDocumentResult,
   VerbContext,
-} from "../verbs/verb.js";
+  VerbRegistry,
+} from "./ports.js";
 import type { Call, PendingUpdate } from "./call.js";
 
 /** The Content-Types Twilio runs as TwiML (docs/twilio-contract.md §1). */
@@ -46,7 +46,11 @@ export interface RunnerHost {
 type Next = { url?: string | undefined; method: "GET" | "POST"; twiml?: string | undefined; params?: FormParams; fallback: boolean };
 
 export class Runner {
-  constructor(private readonly host: RunnerHost) {}
+  constructor(
+    private readonly host: RunnerHost,
+    /** Every verb, by name (verbs/registry.ts, handed in by app.ts: calls/ does not import verbs/). */
+    private readonly verbs: VerbRegistry,
+  ) {}
 
   /**
    * Runs the call's application from its first document to the end. An action's document replaces
@@ -190,7 +194,7 @@ export class Runner {
         call.timeline.add("warning", schemaWarning(`<${node.verb}> is not allowed in this document (only ${allowedVerbs.join(", ")}); it was ignored`));
         continue;
       }
-      const verb = VERBS[node.verb] as {
+      const verb = this.verbs[node.verb] as {
         answers: boolean | ((node: VerbNode) => boolean);
         unhonoured?: (node: VerbNode) => string[];
         run(node: VerbNode, ctx: VerbContext): Promise<Outcome>;

@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import twilio from "twilio";
 import { ManualClock } from "../../src/clock.js";
 import { Store, type PhoneNumber } from "../../src/store.js";
+import { VERBS } from "../../src/verbs/registry.js";
 import { Engine, type EngineLimits } from "../../src/calls/engine.js";
 import type { Call } from "../../src/calls/call.js";
 import { placeInbound } from "../../src/calls/placement.js";
@@ -214,7 +215,7 @@ export async function setup(t: TestContext, options: SetupOptions = {}): Promise
   stub.route("/status", { status: 204, body: "" });
   const clock = new ManualClock();
   const store = new Store({ sid: ACCOUNT_SID, authToken: AUTH_TOKEN }, clock, "http://127.0.0.1:9");
-  const engine = new Engine(store, clock, options.limits);
+  const engine = new Engine(store, clock, VERBS, options.limits);
 
   // Every timeline event is announced on its call, and (a test spy on the instance) webhooks in
   // flight are counted.
