@@ -1,6 +1,7 @@
 import type { Call } from "../calls/call.js";
 import { dialActionParams, type DialCallStatus, type DialResult } from "../calls/twilio-params.js";
 import type { DialNode, NumberNoun, VerbName } from "../twiml/nodes.js";
+import { digitsMs } from "./media.js";
 import { NEXT, type Outcome, type RingResult, type Verb, type VerbContext } from "./verb.js";
 
 /** The verbs a <Number url> document (the whisper to the called party) may hold. */
@@ -8,7 +9,8 @@ export const WHISPER_VERBS: readonly VerbName[] = ["Say", "Play", "Pause", "Gath
 
 /**
  * <Dial> (docs/twilio-contract.md §2.5–2.6): every <Number> rings at once on its handset (each a child
- * call, outbound-dial). A leg that answers first hears its <Number url> document, if any (a whisper:
+ * call, outbound-dial). A leg that answers first gets its sendDigits tones, then hears its
+ * <Number url> document, if any (a whisper:
  * "press 1 to accept"); if it is still there when that document runs out, it is bridged with the
  * caller in a room and the other legs are cancelled; if it hung up, the Dial waits for the others.
  * When the bridge ends, or nobody takes the call within `timeout`, the action gets the Dial
@@ -21,7 +23,6 @@ export const dialVerb: Verb<DialNode> = {
     ...(node.record !== "do-not-record" && node.record !== "false" ? [`record="${node.record}"`] : []),
     ...(node.recordingStatusCallback ? ["recordingStatusCallback"] : []),
     ...(node.sequential ? ['sequential="true"'] : []),
-    ...node.nouns.flatMap((noun) => (noun.noun === "Number" && noun.sendDigits ? ["<Number sendDigits>"] : [])),
   ],
   async run(node, ctx) {
     const queue = node.nouns.find((noun) => noun.noun === "Queue");
@@ -99,12 +100,19 @@ async function firstAccepted(
       wake = undefined;
       continue;
     }
+    if (next.noun.sendDigits && !signal.aborted) await sendDigits(ctx, next.noun.sendDigits, next.leg, signal);
     if (signal.aborted || !next.noun.url) return { leg: next.leg };
     if (await whisper(ctx, next.noun, next.leg, signal)) return { leg: next.leg };
     results.set(next.leg, "no-answer");
   }
   const outcomes = [...results.values()];
   return { status: outcomes.includes("busy") ? "busy" : outcomes.includes("failed") ? "failed" : "no-answer" };
+}
+
+/** <Number sendDigits>: the tones are played to the answered leg (an extension, say) before anything else. */
+async function sendDigits(ctx: VerbContext, digits: string, leg: Call, signal: AbortSignal): Promise<void> {
+  leg.timeline.add("play", { digits, loop: 1 });
+  await ctx.clock.sleep(digitsMs(digits), AbortSignal.any([signal, leg.ended.signal]));
 }
 
 /** Runs the <Number url> document on the answered leg; true when the leg is still there after it. */

@@ -59,7 +59,7 @@ export async function say(node: SayNode, ctx: VerbContext, signal: AbortSignal):
 }
 
 /** DTMF tones: about a tenth of a second a key, w = 0.5 s, W = 1 s. */
-function digitsMs(digits: string): number {
+export function digitsMs(digits: string): number {
   return [...digits].reduce((ms, key) => ms + (key === "w" ? 500 : key === "W" ? 1000 : 100), 0);
 }
 

@@ -93,7 +93,7 @@ async function bridgedByAgent(h: Harness, { secondCaller = false } = {}): Promis
   const agent = h.call(AGENT, AGENT_LINE);
   await h.until(agent, "bridged");
   await h.until(caller, "bridged");
-  await h.idle(); // a waitUrl request of the caller's may still be in flight (see the todo test below)
+  await h.idle(); // a waitUrl request of the caller's may still be in flight (see the in-flight test below)
   await h.advance(60_000);
   return { caller, agent, ...(second ? { second } : {}) };
 }
