@@ -200,6 +200,7 @@ export class Queues implements QueuesPort {
         caller.timeline.add("whisper.result", { on: caller.sid, result: ran === "done" ? "accepted" : ran === "failed" ? "failed" : "hung-up" });
         if (call.isEnded || signal.aborted) return NEXT;
         if (caller.isEnded) {
+          member.result = "hangup";
           call.timeline.add("dial.result", { status: "no-answer", queue: noun.name, reason: "the caller hung up before the bridge" });
           return finish({ status: "no-answer", queueSid: queue.sid });
         }

@@ -166,6 +166,21 @@ test("a Queue noun's url runs on the dequeued caller before the bridge, with Deq
   assert.equal(elapsed(bridged) - elapsed(said), sayMs("Connecting you to an agent"));
 });
 
+test("a caller who hangs up during the Queue url is not bridged: QueueResult=hangup, and the agent's Dial ends no-answer", async (t) => {
+  const h = await setup(t);
+  h.stub.twiml("/about-to-connect", "<Say>Connecting you to an agent</Say>");
+  const caller = await queued(h, '<Dial action="/agent-done"><Queue url="/about-to-connect">support</Queue></Dial>');
+  const agent = h.call(AGENT, AGENT_LINE);
+  await h.until(caller, "say", (e) => e.text === "Connecting you to an agent");
+  hangupByHandset(h.engine, caller);
+  const done = await h.stub.waitFor("/agent-done");
+  assert.equal(done.params.CallSid, agent.sid);
+  assert.equal(done.params.DialCallStatus, "no-answer");
+  assert.equal(done.params.DialBridged, "false");
+  assert.equal((await h.stub.waitFor("/after-queue")).params.QueueResult, "hangup");
+  assert.deepEqual(h.events(agent, "bridged"), []);
+});
+
 test("a Queue url document runs only Play, Say, Pause and Redirect: a <Gather> there is a 12200 warning", async (t) => {
   const h = await setup(t);
   h.stub.twiml("/about-to-connect", '<Gather numDigits="1"><Say>Press 1</Say></Gather><Say>Connecting</Say>');
