@@ -2,6 +2,8 @@
 // the full timeline of the one chosen (GET /_carrier/calls/{sid}). The chosen call is in the URL
 // hash, so calls.html#CA… links straight to a timeline. Plain ES module, no build step.
 
+import { EVENT } from "./timeline-events.js";
+
 const FINAL = new Set(["completed", "busy", "failed", "no-answer", "canceled"]);
 const REFRESH_MS = 2000;
 
@@ -165,9 +167,12 @@ function detailNodes(event) {
   return fragment;
 }
 
+const ERRORS = new Set([EVENT.error, EVENT.twimlError, EVENT.engineError]);
+const SPOKEN = new Set([EVENT.say, EVENT.play]);
+
 function kindOf(type) {
-  if (type.endsWith("error")) return "error";
-  if (type === "say" || type === "play") return "say";
+  if (ERRORS.has(type)) return "error";
+  if (SPOKEN.has(type)) return "say";
   return "other";
 }
 

@@ -6,6 +6,8 @@
 // second), which counts it as speaking, so a recording or a spoken answer does not end on silence.
 // Plain ES module, no build step.
 
+import { EVENT } from "./timeline-events.js";
+
 /**
  * The carrier's own rule for a number (E164 in carrier/src/numbering.ts: "+", a non-zero digit, 7 to
  * 15 digits in all), and the pattern of the number fields in index.html. A looser one would let
@@ -292,7 +294,7 @@ const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
 function renderEvent(event, live) {
   const t = event.type;
   switch (t) {
-    case "say": {
+    case EVENT.say: {
       const extra = [event.language && event.language !== "en-US" ? event.language : "", event.loop > 1 ? `×${event.loop}` : event.loop === 0 ? "repeats" : ""]
         .filter(Boolean)
         .join(" · ");
@@ -300,7 +302,7 @@ function renderEvent(event, live) {
       if (live) voice.speak(String(event.text ?? ""), event.language, Number(event.loop ?? 1));
       return;
     }
-    case "play": {
+    case EVENT.play: {
       if (event.errorCode) {
         addLine("error", `Could not play ${event.url} (error ${event.errorCode}: ${event.error ?? "unplayable"})`, t);
         return;
@@ -310,10 +312,10 @@ function renderEvent(event, live) {
       if (live) voice.play(String(event.url), Number(event.loop ?? 1));
       return;
     }
-    case "pause":
+    case EVENT.pause:
       addLine("system", `… silence for ${plural(Number(event.length ?? 1), "second")}`, t);
       return;
-    case "gather": {
+    case EVENT.gather: {
       const wants = String(event.input ?? "dtmf")
         .split(" ")
         .map((kind) => (kind === "speech" ? "say something (type it in the Say box)" : Number(event.numDigits) === 1 ? "press a key" : "press keys"))
@@ -322,99 +324,99 @@ function renderEvent(event, live) {
       addLine("system", `Your turn: ${wants}${limit}`, t);
       return;
     }
-    case "gather.barge-in":
+    case EVENT.gatherBargeIn:
       if (live) voice.stop();
       addLine("detail", "You cut the message short", t);
       return;
-    case "gather.digits":
+    case EVENT.gatherDigits:
       addLine("system", `They got your keys: ${event.digits}`, t);
       return;
-    case "gather.speech":
+    case EVENT.gatherSpeech:
       addLine("system", `They heard “${event.text}”`, t);
       return;
-    case "gather.timeout":
+    case EVENT.gatherTimeout:
       addLine("system", "They heard nothing and moved on", t);
       return;
-    case "caller.digits":
+    case EVENT.callerDigits:
       addLine("you", `pressed ${event.digits}`, t, event.accepted === false ? "nobody was listening for keys" : undefined);
       return;
-    case "caller.speech":
+    case EVENT.callerSpeech:
       addLine("you", String(event.text ?? ""), t, event.accepted === false ? "nobody heard this" : undefined);
       return;
-    case "caller.typing":
+    case EVENT.callerTyping:
       addLine("detail", "You are typing: the call hears you speaking", t);
       return;
-    case "heard":
+    case EVENT.heard:
       // The person on the other leg of a bridged call said this.
       addLine("them", String(event.text ?? ""), t, event.from ? String(event.from) : undefined);
       if (live) voice.speak(String(event.text ?? ""), undefined, 1);
       return;
-    case "dial":
+    case EVENT.dial:
       if (event.queue) addLine("system", `Connecting you to the next caller in ${event.queue}…`, t);
       else addLine("system", `Calling ${(event.numbers ?? []).join(", ")}…`, t);
       return;
-    case "dial.result":
+    case EVENT.dialResult:
       addLine("system", DIAL_RESULT[event.status] ?? `The call ended (${event.status})`, t);
       return;
-    case "ringing":
+    case EVENT.ringing:
       // The status line already says "Ringing…".
       addLine("detail", `Ringing ${event.handset ?? ""}`.trim(), t);
       return;
-    case "answered":
+    case EVENT.answered:
       addLine("detail", "Answered on this phone", t);
       return;
-    case "declined":
+    case EVENT.declined:
       addLine("system", "Declined", t);
       return;
-    case "bridged":
+    case EVENT.bridged:
       addLine("system", `${event.queue ? `Connected through ${event.queue}` : `Connected to ${event.to ?? event.with}`}. Talk by typing in the Say box.`, t);
       return;
-    case "beep":
+    case EVENT.beep:
       addLine("them", "beep", t);
       return;
-    case "record":
+    case EVENT.record:
       addLine("system", `Recording. Type your message in the Say box and press Say: the recording waits while you type. ${recordEnds(event)}`, t);
       return;
-    case "recorded": {
+    case EVENT.recorded: {
       const words = event.transcript ? `: “${event.transcript}”` : "";
       addLine("system", `Recorded ${plural(Number(event.duration ?? 0), "second")}${words}`, t);
       return;
     }
-    case "record.empty":
+    case EVENT.recordEmpty:
       addLine("system", "Nothing was recorded", t);
       return;
-    case "reject":
+    case EVENT.reject:
       addLine("system", `The call was rejected${event.reason ? ` (${event.reason})` : ""}`, t);
       return;
-    case "hangup":
+    case EVENT.hangup:
       addLine("system", event.by === "handset" ? "Hung up" : "The other side hung up", t);
       return;
-    case "status":
+    case EVENT.status:
       if (STATUS[event.status]) addLine("system", STATUS[event.status], t);
       else addLine("detail", `Status: ${event.status}`, t);
       return;
-    case "sms":
+    case EVENT.sms:
       addLine("system", `The app sent a text${event.to ? ` to ${event.to}` : ""} (${event.status})`, t);
       return;
-    case "enqueue":
+    case EVENT.enqueue:
       addLine("system", `On hold in ${event.queue}: you are number ${event.position} in line`, t);
       return;
-    case "enqueue.result":
+    case EVENT.enqueueResult:
       addLine("system", `Off hold: ${QUEUE_RESULT[event.result] ?? event.result}`, t);
       return;
-    case "error":
-    case "twiml.error":
-    case "engine.error":
+    case EVENT.error:
+    case EVENT.twimlError:
+    case EVENT.engineError:
       addLine("error", `Error${event.code ? ` ${event.code}` : ""}: ${event.message ?? "unknown"}`, t);
       return;
-    case "warning":
-    case "twiml.warning":
+    case EVENT.warning:
+    case EVENT.twimlWarning:
       addLine("warn", `Warning${event.code ? ` ${event.code}` : ""}: ${event.message ?? ""}`, t);
       return;
-    case "webhook":
+    case EVENT.webhook:
       addLine("detail", `${event.method} ${event.url} → ${event.status || "no answer"}${event.errorCode ? ` (error ${event.errorCode})` : ""}`, t, event.purpose);
       return;
-    case "twiml":
+    case EVENT.twiml:
       addLine("detail", `TwiML: ${(event.verbs ?? []).join(", ") || "(empty)"}`, t);
       return;
     default:

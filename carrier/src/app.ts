@@ -12,6 +12,7 @@ import controlRoutes from "./control/routes.js";
 import { DEFAULT_MAX_EVENT_STREAMS, DEFAULT_REQUEST_TIMEOUT_MS } from "./limits.js";
 import { requestGuard } from "./request-guard.js";
 import restRoutes from "./rest/index.js";
+import { VERBS } from "./verbs/registry.js";
 import { Store } from "./store.js";
 
 export interface CarrierLimits extends EngineLimits {
@@ -43,7 +44,7 @@ const PUBLIC_DIR = fileURLToPath(new URL("../public/", import.meta.url));
 export async function buildCarrier(deps: CarrierDependencies): Promise<Carrier> {
   const { eventStreams = DEFAULT_MAX_EVENT_STREAMS, requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS, ...engineLimits } = deps.limits ?? {};
   const store = new Store({ sid: deps.accountSid, authToken: deps.authToken }, deps.clock, deps.publicUrl);
-  const engine = new Engine(store, deps.clock, engineLimits);
+  const engine = new Engine(store, deps.clock, VERBS, engineLimits);
   const streams = new EventStreams(eventStreams);
   // Each open stream listens on the store; their number is capped, so the listeners are too.
   store.setMaxListeners(eventStreams * 3 + 20);

@@ -1,7 +1,7 @@
 import { randomBytes, randomInt } from "node:crypto";
 
 /** The SID prefixes the carrier mints (Twilio's: AP application, SK API key, PN number…). */
-export type SidPrefix = "AC" | "AP" | "CA" | "SM" | "MM" | "PN" | "RE" | "SK" | "TR" | "QU";
+export type SidPrefix = "AC" | "AP" | "CA" | "SM" | "MM" | "PN" | "RE" | "SK" | "TR" | "QU" | "CF";
 
 /** A Twilio SID: two letters and 32 lower-case hex digits (docs/twilio-contract.md §8.2). */
 export function newSid(prefix: SidPrefix): string {

@@ -2,10 +2,10 @@
 // the control API and REST act on it (input, hangup, answer, redirect).
 import { EventEmitter } from "node:events";
 import type { Clock } from "../clock.js";
-import { geoOf } from "../numbering.js";
 import { Timeline } from "../timeline.js";
 import type { FormParams } from "../webhooks/signature.js";
 import { InputChannel } from "./input.js";
+import { callParams } from "./twilio-params.js";
 
 export type CallStatus = "queued" | "initiated" | "ringing" | "in-progress" | "completed" | "busy" | "failed" | "no-answer" | "canceled";
 export const FINAL: readonly CallStatus[] = ["completed", "busy", "failed", "no-answer", "canceled"];
@@ -43,27 +43,39 @@ export interface CallApp {
   fallbackMethod: "GET" | "POST";
 }
 
+/** A REST update (Url or Twiml) waiting to replace the running document. */
+export interface PendingUpdate {
+  url?: string;
+  method: "GET" | "POST";
+  twiml?: string;
+}
+
+/** What a call can be bridged in (calls/rooms.ts): the other parties hear what this one says. */
+export interface RoomView {
+  readonly parties: readonly Call[];
+}
+
+/**
+ * The call owns its state: other modules read it and ask for changes through its methods
+ * (`transition`, `requestUpdate`, `joinRoom`…), never by writing its fields.
+ */
 export class Call extends EventEmitter {
   readonly timeline: Timeline;
   readonly input = new InputChannel();
-  status: CallStatus;
-  activity: CallActivity = "starting";
+  private currentStatus: CallStatus;
+  private currentActivity: CallActivity = "starting";
   readonly dateCreated: Date;
-  dateUpdated: Date;
-  startTime: Date | null = null;
-  answeredAt: Date | null = null;
-  endTime: Date | null = null;
+  private updated: Date;
+  private started: Date | null = null;
+  private answered: Date | null = null;
+  private endedAt: Date | null = null;
   /** Aborted when the call ends: every wait of every verb stops. */
   readonly ended = new AbortController();
   /** Aborted when a REST update replaces the running document. */
-  documentAbort = new AbortController();
-  /** A REST update waiting to replace the running document. */
-  pendingUpdate: { url?: string; method: "GET" | "POST"; twiml?: string } | undefined;
-  /**
-   * The other leg while bridged (<Dial><Number>, or <Dial><Queue> with a queued caller): it hears
-   * what this one says (speech.ts).
-   */
-  bridgedWith: Call | undefined;
+  private documentAbort = new AbortController();
+  private pendingUpdate: PendingUpdate | undefined;
+  private currentRoom: RoomView | undefined;
+  private callback: StatusCallbackConfig | undefined;
   private sequence = 0;
 
   constructor(
@@ -74,8 +86,8 @@ export class Call extends EventEmitter {
     readonly direction: Direction,
     readonly clock: Clock,
     readonly app: CallApp,
-    /** Replaceable by a REST update. */
-    public statusCallback: StatusCallbackConfig | undefined,
+    /** Replaceable by a REST update (`replaceStatusCallback`). */
+    statusCallback: StatusCallbackConfig | undefined,
     readonly parentCallSid?: string,
     readonly phoneNumberSid?: string,
   ) {
@@ -83,9 +95,106 @@ export class Call extends EventEmitter {
     this.setMaxListeners(100);
     this.timeline = new Timeline(() => clock.now());
     // Dialled legs never show "queued" to anyone: ring() moves them to initiated at once.
-    this.status = direction === "inbound" ? "ringing" : "queued";
+    this.currentStatus = direction === "inbound" ? "ringing" : "queued";
     this.dateCreated = clock.now();
-    this.dateUpdated = this.dateCreated;
+    this.updated = this.dateCreated;
+    // An inbound call rings from the moment it exists.
+    if (direction === "inbound") this.started = this.dateCreated;
+    this.callback = statusCallback;
+  }
+
+  get status(): CallStatus {
+    return this.currentStatus;
+  }
+  get activity(): CallActivity {
+    return this.currentActivity;
+  }
+  get dateUpdated(): Date {
+    return this.updated;
+  }
+  get startTime(): Date | null {
+    return this.started;
+  }
+  get answeredAt(): Date | null {
+    return this.answered;
+  }
+  get endTime(): Date | null {
+    return this.endedAt;
+  }
+  get statusCallback(): StatusCallbackConfig | undefined {
+    return this.callback;
+  }
+
+  /** A REST update's StatusCallback replaces the call's; the events asked for at creation stay. */
+  replaceStatusCallback(config: StatusCallbackConfig): void {
+    this.callback = { ...config, events: this.callback?.events ?? config.events };
+  }
+
+  /**
+   * Moves the call to `status`, with its times and a timeline event; returns the status it had, or
+   * undefined when nothing changed (the same status, or the call already ended). Final statuses
+   * are final. Status callbacks are the engine's (calls/engine.ts), which calls this.
+   */
+  transition(status: CallStatus): CallStatus | undefined {
+    if (this.currentStatus === status || FINAL.includes(this.currentStatus)) return undefined;
+    const previous = this.currentStatus;
+    const now = this.clock.now();
+    this.currentStatus = status;
+    this.updated = now;
+    if (status === "in-progress") {
+      this.answered ??= now;
+      this.started ??= now;
+    }
+    if (status === "ringing" || status === "initiated") this.started ??= now;
+    if (FINAL.includes(status)) this.endedAt = now;
+    this.timeline.add("status", { status });
+    this.emit("status", status);
+    return previous;
+  }
+
+  /** The call is over: every wait of every verb stops. Call after the final `transition`. */
+  finish(): void {
+    if (this.isEnded) return;
+    this.setActivity("ended");
+    this.input.disarm();
+    this.ended.abort();
+    this.emit("ended");
+  }
+
+  /** A REST update replaces the running document: the document's waits stop now. */
+  requestUpdate(update: PendingUpdate): void {
+    this.pendingUpdate = update;
+    this.documentAbort.abort();
+  }
+
+  /** The REST update waiting to replace the document, if any; the next document gets a fresh signal. */
+  takeUpdate(): PendingUpdate | undefined {
+    const update = this.pendingUpdate;
+    if (!update) return undefined;
+    this.pendingUpdate = undefined;
+    this.documentAbort = new AbortController();
+    return update;
+  }
+
+  /** The room the call is bridged in (calls/rooms.ts sets it), if any. */
+  get room(): RoomView | undefined {
+    return this.currentRoom;
+  }
+  joinRoom(room: RoomView): void {
+    this.currentRoom = room;
+  }
+  leaveRoom(room: RoomView): void {
+    if (this.currentRoom === room) this.currentRoom = undefined;
+  }
+
+  /** The other parties while bridged: they hear what this one says (speech.ts). */
+  get others(): Call[] {
+    return (this.currentRoom?.parties ?? []).filter((party) => party !== this);
+  }
+
+  /** The first other party while bridged (the control API's and calls page's `bridgedWith`). */
+  get bridgedWith(): Call | undefined {
+    return this.others[0];
   }
 
   get isEnded(): boolean {
@@ -98,8 +207,8 @@ export class Call extends EventEmitter {
   }
 
   setActivity(activity: CallActivity, detail: Record<string, unknown> = {}): void {
-    if (this.activity === "ended") return;
-    this.activity = activity;
+    if (this.currentActivity === "ended") return;
+    this.currentActivity = activity;
     this.emit("activity", activity, detail);
   }
 
@@ -140,38 +249,8 @@ export class Call extends EventEmitter {
     return Math.max(0, Math.round((this.endTime.getTime() - this.answeredAt.getTime()) / 1000));
   }
 
-  /** The parameters Twilio sends with every voice request (docs/twilio-contract.md §5.1). */
+  /** The parameters Twilio sends with every voice request (built in twilio-params.ts). */
   params(): FormParams {
-    const from = geoOf(this.from);
-    const to = geoOf(this.to);
-    const params: FormParams = {
-      AccountSid: this.accountSid,
-      ApiVersion: "2010-04-01",
-      CallSid: this.sid,
-      CallStatus: this.status,
-      Called: this.to,
-      CalledCity: to.city,
-      CalledCountry: to.country,
-      CalledState: to.state,
-      CalledZip: to.zip,
-      Caller: this.from,
-      CallerCity: from.city,
-      CallerCountry: from.country,
-      CallerState: from.state,
-      CallerZip: from.zip,
-      Direction: this.direction,
-      From: this.from,
-      FromCity: from.city,
-      FromCountry: from.country,
-      FromState: from.state,
-      FromZip: from.zip,
-      To: this.to,
-      ToCity: to.city,
-      ToCountry: to.country,
-      ToState: to.state,
-      ToZip: to.zip,
-    };
-    if (this.parentCallSid) params.ParentCallSid = this.parentCallSid;
-    return params;
+    return callParams(this);
   }
 }

@@ -1,15 +1,26 @@
 // Calls ringing on simulated handsets (<Dial> legs and REST-created calls): answered, rejected or
 // left ringing by the control API, or by the handset's fixed behaviour for tests.
-import type { Call } from "./call.js";
-import type { CallControl } from "../verbs/verb.js";
+import type { Clock } from "../clock.js";
+import type { Store } from "../store.js";
+import type { RingResult } from "./ports.js";
+import { FINAL, type Call, type CallStatus } from "./call.js";
 
-export type RingResult = "answered" | "busy" | "failed" | "no-answer" | "canceled";
+export type { RingResult };
+
+/** What ringing needs of the carrier: the engine, which owns calls and their status callbacks. */
+export interface RingHost {
+  readonly store: Store;
+  readonly clock: Clock;
+  setStatus(call: Call, status: CallStatus): void;
+  answer(call: Call): void;
+  end(call: Call, status?: CallStatus): void;
+}
 
 /**
  * Rings `call` on its handset until it is answered, refused, times out (`timeoutMs` of clock time)
  * or is cancelled through `signal`. The call's status follows: ringing, then in-progress or a final one.
  */
-export async function ring(control: CallControl, call: Call, timeoutMs: number, signal: AbortSignal): Promise<RingResult> {
+export async function ring(control: RingHost, call: Call, timeoutMs: number, signal: AbortSignal): Promise<RingResult> {
   if (call.isEnded || signal.aborted) {
     control.end(call, "canceled");
     return "canceled";
@@ -30,17 +41,19 @@ export async function ring(control: CallControl, call: Call, timeoutMs: number, 
   }
   const stop = new AbortController();
   const both = AbortSignal.any([signal, stop.signal, call.ended.signal]);
+  // What the leg's status says of the ringing: a handset that declined it left it busy.
+  const outcome = (): RingResult =>
+    call.status === "in-progress" ? "answered" : call.status === "busy" ? "busy" : call.status === "failed" ? "failed" : "canceled";
   const answered = new Promise<RingResult>((resolve) => {
     const onStatus = () => {
-      if (call.status === "in-progress") resolve("answered");
-      else if (call.isEnded) resolve(call.status === "busy" ? "busy" : call.status === "failed" ? "failed" : "canceled");
+      if (call.status === "in-progress" || FINAL.includes(call.status)) resolve(outcome());
     };
     call.on("status", onStatus);
-    call.once("ended", onStatus);
     both.addEventListener("abort", () => {
       call.off("status", onStatus);
-      // The Dial gave up on this leg (caller hung up, another leg answered, timeout).
-      resolve(call.status === "in-progress" ? "answered" : "canceled");
+      // The leg ended (declined, hung up), or the Dial gave up on it (caller hung up, another leg
+      // answered, timeout).
+      resolve(outcome());
     });
   });
   const timedOut = control.clock.sleep(timeoutMs, both).then((r) => (r === "elapsed" ? ("no-answer" as const) : undefined));
@@ -55,7 +68,7 @@ export async function ring(control: CallControl, call: Call, timeoutMs: number, 
 }
 
 /** The control API's "answer" for a call ringing on a handset. */
-export function answerRinging(control: CallControl, call: Call): boolean {
+export function answerRinging(control: RingHost, call: Call): boolean {
   if (call.status !== "ringing" || call.isEnded) return false;
   call.timeline.add("answered", { by: "handset" });
   control.answer(call);
@@ -63,7 +76,7 @@ export function answerRinging(control: CallControl, call: Call): boolean {
 }
 
 /** The control API's "reject": the handset declines; the caller sees busy. */
-export function rejectRinging(control: CallControl, call: Call): boolean {
+export function rejectRinging(control: RingHost, call: Call): boolean {
   if (call.status !== "ringing" || call.isEnded) return false;
   call.timeline.add("declined", { by: "handset" });
   control.end(call, "busy");

@@ -1,7 +1,7 @@
 // Starting calls: a handset calling one of the carrier's numbers (inbound), and a REST-created call
 // ringing a handset (outbound-api) that runs its Url or Twiml once answered.
 import { E164 } from "../numbering.js";
-import type { TwilioError } from "../messages/messaging.js";
+import type { TwilioError } from "../twilio-error.js";
 import type { Call, StatusCallbackConfig } from "./call.js";
 import type { Engine } from "./engine.js";
 import { ring } from "./handsets.js";
@@ -18,7 +18,6 @@ export function placeInbound(engine: Engine, from: string, to: string): { call: 
     statusCallback: number.statusCallback ? { url: number.statusCallback, method: number.statusCallbackMethod, events: new Set(["completed"]) } : undefined,
     phoneNumberSid: number.sid,
   });
-  call.startTime = engine.clock.now();
   call.timeline.add("status", { status: "ringing" });
   void engine.run(call, { url: number.voiceUrl, method: number.voiceMethod });
   return { call };

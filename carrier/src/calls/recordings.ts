@@ -1,78 +1,67 @@
 // Recordings made by <Record>: kept for the REST API and their WAV media, followed by the
 // recording status callback and, when asked for, the transcription callback.
+import type { Clock } from "../clock.js";
 import { newSid } from "../sids.js";
-import type { Recording } from "../store.js";
+import type { Recording, Store } from "../store.js";
 import type { RecordNode } from "../twiml/nodes.js";
-import type { VerbContext } from "../verbs/verb.js";
+import type { WebhookClient } from "../webhooks/client.js";
+import type { RecordingsPort } from "./ports.js";
+import type { Call } from "./call.js";
+import { recordingStatusParams, transcriptionParams, type RecordingFacts } from "./twilio-params.js";
 
-export function finishRecording(ctx: VerbContext, node: RecordNode, transcript: string, durationSeconds: number): Recording {
-  const { call, control } = ctx;
-  const now = control.clock.now();
-  const recording: Recording = {
-    sid: newSid("RE"),
-    callSid: call.sid,
-    durationSeconds,
-    status: "completed",
-    source: "RecordVerb",
-    channels: 1,
-    transcript,
-    dateCreated: now,
-    dateUpdated: now,
-    startTime: new Date(now.getTime() - durationSeconds * 1000),
-  };
-  control.store.recordings.set(recording.sid, recording);
-  const url = control.store.recordingUrl(recording.sid);
+export class Recordings implements RecordingsPort {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly webhooks: WebhookClient,
+  ) {}
 
-  if (node.recordingStatusCallback && node.recordingStatusCallbackEvent.includes("completed")) {
-    void control.webhook(
-      call,
-      {
-        url: ctx.resolve(node.recordingStatusCallback),
-        method: node.recordingStatusCallbackMethod,
-        params: {
-          AccountSid: call.accountSid,
-          CallSid: call.sid,
-          RecordingSid: recording.sid,
-          RecordingUrl: url,
-          RecordingStatus: "completed",
-          RecordingDuration: String(durationSeconds),
-          RecordingChannels: "1",
-          RecordingSource: "RecordVerb",
-          RecordingStartTime: recording.startTime.toUTCString().replace("GMT", "+0000"),
-        },
-        kind: "callback",
-      },
-      "recording-status",
-    );
+  url(recordingSid: string): string {
+    return this.store.recordingUrl(recordingSid);
   }
 
-  if (node.transcribe) {
-    if (durationSeconds <= 2 || durationSeconds >= 120) {
-      // Twilio transcribes only recordings longer than 2 s and shorter than 120 s.
-      call.timeline.add("warning", { code: 13617, message: `recording of ${durationSeconds} s is outside 2–120 s: not transcribed` });
-    } else if (node.transcribeCallback) {
-      const transcriptionSid = newSid("TR");
-      void control.webhook(
+  /** Keeps a finished <Record>ing, then sends its status callback and transcription as asked. */
+  finish(call: Call, node: RecordNode, resolve: (url: string) => string, transcript: string, durationSeconds: number): Recording {
+    const now = this.clock.now();
+    const recording: Recording = {
+      sid: newSid("RE"),
+      callSid: call.sid,
+      durationSeconds,
+      status: "completed",
+      source: "RecordVerb",
+      channels: 1,
+      transcript,
+      dateCreated: now,
+      dateUpdated: now,
+      startTime: new Date(now.getTime() - durationSeconds * 1000),
+    };
+    this.store.recordings.set(recording.sid, recording);
+    const facts: RecordingFacts = { sid: recording.sid, url: this.url(recording.sid), durationSeconds, startTime: recording.startTime };
+
+    if (node.recordingStatusCallback && node.recordingStatusCallbackEvent.includes("completed")) {
+      void this.webhooks.send(
+        { url: resolve(node.recordingStatusCallback), method: node.recordingStatusCallbackMethod, params: recordingStatusParams(call, facts), kind: "callback" },
+        "recording-status",
         call,
-        {
-          url: ctx.resolve(node.transcribeCallback),
-          method: "POST",
-          params: {
-            ...call.params(),
-            TranscriptionSid: transcriptionSid,
-            TranscriptionText: transcript,
-            TranscriptionStatus: "completed",
-            TranscriptionUrl: `${control.store.publicUrl}/2010-04-01/Accounts/${call.accountSid}/Transcriptions/${transcriptionSid}`,
-            RecordingSid: recording.sid,
-            RecordingUrl: url,
-          },
-          kind: "callback",
-        },
-        "transcription",
       );
     }
+
+    if (node.transcribe) {
+      if (durationSeconds <= 2 || durationSeconds >= 120) {
+        // Twilio transcribes only recordings longer than 2 s and shorter than 120 s.
+        call.timeline.add("warning", { code: 13617, message: `recording of ${durationSeconds} s is outside 2–120 s: not transcribed` });
+      } else if (node.transcribeCallback) {
+        const sid = newSid("TR");
+        const url = `${this.store.publicUrl}/2010-04-01/Accounts/${call.accountSid}/Transcriptions/${sid}`;
+        void this.webhooks.send(
+          { url: resolve(node.transcribeCallback), method: "POST", params: transcriptionParams(call, { sid, text: transcript, url }, facts), kind: "callback" },
+          "transcription",
+          call,
+        );
+      }
+    }
+    return recording;
   }
-  return recording;
 }
 
 /** A WAV file of `seconds` of quiet hum (8 kHz, 16-bit mono), standing in for the recorded audio. */

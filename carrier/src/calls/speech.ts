@@ -16,15 +16,15 @@ export function handsetOf(call: Call): string {
 const lastTyping = new WeakMap<Call, number>();
 
 /**
- * The handset on `call` says `text`. Bridged, the other leg hears it; otherwise it is input for the
+ * The handset on `call` says `text`. Bridged, the other parties hear it; otherwise it is input for the
  * listening verb. Returns whether anyone heard it (false: lost, as words said to nobody are).
  */
 export function speak(call: Call, text: string): boolean {
   lastTyping.delete(call);
-  const other = call.bridgedWith;
-  if (other && !other.isEnded) {
-    call.timeline.add("caller.speech", { text, accepted: true, heardBy: other.sid });
-    other.timeline.add("heard", { text, from: handsetOf(call), callSid: call.sid });
+  const others = call.others.filter((other) => !other.isEnded);
+  if (others.length > 0) {
+    call.timeline.add("caller.speech", { text, accepted: true, heardBy: others.map((other) => other.sid).join(",") });
+    for (const other of others) other.timeline.add("heard", { text, from: handsetOf(call), callSid: call.sid });
     return true;
   }
   const accepted = call.input.push({ kind: "speech", text });

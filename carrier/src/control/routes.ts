@@ -9,7 +9,6 @@ import type { Engine } from "../calls/engine.js";
 import { answerRinging, rejectRinging } from "../calls/handsets.js";
 import { keys } from "../calls/input.js";
 import { hangupByHandset, placeInbound } from "../calls/placement.js";
-import { queues } from "../calls/queues.js";
 import { speak, typing } from "../calls/speech.js";
 import { receiveMessage } from "../messages/messaging.js";
 import { E164 } from "../numbering.js";
@@ -157,7 +156,7 @@ export default async function controlRoutes(app: FastifyInstance, opts: ControlO
   app.post("/messages", async (request, reply) => {
     const body = parse(SendText, request.body, reply);
     if (!body) return reply;
-    const result = await receiveMessage(store, engine, body);
+    const result = await receiveMessage(store, engine.webhooks, body);
     if ("error" in result) return reply.code(result.error.status).send({ error: "message_failed", code: result.error.code, message: result.error.message });
     return reply.code(201).send({ sid: result.message.sid });
   });
@@ -230,7 +229,7 @@ export default async function controlRoutes(app: FastifyInstance, opts: ControlO
   });
 
   app.get("/queues", async () => ({
-    queues: [...queues(engine).values()].map((q) => ({ sid: q.sid, name: q.name, size: q.members.length, callSids: q.members.map((m) => m.call.sid) })),
+    queues: engine.queues.list().map((q) => ({ sid: q.sid, name: q.name, size: q.members.length, callSids: q.members.map((m) => m.call.sid) })),
   }));
 
   app.get("/clock", async () => ({

@@ -1,33 +1,21 @@
 // SMS: messages sent through REST (or a TwiML reply) are delivered to the handset, with status
 // callbacks queued → sent → delivered; messages a handset sends go to the number's SmsUrl, and the
 // <Message> replies come back. Opt-out keywords behave as Twilio's defaults (docs/twilio-contract.md §6).
-import type { Call } from "../calls/call.js";
 import { MAX_MESSAGING_DOCUMENTS, MAX_REPLIES_PER_MESSAGE, MESSAGING_DOCUMENTS_EXCEEDED, REPLIES_EXCEEDED } from "../limits.js";
 import { E164 } from "../numbering.js";
 import { newSid } from "../sids.js";
 import type { Message, MessageStatus, Store } from "../store.js";
 import { parseMessagingTwiml } from "../twiml/parse-messaging.js";
 import { conversationCookies } from "../webhooks/cookies.js";
-import type { WebhookRequest, WebhookResponse } from "../webhooks/http.js";
+import type { WebhookClient } from "../webhooks/client.js";
+import type { TwilioError } from "../twilio-error.js";
 import type { FormParams } from "../webhooks/signature.js";
 
 /** The Content-Types Twilio runs as TwiML (docs/twilio-contract.md §1); 12300 for others. */
 const TWIML_TYPES = new Set(["text/xml", "application/xml", "text/html"]);
 const INVALID_CONTENT_TYPE = 12300;
 
-/**
- * What messaging needs of the carrier: signed webhooks, recorded as the call engine records them.
- * The engine implements it; messaging does not import the engine (a voice call's <Sms> sends here).
- */
-export interface WebhookSender {
-  webhook(call: Call | undefined, request: WebhookRequest, purpose: string): Promise<WebhookResponse>;
-}
-
-export interface TwilioError {
-  code: number;
-  message: string;
-  status: number;
-}
+export type { TwilioError } from "../twilio-error.js";
 
 const OPT_OUT = new Set(["STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT"]);
 const OPT_IN = new Set(["START", "YES", "UNSTOP"]);
@@ -48,7 +36,7 @@ export function segments(body: string): number {
 
 export function sendMessage(
   store: Store,
-  engine: WebhookSender,
+  webhooks: WebhookClient,
   m: { to: string; from: string; body: string; mediaUrls?: string[]; direction: Message["direction"]; statusCallback?: string | undefined },
 ): { message: Message } | { error: TwilioError } {
   if (!m.to) return { error: { code: 21604, message: "A 'To' phone number is required.", status: 400 } };
@@ -81,25 +69,25 @@ export function sendMessage(
   store.messages.set(message.sid, message);
   store.emit("message", message);
   // Delivery happens after the create returns, as on Twilio; no callback for the initial status.
-  setImmediate(() => void deliver(store, engine, message));
+  setImmediate(() => void deliver(store, webhooks, message));
   return { message };
 }
 
-async function deliver(store: Store, engine: WebhookSender, message: Message): Promise<void> {
-  await setStatus(store, engine, message, "sending");
-  await setStatus(store, engine, message, "sent");
+async function deliver(store: Store, webhooks: WebhookClient, message: Message): Promise<void> {
+  await setStatus(store, webhooks, message, "sending");
+  await setStatus(store, webhooks, message, "sent");
   const handset = store.handset(message.to);
   if (handset.behaviour === "fail") {
     message.errorCode = 30003;
     message.errorMessage = "Unreachable destination handset";
-    await setStatus(store, engine, message, "undelivered");
+    await setStatus(store, webhooks, message, "undelivered");
     return;
   }
   handset.inbox.push(message.sid);
-  await setStatus(store, engine, message, "delivered");
+  await setStatus(store, webhooks, message, "delivered");
 }
 
-async function setStatus(store: Store, engine: WebhookSender, message: Message, status: MessageStatus): Promise<void> {
+async function setStatus(store: Store, webhooks: WebhookClient, message: Message, status: MessageStatus): Promise<void> {
   message.status = status;
   message.dateUpdated = store.clock.now();
   if (status === "sent") message.dateSent = message.dateUpdated;
@@ -124,7 +112,7 @@ async function setStatus(store: Store, engine: WebhookSender, message: Message, 
     const p = (n: number) => String(n).padStart(2, "0");
     params.RawDlrDoneDate = `${p(d.getUTCFullYear() % 100)}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}${p(d.getUTCHours())}${p(d.getUTCMinutes())}`;
   }
-  await engine.webhook(undefined, { url: message.statusCallback, method: "POST", params, kind: "sms" }, "message-status");
+  await webhooks.send({ url: message.statusCallback, method: "POST", params, kind: "sms" }, "message-status");
 }
 
 /**
@@ -133,7 +121,7 @@ async function setStatus(store: Store, engine: WebhookSender, message: Message, 
  */
 export async function receiveMessage(
   store: Store,
-  engine: WebhookSender,
+  webhooks: WebhookClient,
   m: { from: string; to: string; body: string },
 ): Promise<{ message: Message } | { error: TwilioError }> {
   const number = store.numberByPhone(m.to);
@@ -162,29 +150,29 @@ export async function receiveMessage(
   const keyword = m.body.trim().toUpperCase();
   if (OPT_OUT.has(keyword)) {
     store.setOptOut(m.to, m.from, true);
-    autoReply(store, engine, m.to, m.from, OPT_OUT_REPLY);
+    autoReply(store, webhooks, m.to, m.from, OPT_OUT_REPLY);
   } else if (OPT_IN.has(keyword)) {
     store.setOptOut(m.to, m.from, false);
-    autoReply(store, engine, m.to, m.from, OPT_IN_REPLY);
+    autoReply(store, webhooks, m.to, m.from, OPT_IN_REPLY);
   } else if (HELP.has(keyword) && !store.isOptedOut(m.to, m.from)) {
-    autoReply(store, engine, m.to, m.from, HELP_REPLY);
+    autoReply(store, webhooks, m.to, m.from, HELP_REPLY);
   }
 
-  if (number.smsUrl) void forwardToApp(store, engine, message, number.smsUrl, number.smsMethod, number.smsFallbackUrl, number.smsFallbackMethod);
+  if (number.smsUrl) void forwardToApp(store, webhooks, message, number.smsUrl, number.smsMethod, number.smsFallbackUrl, number.smsFallbackMethod);
   return { message };
 }
 
-function autoReply(store: Store, engine: WebhookSender, from: string, to: string, body: string): void {
+function autoReply(store: Store, webhooks: WebhookClient, from: string, to: string, body: string): void {
   // The carrier's own reply: it is sent even to a pair that has just opted out.
   const wasOut = store.isOptedOut(from, to);
   store.setOptOut(from, to, false);
-  sendMessage(store, engine, { from, to, body, direction: "outbound-reply" });
+  sendMessage(store, webhooks, { from, to, body, direction: "outbound-reply" });
   store.setOptOut(from, to, wasOut);
 }
 
 async function forwardToApp(
   store: Store,
-  engine: WebhookSender,
+  webhooks: WebhookClient,
   message: Message,
   url: string,
   method: "GET" | "POST",
@@ -212,7 +200,7 @@ async function forwardToApp(
       store.emit("sms-error", { messageSid: message.sid, code: MESSAGING_DOCUMENTS_EXCEEDED, url: target.url });
       return;
     }
-    const response = await engine.webhook(undefined, { url: target.url, method: target.method, params, kind: "sms", cookies: conversationCookies(store, message.from, message.to, store.clock) }, "sms");
+    const response = await webhooks.send({ url: target.url, method: target.method, params, kind: "sms", cookies: conversationCookies(store, message.from, message.to, store.clock) }, "sms");
     if (!response.ok) {
       // 11750 included: a document over 64 kB is a failed request, as a 5xx is.
       store.emit("sms-error", { messageSid: message.sid, code: response.errorCode, url: target.url });
@@ -225,7 +213,7 @@ async function forwardToApp(
     // body sends nothing, as an empty <Response/> does.
     const type = response.contentType.split(";")[0]?.trim().toLowerCase() ?? "";
     if (response.body.trim() !== "" && type === "text/plain") {
-      sendMessage(store, engine, { to: message.from, from: message.to, body: response.body, direction: "outbound-reply" });
+      sendMessage(store, webhooks, { to: message.from, from: message.to, body: response.body, direction: "outbound-reply" });
       return;
     }
     if (response.body.trim() !== "" && !TWIML_TYPES.has(type)) {
@@ -247,7 +235,7 @@ async function forwardToApp(
         store.emit("sms-error", { messageSid: message.sid, code: REPLIES_EXCEEDED, url });
         return;
       }
-      sendMessage(store, engine, {
+      sendMessage(store, webhooks, {
         to: verb.to ?? message.from,
         from: verb.from ?? message.to,
         body: verb.body,

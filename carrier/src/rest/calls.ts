@@ -114,7 +114,7 @@ export function callRoutes(app: FastifyInstance, engine: Engine): void {
     if (fallbackUrl !== undefined) call.app.fallbackUrl = fallbackUrl || undefined;
     if (fallbackMethod) call.app.fallbackMethod = fallbackMethod;
     // A new StatusCallback keeps the events already asked for.
-    if (statusCallback) call.statusCallback = { ...statusCallback, events: call.statusCallback?.events ?? statusCallback.events };
+    if (statusCallback) call.replaceStatusCallback(statusCallback);
 
     if (status === "completed") {
       // A live call hangs up; one not yet answered is cancelled instead.

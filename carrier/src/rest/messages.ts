@@ -34,7 +34,7 @@ export function messageRoutes(app: FastifyInstance, engine: Engine): void {
     const statusCallback = p.url("StatusCallback", 21609) || undefined;
     const mediaUrls = p.all("MediaUrl").filter((url) => url !== "");
     for (const url of mediaUrls) if (!isHttpUrl(url)) throw new RestError(21620, `Invalid media URL: ${url}`);
-    const result = sendMessage(store, engine, {
+    const result = sendMessage(store, engine.webhooks, {
       to: p.str("To") ?? "",
       from,
       body: p.str("Body") ?? "",

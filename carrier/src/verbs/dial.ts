@@ -1,31 +1,43 @@
-import { ring, type RingResult } from "../calls/handsets.js";
 import type { Call } from "../calls/call.js";
-import type { DialNode, NumberNoun } from "../twiml/nodes.js";
-import { dequeueFor } from "../calls/queues.js";
-import { NEXT, type Outcome, type Verb, type VerbContext } from "./verb.js";
+import { dialActionParams, type DialCallStatus, type DialResult } from "../calls/twilio-params.js";
+import type { DialNode, NumberNoun, VerbName } from "../twiml/nodes.js";
+import { digitsMs } from "./media.js";
+import { NEXT, type Outcome, type RingResult, type Verb, type VerbContext } from "./verb.js";
+
+/** The verbs a <Number url> document (the whisper to the called party) may hold. */
+export const WHISPER_VERBS: readonly VerbName[] = ["Say", "Play", "Pause", "Gather", "Redirect", "Hangup"];
 
 /**
  * <Dial> (docs/twilio-contract.md §2.5–2.6): every <Number> rings at once on its handset (each a child
- * call, outbound-dial); the first to answer is bridged and the rest are cancelled. When the
- * bridge ends, or nobody answers within `timeout`, the action gets DialCallStatus, DialCallSid and
- * DialCallDuration; without an action the call falls through to the next verb.
+ * call, outbound-dial). A leg that answers first gets its sendDigits tones, then hears its
+ * <Number url> document, if any (a whisper:
+ * "press 1 to accept"); if it is still there when that document runs out, it is bridged with the
+ * caller in a room and the other legs are cancelled; if it hung up, the Dial waits for the others.
+ * When the bridge ends, or nobody takes the call within `timeout`, the action gets the Dial
+ * parameters (twilio-params.ts); without an action the call falls through to the next verb.
  */
 export const dialVerb: Verb<DialNode> = {
   // With answerOnBridge the caller keeps hearing ringing until the callee answers.
   answers: (node) => !node.answerOnBridge,
+  unhonoured: (node) => [
+    ...(node.record !== "do-not-record" && node.record !== "false" ? [`record="${node.record}"`] : []),
+    ...(node.recordingStatusCallback ? ["recordingStatusCallback"] : []),
+    ...(node.sequential ? ['sequential="true"'] : []),
+  ],
   async run(node, ctx) {
     const queue = node.nouns.find((noun) => noun.noun === "Queue");
-    if (queue) return dequeueFor(node, queue, ctx);
+    if (queue) return ctx.queues.dequeue(node, queue, ctx);
     const numbers = node.nouns.filter((noun): noun is NumberNoun => noun.noun === "Number");
-    const { call, control, signal } = ctx;
+    const { call, signal } = ctx;
     if (numbers.length === 0) {
       call.timeline.add("error", { code: 13224, message: "<Dial> has no number to call" });
       return finish(node, ctx, { status: "failed" });
     }
     call.setActivity("dialing");
     call.timeline.add("dial", { numbers: numbers.map((n) => n.number), timeout: node.timeout, ...(node.callerId ? { callerId: node.callerId } : {}) });
-    const legs = numbers.map((noun) =>
-      control.newCall({
+    const legs = numbers.map((noun) => ({
+      noun,
+      leg: ctx.legs.create({
         from: node.callerId ?? call.from,
         to: noun.number,
         direction: "outbound-dial",
@@ -35,91 +47,86 @@ export const dialVerb: Verb<DialNode> = {
           : undefined,
         parentCallSid: call.sid,
       }),
-    );
+    }));
     const ringing = new AbortController();
-    const results = legs.map((leg) => ring(control, leg, node.timeout * 1000, AbortSignal.any([signal, ringing.signal])).then((result) => ({ leg, result })));
-    const answered = await firstAnswer(results);
+    const chosen = await firstAccepted(ctx, legs, node.timeout * 1000, AbortSignal.any([signal, ringing.signal]));
     ringing.abort();
-    for (const leg of legs) if (leg !== answered?.leg && !leg.isEnded) control.end(leg, "canceled");
+    for (const { leg } of legs) if (leg !== chosen.leg && !leg.isEnded) ctx.legs.end(leg, leg.answeredAt ? "completed" : "canceled");
     if (call.isEnded || signal.aborted) {
-      if (answered && !answered.leg.isEnded) control.end(answered.leg, "completed");
+      if (chosen.leg && !chosen.leg.isEnded) ctx.legs.end(chosen.leg, "completed");
       return NEXT;
     }
-    if (!answered) {
-      const outcomes = (await Promise.all(results)).map((r) => r.result);
-      const status: RingResult = outcomes.includes("busy") ? "busy" : outcomes.includes("failed") ? "failed" : "no-answer";
+    if (!chosen.leg) {
+      const status = chosen.status;
       call.timeline.add("dial.result", { status });
-      return finish(node, ctx, { status, legSid: legs.length === 1 ? legs[0]?.sid : undefined });
+      return finish(node, ctx, { status, legSid: legs.length === 1 ? legs[0]?.leg.sid : undefined });
     }
-    control.answer(call);
-    const duration = await bridge(ctx, node, answered.leg);
+    const leg = chosen.leg;
+    ctx.legs.answer(call);
+    const bridge = await ctx.rooms.bridge([call, leg], { timeLimitSeconds: node.timeLimit, hangupOnStar: node.hangupOnStar ? call : undefined, signal });
+    if (!leg.isEnded) ctx.legs.end(leg, "completed");
     if (call.isEnded) return NEXT;
-    call.timeline.add("dial.result", { status: "completed", dialCallSid: answered.leg.sid, duration });
-    return finish(node, ctx, { status: "completed", legSid: answered.leg.sid, duration });
+    call.timeline.add("dial.result", { status: "completed", dialCallSid: leg.sid, duration: bridge.durationSeconds });
+    return finish(node, ctx, { status: "completed", legSid: leg.sid, durationSeconds: bridge.durationSeconds });
   },
 };
 
-async function firstAnswer(results: Promise<{ leg: Call; result: RingResult }>[]): Promise<{ leg: Call } | undefined> {
-  return new Promise((resolve) => {
-    let pending = results.length;
-    for (const result of results) {
-      void result.then((r) => {
-        pending -= 1;
-        if (r.result === "answered") resolve({ leg: r.leg });
-        else if (pending === 0) resolve(undefined);
-      });
-    }
-  });
-}
-
-/** Caller and callee talk until either hangs up, the time limit passes, or * with hangupOnStar. */
-async function bridge(ctx: VerbContext, node: DialNode, leg: Call): Promise<number> {
-  const { call, control, signal } = ctx;
-  const started = control.clock.now().getTime();
-  call.bridgedWith = leg;
-  leg.bridgedWith = call;
-  call.timeline.add("bridged", { with: leg.sid, to: leg.to });
-  leg.timeline.add("bridged", { with: call.sid, to: call.from });
-  call.setActivity("bridged");
-  leg.setActivity("bridged");
-  const stop = new AbortController();
-  const both = AbortSignal.any([signal, stop.signal, leg.ended.signal]);
-  const waits: Promise<unknown>[] = [
-    new Promise((resolve) => (both.aborted ? resolve(undefined) : both.addEventListener("abort", resolve, { once: true }))),
-    control.clock.sleep(node.timeLimit * 1000, both),
-  ];
-  if (node.hangupOnStar) {
-    call.input.arm();
-    waits.push(
-      (async () => {
-        for (;;) {
-          await call.input.waitForInput(both);
-          if (both.aborted) return;
-          const input = call.input.take();
-          if (input?.kind === "digit" && input.key === "*") return;
-        }
-      })(),
-    );
+/**
+ * Rings every leg; each that answers runs its whisper in turn. Resolves with the first leg still
+ * there after its whisper, or, when every leg is over, the Dial status: busy if a handset declined,
+ * failed if one failed, no-answer otherwise (a leg that hung up in its whisper did not answer).
+ */
+async function firstAccepted(
+  ctx: VerbContext,
+  legs: { noun: NumberNoun; leg: Call }[],
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<{ leg: Call; status?: undefined } | { leg?: undefined; status: DialCallStatus }> {
+  const results = new Map<Call, RingResult>();
+  const answered: { noun: NumberNoun; leg: Call }[] = [];
+  let wake: (() => void) | undefined;
+  for (const entry of legs) {
+    void ctx.legs.ring(entry.leg, timeoutMs, signal).then((result) => {
+      results.set(entry.leg, result);
+      if (result === "answered") answered.push(entry);
+      wake?.();
+    });
   }
-  await Promise.race(waits);
-  stop.abort();
-  call.input.disarm();
-  call.bridgedWith = undefined;
-  leg.bridgedWith = undefined;
-  if (!leg.isEnded) control.end(leg, "completed");
-  return Math.round((control.clock.now().getTime() - started) / 1000);
+  for (;;) {
+    const next = answered.shift();
+    if (!next) {
+      if (results.size === legs.length) break;
+      await new Promise<void>((resolve) => (wake = resolve));
+      wake = undefined;
+      continue;
+    }
+    if (next.noun.sendDigits && !signal.aborted) await sendDigits(ctx, next.noun.sendDigits, next.leg, signal);
+    if (signal.aborted || !next.noun.url) return { leg: next.leg };
+    if (await whisper(ctx, next.noun, next.leg, signal)) return { leg: next.leg };
+    results.set(next.leg, "no-answer");
+  }
+  const outcomes = [...results.values()];
+  return { status: outcomes.includes("busy") ? "busy" : outcomes.includes("failed") ? "failed" : "no-answer" };
 }
 
-function finish(node: DialNode, ctx: VerbContext, result: { status: string; legSid?: string | undefined; duration?: number }): Outcome {
+/** <Number sendDigits>: the tones are played to the answered leg (an extension, say) before anything else. */
+async function sendDigits(ctx: VerbContext, digits: string, leg: Call, signal: AbortSignal): Promise<void> {
+  leg.timeline.add("play", { digits, loop: 1 });
+  await ctx.clock.sleep(digitsMs(digits), AbortSignal.any([signal, leg.ended.signal]));
+}
+
+/** Runs the <Number url> document on the answered leg; true when the leg is still there after it. */
+async function whisper(ctx: VerbContext, noun: NumberNoun, leg: Call, signal: AbortSignal): Promise<boolean> {
+  const url = ctx.resolve(noun.url as string);
+  leg.timeline.add("whisper", { url, on: leg.sid });
+  const ran = await ctx.runSubDocument(url, { on: leg, method: noun.method, allowedVerbs: WHISPER_VERBS, signal });
+  const accepted = ran === "done" && !leg.isEnded;
+  leg.timeline.add("whisper.result", { on: leg.sid, result: accepted ? "accepted" : ran === "failed" ? "failed" : "hung-up" });
+  if (!accepted && !leg.isEnded) ctx.legs.end(leg, "completed");
+  return accepted;
+}
+
+function finish(node: DialNode, ctx: VerbContext, result: DialResult): Outcome {
   if (node.action === undefined) return NEXT;
-  return {
-    type: "request",
-    url: ctx.resolve(node.action),
-    method: node.method,
-    params: {
-      DialCallStatus: result.status,
-      ...(result.legSid ? { DialCallSid: result.legSid } : {}),
-      ...(result.duration !== undefined ? { DialCallDuration: String(result.duration), DialBridged: "true" } : { DialBridged: "false" }),
-    },
-  };
+  return { type: "request", url: ctx.resolve(node.action), method: node.method, params: dialActionParams(result) };
 }

@@ -1,9 +1,8 @@
-import { enqueue } from "../calls/queues.js";
 import type { EnqueueNode } from "../twiml/nodes.js";
 import type { Verb } from "./verb.js";
 
-/** <Enqueue>: see calls/queues.ts. */
+/** <Enqueue>: the queues' owner (calls/queues.ts) runs it. */
 export const enqueueVerb: Verb<EnqueueNode> = {
   answers: true,
-  run: (node, ctx) => enqueue(node, ctx),
+  run: (node, ctx) => ctx.queues.enqueue(node, ctx),
 };

@@ -14,6 +14,7 @@ import { NEXT, type Outcome, type Verb } from "./verb.js";
  */
 export const gatherVerb: Verb<GatherNode> = {
   answers: true,
+  unhonoured: (node) => (node.partialResultCallback ? ["partialResultCallback"] : []),
   async run(node, ctx) {
     const { call, signal } = ctx;
     const dtmf = node.input.includes("dtmf");

@@ -54,12 +54,12 @@ function mediaActivity(ctx: VerbContext, verb: string): void {
 export async function say(node: SayNode, ctx: VerbContext, signal: AbortSignal): Promise<MediaResult> {
   ctx.call.timeline.add("say", { text: node.text, voice: node.voice, language: node.language, loop: node.loop });
   mediaActivity(ctx, "Say");
-  const result = await ctx.control.clock.sleep(looped(sayMs(node.text), node.loop), signal);
+  const result = await ctx.clock.sleep(looped(sayMs(node.text), node.loop), signal);
   return result === "elapsed" ? "done" : "stopped";
 }
 
 /** DTMF tones: about a tenth of a second a key, w = 0.5 s, W = 1 s. */
-function digitsMs(digits: string): number {
+export function digitsMs(digits: string): number {
   return [...digits].reduce((ms, key) => ms + (key === "w" ? 500 : key === "W" ? 1000 : 100), 0);
 }
 
@@ -68,25 +68,25 @@ export async function play(node: PlayNode, ctx: VerbContext, signal: AbortSignal
     // <Play digits="…"/>: tones only, nothing to fetch.
     ctx.call.timeline.add("play", { digits: node.digits, loop: node.loop });
     mediaActivity(ctx, "Play");
-    const result = await ctx.control.clock.sleep(looped(digitsMs(node.digits), node.loop), signal);
+    const result = await ctx.clock.sleep(looped(digitsMs(node.digits), node.loop), signal);
     return result === "elapsed" ? "done" : "stopped";
   }
   const url = ctx.resolve(node.url);
-  const media = await ctx.control.clock.track(playable(url));
+  const media = await ctx.clock.track(playable(url));
   if ("error" in media) {
     ctx.call.timeline.add("play", { url, loop: node.loop, errorCode: media.error, error: media.message });
     return signal.aborted ? "stopped" : "done";
   }
   ctx.call.timeline.add("play", { url, loop: node.loop, ...(node.digits ? { digits: node.digits } : {}), durationMs: media.ms });
   mediaActivity(ctx, "Play");
-  const result = await ctx.control.clock.sleep(looped(media.ms, node.loop), signal);
+  const result = await ctx.clock.sleep(looped(media.ms, node.loop), signal);
   return result === "elapsed" ? "done" : "stopped";
 }
 
 export async function pause(seconds: number, ctx: VerbContext, signal: AbortSignal): Promise<MediaResult> {
   ctx.call.timeline.add("pause", { length: seconds });
   mediaActivity(ctx, "Pause");
-  const result = await ctx.control.clock.sleep(seconds * 1000, signal);
+  const result = await ctx.clock.sleep(seconds * 1000, signal);
   return result === "elapsed" ? "done" : "stopped";
 }
 
@@ -115,7 +115,7 @@ export async function waitForInputOrTimeout(ctx: VerbContext, ms: number | undef
   const waits: Promise<Waited>[] = [
     ctx.call.input.waitForInput(both).then(() => (ctx.call.input.pending ? "input" : "aborted")),
   ];
-  if (ms !== undefined) waits.push(ctx.control.clock.sleep(ms, both).then((r) => (r === "elapsed" ? "timeout" : "aborted")));
+  if (ms !== undefined) waits.push(ctx.clock.sleep(ms, both).then((r) => (r === "elapsed" ? "timeout" : "aborted")));
   if (options.typing) waits.push(ctx.call.input.waitForTyping(both).then(() => (both.aborted ? "aborted" : "typing")));
   const result = await Promise.race(waits);
   stop.abort();

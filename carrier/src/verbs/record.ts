@@ -2,7 +2,7 @@ import type { RecordNode } from "../twiml/nodes.js";
 import { speakingSeconds } from "../calls/input.js";
 import { NEXT, type Verb } from "./verb.js";
 import { waitForInputOrTimeout } from "./media.js";
-import { finishRecording } from "../calls/recordings.js";
+import { recordActionParams } from "../calls/twilio-params.js";
 
 /**
  * <Record> (docs/twilio-contract.md §2.7): a beep, then the handset's speech is recorded until a
@@ -15,8 +15,7 @@ import { finishRecording } from "../calls/recordings.js";
 export const recordVerb: Verb<RecordNode> = {
   answers: true,
   async run(node, ctx) {
-    const { call, control, signal } = ctx;
-    const clock = control.clock;
+    const { call, clock, signal } = ctx;
     if (node.playBeep) call.timeline.add("beep");
     call.input.arm({ speech: true });
     call.setActivity("recording");
@@ -25,10 +24,19 @@ export const recordVerb: Verb<RecordNode> = {
       timeout: node.timeout,
       finishOnKey: node.finishOnKey,
       transcribe: node.transcribe,
+      trim: node.trim,
       ...(node.action ? { action: node.action } : {}),
     });
     const started = clock.now().getTime();
     const said: string[] = [];
+    // When the caller was first and last heard (speech, or typing, which is speaking at the
+    // softphone): what lies outside is the silence trim="trim-silence" removes.
+    let soundFrom: number | undefined;
+    let soundTo = 0;
+    const heard = (from: number, to: number) => {
+      soundFrom ??= from;
+      soundTo = Math.max(soundTo, to);
+    };
     let finishedBy: string | undefined;
     try {
       for (;;) {
@@ -42,11 +50,16 @@ export const recordVerb: Verb<RecordNode> = {
           break;
         }
         if (waited === "timeout") break;
-        if (waited === "typing") continue;
+        const at = clock.now().getTime() - started;
+        if (waited === "typing") {
+          heard(at, at);
+          continue;
+        }
         const input = call.input.take();
         if (!input) continue;
         if (input.kind === "speech") {
           said.push(input.text);
+          heard(at, at + speakingSeconds(input.text) * 1000);
           continue;
         }
         if (node.finishOnKey.includes(input.key)) {
@@ -61,27 +74,27 @@ export const recordVerb: Verb<RecordNode> = {
 
     const transcript = said.join(" ");
     const elapsedSeconds = (clock.now().getTime() - started) / 1000;
-    const duration = Math.max(1, Math.ceil(Math.max(speakingSeconds(transcript), Math.min(elapsedSeconds, node.maxLength))));
+    const untrimmed = Math.max(1, Math.ceil(Math.max(speakingSeconds(transcript), Math.min(elapsedSeconds, node.maxLength))));
+    // Twilio trims the silence before and after the speech unless trim="do-not-trim" (its <Record>
+    // page): what is left runs from the first sound to the last, so the silence that ended the
+    // recording is gone too.
+    const sounding = Math.max(speakingSeconds(transcript), (soundTo - (soundFrom ?? 0)) / 1000);
+    const duration = node.trim === "trim-silence" ? Math.max(1, Math.min(untrimmed, Math.ceil(sounding))) : untrimmed;
     if (transcript === "") {
       call.timeline.add("record.empty", { finishedBy: finishedBy ?? "silence" });
       return NEXT;
     }
-    const recording = finishRecording(ctx, node, transcript, duration);
-    call.timeline.add("recorded", { recordingSid: recording.sid, duration, finishedBy: finishedBy ?? "silence", transcript });
+    const recording = ctx.recordings.finish(call, node, ctx.resolve, transcript, duration);
+    call.timeline.add("recorded", { recordingSid: recording.sid, duration, finishedBy: finishedBy ?? "silence", transcript, trimmedSeconds: untrimmed - duration });
     const url = node.action !== undefined ? ctx.resolve(node.action) : ctx.documentUrl;
     if (!url) {
       call.timeline.add("error", { code: 11100, message: "<Record> without action in TwiML that has no URL" });
       return NEXT;
     }
-    const params = {
-      RecordingUrl: control.store.recordingUrl(recording.sid),
-      RecordingDuration: String(duration),
-      RecordingSid: recording.sid,
-      Digits: finishedBy ?? "",
-    };
+    const params = recordActionParams({ sid: recording.sid, url: ctx.recordings.url(recording.sid), durationSeconds: duration, startTime: recording.startTime }, finishedBy ?? "");
     if (call.isEnded) {
       // The caller hung up: Twilio still requests the action; the response is not used.
-      void control.webhook(call, { url, method: node.method, params: { ...call.params(), ...params }, kind: "voice" }, "record-action");
+      void ctx.webhooks.send({ url, method: node.method, params: { ...call.params(), ...params }, kind: "voice" }, "record-action");
       return NEXT;
     }
     return { type: "request", url, method: node.method, params };

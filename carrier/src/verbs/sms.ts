@@ -1,5 +1,4 @@
 import type { SmsNode } from "../twiml/nodes.js";
-import { sendMessage } from "../messages/messaging.js";
 import { NEXT, type Verb } from "./verb.js";
 
 /** Legacy <Sms> in a voice call: sends a message (to the caller, from the called number, by
@@ -9,15 +8,14 @@ export const smsVerb: Verb<SmsNode> = {
   async run(node, ctx) {
     const { call } = ctx;
     const inbound = call.direction === "inbound";
-    const result = sendMessage(ctx.control.store, ctx.control, {
+    const result = ctx.messages.send({
       to: node.to ?? (inbound ? call.from : call.to),
       from: node.from ?? (inbound ? call.to : call.from),
       body: node.text,
-      direction: "outbound-call",
       statusCallback: node.statusCallback ? ctx.resolve(node.statusCallback) : undefined,
     });
-    const sid = "message" in result ? result.message.sid : "";
-    const status = "message" in result ? "sending" : "invalid";
+    const sid = "sid" in result ? result.sid : "";
+    const status = "sid" in result ? "sending" : "invalid";
     call.timeline.add("sms", { to: node.to ?? null, status, ...(sid ? { messageSid: sid } : {}) });
     if (node.action === undefined) return NEXT;
     return { type: "request", url: ctx.resolve(node.action), method: node.method, params: { SmsSid: sid, SmsStatus: status } };

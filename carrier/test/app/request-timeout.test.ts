@@ -93,7 +93,7 @@ test("a request dribbled past the time limit gets 408 and a closed connection; s
   assert.match(headers.answer, /^HTTP\/1\.1 408 /);
 
   // Both slow clients outlived the limit; the stream and the long poll, opened earlier, are still there.
-  sendMessage(store, engine, { from: NUMBER, to: HANDSET, body: "still here?", direction: "outbound-api" });
+  sendMessage(store, engine.webhooks, { from: NUMBER, to: HANDSET, body: "still here?", direction: "outbound-api" });
   const answered = await guarded(poll, "the long poll did not answer");
   assert.equal(answered.status, 200);
   assert.deepEqual(((await answered.json()) as { messages: { body: string }[] }).messages.map((m) => m.body), ["still here?"]);

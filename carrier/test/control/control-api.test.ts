@@ -99,7 +99,7 @@ test("STOP blocks the pair with Twilio's reply, still reaches the app, and START
   assert.equal(app.received[1]?.get("Body"), " stop ", "the app still gets the STOP");
   // The app's reply to STOP is refused (21610): the pair is blocked.
   const { sendMessage } = await import("../../src/messages/messaging.js");
-  const refused = sendMessage(store, engine, { from: "+15005550006", to: handset, body: "one more", direction: "outbound-api" });
+  const refused = sendMessage(store, engine.webhooks, { from: "+15005550006", to: handset, body: "one more", direction: "outbound-api" });
   assert.equal("error" in refused ? refused.error.code : 0, 21610);
 
   await json("POST", "/messages", { from: handset, to: "+15005550006", body: "START" });

@@ -6,7 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { hangupByHandset } from "../../src/calls/placement.js";
 import { sayMs } from "../../src/verbs/media.js";
-import { STANDARD_PARAMS, setup, type Harness } from "./harness.js";
+import { STANDARD_PARAMS, elapsed, setup, type Harness } from "./harness.js";
 import type { Call } from "../../src/calls/call.js";
 
 const AGENT = "+14155550199";
@@ -95,7 +95,7 @@ async function bridgedByAgent(h: Harness, { secondCaller = false } = {}): Promis
   const agent = h.call(AGENT, AGENT_LINE);
   await h.until(agent, "bridged");
   await h.until(caller, "bridged");
-  await h.idle(); // a waitUrl request of the caller's may still be in flight (see the todo test below)
+  await h.idle(); // a waitUrl request of the caller's may still be in flight (see the in-flight test below)
   await h.advance(60_000);
   return { caller, agent, ...(second ? { second } : {}) };
 }
@@ -146,24 +146,98 @@ test(
   },
 );
 
-test(
-  "a Queue noun's url runs on the dequeued caller before the bridge, with DequeingCallSid",
-  { todo: "engine bug: QueueNoun.url is ignored by dequeueFor (queues.ts); nothing is requested for the caller" },
-  async (t) => {
-    const h = await setup(t);
-    h.stub.twiml("/about-to-connect", "<Say>Connecting you to an agent</Say>");
-    const caller = await queued(h, '<Dial><Queue url="/about-to-connect">support</Queue></Dial>');
-    await h.advance(5000);
-    const agent = h.call(AGENT, AGENT_LINE);
-    await h.until(agent, "dial");
-    await h.idle();
-    const connect = h.stub.to("/about-to-connect")[0];
-    assert.ok(connect, "the url was requested");
-    assert.equal(connect.params.CallSid, caller.sid);
-    assert.equal(connect.params.DequeingCallSid, agent.sid);
-    assert.ok(connect.params.QueueSid && connect.params.QueueTime);
-  },
-);
+test("a Queue noun's url runs on the dequeued caller before the bridge, with DequeingCallSid", async (t) => {
+  const h = await setup(t);
+  h.stub.twiml("/about-to-connect", "<Say>Connecting you to an agent</Say>");
+  const caller = await queued(h, '<Dial><Queue url="/about-to-connect">support</Queue></Dial>');
+  await h.advance(5000);
+  const agent = h.call(AGENT, AGENT_LINE);
+  await h.until(agent, "dial");
+  const said = await h.until(caller, "say", (e) => e.text === "Connecting you to an agent");
+  const connect = h.stub.to("/about-to-connect")[0];
+  assert.ok(connect, "the url was requested");
+  assert.equal(connect.params.CallSid, caller.sid);
+  assert.equal(connect.params.DequeingCallSid, agent.sid);
+  assert.match(connect.params.QueueSid ?? "", /^QU[0-9a-f]{32}$/);
+  assert.equal(connect.params.QueueTime, "5");
+  await h.settled(agent);
+  assert.deepEqual(h.events(agent, "bridged"), [], "not bridged while the caller hears it");
+  await h.advance(sayMs("Connecting you to an agent"));
+  const bridged = await h.until(agent, "bridged");
+  assert.equal(bridged.with, caller.sid);
+  assert.equal(elapsed(bridged) - elapsed(said), sayMs("Connecting you to an agent"));
+});
+
+test("a caller who hangs up during the Queue url is not bridged: QueueResult=hangup, and the agent's Dial ends no-answer", async (t) => {
+  const h = await setup(t);
+  h.stub.twiml("/about-to-connect", "<Say>Connecting you to an agent</Say>");
+  const caller = await queued(h, '<Dial action="/agent-done"><Queue url="/about-to-connect">support</Queue></Dial>');
+  const agent = h.call(AGENT, AGENT_LINE);
+  await h.until(caller, "say", (e) => e.text === "Connecting you to an agent");
+  hangupByHandset(h.engine, caller);
+  const done = await h.stub.waitFor("/agent-done");
+  assert.equal(done.params.CallSid, agent.sid);
+  assert.equal(done.params.DialCallStatus, "no-answer");
+  assert.equal(done.params.DialBridged, "false");
+  assert.equal((await h.stub.waitFor("/after-queue")).params.QueueResult, "hangup");
+  assert.deepEqual(h.events(agent, "bridged"), []);
+});
+
+test("a Queue url document runs only Play, Say, Pause and Redirect: a <Gather> there is a 12200 warning", async (t) => {
+  const h = await setup(t);
+  h.stub.twiml("/about-to-connect", '<Gather numDigits="1"><Say>Press 1</Say></Gather><Say>Connecting</Say>');
+  const caller = await queued(h, '<Dial><Queue url="/about-to-connect">support</Queue></Dial>');
+  const agent = h.call(AGENT, AGENT_LINE);
+  const warning = await h.until(caller, "warning", (e) => e.code === 12200);
+  assert.match(String(warning.message), /<Gather> is not allowed/);
+  assert.equal((await h.until(caller, "say", (e) => e.text !== "Please hold")).text, "Connecting");
+  await h.advance(sayMs("Connecting"));
+  await h.until(agent, "bridged");
+  assert.deepEqual(h.events(caller, "gather"), []);
+});
+
+test("a waitUrl document runs only the verbs Twilio allows there: <Dial> in it places no call and is a 12200 warning", async (t) => {
+  const h = await setup(t);
+  const caller = await queued(h, "<Hangup/>", "<Dial>+14155550177</Dial><Say>Please hold</Say>");
+  const warning = await h.until(caller, "warning", (e) => e.code === 12200);
+  assert.match(String(warning.message), /<Dial> is not allowed/);
+  assert.equal((await h.until(caller, "say")).text, "Please hold");
+  assert.deepEqual(h.legs(caller), [], "no child call while queued");
+  assert.equal(caller.activity, "media");
+});
+
+test("Dial><Queue> honours timeLimit: the bridge ends, the agent's action gets the duration, the caller goes on", async (t) => {
+  const h = await setup(t);
+  const caller = await queued(h, '<Dial action="/agent-done" timeLimit="20"><Queue>support</Queue></Dial>');
+  const agent = h.call(AGENT, AGENT_LINE);
+  await h.until(agent, "bridged");
+  await h.idle();
+  await h.advance(19_999);
+  assert.equal(h.stub.to("/agent-done").length, 0);
+  await h.advance(1);
+  const done = await h.stub.waitFor("/agent-done");
+  assert.equal(done.params.DialCallStatus, "completed");
+  assert.equal(done.params.DialCallDuration, "20");
+  assert.equal((await h.stub.waitFor("/after-queue")).params.QueueResult, "bridged");
+  assert.equal(caller.isEnded, false);
+  assert.equal(caller.bridgedWith, undefined);
+});
+
+test("Dial><Queue> honours hangupOnStar: the agent's * ends the bridge and the agent's document goes on", async (t) => {
+  const h = await setup(t);
+  const caller = await queued(h, '<Dial action="/agent-done" hangupOnStar="true"><Queue>support</Queue></Dial>');
+  h.stub.twiml("/agent-done", "<Say>Next caller</Say>");
+  const agent = h.call(AGENT, AGENT_LINE);
+  await h.until(agent, "bridged");
+  await h.idle();
+  await h.advance(12_000);
+  assert.equal(await h.press(agent, "*"), true);
+  const done = await h.stub.waitFor("/agent-done");
+  assert.equal(done.params.DialCallDuration, "12");
+  assert.equal((await h.until(agent, "say")).text, "Next caller");
+  assert.equal((await h.stub.waitFor("/after-queue")).params.QueueResult, "bridged");
+  assert.equal(caller.isEnded, false);
+});
 
 test(
   "a dequeued caller leaves the queue at once, even while its waitUrl request is in flight",

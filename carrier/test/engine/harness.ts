@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import twilio from "twilio";
 import { ManualClock } from "../../src/clock.js";
 import { Store, type PhoneNumber } from "../../src/store.js";
+import { VERBS } from "../../src/verbs/registry.js";
 import { Engine, type EngineLimits } from "../../src/calls/engine.js";
 import type { Call } from "../../src/calls/call.js";
 import { placeInbound } from "../../src/calls/placement.js";
@@ -214,22 +215,17 @@ export async function setup(t: TestContext, options: SetupOptions = {}): Promise
   stub.route("/status", { status: 204, body: "" });
   const clock = new ManualClock();
   const store = new Store({ sid: ACCOUNT_SID, authToken: AUTH_TOKEN }, clock, "http://127.0.0.1:9");
-  const engine = new Engine(store, clock, options.limits);
+  const engine = new Engine(store, clock, VERBS, options.limits);
 
-  // Test spies on instances (the engine's source is untouched): every timeline event is announced on
-  // its call, and webhooks in flight are counted.
+  // Every timeline event is announced on its call, and (a test spy on the instance) webhooks in
+  // flight are counted.
   store.on("call", (call: Call) => {
-    const add = call.timeline.add.bind(call.timeline);
-    call.timeline.add = (type, fields) => {
-      const event = add(type, fields);
-      call.emit("timeline", event);
-      return event;
-    };
+    call.timeline.subscribe((event) => call.emit("timeline", event));
   });
   let inflight = 0;
   const quiet = new Set<() => void>();
-  const webhook = engine.webhook.bind(engine);
-  engine.webhook = async (...args) => {
+  const webhook = engine.webhooks.send.bind(engine.webhooks);
+  engine.webhooks.send = async (...args) => {
     inflight += 1;
     try {
       return await webhook(...args);

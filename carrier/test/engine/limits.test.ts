@@ -219,7 +219,7 @@ test("messaging: a reply over 64 kB is 11750: nothing of it is sent, and the Sms
   h.stub.route("/sms-fallback", twiml("<Message>From the fallback</Message>"));
   const errors: unknown[] = [];
   h.store.on("sms-error", (e) => errors.push(e));
-  await receiveMessage(h.store, h.engine, { from: CALLER, to: NUMBER, body: "hello" });
+  await receiveMessage(h.store, h.engine.webhooks, { from: CALLER, to: NUMBER, body: "hello" });
   await h.stub.waitFor("/sms-fallback");
   await h.idle();
   const replies = [...h.store.messages.values()].filter((m) => m.direction === "outbound-reply").map((m) => m.body);
@@ -232,7 +232,7 @@ test("messaging: 10 replies to one message at most (14109), and 50 documents (14
   h.stub.route("/sms", twiml(Array.from({ length: 12 }, (_, i) => `<Message>Reply ${i + 1}</Message>`).join("")));
   const errors: { code?: number }[] = [];
   h.store.on("sms-error", (e: { code?: number }) => errors.push(e));
-  await receiveMessage(h.store, h.engine, { from: CALLER, to: NUMBER, body: "many" });
+  await receiveMessage(h.store, h.engine.webhooks, { from: CALLER, to: NUMBER, body: "many" });
   await h.stub.waitFor("/sms");
   await h.idle();
   const replies = [...h.store.messages.values()].filter((m) => m.direction === "outbound-reply");
@@ -240,7 +240,7 @@ test("messaging: 10 replies to one message at most (14109), and 50 documents (14
   assert.deepEqual(errors.map((e) => e.code), [14109]);
 
   h.stub.route("/sms", twiml("<Redirect>/sms</Redirect>"));
-  await receiveMessage(h.store, h.engine, { from: CALLER, to: NUMBER, body: "loop" });
+  await receiveMessage(h.store, h.engine.webhooks, { from: CALLER, to: NUMBER, body: "loop" });
   await h.stub.waitFor("/sms", 1 + 50);
   await h.idle();
   await flush();

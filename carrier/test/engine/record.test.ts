@@ -83,7 +83,7 @@ test("an empty recording makes no request and falls through to the next verb", a
 
 test("maxLength ends the recording when nobody stops it", async (t) => {
   const h = await setup(t);
-  const call = await recording(h, '<Record action="/recorded" timeout="0" maxLength="10" playBeep="false"/>');
+  const call = await recording(h, '<Record action="/recorded" timeout="0" maxLength="10" playBeep="false" trim="do-not-trim"/>');
   assert.equal(h.events(call, "beep").length, 0, 'playBeep="false"');
   await h.speak(call, MESSAGE);
   await h.advance(9999);
@@ -163,7 +163,7 @@ test("a recording of 2 s or less is not transcribed: warning 13617", async (t) =
 test("a recording of 120 s (the transcribe maxLength) is not transcribed either", async (t) => {
   const h = await setup(t);
   h.stub.route("/transcribed", { status: 204, body: "" });
-  const call = await recording(h, '<Record action="/recorded" timeout="0" transcribe="true" transcribeCallback="/transcribed"/>');
+  const call = await recording(h, '<Record action="/recorded" timeout="0" transcribe="true" transcribeCallback="/transcribed" trim="do-not-trim"/>');
   await h.speak(call, MESSAGE);
   await h.advance(120_000);
   const recorded = await h.stub.waitFor("/recorded");
@@ -216,4 +216,29 @@ test("typing does not outlast maxLength, and typing that stops is silence", asyn
   const empty = await h.until(quiet, "record.empty");
   const typed = await h.until(quiet, "caller.typing");
   assert.equal(elapsed(empty) - elapsed(typed), 5000, "5 s after the last keystroke; typed words never sent are no recording");
+});
+
+test('trim="trim-silence" (the default) leaves the silence before and after the speech out of RecordingDuration', async (t) => {
+  const h = await setup(t);
+  const call = await recording(h, '<Record action="/recorded" timeout="10" maxLength="60"/>');
+  await h.advance(8000); // eight seconds of silence before the caller speaks
+  await h.speak(call, MESSAGE); // 13 words: 5.2 s of speech
+  await h.advance(10_000); // the 10 s of silence that end the recording
+  const recorded = await h.stub.waitFor("/recorded");
+  assert.equal(recorded.params.RecordingDuration, "6");
+  const done = await h.until(call, "recorded");
+  assert.equal(elapsed(done), 18_000, "the recording itself lasted 18 s");
+  assert.equal(done.trimmedSeconds, 12);
+  assert.equal(h.store.recordings.get(recorded.params.RecordingSid ?? "")?.durationSeconds, 6, "REST shows the trimmed duration");
+});
+
+test('trim="do-not-trim" keeps the silence: RecordingDuration is the whole recording', async (t) => {
+  const h = await setup(t);
+  const call = await recording(h, '<Record action="/recorded" timeout="10" maxLength="60" trim="do-not-trim"/>');
+  await h.advance(8000);
+  await h.speak(call, MESSAGE);
+  await h.advance(10_000);
+  const recorded = await h.stub.waitFor("/recorded");
+  assert.equal(recorded.params.RecordingDuration, "18");
+  assert.equal((await h.until(call, "recorded")).trimmedSeconds, 0);
 });

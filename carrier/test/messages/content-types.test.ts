@@ -10,7 +10,7 @@ for (const contentType of ["text/html; charset=utf-8", "application/xml", "text/
   test(`a <Message> answered as ${contentType} is sent back to the sender`, async (t) => {
     const h = await setup(t, { number: (url) => ({ smsUrl: `${url}/sms` }) });
     h.stub.route("/sms", { contentType, body: twiml("<Message>Thanks for your message</Message>") });
-    await receiveMessage(h.store, h.engine, { from: CALLER, to: NUMBER, body: "hello" });
+    await receiveMessage(h.store, h.engine.webhooks, { from: CALLER, to: NUMBER, body: "hello" });
     await h.stub.waitFor("/sms");
     await h.idle();
     const replies = [...h.store.messages.values()].filter((m) => m.direction === "outbound-reply");
@@ -21,7 +21,7 @@ for (const contentType of ["text/html; charset=utf-8", "application/xml", "text/
 test("a text/plain answer is the reply's body, sent from the number to the sender", async (t) => {
   const h = await setup(t, { number: (url) => ({ smsUrl: `${url}/sms` }) });
   h.stub.route("/sms", { contentType: "text/plain; charset=utf-8", body: "We open at 9." });
-  await receiveMessage(h.store, h.engine, { from: CALLER, to: NUMBER, body: "hours?" });
+  await receiveMessage(h.store, h.engine.webhooks, { from: CALLER, to: NUMBER, body: "hours?" });
   await h.stub.waitFor("/sms");
   await h.idle();
   const replies = [...h.store.messages.values()].filter((m) => m.direction === "outbound-reply");
@@ -33,7 +33,7 @@ test("a JSON answer is 12300: recorded, and no reply is sent", async (t) => {
   h.stub.route("/sms", { contentType: "application/json", body: '{"message":"hi"}' });
   const errors: { code?: number }[] = [];
   h.store.on("sms-error", (e: { code?: number }) => errors.push(e));
-  await receiveMessage(h.store, h.engine, { from: CALLER, to: NUMBER, body: "hello" });
+  await receiveMessage(h.store, h.engine.webhooks, { from: CALLER, to: NUMBER, body: "hello" });
   await h.stub.waitFor("/sms");
   await h.idle();
   assert.deepEqual(errors.map((e) => e.code), [12300]);

@@ -8,6 +8,7 @@ import formbody from "@fastify/formbody";
 import Fastify from "fastify";
 import twilio from "twilio";
 import type RequestClient from "twilio/lib/base/RequestClient.js";
+import { VERBS } from "../../src/verbs/registry.js";
 import { Engine } from "../../src/calls/engine.js";
 import { ManualClock } from "../../src/clock.js";
 import restRoutes from "../../src/rest/index.js";
@@ -68,7 +69,7 @@ export async function startCarrier(t?: { after(fn: () => Promise<void>): void })
 
   const clock = new ManualClock();
   const store = new Store({ sid: ACCOUNT_SID, authToken: AUTH_TOKEN }, clock, baseUrl);
-  const engine = new Engine(store, clock);
+  const engine = new Engine(store, clock, VERBS);
   const app = Fastify({
     serverFactory: (fastifyHandler) => {
       handler = fastifyHandler;

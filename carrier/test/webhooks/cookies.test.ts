@@ -81,7 +81,7 @@ test("SMS: a conversation's cookies come back on its next message, not on anothe
     body: `<Response><Message>Got ${params.Body}</Message></Response>`,
   }));
   const text = async (from: string, body: string, nth: number) => {
-    assert.ok("message" in (await receiveMessage(h.store, h.engine, { from, to: NUMBER, body })));
+    assert.ok("message" in (await receiveMessage(h.store, h.engine.webhooks, { from, to: NUMBER, body })));
     const request = await h.stub.waitFor("/sms", nth);
     await h.idle();
     return request;
