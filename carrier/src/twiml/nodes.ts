@@ -128,6 +128,10 @@ export interface EnqueueNode {
   /** Absent: Twilio's default hold music; "" means silence. */
   waitUrl?: string;
   waitUrlMethod: Method;
+  /** TaskRouter's workflow: read, not acted on (a 12200 warning). */
+  workflowSid?: string;
+  /** twilio-node's attribute: read, not acted on (a 12200 warning). */
+  maxQueueSize?: string;
 }
 
 export interface LeaveNode {

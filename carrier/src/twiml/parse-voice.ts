@@ -141,7 +141,16 @@ const RECORD = {
 };
 const REDIRECT = { method: method() };
 const REJECT = { reason: oneOf(["rejected", "busy"], "rejected") };
-const ENQUEUE = { action: text(), method: method(), waitUrl: text(), waitUrlMethod: method() };
+// workflowSid (TaskRouter) and maxQueueSize (twilio-node's attribute) are read so that <Enqueue> can
+// warn that it does not act on them (verbs/enqueue.ts).
+const ENQUEUE = {
+  action: text(),
+  method: method(),
+  waitUrl: text(),
+  waitUrlMethod: method(),
+  workflowSid: text(),
+  maxQueueSize: text(),
+};
 const SMS = { to: text(), from: text(), action: text(), method: method(), statusCallback: text() };
 
 /** SSML elements allowed inside <Say>; their text is spoken, their markup is dropped. */
@@ -268,7 +277,7 @@ const VERBS: Record<VerbNode["verb"], Builder<VerbNode>> = {
   },
   Enqueue: (el, warn) => ({
     verb: "Enqueue",
-    ...readAttributes(el, ENQUEUE, warn, ["workflowSid", "maxQueueSize"]),
+    ...readAttributes(el, ENQUEUE, warn),
     name: textOnly(el, warn),
   }),
   Leave: bare("Leave"),

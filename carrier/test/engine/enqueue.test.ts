@@ -264,3 +264,15 @@ test(
     release();
   },
 );
+
+test("workflowSid and maxQueueSize are 12200 warnings: the carrier has no TaskRouter, and the caller joins a plain queue", async (t) => {
+  const h = await setup(t);
+  h.stub.twiml("/voice", '<Enqueue workflowSid="WW0123456789abcdef0123456789abcdef" maxQueueSize="5" waitUrl="">support</Enqueue>');
+  const call = h.call();
+  await h.until(call, "enqueue");
+  const warnings = h.events(call, "warning").filter((e) => e.code === 12200).map((e) => String(e.message));
+  assert.equal(warnings.length, 2, warnings.join(" | "));
+  assert.ok(warnings[0]?.includes("workflowSid"), warnings[0]);
+  assert.ok(warnings[1]?.includes("maxQueueSize"), warnings[1]);
+  assert.equal((await h.until(call, "enqueue")).queue, "support");
+});
