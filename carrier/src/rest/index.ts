@@ -7,6 +7,7 @@ import type { Engine } from "../calls/engine.js";
 import type { Store } from "../store.js";
 import { accountRoutes } from "./accounts.js";
 import { authenticate, sendUnauthorized } from "./auth.js";
+import { availableNumberRoutes } from "./available-numbers.js";
 import { callRoutes } from "./calls.js";
 import { RestError, sendError } from "./errors.js";
 import { keyRoutes } from "./keys.js";
@@ -57,6 +58,7 @@ export default async function restRoutes(app: FastifyInstance, opts: RestOptions
 
   accountRoutes(app, store);
   phoneNumberRoutes(app, store);
+  availableNumberRoutes(app, store);
   callRoutes(app, engine);
   messageRoutes(app, engine);
   recordingRoutes(app, store);

@@ -1,7 +1,7 @@
 // IncomingPhoneNumbers (docs/twilio-contract.md §8.5): the account's numbers and where their calls and
 // messages go. A carrier has every number: creating one "buys" it at once.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { E164 } from "../numbering.js";
+import { E164, isTollFree } from "../numbering.js";
 import type { PhoneNumber, Store } from "../store.js";
 import { RestError, badRequest, notFound } from "./errors.js";
 import { pageOf } from "./paging.js";
@@ -95,23 +95,25 @@ export function phoneNumberRoutes(app: FastifyInstance, store: Store): void {
     return phoneNumberJson(store, number);
   };
 
-  const list = async (request: FastifyRequest) => {
+  const list = (only?: (n: PhoneNumber) => boolean) => async (request: FastifyRequest) => {
     const query = queryOf(request.url);
     const phone = query.get("PhoneNumber");
     const friendlyName = query.get("FriendlyName");
     const origin = query.get("Origin");
     const matcher = phone ? partialMatcher(phone) : undefined;
     const items = newestFirst(store.numbers.values()).filter(
-      (n) => (!matcher || matcher.test(n.phoneNumber)) && (!friendlyName || n.friendlyName === friendlyName) && (!origin || origin === "twilio"),
+      (n) => (!only || only(n)) && (!matcher || matcher.test(n.phoneNumber)) && (!friendlyName || n.friendlyName === friendlyName) && (!origin || origin === "twilio"),
     );
     return pageOf(query, { key: "incoming_phone_numbers", path: listPath, items, sid: (n) => n.sid, serialize: (n) => phoneNumberJson(store, n) });
   };
 
   app.post(`${base}.json`, create);
-  app.get(`${base}.json`, list);
-  // Every number here is a local one: the Local sub-list is the whole list.
+  app.get(`${base}.json`, list());
+  // The Local and TollFree sub-lists: the numbers of that type (toll-free: +1 8XX).
   app.post(`${base}/Local.json`, create);
-  app.get(`${base}/Local.json`, list);
+  app.get(`${base}/Local.json`, list((n) => !isTollFree(n.phoneNumber)));
+  app.post(`${base}/TollFree.json`, create);
+  app.get(`${base}/TollFree.json`, list((n) => isTollFree(n.phoneNumber)));
 
   app.get<{ Params: { sid: string } }>(`${base}/:sid.json`, async (request) => phoneNumberJson(store, find(request.params.sid, request.url)));
 

@@ -2,6 +2,7 @@
 // absent values, some numbers as strings, and `uri`/`subresource_uris` as /2010-04-01/… paths.
 import type { Call, CallStatus } from "../calls/call.js";
 import { rfc2822 } from "../clock.js";
+import { isTollFree } from "../numbering.js";
 import type { ApiKey, Message, PhoneNumber, Recording, Store } from "../store.js";
 
 export const API = "/2010-04-01";
@@ -56,7 +57,7 @@ export function phoneNumberJson(store: Store, n: PhoneNumber): Record<string, un
     status_callback_method: n.statusCallbackMethod,
     subresource_uris: { assigned_add_ons: `${uri}/AssignedAddOns.json` },
     trunk_sid: null,
-    type: "local",
+    type: isTollFree(n.phoneNumber) ? "tollfree" : "local",
     uri: `${uri}.json`,
     voice_application_sid: null,
     voice_caller_id_lookup: false,
