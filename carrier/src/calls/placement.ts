@@ -9,18 +9,20 @@ import { ring } from "./handsets.js";
 export function placeInbound(engine: Engine, from: string, to: string): { call: Call } | { error: TwilioError } {
   const number = engine.store.numberByPhone(to);
   if (!number) return { error: { code: 20404, message: `${to} is not a number of this carrier; create it with POST IncomingPhoneNumbers.json`, status: 404 } };
-  if (!number.voiceUrl) return { error: { code: 21211, message: `${to} has no VoiceUrl`, status: 400 } };
+  // The number's own URLs, or its voice application's (VoiceApplicationSid).
+  const route = engine.store.voiceRoute(number);
+  if (!route.url) return { error: { code: 21211, message: `${to} has no VoiceUrl`, status: 400 } };
   const call = engine.newCall({
     from,
     to,
     direction: "inbound",
-    app: { url: number.voiceUrl, method: number.voiceMethod, fallbackUrl: number.voiceFallbackUrl ?? undefined, fallbackMethod: number.voiceFallbackMethod },
-    statusCallback: number.statusCallback ? { url: number.statusCallback, method: number.statusCallbackMethod, events: new Set(["completed"]) } : undefined,
+    app: { url: route.url, method: route.method, fallbackUrl: route.fallbackUrl ?? undefined, fallbackMethod: route.fallbackMethod },
+    statusCallback: route.statusCallback ? { url: route.statusCallback, method: route.statusCallbackMethod, events: new Set(["completed"]) } : undefined,
     phoneNumberSid: number.sid,
   });
   call.startTime = engine.clock.now();
   call.timeline.add("status", { status: "ringing" });
-  void engine.run(call, { url: number.voiceUrl, method: number.voiceMethod });
+  void engine.run(call, { url: route.url, method: route.method });
   return { call };
 }
 

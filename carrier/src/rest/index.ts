@@ -6,6 +6,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { Engine } from "../calls/engine.js";
 import type { Store } from "../store.js";
 import { accountRoutes } from "./accounts.js";
+import { applicationRoutes } from "./applications.js";
 import { authenticate, sendUnauthorized } from "./auth.js";
 import { availableNumberRoutes } from "./available-numbers.js";
 import { callRoutes } from "./calls.js";
@@ -63,4 +64,5 @@ export default async function restRoutes(app: FastifyInstance, opts: RestOptions
   messageRoutes(app, engine);
   recordingRoutes(app, store);
   keyRoutes(app, store);
+  applicationRoutes(app, store);
 }

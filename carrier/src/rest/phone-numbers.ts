@@ -3,6 +3,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { E164, isTollFree } from "../numbering.js";
 import type { PhoneNumber, Store } from "../store.js";
+import { applicationOf } from "./applications.js";
 import { RestError, badRequest, notFound } from "./errors.js";
 import { pageOf } from "./paging.js";
 import { Params, queryOf } from "./params.js";
@@ -25,13 +26,23 @@ const METHODS = [
   ["StatusCallbackMethod", "statusCallbackMethod"],
 ] as const;
 /** Accepted by Twilio but with no counterpart here: a value would silently change routing. */
-const UNSUPPORTED = ["VoiceApplicationSid", "SmsApplicationSid", "TrunkSid"] as const;
+const UNSUPPORTED = ["TrunkSid"] as const;
+const APPLICATIONS = [
+  ["VoiceApplicationSid", "voiceApplicationSid"],
+  ["SmsApplicationSid", "smsApplicationSid"],
+] as const;
 
-/** The settings a create or update sends; an empty URL clears it (Twilio's way to unset). */
-function settingsOf(p: Params): Settings {
+/** The settings a create or update sends; an empty URL or application SID clears it (Twilio's way to unset). */
+function settingsOf(p: Params, store: Store): Settings {
   const settings: Settings = {};
   for (const name of UNSUPPORTED) {
     if (p.str(name)) throw badRequest(`${name} is not supported by this carrier; set the URLs instead`);
+  }
+  for (const [param, field] of APPLICATIONS) {
+    const sid = p.str(param);
+    if (sid === undefined) continue;
+    if (sid !== "") applicationOf(store, sid, param);
+    settings[field] = sid === "" ? null : sid;
   }
   if (p.str("VoiceReceiveMode") && p.str("VoiceReceiveMode") !== "voice") throw badRequest("VoiceReceiveMode must be 'voice' on this carrier");
   for (const [param, field] of URLS) {
@@ -90,7 +101,7 @@ export function phoneNumberRoutes(app: FastifyInstance, store: Store): void {
     } else {
       throw badRequest("A 'PhoneNumber' or 'AreaCode' is required.");
     }
-    const number = store.addNumber({ friendlyName: formatNumber(phoneNumber), ...settingsOf(p), phoneNumber });
+    const number = store.addNumber({ friendlyName: formatNumber(phoneNumber), ...settingsOf(p, store), phoneNumber });
     reply.code(201);
     return phoneNumberJson(store, number);
   };
@@ -122,7 +133,7 @@ export function phoneNumberRoutes(app: FastifyInstance, store: Store): void {
     const p = new Params(request.body);
     const moveTo = p.str("AccountSid");
     if (moveTo && moveTo !== store.account.sid) throw badRequest("This carrier has one account: a number cannot move to another");
-    const settings = settingsOf(p);
+    const settings = settingsOf(p, store);
     if (p.str("FriendlyName") === "") settings.friendlyName = formatNumber(number.phoneNumber);
     Object.assign(number, settings, { dateUpdated: store.clock.now() });
     return phoneNumberJson(store, number);
