@@ -68,6 +68,18 @@ export interface SmsRoute {
   fallbackMethod: HttpMethod;
 }
 
+/**
+ * A verified caller ID (Twilio's OutgoingCallerId): a number that is not the carrier's but that the
+ * account may call from. Twilio's SIDs for these start with PN, like its phone numbers'.
+ */
+export interface CallerId {
+  sid: string;
+  phoneNumber: string;
+  friendlyName: string;
+  dateCreated: Date;
+  dateUpdated: Date;
+}
+
 export interface PhoneNumber {
   sid: string;
   voiceApplicationSid: string | null;
@@ -142,6 +154,7 @@ export class Store extends EventEmitter {
   readonly handsets = new Map<string, Handset>();
   readonly keys = new Map<string, ApiKey>();
   readonly applications = new Map<string, Application>();
+  readonly callerIds = new Map<string, CallerId>();
   /** Blocked (sender number, recipient) pairs after STOP. */
   private readonly optOuts = new Set<string>();
 
@@ -186,6 +199,18 @@ export class Store extends EventEmitter {
     };
     this.numbers.set(number.sid, number);
     return number;
+  }
+
+  callerIdByPhone(phone: string): CallerId | undefined {
+    for (const callerId of this.callerIds.values()) if (callerId.phoneNumber === phone) return callerId;
+    return undefined;
+  }
+
+  addCallerId(phoneNumber: string, friendlyName: string): CallerId {
+    const now = this.clock.now();
+    const callerId: CallerId = { sid: newSid("PN"), phoneNumber, friendlyName, dateCreated: now, dateUpdated: now };
+    this.callerIds.set(callerId.sid, callerId);
+    return callerId;
   }
 
   addApplication(fields: Partial<Omit<Application, "sid" | "dateCreated" | "dateUpdated">>): Application {

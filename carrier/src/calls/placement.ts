@@ -44,8 +44,9 @@ export function placeOutbound(engine: Engine, request: OutboundRequest): { call:
     return { error: { code: 21211, message: `The 'To' number ${request.to} is not a valid phone number.`, status: 400 } };
   }
   if (!request.from) return { error: { code: 21213, message: "No 'From' number is specified", status: 400 } };
+  // From is one of the carrier's numbers or a verified caller ID (OutgoingCallerIds), as on Twilio.
   const fromNumber = engine.store.numberByPhone(request.from);
-  if (!fromNumber) {
+  if (!fromNumber && !engine.store.callerIdByPhone(request.from)) {
     return { error: { code: 21210, message: `The source phone number provided, ${request.from}, is not yet verified for your account.`, status: 400 } };
   }
   if (!request.url && request.twiml === undefined) return { error: { code: 21205, message: "Url parameter is required.", status: 400 } };
@@ -55,7 +56,7 @@ export function placeOutbound(engine: Engine, request: OutboundRequest): { call:
     direction: "outbound-api",
     app: { url: request.url, method: request.method, twiml: request.twiml, fallbackUrl: request.fallbackUrl, fallbackMethod: request.fallbackMethod },
     statusCallback: request.statusCallback,
-    phoneNumberSid: fromNumber.sid,
+    phoneNumberSid: fromNumber?.sid,
   });
   call.timeline.add("status", { status: "queued" });
   setImmediate(() => {

@@ -9,6 +9,7 @@ import { accountRoutes } from "./accounts.js";
 import { applicationRoutes } from "./applications.js";
 import { authenticate, sendUnauthorized } from "./auth.js";
 import { availableNumberRoutes } from "./available-numbers.js";
+import { callerIdRoutes } from "./caller-ids.js";
 import { callRoutes } from "./calls.js";
 import { RestError, sendError } from "./errors.js";
 import { keyRoutes } from "./keys.js";
@@ -65,4 +66,5 @@ export default async function restRoutes(app: FastifyInstance, opts: RestOptions
   recordingRoutes(app, store);
   keyRoutes(app, store);
   applicationRoutes(app, store);
+  callerIdRoutes(app, store);
 }
