@@ -154,5 +154,13 @@ export function callRoutes(app: FastifyInstance, engine: Engine): void {
     }
     return callJson(store, call);
   });
-}
 
+  // Twilio deletes only a call that has ended; one still queued, ringing or in progress is 20009
+  // ("Cannot delete this resource before it is complete"). Its recordings stay.
+  app.delete<{ Params: { sid: string } }>(`${base}/:sid.json`, async (request, reply) => {
+    const call = find(request.params.sid, request.url);
+    if (!call.isEnded) throw new RestError(20009, "Cannot delete this resource before it is complete", 400);
+    engine.calls.delete(call.sid);
+    return reply.code(204).send();
+  });
+}
