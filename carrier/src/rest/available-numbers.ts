@@ -2,7 +2,7 @@
 // Local and TollFree numbers there (number-search.ts), which IncomingPhoneNumbers then "buys" with
 // PhoneNumber. Twilio has no US mobile numbers: US/Mobile.json is its 20404 (twilio/twilio-node#159),
 // and the country's subresource_uris list only local and toll_free. Another country is 20404 too.
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Store } from "../store.js";
 import { RestError, notFound } from "./errors.js";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, pageOf } from "./paging.js";
@@ -11,7 +11,7 @@ import { type NumberType, parseContains, placeOf, searchNumbers } from "./number
 import { accountPath, formatNumber } from "./serialize.js";
 
 const COUNTRY = { code: "US", name: "United States" } as const;
-const TYPES: Record<string, NumberType> = { Local: "local", TollFree: "toll-free" };
+const TYPES = { Local: "local", TollFree: "toll-free" } as const satisfies Record<string, NumberType>;
 const SUBRESOURCES = { local: "Local", toll_free: "TollFree" } as const;
 
 function countryJson(store: Store): Record<string, unknown> {
@@ -44,32 +44,32 @@ export function availableNumberRoutes(app: FastifyInstance, store: Store): void 
     return countryJson(store);
   });
 
-  app.get<{ Params: { country: string; type: string } }>(`${base}/:country/:type.json`, async (request) => {
-    const type = TYPES[request.params.type];
-    if (request.params.country !== COUNTRY.code || !type) throw notFound(urlPath(request.url));
+  const search = (typeName: keyof typeof TYPES) => async (request: FastifyRequest<{ Params: { country: string } }>) => {
+    const type = TYPES[typeName];
+    if (request.params.country !== COUNTRY.code) throw notFound(urlPath(request.url));
     const query = queryOf(request.url);
     const areaCode = query.get("AreaCode") || undefined;
     if (areaCode !== undefined && !/^\d{3}$/.test(areaCode)) throw new RestError(21451, `AreaCode ${areaCode} is not a valid North American area code`);
     const contains = query.get("Contains");
-    const search = {
+    const wanted = {
       type,
       areaCode,
       contains: contains ? parseContains(contains) : undefined,
       inRegion: query.get("InRegion") || undefined,
       inPostalCode: query.get("InPostalCode") || undefined,
     };
-    const numbers = searchNumbers({ ...search, limit: pageSizeOf(query), isTaken: (e164) => store.numberByPhone(e164) !== undefined });
+    const numbers = searchNumbers({ ...wanted, limit: pageSizeOf(query), isTaken: (e164) => store.numberByPhone(e164) !== undefined });
     // One page: a search is not a list to walk (its next_page_uri is null), as on Twilio.
     const onePage = new URLSearchParams(query);
     onePage.delete("Page");
     onePage.delete("PageToken");
     return pageOf(onePage, {
       key: "available_phone_numbers",
-      path: `${accountPath(store)}/AvailablePhoneNumbers/${COUNTRY.code}/${request.params.type}.json`,
+      path: `${accountPath(store)}/AvailablePhoneNumbers/${COUNTRY.code}/${typeName}.json`,
       items: numbers,
       sid: (n) => n,
       serialize: (n) => {
-        const place = placeOf(n, search);
+        const place = placeOf(n, wanted);
         return {
           friendly_name: formatNumber(n),
           phone_number: n,
@@ -88,5 +88,8 @@ export function availableNumberRoutes(app: FastifyInstance, store: Store): void 
         };
       },
     });
-  });
+  };
+  app.get(`${base}/:country/Local.json`, search("Local"));
+  app.get(`${base}/:country/TollFree.json`, search("TollFree"));
+  // Mobile.json is not a route: the US has none (Twilio's 20404), and that is what any unknown path answers.
 }

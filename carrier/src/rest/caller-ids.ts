@@ -49,7 +49,7 @@ export function callerIdRoutes(app: FastifyInstance, store: Store): void {
   };
 
   // A validation request (Twilio's ValidationRequest resource).
-  app.post(`${base}.json`, async (request, reply) => {
+  app.post(`${base}.json`, async (request) => {
     const p = new Params(request.body);
     const phoneNumber = p.str("PhoneNumber") ?? "";
     if (!phoneNumber) throw badRequest("A 'PhoneNumber' is required.");
@@ -60,7 +60,7 @@ export function callerIdRoutes(app: FastifyInstance, store: Store): void {
     if (p.str("StatusCallback")) throw badRequest("StatusCallback is not supported by this carrier: the simulated handset validates at once");
     const friendlyName = friendlyNameOf(p) || formatNumber(phoneNumber);
     store.addCallerId(phoneNumber, friendlyName);
-    reply.code(201);
+    // 200, not 201: the request is what is created, not the caller ID (Twilio's OpenAPI description).
     return { account_sid: store.account.sid, call_sid: null, friendly_name: friendlyName, phone_number: phoneNumber, validation_code: validationCode() };
   });
 
