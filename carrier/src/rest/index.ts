@@ -12,6 +12,7 @@ import { availableNumberRoutes } from "./available-numbers.js";
 import { callerIdRoutes } from "./caller-ids.js";
 import { callRoutes } from "./calls.js";
 import { RestError, sendError } from "./errors.js";
+import { registerFormBody } from "./form-body.js";
 import { keyRoutes } from "./keys.js";
 import { messageRoutes } from "./messages.js";
 import { registerMultipart } from "./multipart.js";
@@ -26,6 +27,7 @@ export interface RestOptions {
 export default async function restRoutes(app: FastifyInstance, opts: RestOptions): Promise<void> {
   const { store, engine } = opts;
   await registerMultipart(app);
+  registerFormBody(app);
 
   app.addHook("onRequest", async (request, reply) => {
     const config = request.routeOptions.config;

@@ -10,6 +10,7 @@ import twilio from "twilio";
 import type RequestClient from "twilio/lib/base/RequestClient.js";
 import { Engine } from "../../src/calls/engine.js";
 import { ManualClock } from "../../src/clock.js";
+import { frameworkErrors } from "../../src/rest/errors.js";
 import restRoutes from "../../src/rest/index.js";
 import { Store } from "../../src/store.js";
 
@@ -74,6 +75,7 @@ export async function startCarrier(
   const store = new Store({ sid: ACCOUNT_SID, authToken: AUTH_TOKEN }, clock, baseUrl);
   const engine = new Engine(store, clock);
   const app = Fastify({
+    frameworkErrors,
     serverFactory: (fastifyHandler) => {
       handler = fastifyHandler;
       return server;
