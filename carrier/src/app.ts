@@ -11,6 +11,7 @@ import { EventStreams } from "./control/event-streams.js";
 import controlRoutes from "./control/routes.js";
 import { DEFAULT_MAX_EVENT_STREAMS, DEFAULT_REQUEST_TIMEOUT_MS } from "./limits.js";
 import { requestGuard } from "./request-guard.js";
+import { frameworkErrors } from "./rest/errors.js";
 import restRoutes from "./rest/index.js";
 import { VERBS } from "./verbs/registry.js";
 import { Store } from "./store.js";
@@ -50,6 +51,8 @@ export async function buildCarrier(deps: CarrierDependencies): Promise<Carrier> 
   store.setMaxListeners(eventStreams * 3 + 20);
   const app = Fastify({
     logger: deps.logger ?? false,
+    // A malformed percent-encoding in the URL: Twilio's error body under /2010-04-01, not Fastify's.
+    frameworkErrors,
     // Softphones hold event streams open; closing the carrier must not wait for their tabs.
     forceCloseConnections: true,
     bodyLimit: 1024 * 1024,

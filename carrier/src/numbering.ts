@@ -37,3 +37,29 @@ export function geoOf(number: string): Geo {
 
 /** E.164: "+", a non-zero digit, 7 to 15 digits in all. */
 export const E164 = /^\+[1-9]\d{6,14}$/;
+
+/** North American toll-free area codes in service (the NANPA's 8XX codes). */
+export const TOLL_FREE_AREA_CODES = ["800", "833", "844", "855", "866", "877", "888"] as const;
+
+/**
+ * A North American geographic area code a number could have: NXX with N 2–9, not N11 (service codes),
+ * not N9X (reserved for expansion), not 37X or 96X (reserved), not 555 (directory) and not an 8XX
+ * toll-free or toll-free-reserved code.
+ */
+export function isGeographicAreaCode(code: string): boolean {
+  if (!/^[2-9][0-8]\d$/.test(code)) return false;
+  if (code[1] === "1" && code[2] === "1") return false;
+  if (code.startsWith("37") || code.startsWith("96") || code === "555") return false;
+  // 800, 822, 833 … 888 and 880–889: toll-free codes, in service or reserved.
+  return !(code[0] === "8" && code[1] === code[2]) && !code.startsWith("88");
+}
+
+/** A North American central office code (the 3 digits after the area code): NXX, not N11. */
+export function isCentralOfficeCode(code: string): boolean {
+  return /^[2-9]\d{2}$/.test(code) && !(code[1] === "1" && code[2] === "1");
+}
+
+/** Whether an E.164 number is a North American toll-free one (+1 8XX in service). */
+export function isTollFree(e164: string): boolean {
+  return (TOLL_FREE_AREA_CODES as readonly string[]).includes(/^\+1(\d{3})\d{7}$/.exec(e164)?.[1] ?? "");
+}

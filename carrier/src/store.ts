@@ -23,8 +23,67 @@ export interface ApiKey {
   dateUpdated: Date;
 }
 
+/**
+ * A TwiML app (Twilio's Application resource): URLs that numbers and calls can share. A number with a
+ * VoiceApplicationSid (SmsApplicationSid) takes its calls' (messages') URLs from the application
+ * instead of its own.
+ */
+export interface Application {
+  sid: string;
+  friendlyName: string | null;
+  voiceUrl: string | null;
+  voiceMethod: HttpMethod;
+  voiceFallbackUrl: string | null;
+  voiceFallbackMethod: HttpMethod;
+  statusCallback: string | null;
+  statusCallbackMethod: HttpMethod;
+  smsUrl: string | null;
+  smsMethod: HttpMethod;
+  smsFallbackUrl: string | null;
+  smsFallbackMethod: HttpMethod;
+  smsStatusCallback: string | null;
+  messageStatusCallback: string | null;
+  voiceCallerIdLookup: boolean;
+  dateCreated: Date;
+  dateUpdated: Date;
+}
+
+type HttpMethod = "GET" | "POST";
+
+/** Where a number's calls go: its own URLs, or its voice application's. */
+export interface VoiceRoute {
+  url: string | null;
+  method: HttpMethod;
+  fallbackUrl: string | null;
+  fallbackMethod: HttpMethod;
+  statusCallback: string | null;
+  statusCallbackMethod: HttpMethod;
+}
+
+/** Where a number's messages go: its own URLs, or its SMS application's. */
+export interface SmsRoute {
+  url: string | null;
+  method: HttpMethod;
+  fallbackUrl: string | null;
+  fallbackMethod: HttpMethod;
+}
+
+/**
+ * A verified caller ID (Twilio's OutgoingCallerId): a number that is not the carrier's but that the
+ * account may call from. Twilio's SIDs for these start with PN, like its phone numbers'.
+ */
+export interface CallerId {
+  sid: string;
+  phoneNumber: string;
+  friendlyName: string;
+  dateCreated: Date;
+  dateUpdated: Date;
+}
+
 export interface PhoneNumber {
   sid: string;
+  voiceApplicationSid: string | null;
+  smsApplicationSid: string | null;
   phoneNumber: string;
   friendlyName: string;
   voiceUrl: string | null;
@@ -94,6 +153,8 @@ export class Store extends EventEmitter {
   readonly recordings = new Map<string, Recording>();
   readonly handsets = new Map<string, Handset>();
   readonly keys = new Map<string, ApiKey>();
+  readonly applications = new Map<string, Application>();
+  readonly callerIds = new Map<string, CallerId>();
   /** Blocked (sender number, recipient) pairs after STOP. */
   private readonly optOuts = new Set<string>();
 
@@ -120,6 +181,8 @@ export class Store extends EventEmitter {
     const number: PhoneNumber = {
       sid: newSid("PN"),
       friendlyName: fields.phoneNumber,
+      voiceApplicationSid: null,
+      smsApplicationSid: null,
       voiceUrl: null,
       voiceMethod: "POST",
       voiceFallbackUrl: null,
@@ -136,6 +199,74 @@ export class Store extends EventEmitter {
     };
     this.numbers.set(number.sid, number);
     return number;
+  }
+
+  callerIdByPhone(phone: string): CallerId | undefined {
+    for (const callerId of this.callerIds.values()) if (callerId.phoneNumber === phone) return callerId;
+    return undefined;
+  }
+
+  addCallerId(phoneNumber: string, friendlyName: string): CallerId {
+    const now = this.clock.now();
+    const callerId: CallerId = { sid: newSid("PN"), phoneNumber, friendlyName, dateCreated: now, dateUpdated: now };
+    this.callerIds.set(callerId.sid, callerId);
+    return callerId;
+  }
+
+  addApplication(fields: Partial<Omit<Application, "sid" | "dateCreated" | "dateUpdated">>): Application {
+    const now = this.clock.now();
+    const application: Application = {
+      sid: newSid("AP"),
+      friendlyName: null,
+      voiceUrl: null,
+      voiceMethod: "POST",
+      voiceFallbackUrl: null,
+      voiceFallbackMethod: "POST",
+      statusCallback: null,
+      statusCallbackMethod: "POST",
+      smsUrl: null,
+      smsMethod: "POST",
+      smsFallbackUrl: null,
+      smsFallbackMethod: "POST",
+      smsStatusCallback: null,
+      messageStatusCallback: null,
+      voiceCallerIdLookup: false,
+      ...fields,
+      dateCreated: now,
+      dateUpdated: now,
+    };
+    this.applications.set(application.sid, application);
+    return application;
+  }
+
+  /** Deletes an application; the numbers that used it go back to their own URLs. */
+  deleteApplication(sid: string): void {
+    this.applications.delete(sid);
+    for (const number of this.numbers.values()) {
+      if (number.voiceApplicationSid === sid) number.voiceApplicationSid = null;
+      if (number.smsApplicationSid === sid) number.smsApplicationSid = null;
+    }
+  }
+
+  /** Twilio's rule: with a VoiceApplicationSid, the application's voice URLs and status callback are used. */
+  voiceRoute(number: PhoneNumber): VoiceRoute {
+    const app = number.voiceApplicationSid ? this.applications.get(number.voiceApplicationSid) : undefined;
+    const from = app ?? number;
+    return {
+      url: from.voiceUrl,
+      method: from.voiceMethod,
+      fallbackUrl: from.voiceFallbackUrl,
+      fallbackMethod: from.voiceFallbackMethod,
+      statusCallback: from.statusCallback,
+      statusCallbackMethod: from.statusCallbackMethod,
+    };
+  }
+
+  /** Twilio's rule: with an SmsApplicationSid, the application's SMS URLs are used. */
+  smsRoute(number: PhoneNumber): SmsRoute {
+    const app = number.smsApplicationSid ? this.applications.get(number.smsApplicationSid) : undefined;
+    const from = app ?? number;
+    return { url: from.smsUrl, method: from.smsMethod, fallbackUrl: from.smsFallbackUrl, fallbackMethod: from.smsFallbackMethod };
   }
 
   /** A new Standard API key, with its secret: the only time the secret is available. */

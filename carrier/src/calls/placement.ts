@@ -9,17 +9,19 @@ import { ring } from "./handsets.js";
 export function placeInbound(engine: Engine, from: string, to: string): { call: Call } | { error: TwilioError } {
   const number = engine.store.numberByPhone(to);
   if (!number) return { error: { code: 20404, message: `${to} is not a number of this carrier; create it with POST IncomingPhoneNumbers.json`, status: 404 } };
-  if (!number.voiceUrl) return { error: { code: 21211, message: `${to} has no VoiceUrl`, status: 400 } };
+  // The number's own URLs, or its voice application's (VoiceApplicationSid).
+  const route = engine.store.voiceRoute(number);
+  if (!route.url) return { error: { code: 21211, message: `${to} has no VoiceUrl`, status: 400 } };
   const call = engine.newCall({
     from,
     to,
     direction: "inbound",
-    app: { url: number.voiceUrl, method: number.voiceMethod, fallbackUrl: number.voiceFallbackUrl ?? undefined, fallbackMethod: number.voiceFallbackMethod },
-    statusCallback: number.statusCallback ? { url: number.statusCallback, method: number.statusCallbackMethod, events: new Set(["completed"]) } : undefined,
+    app: { url: route.url, method: route.method, fallbackUrl: route.fallbackUrl ?? undefined, fallbackMethod: route.fallbackMethod },
+    statusCallback: route.statusCallback ? { url: route.statusCallback, method: route.statusCallbackMethod, events: new Set(["completed"]) } : undefined,
     phoneNumberSid: number.sid,
   });
   call.timeline.add("status", { status: "ringing" });
-  void engine.run(call, { url: number.voiceUrl, method: number.voiceMethod });
+  void engine.run(call, { url: route.url, method: route.method });
   return { call };
 }
 
@@ -41,8 +43,9 @@ export function placeOutbound(engine: Engine, request: OutboundRequest): { call:
     return { error: { code: 21211, message: `The 'To' number ${request.to} is not a valid phone number.`, status: 400 } };
   }
   if (!request.from) return { error: { code: 21213, message: "No 'From' number is specified", status: 400 } };
+  // From is one of the carrier's numbers or a verified caller ID (OutgoingCallerIds), as on Twilio.
   const fromNumber = engine.store.numberByPhone(request.from);
-  if (!fromNumber) {
+  if (!fromNumber && !engine.store.callerIdByPhone(request.from)) {
     return { error: { code: 21210, message: `The source phone number provided, ${request.from}, is not yet verified for your account.`, status: 400 } };
   }
   if (!request.url && request.twiml === undefined) return { error: { code: 21205, message: "Url parameter is required.", status: 400 } };
@@ -52,7 +55,7 @@ export function placeOutbound(engine: Engine, request: OutboundRequest): { call:
     direction: "outbound-api",
     app: { url: request.url, method: request.method, twiml: request.twiml, fallbackUrl: request.fallbackUrl, fallbackMethod: request.fallbackMethod },
     statusCallback: request.statusCallback,
-    phoneNumberSid: fromNumber.sid,
+    phoneNumberSid: fromNumber?.sid,
   });
   call.timeline.add("status", { status: "queued" });
   setImmediate(() => {

@@ -158,7 +158,9 @@ export async function receiveMessage(
     autoReply(store, webhooks, m.to, m.from, HELP_REPLY);
   }
 
-  if (number.smsUrl) void forwardToApp(store, webhooks, message, number.smsUrl, number.smsMethod, number.smsFallbackUrl, number.smsFallbackMethod);
+  // The number's own URLs, or its SMS application's (SmsApplicationSid).
+  const route = store.smsRoute(number);
+  if (route.url) void forwardToApp(store, webhooks, message, route.url, route.method, route.fallbackUrl, route.fallbackMethod);
   return { message };
 }
 

@@ -3,7 +3,9 @@
 import type { FastifyInstance } from "fastify";
 import type { Call, StatusCallbackConfig } from "../calls/call.js";
 import type { Engine } from "../calls/engine.js";
-import { placeOutbound } from "../calls/placement.js";
+import { type OutboundRequest, placeOutbound } from "../calls/placement.js";
+import type { Application } from "../store.js";
+import { applicationOf } from "./applications.js";
 import { RestError, badRequest, notFound } from "./errors.js";
 import { pageOf } from "./paging.js";
 import { Params, dateFilter, queryOf } from "./params.js";
@@ -24,15 +26,19 @@ function twimlOf(p: Params): string | undefined {
 }
 
 /** StatusCallbackEvent, repeated once per event (spaces also split); only `completed` by default. */
-function statusCallbackOf(p: Params): StatusCallbackConfig | undefined {
-  const url = p.url("StatusCallback", 21205);
-  const method = p.method("StatusCallbackMethod", 21209) ?? "POST";
+function eventsOf(p: Params): Set<string> {
   const events = p.all("StatusCallbackEvent").flatMap((value) => value.split(/\s+/).filter(Boolean));
   for (const event of events) {
     if (!EVENTS.has(event)) throw new RestError(21626, `Invalid StatusCallbackEvent '${event}': use initiated, ringing, answered or completed`);
   }
-  if (!url) return undefined;
-  return { url, method, events: new Set(events.length > 0 ? events : ["completed"]) };
+  return new Set(events.length > 0 ? events : ["completed"]);
+}
+
+function statusCallbackOf(p: Params): StatusCallbackConfig | undefined {
+  const url = p.url("StatusCallback", 21205);
+  const method = p.method("StatusCallbackMethod", 21209) ?? "POST";
+  const events = eventsOf(p);
+  return url ? { url, method, events } : undefined;
 }
 
 function timeoutOf(p: Params): number {
@@ -40,6 +46,24 @@ function timeoutOf(p: Params): number {
   if (value === undefined || value === "") return DEFAULT_TIMEOUT;
   if (!/^\d+$/.test(value) || Number(value) < 1) throw new RestError(21208, `Timeout must be a positive whole number of seconds, not '${value}'`);
   return Math.min(MAX_TIMEOUT, Number(value));
+}
+
+/**
+ * Twilio's rule for ApplicationSid: the application's VoiceUrl, VoiceMethod, VoiceFallbackUrl,
+ * VoiceFallbackMethod, StatusCallback and StatusCallbackMethod are used, and the request's Url,
+ * Method, FallbackUrl, FallbackMethod, StatusCallback and StatusCallbackMethod are ignored (the events
+ * asked for still apply).
+ */
+function withApplication(request: OutboundRequest, application: Application, events: Set<string>): OutboundRequest {
+  return {
+    ...request,
+    url: application.voiceUrl ?? undefined,
+    method: application.voiceMethod,
+    twiml: undefined,
+    fallbackUrl: application.voiceFallbackUrl ?? undefined,
+    fallbackMethod: application.voiceFallbackMethod,
+    statusCallback: application.statusCallback ? { url: application.statusCallback, method: application.statusCallbackMethod, events } : undefined,
+  };
 }
 
 export function callRoutes(app: FastifyInstance, engine: Engine): void {
@@ -54,11 +78,11 @@ export function callRoutes(app: FastifyInstance, engine: Engine): void {
 
   app.post(`${base}.json`, async (request, reply) => {
     const p = new Params(request.body);
-    if (p.str("ApplicationSid")) throw badRequest("ApplicationSid is not supported by this carrier; send Url or Twiml");
     if (p.bool("Record")) throw badRequest("Record is not supported by this carrier; use <Record> in the call's TwiML");
+    const applicationSid = p.str("ApplicationSid");
     const url = p.url("Url", 21205) || undefined;
     const twiml = twimlOf(p);
-    const result = placeOutbound(engine, {
+    const placement = {
       to: p.str("To") ?? "",
       from: p.str("From") ?? "",
       url,
@@ -69,7 +93,8 @@ export function callRoutes(app: FastifyInstance, engine: Engine): void {
       fallbackMethod: p.method("FallbackMethod", 21209) ?? "POST",
       statusCallback: statusCallbackOf(p),
       timeoutSeconds: timeoutOf(p),
-    });
+    };
+    const result = placeOutbound(engine, applicationSid ? withApplication(placement, applicationOf(store, applicationSid, "ApplicationSid"), eventsOf(p)) : placement);
     if ("error" in result) throw new RestError(result.error.code, result.error.message, result.error.status);
     reply.code(201);
     return callJson(store, result.call);
@@ -129,5 +154,13 @@ export function callRoutes(app: FastifyInstance, engine: Engine): void {
     }
     return callJson(store, call);
   });
-}
 
+  // Twilio deletes only a call that has ended; one still queued, ringing or in progress is 20009
+  // ("Cannot delete this resource before it is complete"). Its recordings stay.
+  app.delete<{ Params: { sid: string } }>(`${base}/:sid.json`, async (request, reply) => {
+    const call = find(request.params.sid, request.url);
+    if (!call.isEnded) throw new RestError(20009, "Cannot delete this resource before it is complete", 400);
+    engine.calls.delete(call.sid);
+    return reply.code(204).send();
+  });
+}

@@ -1,6 +1,6 @@
 // Twilio's REST error body (docs/twilio-contract.md §8.8): exactly {code, message, more_info, status}.
 // Validation errors are HTTP 400 with Twilio's own codes, never 422.
-import type { FastifyReply } from "fastify";
+import type { FastifyReply, FastifyRequest } from "fastify";
 
 export interface TwilioErrorBody {
   code: number;
@@ -37,3 +37,19 @@ export function notFound(path: string): RestError {
 export function badRequest(message: string): RestError {
   return new RestError(20001, message, 400);
 }
+
+/**
+ * Fastify's `frameworkErrors` (a server option, so the app passes it): errors raised before routing,
+ * chiefly a URL whose percent-encoding is malformed (FST_ERR_BAD_URL). Under /2010-04-01 they are
+ * Twilio's error body, 400 with code 20001; elsewhere the carrier's own `{error, message}`.
+ */
+export function frameworkErrors(error: Error & { statusCode?: number }, request: FastifyRequest, reply: FastifyReply): void {
+  const status = typeof error.statusCode === "number" && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+  if (request.url.startsWith(`${REST_PREFIX}/`)) {
+    void sendError(reply, { code: 20001, message: `Bad request: ${error.message}`, status });
+    return;
+  }
+  void reply.code(status).send({ error: "bad_request", message: error.message });
+}
+
+const REST_PREFIX = "/2010-04-01";

@@ -6,9 +6,13 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { Engine } from "../calls/engine.js";
 import type { Store } from "../store.js";
 import { accountRoutes } from "./accounts.js";
+import { applicationRoutes } from "./applications.js";
 import { authenticate, sendUnauthorized } from "./auth.js";
+import { availableNumberRoutes } from "./available-numbers.js";
+import { callerIdRoutes } from "./caller-ids.js";
 import { callRoutes } from "./calls.js";
 import { RestError, sendError } from "./errors.js";
+import { registerFormBody } from "./form-body.js";
 import { keyRoutes } from "./keys.js";
 import { messageRoutes } from "./messages.js";
 import { registerMultipart } from "./multipart.js";
@@ -23,6 +27,7 @@ export interface RestOptions {
 export default async function restRoutes(app: FastifyInstance, opts: RestOptions): Promise<void> {
   const { store, engine } = opts;
   await registerMultipart(app);
+  registerFormBody(app);
 
   app.addHook("onRequest", async (request, reply) => {
     const config = request.routeOptions.config;
@@ -57,8 +62,11 @@ export default async function restRoutes(app: FastifyInstance, opts: RestOptions
 
   accountRoutes(app, store);
   phoneNumberRoutes(app, store);
+  availableNumberRoutes(app, store);
   callRoutes(app, engine);
   messageRoutes(app, engine);
   recordingRoutes(app, store);
   keyRoutes(app, store);
+  applicationRoutes(app, store);
+  callerIdRoutes(app, store);
 }

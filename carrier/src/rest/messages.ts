@@ -4,6 +4,7 @@ import type { FastifyInstance } from "fastify";
 import type { Engine } from "../calls/engine.js";
 import { sendMessage } from "../messages/messaging.js";
 import type { Message, MessageStatus } from "../store.js";
+import { applicationOf } from "./applications.js";
 import { RestError, badRequest, notFound } from "./errors.js";
 import { pageOf } from "./paging.js";
 import { Params, dateFilter, isHttpUrl, queryOf } from "./params.js";
@@ -31,7 +32,12 @@ export function messageRoutes(app: FastifyInstance, engine: Engine): void {
     if (!from && p.str("MessagingServiceSid")) {
       throw new RestError(21705, "The Messaging Service is invalid: this carrier has no Messaging Services; send From instead");
     }
-    const statusCallback = p.url("StatusCallback", 21609) || undefined;
+    // With an ApplicationSid, Twilio sends the status callbacks to the application's MessageStatusCallback
+    // and ignores StatusCallback.
+    const applicationSid = p.str("ApplicationSid");
+    const statusCallback = applicationSid
+      ? applicationOf(store, applicationSid, "ApplicationSid").messageStatusCallback ?? undefined
+      : p.url("StatusCallback", 21609) || undefined;
     const mediaUrls = p.all("MediaUrl").filter((url) => url !== "");
     for (const url of mediaUrls) if (!isHttpUrl(url)) throw new RestError(21620, `Invalid media URL: ${url}`);
     const result = sendMessage(store, engine.webhooks, {

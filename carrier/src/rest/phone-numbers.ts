@@ -1,8 +1,9 @@
 // IncomingPhoneNumbers (docs/twilio-contract.md §8.5): the account's numbers and where their calls and
 // messages go. A carrier has every number: creating one "buys" it at once.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { E164 } from "../numbering.js";
+import { E164, isTollFree } from "../numbering.js";
 import type { PhoneNumber, Store } from "../store.js";
+import { applicationOf } from "./applications.js";
 import { RestError, badRequest, notFound } from "./errors.js";
 import { pageOf } from "./paging.js";
 import { Params, queryOf } from "./params.js";
@@ -25,13 +26,23 @@ const METHODS = [
   ["StatusCallbackMethod", "statusCallbackMethod"],
 ] as const;
 /** Accepted by Twilio but with no counterpart here: a value would silently change routing. */
-const UNSUPPORTED = ["VoiceApplicationSid", "SmsApplicationSid", "TrunkSid"] as const;
+const UNSUPPORTED = ["TrunkSid"] as const;
+const APPLICATIONS = [
+  ["VoiceApplicationSid", "voiceApplicationSid"],
+  ["SmsApplicationSid", "smsApplicationSid"],
+] as const;
 
-/** The settings a create or update sends; an empty URL clears it (Twilio's way to unset). */
-function settingsOf(p: Params): Settings {
+/** The settings a create or update sends; an empty URL or application SID clears it (Twilio's way to unset). */
+function settingsOf(p: Params, store: Store): Settings {
   const settings: Settings = {};
   for (const name of UNSUPPORTED) {
     if (p.str(name)) throw badRequest(`${name} is not supported by this carrier; set the URLs instead`);
+  }
+  for (const [param, field] of APPLICATIONS) {
+    const sid = p.str(param);
+    if (sid === undefined) continue;
+    if (sid !== "") applicationOf(store, sid, param);
+    settings[field] = sid === "" ? null : sid;
   }
   if (p.str("VoiceReceiveMode") && p.str("VoiceReceiveMode") !== "voice") throw badRequest("VoiceReceiveMode must be 'voice' on this carrier");
   for (const [param, field] of URLS) {
@@ -90,28 +101,30 @@ export function phoneNumberRoutes(app: FastifyInstance, store: Store): void {
     } else {
       throw badRequest("A 'PhoneNumber' or 'AreaCode' is required.");
     }
-    const number = store.addNumber({ friendlyName: formatNumber(phoneNumber), ...settingsOf(p), phoneNumber });
+    const number = store.addNumber({ friendlyName: formatNumber(phoneNumber), ...settingsOf(p, store), phoneNumber });
     reply.code(201);
     return phoneNumberJson(store, number);
   };
 
-  const list = async (request: FastifyRequest) => {
+  const list = (only?: (n: PhoneNumber) => boolean) => async (request: FastifyRequest) => {
     const query = queryOf(request.url);
     const phone = query.get("PhoneNumber");
     const friendlyName = query.get("FriendlyName");
     const origin = query.get("Origin");
     const matcher = phone ? partialMatcher(phone) : undefined;
     const items = newestFirst(store.numbers.values()).filter(
-      (n) => (!matcher || matcher.test(n.phoneNumber)) && (!friendlyName || n.friendlyName === friendlyName) && (!origin || origin === "twilio"),
+      (n) => (!only || only(n)) && (!matcher || matcher.test(n.phoneNumber)) && (!friendlyName || n.friendlyName === friendlyName) && (!origin || origin === "twilio"),
     );
     return pageOf(query, { key: "incoming_phone_numbers", path: listPath, items, sid: (n) => n.sid, serialize: (n) => phoneNumberJson(store, n) });
   };
 
   app.post(`${base}.json`, create);
-  app.get(`${base}.json`, list);
-  // Every number here is a local one: the Local sub-list is the whole list.
+  app.get(`${base}.json`, list());
+  // The Local and TollFree sub-lists: the numbers of that type (toll-free: +1 8XX).
   app.post(`${base}/Local.json`, create);
-  app.get(`${base}/Local.json`, list);
+  app.get(`${base}/Local.json`, list((n) => !isTollFree(n.phoneNumber)));
+  app.post(`${base}/TollFree.json`, create);
+  app.get(`${base}/TollFree.json`, list((n) => isTollFree(n.phoneNumber)));
 
   app.get<{ Params: { sid: string } }>(`${base}/:sid.json`, async (request) => phoneNumberJson(store, find(request.params.sid, request.url)));
 
@@ -120,7 +133,7 @@ export function phoneNumberRoutes(app: FastifyInstance, store: Store): void {
     const p = new Params(request.body);
     const moveTo = p.str("AccountSid");
     if (moveTo && moveTo !== store.account.sid) throw badRequest("This carrier has one account: a number cannot move to another");
-    const settings = settingsOf(p);
+    const settings = settingsOf(p, store);
     if (p.str("FriendlyName") === "") settings.friendlyName = formatNumber(number.phoneNumber);
     Object.assign(number, settings, { dateUpdated: store.clock.now() });
     return phoneNumberJson(store, number);

@@ -2,7 +2,8 @@
 // absent values, some numbers as strings, and `uri`/`subresource_uris` as /2010-04-01/… paths.
 import type { Call, CallStatus } from "../calls/call.js";
 import { rfc2822 } from "../clock.js";
-import type { ApiKey, Message, PhoneNumber, Recording, Store } from "../store.js";
+import { isTollFree } from "../numbering.js";
+import type { ApiKey, Application, Message, PhoneNumber, Recording, Store } from "../store.js";
 
 export const API = "/2010-04-01";
 export const API_VERSION = "2010-04-01";
@@ -46,7 +47,7 @@ export function phoneNumberJson(store: Store, n: PhoneNumber): Record<string, un
     origin: "twilio",
     phone_number: n.phoneNumber,
     sid: n.sid,
-    sms_application_sid: null,
+    sms_application_sid: n.smsApplicationSid,
     sms_fallback_method: n.smsFallbackMethod,
     sms_fallback_url: n.smsFallbackUrl,
     sms_method: n.smsMethod,
@@ -56,9 +57,9 @@ export function phoneNumberJson(store: Store, n: PhoneNumber): Record<string, un
     status_callback_method: n.statusCallbackMethod,
     subresource_uris: { assigned_add_ons: `${uri}/AssignedAddOns.json` },
     trunk_sid: null,
-    type: "local",
+    type: isTollFree(n.phoneNumber) ? "tollfree" : "local",
     uri: `${uri}.json`,
-    voice_application_sid: null,
+    voice_application_sid: n.voiceApplicationSid,
     voice_caller_id_lookup: false,
     voice_fallback_method: n.voiceFallbackMethod,
     voice_fallback_url: n.voiceFallbackUrl,
@@ -219,5 +220,31 @@ export function accountJson(store: Store): Record<string, unknown> {
     subresource_uris: Object.fromEntries(Object.entries(ACCOUNT_SUBRESOURCES).map(([key, name]) => [key, `${path}/${name}.json`])),
     type: "Full",
     uri: `${path}.json`,
+  };
+}
+
+export function applicationJson(store: Store, a: Application): Record<string, unknown> {
+  return {
+    account_sid: store.account.sid,
+    api_version: API_VERSION,
+    date_created: date(a.dateCreated),
+    date_updated: date(a.dateUpdated),
+    friendly_name: a.friendlyName,
+    message_status_callback: a.messageStatusCallback,
+    public_application_connect_enabled: false,
+    sid: a.sid,
+    sms_fallback_method: a.smsFallbackMethod,
+    sms_fallback_url: a.smsFallbackUrl,
+    sms_method: a.smsMethod,
+    sms_status_callback: a.smsStatusCallback,
+    sms_url: a.smsUrl,
+    status_callback: a.statusCallback,
+    status_callback_method: a.statusCallbackMethod,
+    uri: `${accountPath(store)}/Applications/${a.sid}.json`,
+    voice_caller_id_lookup: a.voiceCallerIdLookup,
+    voice_fallback_method: a.voiceFallbackMethod,
+    voice_fallback_url: a.voiceFallbackUrl,
+    voice_method: a.voiceMethod,
+    voice_url: a.voiceUrl,
   };
 }

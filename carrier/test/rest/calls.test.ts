@@ -168,3 +168,21 @@ test("an unknown call is 404 with code 20404", async (t) => {
   await assert.rejects(client.calls("CA00000000000000000000000000000000").fetch(), { status: 404, code: 20404 });
   await assert.rejects(client.calls("CA00000000000000000000000000000000").update({ status: "completed" }), { status: 404, code: 20404 });
 });
+
+test("a call is deleted once it has ended; one still ringing or live is 20009", async (t) => {
+  const { client, store, engine } = await startCarrier(t);
+  store.addNumber({ phoneNumber: OURS });
+  const created = await client.calls.create({ to: HANDSET, from: OURS, twiml: HOLD });
+  const call = engine.calls.get(created.sid);
+  assert.ok(call);
+  await until(store, "call-status", () => call.status === "ringing");
+  await assert.rejects(client.calls(created.sid).remove(), { status: 400, code: 20009 });
+  assert.ok(engine.calls.has(created.sid), "a call in flight stays");
+
+  await client.calls(created.sid).update({ status: "canceled" });
+  await until(store, "call-status", () => call.status === "canceled");
+  assert.equal(await client.calls(created.sid).remove(), true);
+  await assert.rejects(client.calls(created.sid).fetch(), { status: 404, code: 20404 });
+  assert.deepEqual(await client.calls.list(), []);
+  await assert.rejects(client.calls(created.sid).remove(), { status: 404, code: 20404 });
+});

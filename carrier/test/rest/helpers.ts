@@ -5,12 +5,13 @@ import { once } from "node:events";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import formbody from "@fastify/formbody";
-import Fastify from "fastify";
+import Fastify, { type FastifyInstance } from "fastify";
 import twilio from "twilio";
 import type RequestClient from "twilio/lib/base/RequestClient.js";
 import { VERBS } from "../../src/verbs/registry.js";
 import { Engine } from "../../src/calls/engine.js";
 import { ManualClock } from "../../src/clock.js";
+import { frameworkErrors } from "../../src/rest/errors.js";
 import restRoutes from "../../src/rest/index.js";
 import { Store } from "../../src/store.js";
 
@@ -60,7 +61,11 @@ export interface Carrier {
  * Starts a carrier. The HTTP server listens first, so the store knows its public URL (recording
  * media URLs) before the app is built; Fastify then serves that server's requests.
  */
-export async function startCarrier(t?: { after(fn: () => Promise<void>): void }): Promise<Carrier> {
+export async function startCarrier(
+  t?: { after(fn: () => Promise<void>): void },
+  /** Called with the app before the REST routes are registered (hooks that observe every route). */
+  beforeRoutes?: (app: FastifyInstance) => void,
+): Promise<Carrier> {
   let handler: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
   const server = createServer((req, res) => handler?.(req, res));
   server.listen(0, "127.0.0.1");
@@ -71,12 +76,14 @@ export async function startCarrier(t?: { after(fn: () => Promise<void>): void })
   const store = new Store({ sid: ACCOUNT_SID, authToken: AUTH_TOKEN }, clock, baseUrl);
   const engine = new Engine(store, clock, VERBS);
   const app = Fastify({
+    frameworkErrors,
     serverFactory: (fastifyHandler) => {
       handler = fastifyHandler;
       return server;
     },
   });
   await app.register(formbody);
+  beforeRoutes?.(app);
   await app.register(restRoutes, { prefix: "/2010-04-01", store, engine });
   await app.ready();
 

@@ -78,3 +78,35 @@ test("multipart fields are read like form fields on update routes too", async (t
   assert.equal(json.voice_url, "https://app.example/voice");
   assert.equal(json.friendly_name, "Support");
 });
+
+test("twilio-node 3.39.5 searches and buys a number, and manages applications, caller IDs and calls", async (t) => {
+  const { baseUrl, store, engine } = await startCarrier(t);
+  const client = oldClient(baseUrl);
+
+  const [available] = await client.availablePhoneNumbers("US").tollFree.list({ contains: "FLOWER", limit: 1 });
+  assert.ok(available);
+  assert.match(available.phoneNumber, /^\+18\d\d\d*356937\d*$/);
+  const number = await client.incomingPhoneNumbers.create({ phoneNumber: available.phoneNumber });
+  assert.equal(number.phoneNumber, available.phoneNumber);
+
+  const application = await client.applications.create({ friendlyName: "Old IVR", voiceUrl: "https://app.example/voice" });
+  assert.match(application.sid, /^AP[0-9a-f]{32}$/);
+  assert.equal((await client.applications(application.sid).update({ voiceMethod: "GET" })).voiceMethod, "GET");
+  assert.equal((await client.incomingPhoneNumbers(number.sid).update({ voiceApplicationSid: application.sid })).voiceApplicationSid, application.sid);
+  assert.deepEqual((await client.applications.list()).map((a) => a.sid), [application.sid]);
+
+  const validation = await client.validationRequests.create({ phoneNumber: "+14155550142" });
+  // twilio-node 3 reads the code as a number (it parses validation_code as an integer).
+  assert.ok(Number.isInteger(validation.validationCode) && validation.validationCode < 1_000_000);
+  const [callerId] = await client.outgoingCallerIds.list();
+  assert.equal(callerId?.phoneNumber, "+14155550142");
+
+  const call = await client.calls.create({ to: "+14155550199", from: "+14155550142", applicationSid: application.sid });
+  const placed = engine.calls.get(call.sid);
+  assert.equal(placed?.app.url, "https://app.example/voice");
+  await client.calls(call.sid).update({ status: "canceled" });
+  assert.equal(await client.calls(call.sid).remove(), true);
+  assert.equal(engine.calls.has(call.sid), false);
+  assert.equal(await client.applications(application.sid).remove(), true);
+  assert.equal(store.numbers.get(number.sid)?.voiceApplicationSid, null);
+});
