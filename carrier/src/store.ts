@@ -136,9 +136,27 @@ export interface Recording {
 /** What a handset does when a call rings on it, for tests that need a fixed outcome. */
 export type HandsetBehaviour = "manual" | "answer" | "busy" | "no-answer" | "fail";
 
+/**
+ * A browser client's address (Twilio's `client:<identity>`). Twilio's rule for the identity of a Voice
+ * SDK client: letters, digits and underscores only (no spaces or other characters), at most 256
+ * characters (docs/twilio-contract.md §2.5, <Client>).
+ */
+export const CLIENT_IDENTITY = /^[A-Za-z0-9_]{1,256}$/;
+export const CLIENT_ADDRESS = /^client:[A-Za-z0-9_]{1,256}$/;
+
+export function isClientAddress(address: string): boolean {
+  return address.startsWith("client:");
+}
+
 export interface Handset {
+  /** An E.164 number, or `client:<identity>` for a browser client. */
   number: string;
   behaviour: HandsetBehaviour;
+  /**
+   * Whether calls can reach it. A number's handset always can; a client's only while it is
+   * registered (a Voice SDK Device that is online), through the control API.
+   */
+  registered: boolean;
   /** Messages delivered to this handset (inbound to it), in order. */
   inbox: string[];
   /** Messages it sent. */
@@ -281,10 +299,26 @@ export class Store extends EventEmitter {
   handset(number: string): Handset {
     let handset = this.handsets.get(number);
     if (!handset) {
-      handset = { number, behaviour: "manual", inbox: [], outbox: [], calls: [] };
+      handset = { number, behaviour: "manual", registered: !isClientAddress(number), inbox: [], outbox: [], calls: [] };
       this.handsets.set(number, handset);
     }
     return handset;
+  }
+
+  /** A client comes online as `client:<identity>` (a Voice SDK Device registering), with a behaviour. */
+  registerClient(identity: string, behaviour?: HandsetBehaviour): Handset {
+    const handset = this.handset(`client:${identity}`);
+    handset.registered = true;
+    if (behaviour) handset.behaviour = behaviour;
+    return handset;
+  }
+
+  /** The client goes offline: calls to it fail as to an unregistered identity. */
+  unregisterClient(identity: string): boolean {
+    const handset = this.handsets.get(`client:${identity}`);
+    if (!handset?.registered) return false;
+    handset.registered = false;
+    return true;
   }
 
   isOptedOut(sender: string, recipient: string): boolean {

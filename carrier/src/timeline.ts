@@ -17,9 +17,10 @@ interface Notice {
 
 export interface TimelineEvents {
   status: { status: string };
-  ringing: { handset: string };
+  /** `parameters`: a <Client>'s custom <Parameter>s, as the ringing client sees them. */
+  ringing: { handset: string; parameters?: Readonly<Record<string, string>> };
   answered: { by: "handset" };
-  declined: { by: "handset" };
+  declined: { by: "handset"; reason?: string };
   hangup: { by: "handset" | "twiml" };
   webhook: {
     purpose: string;

@@ -90,6 +90,8 @@ export class Call extends EventEmitter {
     statusCallback: StatusCallbackConfig | undefined,
     readonly parentCallSid?: string,
     readonly phoneNumberSid?: string,
+    /** Custom parameters the call carries to a client (<Client><Parameter>, or a client's own call). */
+    readonly customParameters?: Readonly<Record<string, string>>,
   ) {
     super();
     this.setMaxListeners(100);

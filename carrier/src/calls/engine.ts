@@ -90,6 +90,7 @@ export class Engine implements RunnerHost {
         fields.statusCallback,
         fields.parentCallSid,
         fields.phoneNumberSid,
+        fields.customParameters,
       ),
     );
   }

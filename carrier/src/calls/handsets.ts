@@ -1,7 +1,7 @@
 // Calls ringing on simulated handsets (<Dial> legs and REST-created calls): answered, rejected or
 // left ringing by the control API, or by the handset's fixed behaviour for tests.
 import type { Clock } from "../clock.js";
-import type { Store } from "../store.js";
+import { isClientAddress, type Store } from "../store.js";
 import type { RingResult } from "./ports.js";
 import { FINAL, type Call, type CallStatus } from "./call.js";
 
@@ -11,6 +11,8 @@ export type { RingResult };
 export interface RingHost {
   readonly store: Store;
   readonly clock: Clock;
+  /** Every call the carrier holds, by SID (a client's other calls tell whether it is busy). */
+  readonly calls: ReadonlyMap<string, Call>;
   setStatus(call: Call, status: CallStatus): void;
   answer(call: Call): void;
   end(call: Call, status?: CallStatus): void;
@@ -26,10 +28,24 @@ export async function ring(control: RingHost, call: Call, timeoutMs: number, sig
     return "canceled";
   }
   if (call.status === "queued") control.setStatus(call, "initiated");
+  const handset = control.store.handset(call.to);
+  if (!handset.registered) {
+    // An identity no Device is registered as: nothing rings, and the leg ends no-answer at once
+    // (docs/carrier.md, "Choices where Twilio is silent").
+    call.timeline.add("warning", { message: `${call.to} is not registered: no client to ring` });
+    control.end(call, "no-answer");
+    return "no-answer";
+  }
   control.setStatus(call, "ringing");
   call.setActivity("ringing");
-  call.timeline.add("ringing", { handset: call.to });
-  const behaviour = control.store.handset(call.to).behaviour;
+  call.timeline.add("ringing", { handset: call.to, ...(call.customParameters ? { parameters: call.customParameters } : {}) });
+  // A Voice SDK Device already on a call rejects another incoming call: the caller sees busy.
+  if (isClientAddress(call.to) && onAnotherCall(control, call)) {
+    call.timeline.add("declined", { by: "handset", reason: "on another call" });
+    control.end(call, "busy");
+    return "busy";
+  }
+  const behaviour = handset.behaviour;
   if (behaviour === "busy" || behaviour === "fail") {
     const status = behaviour === "busy" ? "busy" : "failed";
     control.end(call, status);
@@ -65,6 +81,16 @@ export async function ring(control: RingHost, call: Call, timeoutMs: number, sig
     return "canceled";
   }
   return result;
+}
+
+/** Whether the handset `call` rings on is in another answered call that has not ended. */
+function onAnotherCall(control: RingHost, call: Call): boolean {
+  return control.store
+    .handset(call.to)
+    .calls.some((sid) => {
+      const other = control.calls.get(sid);
+      return other !== undefined && other !== call && !other.isEnded && other.answeredAt !== null;
+    });
 }
 
 /** The control API's "answer" for a call ringing on a handset. */

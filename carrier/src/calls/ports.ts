@@ -44,7 +44,9 @@ export interface NewCallFields {
   app: CallApp;
   statusCallback?: StatusCallbackConfig | undefined;
   parentCallSid?: string;
-  phoneNumberSid?: string;
+  phoneNumberSid?: string | undefined;
+  /** A <Client>'s custom <Parameter>s, shown to the client the leg rings on. */
+  customParameters?: Record<string, string> | undefined;
 }
 
 export type RingResult = "answered" | "busy" | "failed" | "no-answer" | "canceled";

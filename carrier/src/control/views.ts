@@ -18,6 +18,8 @@ export function callView(call: Call, timeline: boolean | number = true) {
     settled: call.isSettled(),
     listening: call.input.listening,
     parentCallSid: call.parentCallSid ?? null,
+    /** A <Client>'s custom parameters, as the ringing client sees them (the Voice SDK's customParameters). */
+    parameters: call.customParameters ?? {},
     bridgedWith: call.bridgedWith?.sid ?? null,
     dateCreated: call.dateCreated.toISOString(),
     answeredAt: call.answeredAt?.toISOString() ?? null,

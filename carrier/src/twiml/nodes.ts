@@ -63,9 +63,17 @@ export interface QueueNoun {
   method: Method;
 }
 
+/** <Client>: a browser client, `client:<identity>`; its attributes are <Number>'s but sendDigits. */
 export interface ClientNoun {
   noun: "Client";
   identity: string;
+  /** <Parameter name value> children, in order; shown to the ringing client. */
+  parameters: Record<string, string>;
+  url?: string;
+  method: Method;
+  statusCallback?: string;
+  statusCallbackMethod: Method;
+  statusCallbackEvent: string[];
 }
 
 export interface DialNode {

@@ -40,6 +40,7 @@ import {
   type XmlElement,
 } from "./xml.js";
 import { MAX_CALL_SECONDS, MAX_RING_SECONDS } from "../limits.js";
+import { CLIENT_IDENTITY } from "../store.js";
 
 const DIGITS = /^[0-9A-D#*wW]+$/;
 const RECORDING_EVENTS = ["in-progress", "completed", "absent"] as const;
@@ -124,7 +125,14 @@ const NUMBER_IGNORED = [
 ];
 const QUEUE = { url: text(), method: method() };
 const QUEUE_IGNORED = ["reservationSid", "postWorkActivitySid"];
-const CLIENT_IGNORED = ["url", "method", "statusCallback", "statusCallbackMethod", "statusCallbackEvent"];
+const CLIENT = {
+  url: text(),
+  method: method(),
+  statusCallback: text(),
+  statusCallbackMethod: method(),
+  statusCallbackEvent: words(CALL_EVENTS, ["completed"]),
+};
+const PARAMETER = { name: text(), value: text() };
 const RECORD = {
   action: text(),
   method: method(),
@@ -211,15 +219,27 @@ function queueNoun(el: XmlElement, warn: Warn): QueueNoun {
   return { noun: "Queue", ...readAttributes(el, QUEUE, warn, QUEUE_IGNORED), name: textOnly(el, warn) };
 }
 
+/**
+ * <Client>identity</Client>, or <Client><Identity>identity</Identity><Parameter name value/>…</Client>.
+ * An identity outside Twilio's rule (letters, digits, underscore; at most 256) is a warning: it can
+ * never be registered, so the leg ends as to an unregistered client.
+ */
 function clientNoun(el: XmlElement, warn: Warn): ClientNoun {
-  readAttributes(el, {}, warn, CLIENT_IGNORED);
+  const attrs = readAttributes(el, CLIENT, warn);
   let identity = ownText(el).trim();
+  const parameters: Record<string, string> = {};
   for (const child of elementsOf(el)) {
-    if (child.name === "Identity") identity = textOnly(child, warn);
-    // <Parameter name value> is valid TwiML; custom parameters are not modelled.
-    else if (child.name !== "Parameter") warn(`<${child.name}> is not allowed inside <Client>; it was ignored`);
+    if (child.name === "Identity") identity = textOnly(child, warn).trim();
+    else if (child.name === "Parameter") {
+      const parameter = readAttributes(child, PARAMETER, warn);
+      expectEmpty(child, warn);
+      if (parameter.name === undefined || parameter.name === "") warn("<Parameter> without a name was ignored");
+      else parameters[parameter.name] = parameter.value ?? "";
+    } else warn(`<${child.name}> is not allowed inside <Client>; it was ignored`);
   }
-  return { noun: "Client", identity };
+  if (identity === "") warn("<Client> has no identity");
+  else if (!CLIENT_IDENTITY.test(identity)) warn(`<Client> identity "${identity}" may hold only letters, digits and underscores, at most 256`);
+  return { noun: "Client", ...attrs, identity, parameters };
 }
 
 const NOUNS = { Number: numberNoun, Queue: queueNoun, Client: clientNoun };

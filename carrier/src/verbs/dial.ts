@@ -1,15 +1,23 @@
 import type { Call } from "../calls/call.js";
 import { dialActionParams, type DialCallStatus, type DialResult } from "../calls/twilio-params.js";
-import type { DialNode, NumberNoun, VerbName } from "../twiml/nodes.js";
+import type { ClientNoun, DialNode, NumberNoun, VerbName } from "../twiml/nodes.js";
 import { digitsMs } from "./media.js";
 import { NEXT, type Outcome, type RingResult, type Verb, type VerbContext } from "./verb.js";
+
+/** A noun that rings a handset: a phone number, or a browser client (`client:<identity>`). */
+type Callee = NumberNoun | ClientNoun;
+
+/** The address a callee's leg rings: its number, or `client:<identity>`. */
+function addressOf(noun: Callee): string {
+  return noun.noun === "Client" ? `client:${noun.identity}` : noun.number;
+}
 
 /** The verbs a <Number url> document (the whisper to the called party) may hold. */
 export const WHISPER_VERBS: readonly VerbName[] = ["Say", "Play", "Pause", "Gather", "Redirect", "Hangup"];
 
 /**
- * <Dial> (docs/twilio-contract.md §2.5–2.6): every <Number> rings at once on its handset (each a child
- * call, outbound-dial). A leg that answers first gets its sendDigits tones, then hears its
+ * <Dial> (docs/twilio-contract.md §2.5–2.6): every <Number> and <Client> rings at once on its handset
+ * (each a child call, outbound-dial; a client's To is `client:<identity>`, carrying its <Parameter>s). A leg that answers first gets its sendDigits tones, then hears its
  * <Number url> document, if any (a whisper:
  * "press 1 to accept"); if it is still there when that document runs out, it is bridged with the
  * caller in a room and the other legs are cancelled; if it hung up, the Dial waits for the others.
@@ -27,20 +35,21 @@ export const dialVerb: Verb<DialNode> = {
   async run(node, ctx) {
     const queue = node.nouns.find((noun) => noun.noun === "Queue");
     if (queue) return ctx.queues.dequeue(node, queue, ctx);
-    const numbers = node.nouns.filter((noun): noun is NumberNoun => noun.noun === "Number");
+    const numbers = node.nouns.filter((noun): noun is Callee => noun.noun === "Number" || noun.noun === "Client");
     const { call, signal } = ctx;
     if (numbers.length === 0) {
       call.timeline.add("error", { code: 13224, message: "<Dial> has no number to call" });
       return finish(node, ctx, { status: "failed" });
     }
     call.setActivity("dialing");
-    call.timeline.add("dial", { numbers: numbers.map((n) => n.number), timeout: node.timeout, ...(node.callerId ? { callerId: node.callerId } : {}) });
+    call.timeline.add("dial", { numbers: numbers.map(addressOf), timeout: node.timeout, ...(node.callerId ? { callerId: node.callerId } : {}) });
     const legs = numbers.map((noun) => ({
       noun,
       leg: ctx.legs.create({
         from: node.callerId ?? call.from,
-        to: noun.number,
+        to: addressOf(noun),
         direction: "outbound-dial",
+        customParameters: noun.noun === "Client" && Object.keys(noun.parameters).length > 0 ? noun.parameters : undefined,
         app: { method: "POST", fallbackMethod: "POST" },
         statusCallback: noun.statusCallback
           ? { url: ctx.resolve(noun.statusCallback), method: noun.statusCallbackMethod, events: new Set(noun.statusCallbackEvent) }
@@ -78,12 +87,12 @@ export const dialVerb: Verb<DialNode> = {
  */
 async function firstAccepted(
   ctx: VerbContext,
-  legs: { noun: NumberNoun; leg: Call }[],
+  legs: { noun: Callee; leg: Call }[],
   timeoutMs: number,
   signal: AbortSignal,
 ): Promise<{ leg: Call; status?: undefined } | { leg?: undefined; status: DialCallStatus }> {
   const results = new Map<Call, RingResult>();
-  const answered: { noun: NumberNoun; leg: Call }[] = [];
+  const answered: { noun: Callee; leg: Call }[] = [];
   let wake: (() => void) | undefined;
   for (const entry of legs) {
     void ctx.legs.ring(entry.leg, timeoutMs, signal).then((result) => {
@@ -100,7 +109,7 @@ async function firstAccepted(
       wake = undefined;
       continue;
     }
-    if (next.noun.sendDigits && !signal.aborted) await sendDigits(ctx, next.noun.sendDigits, next.leg, signal);
+    if (next.noun.noun === "Number" && next.noun.sendDigits && !signal.aborted) await sendDigits(ctx, next.noun.sendDigits, next.leg, signal);
     if (signal.aborted || !next.noun.url) return { leg: next.leg };
     if (await whisper(ctx, next.noun, next.leg, signal)) return { leg: next.leg };
     results.set(next.leg, "no-answer");
@@ -115,8 +124,8 @@ async function sendDigits(ctx: VerbContext, digits: string, leg: Call, signal: A
   await ctx.clock.sleep(digitsMs(digits), AbortSignal.any([signal, leg.ended.signal]));
 }
 
-/** Runs the <Number url> document on the answered leg; true when the leg is still there after it. */
-async function whisper(ctx: VerbContext, noun: NumberNoun, leg: Call, signal: AbortSignal): Promise<boolean> {
+/** Runs the <Number url> (<Client url>) document on the answered leg; true when the leg is still there after it. */
+async function whisper(ctx: VerbContext, noun: Callee, leg: Call, signal: AbortSignal): Promise<boolean> {
   const url = ctx.resolve(noun.url as string);
   leg.timeline.add("whisper", { url, on: leg.sid });
   const ran = await ctx.runSubDocument(url, { on: leg, method: noun.method, allowedVerbs: WHISPER_VERBS, signal });

@@ -34,6 +34,7 @@ function failure(xml: string): Extract<ParseResult, { ok: false }> {
 
 const SAY_DEFAULTS = { verb: "Say", voice: "man", language: "en-US", loop: 1 } as const;
 const NUMBER_DEFAULTS = { noun: "Number", method: "POST", statusCallbackMethod: "POST", statusCallbackEvent: ["completed"] };
+const CLIENT_DEFAULTS = { noun: "Client", method: "POST", statusCallbackMethod: "POST", statusCallbackEvent: ["completed"], parameters: {} };
 const GATHER_DEFAULTS = {
   verb: "Gather", method: "POST", timeout: 5, finishOnKey: "#", input: ["dtmf"], speechTimeout: 5, language: "en-US",
   hints: [], actionOnEmptyResult: false, partialResultCallbackMethod: "POST", children: [],
@@ -78,7 +79,10 @@ test("a twilio-node VoiceResponse using every verb and attribute parses exactly,
   );
   dial.queue({ url: "/about-to-connect", method: "GET" }, "support");
   dial.client("alice");
-  dial.client().identity("bob");
+  const bob = dial.client({ url: "/agent-whisper", method: "GET", statusCallback: "/agent", statusCallbackEvent: ["ringing", "answered"] });
+  bob.identity("bob");
+  bob.parameter({ name: "ticket", value: "T-42" });
+  bob.parameter({ name: "caller_name", value: "Ada" });
   r.dial("415-123-4567");
   r.record({
     action: "/recorded", method: "GET", timeout: 0, finishOnKey: "#*", maxLength: 60, playBeep: false,
@@ -120,8 +124,9 @@ test("a twilio-node VoiceResponse using every verb and attribute parses exactly,
         { noun: "Number", number: "+15552223333", sendDigits: "ww123", url: "/whisper", method: "GET",
           statusCallback: "/leg", statusCallbackMethod: "GET", statusCallbackEvent: [...legEvents] },
         { noun: "Queue", name: "support", url: "/about-to-connect", method: "GET" },
-        { noun: "Client", identity: "alice" },
-        { noun: "Client", identity: "bob" },
+        { ...CLIENT_DEFAULTS, identity: "alice" },
+        { ...CLIENT_DEFAULTS, identity: "bob", url: "/agent-whisper", method: "GET", statusCallback: "/agent",
+          statusCallbackEvent: ["ringing", "answered"], parameters: { ticket: "T-42", caller_name: "Ada" } },
       ],
     },
     { ...DIAL_DEFAULTS, nouns: [{ ...NUMBER_DEFAULTS, number: "415-123-4567" }] },
@@ -384,10 +389,10 @@ test("Dial: a trimmed bare number, nouns, Client identities, unsupported nouns s
     [{ ...NUMBER_DEFAULTS, number: "415-123-4567" }],
     [
       { ...NUMBER_DEFAULTS, number: "+1555" },
-      { noun: "Client", identity: "carol" },
+      { ...CLIENT_DEFAULTS, identity: "carol", parameters: { k: "v" } },
       { noun: "Queue", name: "q", method: "POST" },
     ],
-    [{ noun: "Client", identity: "dave" }],
+    [{ ...CLIENT_DEFAULTS, identity: "dave" }],
     [],
   ]);
   assert.deepEqual(messages, [
@@ -396,6 +401,22 @@ test("Dial: a trimmed bare number, nouns, Client identities, unsupported nouns s
     "<number> is not allowed inside <Dial> (did you mean <Number>?); it was ignored",
     "Text next to nouns inside <Dial> was ignored",
     "<Dial> has no number or noun to dial",
+  ]);
+});
+
+test("Client: an identity outside Twilio's rule, a nameless Parameter and a stray child are warnings", () => {
+  const { verbs, messages } = warned(
+    '<Dial><Client>al ice</Client><Client><Identity>bo</Identity><Parameter value="x"/><Number>1</Number></Client>' +
+      `<Client>${"a".repeat(257)}</Client><Client/></Dial>`,
+  );
+  const nouns = verbs[0]?.verb === "Dial" ? verbs[0].nouns.map((n) => (n.noun === "Client" ? n.identity.length : -1)) : [];
+  assert.deepEqual(nouns, [6, 2, 257, 0]);
+  assert.deepEqual(messages, [
+    '<Client> identity "al ice" may hold only letters, digits and underscores, at most 256',
+    "<Parameter> without a name was ignored",
+    "<Number> is not allowed inside <Client>; it was ignored",
+    `<Client> identity "${"a".repeat(257)}" may hold only letters, digits and underscores, at most 256`,
+    "<Client> has no identity",
   ]);
 });
 
