@@ -8,6 +8,7 @@ import { sendMessage } from "../messages/messaging.js";
 import { newSid } from "../sids.js";
 import type { Store } from "../store.js";
 import { WebhookClient } from "../webhooks/client.js";
+import type { FormParams } from "../webhooks/signature.js";
 import type { LegsPort, MessagesPort, NewCallFields, VerbRegistry } from "./ports.js";
 import { DEFAULT_CALL_HISTORY, MAX_DOCUMENTS_PER_CALL } from "../limits.js";
 import { Call, FINAL, type CallStatus, type PendingUpdate } from "./call.js";
@@ -96,7 +97,8 @@ export class Engine implements RunnerHost {
   }
 
   /** Runs the call's application (calls/runner.ts). */
-  run(call: Call, first: { url?: string | undefined; method: "GET" | "POST"; twiml?: string | undefined }): Promise<void> {
+  /** `params`: beyond the call's own, on the first request only (a client's ApplicationSid and custom parameters). */
+  run(call: Call, first: { url?: string | undefined; method: "GET" | "POST"; twiml?: string | undefined; params?: FormParams }): Promise<void> {
     return this.runner.run(call, first);
   }
 

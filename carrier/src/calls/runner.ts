@@ -56,7 +56,7 @@ export class Runner {
    * Runs the call's application from its first document to the end. An action's document replaces
    * the current one; a replaced document never resumes; a document that runs out ends the call.
    */
-  async run(call: Call, first: { url?: string | undefined; method: "GET" | "POST"; twiml?: string | undefined }): Promise<void> {
+  async run(call: Call, first: { url?: string | undefined; method: "GET" | "POST"; twiml?: string | undefined; params?: FormParams }): Promise<void> {
     const { legs } = this.host;
     let next: Next | undefined = { ...first, fallback: true };
     let documents = 0;

@@ -52,6 +52,15 @@ export function callParams(call: CallFacts): FormParams {
   return params;
 }
 
+/**
+ * A call placed from a browser client (a Voice SDK `device.connect({params})`) requests its TwiML
+ * app's VoiceUrl with the ApplicationSid and the custom parameters beside the call's own; a custom
+ * parameter of a standard name (`To`, most often) takes its place, as on Twilio.
+ */
+export function clientCallParams(applicationSid: string, custom: Readonly<Record<string, string>>): FormParams {
+  return { ApplicationSid: applicationSid, ...custom };
+}
+
 /** A call-progress status callback (docs/twilio-contract.md §4). */
 export function statusCallbackParams(
   call: CallFacts,

@@ -8,11 +8,11 @@ import type { Call } from "../calls/call.js";
 import type { Engine } from "../calls/engine.js";
 import { answerRinging, rejectRinging } from "../calls/handsets.js";
 import { keys } from "../calls/input.js";
-import { hangupByHandset, placeInbound } from "../calls/placement.js";
+import { hangupByHandset, placeFromClient, placeInbound } from "../calls/placement.js";
 import { speak, typing } from "../calls/speech.js";
 import { receiveMessage } from "../messages/messaging.js";
 import { E164 } from "../numbering.js";
-import type { Store } from "../store.js";
+import { CLIENT_ADDRESS, CLIENT_IDENTITY, type Handset as HandsetState, type Store } from "../store.js";
 import { redactUrl } from "../redact.js";
 import type { EventStreams } from "./event-streams.js";
 import { callView, messageView } from "./views.js";
@@ -24,15 +24,40 @@ export interface ControlOptions {
 }
 
 const PhoneNumber = z.string().regex(E164, "must be an E.164 number such as +61491570001");
+/** A handset's address: a number, or a browser client's `client:<identity>`. */
+const Address = z
+  .string()
+  .refine((value) => E164.test(value) || CLIENT_ADDRESS.test(value), "must be an E.164 number such as +61491570001, or client:<identity>");
 /** A handset in the path (/phones/:number/…): a 400 names the number, not a body the GET has none of. */
-const Handset = z.object({ number: PhoneNumber });
-const PlaceCall = z.object({ from: PhoneNumber, to: PhoneNumber });
+const Handset = z.object({ number: Address });
+const BehaviourName = z.enum(["manual", "answer", "busy", "no-answer", "fail"]);
+/** Twilio's rule for a client identity: letters, digits and underscores, at most 256. */
+const Identity = z.string().regex(CLIENT_IDENTITY, "must be letters, digits and underscores, at most 256");
+const RegisterClient = z.object({ identity: Identity, behaviour: BehaviourName.optional() });
+/**
+ * A number calls one of the carrier's numbers; a client (`client:<identity>`) calls whatever it
+ * dials, through a TwiML app (`applicationSid`), with the Voice SDK's custom `parameters`.
+ */
+const PlaceCall = z
+  .object({
+    from: Address,
+    to: z.string().max(256),
+    applicationSid: z.string().regex(/^AP[0-9a-fA-F]{32}$/, "must be an application SID (AP…)").optional(),
+    parameters: z.record(z.string().min(1).max(256), z.string().max(4096)).optional(),
+  })
+  .superRefine((body, ctx) => {
+    if (CLIENT_ADDRESS.test(body.from)) return;
+    if (!E164.test(body.to)) ctx.addIssue({ code: "custom", path: ["to"], message: "must be an E.164 number such as +61491570001" });
+    if (body.applicationSid !== undefined || body.parameters !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["from"], message: "only a client:<identity> takes applicationSid and parameters" });
+    }
+  });
 const Digits = z.object({ digits: z.string().regex(/^[0-9A-D*#wW]{1,64}$/, "must be keys 0-9, A-D, * and # (w/W pause)") });
 const Speech = z.object({ text: z.string().trim().min(1).max(4096) });
 /** Typing carries nothing but the fact: a JSON object with no fields. */
 const Typing = z.object({}).strict();
 const SendText = z.object({ from: PhoneNumber, to: PhoneNumber, body: z.string().max(1600) });
-const Behaviour = z.object({ behaviour: z.enum(["manual", "answer", "busy", "no-answer", "fail"]) });
+const Behaviour = z.object({ behaviour: BehaviourName });
 const Advance = z.object({ seconds: z.number().positive().max(86_400) });
 /** `since`: only the timeline events from that `seq` on. */
 const Since = z.object({ since: z.coerce.number().int().min(0).default(0) });
@@ -60,7 +85,9 @@ export default async function controlRoutes(app: FastifyInstance, opts: ControlO
   app.post("/calls", async (request, reply) => {
     const body = parse(PlaceCall, request.body, reply);
     if (!body) return reply;
-    const result = placeInbound(engine, body.from, body.to);
+    const result = CLIENT_ADDRESS.test(body.from)
+      ? placeFromClient(engine, { from: body.from, to: body.to, applicationSid: body.applicationSid, parameters: body.parameters ?? {} })
+      : placeInbound(engine, body.from, body.to);
     if ("error" in result) return reply.code(result.error.status).send({ error: "call_failed", code: result.error.code, message: result.error.message });
     return reply.code(201).send({ sid: result.call.sid });
   });
@@ -226,6 +253,32 @@ export default async function controlRoutes(app: FastifyInstance, opts: ControlO
     if (!body) return reply;
     store.handset(number).behaviour = body.behaviour;
     return { number, behaviour: body.behaviour };
+  });
+
+  const clientView = (handset: HandsetState) => ({
+    address: handset.number,
+    identity: handset.number.slice("client:".length),
+    registered: handset.registered,
+    behaviour: handset.behaviour,
+  });
+
+  /** A browser client comes online as client:<identity> (a Voice SDK Device registering). */
+  app.post("/clients", async (request, reply) => {
+    const body = parse(RegisterClient, request.body, reply);
+    if (!body) return reply;
+    return reply.code(201).send(clientView(store.registerClient(body.identity, body.behaviour)));
+  });
+
+  app.get("/clients", async () => ({
+    clients: [...store.handsets.values()].filter((h) => h.number.startsWith("client:") && h.registered).map(clientView),
+  }));
+
+  /** The client goes offline: calls to it end no-answer, as to an identity never registered. */
+  app.delete<{ Params: { identity: string } }>("/clients/:identity", async (request, reply) => {
+    const identity = parse(z.object({ identity: Identity }), request.params, reply)?.identity;
+    if (!identity) return reply;
+    if (!store.unregisterClient(identity)) return reply.code(404).send({ error: "not_found", message: `client:${identity} is not registered` });
+    return clientView(store.handset(`client:${identity}`));
   });
 
   app.get("/queues", async () => ({
