@@ -1,7 +1,7 @@
 // What Twilio does and the carrier does not do yet (docs/carrier.md, "Not yet supported"). Each test
 // states Twilio's behaviour from its TwiML pages and is a `todo` until the carrier does it; the reason
 // says what the carrier does instead. Each waits for the call to settle or end, then asserts, so that
-// a todo test fails at once rather than on a guard timeout. <Dial><Client>, <Dial record>,
+// a todo test fails at once rather than on a guard timeout. <Dial record>,
 // <Dial sequential> and partialResultCallback have theirs beside the verb's other tests.
 import { test } from "node:test";
 import assert from "node:assert/strict";
