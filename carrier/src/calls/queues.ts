@@ -227,7 +227,7 @@ export class Queues implements QueuesPort {
     const { call, signal } = ctx;
     const finish = (result: DialResult): Outcome =>
       node.action === undefined ? NEXT : { type: "request", url: ctx.resolve(node.action), method: node.method, params: dialActionParams(result) };
-    const queue = this.named(noun.name, false);
+    let queue = this.named(noun.name, false);
     if (!queue) {
       call.timeline.add("dial.result", { status: "failed", queue: noun.name, reason: "no such queue" });
       return finish({ status: "failed" });
@@ -236,12 +236,15 @@ export class Queues implements QueuesPort {
     call.timeline.add("dial", { queue: noun.name });
     let member = queue.members[0];
     if (!member) {
-      // Wait up to the Dial timeout for a caller to arrive.
+      // Wait up to the Dial timeout for a caller to arrive in the queue of that name: the one it
+      // was, or the one a later <Enqueue> makes if REST deletes or renames it meanwhile.
       const stop = new AbortController();
       const both = AbortSignal.any([signal, stop.signal]);
       const arrived = new Promise<void>((resolve) => {
         const check = (q: CallQueue) => {
-          if (q === queue && q.members.length > 0) resolve();
+          if (this.byName.get(noun.name) !== q || q.members.length === 0) return;
+          queue = q;
+          resolve();
         };
         this.store.on("queue", check);
         both.addEventListener("abort", () => this.store.off("queue", check), { once: true });

@@ -341,3 +341,20 @@ test("a REST Calls update of a queued caller sends its Enqueue action QueueResul
   assert.deepEqual(h.events(caller, "say").filter((e) => e.text === "Thanks for calling"), [], "the action's answer is not run");
   assert.equal(h.engine.queues.list()[0]?.members.length, 0);
 });
+
+test("an agent waiting in Dial><Queue> on a queue deleted meanwhile takes the caller of the queue a later Enqueue makes", async (t) => {
+  const h = await setup(t);
+  const first = h.engine.queues.create("support", 10);
+  assert.ok(typeof first !== "string");
+  h.store.addNumber({ phoneNumber: AGENT_LINE, voiceUrl: `${h.stub.url}/agent` });
+  h.stub.twiml("/agent", '<Dial timeout="60"><Queue>support</Queue></Dial>');
+  h.stub.twiml("/voice", '<Enqueue waitUrl="">support</Enqueue>');
+  const agent = h.call(AGENT, AGENT_LINE);
+  await h.until(agent, "dial");
+  assert.equal(h.engine.queues.delete(first), true);
+  const caller = h.call();
+  await h.until(caller, "enqueue");
+  const second = h.engine.queues.list()[0];
+  assert.ok(second && second.sid !== first.sid, "a new queue of the same name");
+  assert.equal((await h.until(agent, "bridged")).with, caller.sid);
+});
