@@ -1,7 +1,9 @@
 // Call queues, with one owner: <Enqueue> puts a caller in a named queue and runs its waitUrl
 // document (through the one runner, with the verbs Twilio allows there); <Leave> takes them out;
 // <Dial><Queue> runs the <Queue url> document on the first caller waiting, then bridges them with
-// the agent in a room (docs/twilio-contract.md §2.9).
+// the agent in a room (docs/twilio-contract.md §2.9). The REST Queues and Members resources
+// (rest/queues.ts) read and change queues here too: create, rename, resize, delete an empty queue,
+// and dequeue a member to a new document (the REST update, run by the one runner).
 import type { Clock } from "../clock.js";
 import { newSid } from "../sids.js";
 import type { Store } from "../store.js";
@@ -18,7 +20,11 @@ export const WAIT_URL_VERBS: readonly VerbName[] = ["Say", "Play", "Pause", "Red
 /** The verbs Twilio runs in a <Queue url> document, on the caller about to be connected (Twilio's <Queue> page). */
 export const QUEUE_URL_VERBS: readonly VerbName[] = ["Say", "Play", "Pause", "Redirect"];
 
-interface Member {
+/** Twilio's default MaxSize of a queue, and the largest it may be (the Queue resource). */
+export const DEFAULT_MAX_SIZE = 1000;
+export const MAX_MAX_SIZE = 5000;
+
+export interface Member {
   call: Call;
   enqueuedAt: number;
   /** Seconds spent in the queue, set when the caller leaves it (dequeued, Leave, hangup). */
@@ -36,8 +42,12 @@ export interface CallQueue {
   members: Member[];
   /** Waits of callers who left the queue, for AvgQueueTime. */
   waits: number[];
-  created: Date;
+  dateCreated: Date;
+  dateUpdated: Date;
 }
+
+/** A REST change that could not be made: the name belongs to another queue, or the queue is not empty. */
+export type QueueRefusal = "name-taken" | "not-empty";
 
 export class Queues implements QueuesPort {
   private readonly byName = new Map<string, CallQueue>();
@@ -53,20 +63,81 @@ export class Queues implements QueuesPort {
     return [...this.byName.values()];
   }
 
+  bySid(sid: string): CallQueue | undefined {
+    return this.list().find((queue) => queue.sid === sid);
+  }
+
   private named(name: string, create: boolean): CallQueue | undefined {
     let queue = this.byName.get(name);
-    if (!queue && create) {
-      queue = { sid: newSid("QU"), name, maxSize: 1000, members: [], waits: [], created: this.clock.now() };
-      this.byName.set(name, queue);
-    }
+    if (!queue && create) queue = this.add(name, DEFAULT_MAX_SIZE);
     return queue;
+  }
+
+  private add(name: string, maxSize: number): CallQueue {
+    const now = this.clock.now();
+    const queue: CallQueue = { sid: newSid("QU"), name, maxSize, members: [], waits: [], dateCreated: now, dateUpdated: now };
+    this.byName.set(name, queue);
+    this.store.emit("queue", queue);
+    return queue;
+  }
+
+  /** REST create: a queue's FriendlyName is unique in the account (Twilio's Queue resource). */
+  create(name: string, maxSize: number): CallQueue | QueueRefusal {
+    return this.byName.has(name) ? "name-taken" : this.add(name, maxSize);
+  }
+
+  /**
+   * REST update. A MaxSize below the current size keeps the callers already waiting; the queue
+   * refuses new ones (queue-full) until it has shrunk below it, as Twilio documents.
+   */
+  update(queue: CallQueue, change: { name?: string | undefined; maxSize?: number | undefined }): CallQueue | QueueRefusal {
+    if (change.name !== undefined && change.name !== queue.name) {
+      if (this.byName.has(change.name)) return "name-taken";
+      this.byName.delete(queue.name);
+      queue.name = change.name;
+      this.byName.set(queue.name, queue);
+    }
+    if (change.maxSize !== undefined) queue.maxSize = change.maxSize;
+    queue.dateUpdated = this.clock.now();
+    this.store.emit("queue", queue);
+    return queue;
+  }
+
+  /** REST delete: only an empty queue can be deleted (Twilio's Queue resource). A later <Enqueue> of its name makes a new one. */
+  delete(queue: CallQueue): true | QueueRefusal {
+    if (queue.members.length > 0) return "not-empty";
+    if (this.byName.get(queue.name) === queue) this.byName.delete(queue.name);
+    this.store.emit("queue", queue);
+    return true;
+  }
+
+  /** Seconds a member has waited so far. */
+  waitedSeconds(member: Member): number {
+    return Math.round((this.clock.now().getTime() - member.enqueuedAt) / 1000);
+  }
+
+  /** The average wait of the callers in the queue now, in whole seconds (the REST average_wait_time). */
+  averageWaitSeconds(queue: CallQueue): number {
+    if (queue.members.length === 0) return 0;
+    return Math.round(queue.members.reduce((sum, member) => sum + this.waitedSeconds(member), 0) / queue.members.length);
+  }
+
+  /**
+   * REST Members update: takes the member out of the queue now (the others move up) and replaces its
+   * document with `update`, which the one runner fetches and runs. Its <Enqueue> action, if any, is
+   * sent QueueResult=redirected as a notification (see enqueue()).
+   */
+  redirect(queue: CallQueue, member: Member, update: { url: string; method: "GET" | "POST" }): void {
+    member.result = "redirected";
+    this.take(queue, member);
+    member.call.requestUpdate(update);
   }
 
   private waitParams(queue: CallQueue, member: Member): FormParams {
     const average = queue.waits.length ? Math.round(queue.waits.reduce((a, b) => a + b, 0) / queue.waits.length) : 0;
     return queueWaitParams(
       { sid: queue.sid, maxSize: queue.maxSize, size: queue.members.length, averageWaitSeconds: average },
-      { position: queue.members.indexOf(member) + 1, waitedSeconds: Math.round((this.clock.now().getTime() - member.enqueuedAt) / 1000) },
+      { position: queue.members.indexOf(member) + 1, waitedSeconds: this.waitedSeconds(member) },
     );
   }
 
@@ -89,7 +160,9 @@ export class Queues implements QueuesPort {
       if (node.action === undefined) return NEXT;
       const params = queueActionParams(result, queue.sid, member?.queueSeconds ?? 0);
       const url = ctx.resolve(node.action);
-      if (call.isEnded) {
+      // Ended, or redirected by REST (Calls or Members update): the action is told, but its answer
+      // cannot run; the call has ended, or runs the document of the update.
+      if (call.isEnded || result === "redirected") {
         void ctx.webhooks.send({ url, method: node.method, params: { ...call.params(), ...params }, kind: "voice" }, "enqueue-action");
         return NEXT;
       }
@@ -154,7 +227,7 @@ export class Queues implements QueuesPort {
     const { call, signal } = ctx;
     const finish = (result: DialResult): Outcome =>
       node.action === undefined ? NEXT : { type: "request", url: ctx.resolve(node.action), method: node.method, params: dialActionParams(result) };
-    const queue = this.named(noun.name, false);
+    let queue = this.named(noun.name, false);
     if (!queue) {
       call.timeline.add("dial.result", { status: "failed", queue: noun.name, reason: "no such queue" });
       return finish({ status: "failed" });
@@ -163,12 +236,15 @@ export class Queues implements QueuesPort {
     call.timeline.add("dial", { queue: noun.name });
     let member = queue.members[0];
     if (!member) {
-      // Wait up to the Dial timeout for a caller to arrive.
+      // Wait up to the Dial timeout for a caller to arrive in the queue of that name: the one it
+      // was, or the one a later <Enqueue> makes if REST deletes or renames it meanwhile.
       const stop = new AbortController();
       const both = AbortSignal.any([signal, stop.signal]);
       const arrived = new Promise<void>((resolve) => {
         const check = (q: CallQueue) => {
-          if (q === queue && q.members.length > 0) resolve();
+          if (this.byName.get(noun.name) !== q || q.members.length === 0) return;
+          queue = q;
+          resolve();
         };
         this.store.on("queue", check);
         both.addEventListener("abort", () => this.store.off("queue", check), { once: true });

@@ -17,6 +17,7 @@ import { keyRoutes } from "./keys.js";
 import { messageRoutes } from "./messages.js";
 import { registerMultipart } from "./multipart.js";
 import { phoneNumberRoutes } from "./phone-numbers.js";
+import { queueRoutes } from "./queues.js";
 import { recordingRoutes } from "./recordings.js";
 
 export interface RestOptions {
@@ -69,4 +70,5 @@ export default async function restRoutes(app: FastifyInstance, opts: RestOptions
   keyRoutes(app, store);
   applicationRoutes(app, store);
   callerIdRoutes(app, store);
+  queueRoutes(app, engine);
 }

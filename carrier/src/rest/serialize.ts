@@ -248,3 +248,32 @@ export function applicationJson(store: Store, a: Application): Record<string, un
     voice_url: a.voiceUrl,
   };
 }
+
+/** A queue as the Queues resource shows it; its size and average wait are counted at the request. */
+export function queueJson(store: Store, q: { sid: string; name: string; maxSize: number; dateCreated: Date; dateUpdated: Date }, now: { size: number; averageWaitSeconds: number }): Record<string, unknown> {
+  const uri = `${accountPath(store)}/Queues/${q.sid}`;
+  return {
+    account_sid: store.account.sid,
+    average_wait_time: now.averageWaitSeconds,
+    current_size: now.size,
+    date_created: date(q.dateCreated),
+    date_updated: date(q.dateUpdated),
+    friendly_name: q.name,
+    max_size: q.maxSize,
+    sid: q.sid,
+    subresource_uris: { members: `${uri}/Members.json` },
+    uri: `${uri}.json`,
+  };
+}
+
+/** A caller waiting in a queue, as the Members resource shows it. */
+export function memberJson(store: Store, queueSid: string, m: { callSid: string; dateEnqueued: Date; position: number; waitSeconds: number }): Record<string, unknown> {
+  return {
+    call_sid: m.callSid,
+    date_enqueued: date(m.dateEnqueued),
+    position: m.position,
+    queue_sid: queueSid,
+    uri: `${accountPath(store)}/Queues/${queueSid}/Members/${m.callSid}.json`,
+    wait_time: m.waitSeconds,
+  };
+}

@@ -276,3 +276,85 @@ test("workflowSid and maxQueueSize are 12200 warnings: the carrier has no TaskRo
   assert.ok(warnings[1]?.includes("maxQueueSize"), warnings[1]);
   assert.equal((await h.until(call, "enqueue")).queue, "support");
 });
+
+test("Enqueue into a full queue sends the action QueueResult=queue-full at once; the call continues with its document", async (t) => {
+  const h = await setup(t);
+  const full = h.engine.queues.create("support", 1);
+  assert.ok(typeof full !== "string");
+  const first = await queued(h, "<Hangup/>");
+  const second = h.call("+14155550133");
+  const after = await h.stub.waitFor((r) => r.path === "/after-queue" && r.params.CallSid === second.sid);
+  assert.equal(after.params.QueueResult, "queue-full");
+  assert.equal(after.params.QueueSid, full.sid);
+  assert.equal(after.params.QueueTime, "0");
+  assert.equal((await h.until(second, "say")).text, "Thanks for calling");
+  assert.deepEqual(h.events(second, "enqueue"), [], "never in the queue");
+  assert.equal((await h.until(second, "enqueue.result")).result, "queue-full");
+  assert.deepEqual(full.members.map((m) => m.call.sid), [first.sid]);
+  assert.equal(h.stub.to("/wait").filter((r) => r.params.CallSid === second.sid).length, 0, "no hold music for a caller not queued");
+});
+
+test("Enqueue into a full queue without an action goes on with the next verb", async (t) => {
+  const h = await setup(t);
+  h.engine.queues.create("support", 1);
+  h.stub.twiml("/voice", '<Enqueue waitUrl="">support</Enqueue><Say>We are busy, call back later</Say>');
+  const first = h.call();
+  await h.until(first, "enqueue");
+  const second = h.call("+14155550133");
+  assert.equal((await h.until(second, "say")).text, "We are busy, call back later");
+  assert.equal((await h.until(second, "enqueue.result")).result, "queue-full");
+  assert.equal(first.activity, "queued");
+});
+
+test("a MaxSize lowered below the queue's size keeps its callers and refuses new ones until it shrinks below it", async (t) => {
+  const h = await setup(t);
+  h.stub.twiml("/voice", '<Enqueue waitUrl="">support</Enqueue><Say>Busy</Say>');
+  const callers = [h.call("+14155550131"), h.call("+14155550132")];
+  for (const caller of callers) await h.until(caller, "enqueue");
+  const queue = h.engine.queues.list()[0];
+  assert.ok(queue);
+  h.engine.queues.update(queue, { maxSize: 1 });
+  const refused = h.call("+14155550133");
+  assert.equal((await h.until(refused, "enqueue.result")).result, "queue-full");
+  assert.equal(queue.members.length, 2, "the callers already waiting stay");
+  hangupByHandset(h.engine, callers[0] as Call);
+  await h.until(callers[0] as Call, "enqueue.result");
+  const stillFull = h.call("+14155550134");
+  assert.equal((await h.until(stillFull, "enqueue.result")).result, "queue-full", "one caller is not below a MaxSize of 1");
+  hangupByHandset(h.engine, callers[1] as Call);
+  await h.until(callers[1] as Call, "enqueue.result");
+  const admitted = h.call("+14155550135");
+  assert.equal((await h.until(admitted, "enqueue")).position, 1);
+});
+
+test("a REST Calls update of a queued caller sends its Enqueue action QueueResult=redirected and runs the new document", async (t) => {
+  const h = await setup(t);
+  const caller = await queued(h, "<Hangup/>");
+  h.stub.twiml("/elsewhere", "<Say>Redirected</Say>");
+  await h.advance(7000);
+  h.engine.redirect(caller, { url: `${h.stub.url}/elsewhere`, method: "POST" });
+  const after = await h.stub.waitFor("/after-queue");
+  assert.equal(after.params.QueueResult, "redirected");
+  assert.equal(after.params.QueueTime, "7");
+  assert.equal((await h.until(caller, "say", (e) => e.text !== "Please hold")).text, "Redirected");
+  await h.idle();
+  assert.deepEqual(h.events(caller, "say").filter((e) => e.text === "Thanks for calling"), [], "the action's answer is not run");
+  assert.equal(h.engine.queues.list()[0]?.members.length, 0);
+});
+
+test("an agent waiting in Dial><Queue> on a queue deleted meanwhile takes the caller of the queue a later Enqueue makes", async (t) => {
+  const h = await setup(t);
+  const first = h.engine.queues.create("support", 10);
+  assert.ok(typeof first !== "string");
+  h.store.addNumber({ phoneNumber: AGENT_LINE, voiceUrl: `${h.stub.url}/agent` });
+  h.stub.twiml("/agent", '<Dial timeout="60"><Queue>support</Queue></Dial>');
+  h.stub.twiml("/voice", '<Enqueue waitUrl="">support</Enqueue>');
+  const agent = h.call(AGENT, AGENT_LINE);
+  await h.until(agent, "dial");
+  assert.equal(h.engine.queues.delete(first), true);
+  const caller = h.call();
+  await h.until(caller, "enqueue");
+  const second = h.engine.queues.list()[0];
+  assert.ok(second && second.sid !== first.sid, "a new queue of the same name");
+  assert.equal((await h.until(agent, "bridged")).with, caller.sid);
+});

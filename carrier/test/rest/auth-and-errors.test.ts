@@ -50,7 +50,7 @@ test("an unknown SID or path is 404 with code 20404 in Twilio's error shape", as
   for (const path of [
     `${ACCOUNT_PATH}/Messages/SM00000000000000000000000000000000.json`,
     `${ACCOUNT_PATH}/IncomingPhoneNumbers/PN00000000000000000000000000000000.json`,
-    `${ACCOUNT_PATH}/Queues.json`,
+    `${ACCOUNT_PATH}/Queues/QU00000000000000000000000000000000.json`,
   ]) {
     const response = await request(path);
     assert.equal(response.status, 404, path);

@@ -124,6 +124,22 @@ test("every response on every served route conforms to Twilio's OpenAPI descript
   await client.calls(call.sid).recordings(recording.sid).fetch();
   await client.recordings(recording.sid).remove();
 
+  // Queues and their Members: a caller waits in a queue made by <Enqueue>, and is dequeued by REST.
+  const queue = await client.queues.create({ friendlyName: "conformance", maxSize: 10 });
+  await client.queues(queue.sid).fetch();
+  await client.queues(queue.sid).update({ friendlyName: "conformance 2", maxSize: 20 });
+  await client.queues.list();
+  store.handset(HANDSET).behaviour = "answer";
+  const queued = await client.calls.create({ to: HANDSET, from: OURS, twiml: '<Response><Enqueue waitUrl="">conformance 2</Enqueue></Response>' });
+  await until(store, "queue", () => (engine.queues.bySid(queue.sid)?.members.length ?? 0) === 1);
+  await client.queues(queue.sid).members.list();
+  await client.queues(queue.sid).members("Front").fetch();
+  await client.queues(queue.sid).members(queued.sid).fetch();
+  await client.queues(queue.sid).remove().catch(() => undefined);
+  await client.queues(queue.sid).members(queued.sid).update({ url: "http://127.0.0.1:9/unreachable" });
+  await client.queues(queue.sid).remove();
+  await post(`${ACCOUNT_PATH}/Queues.json`, { FriendlyName: "too big", MaxSize: "5001" });
+
   // Errors: unknown SIDs, bad parameters, wrong credentials, unknown paths.
   await request(`${ACCOUNT_PATH}/Calls/CA${"0".repeat(32)}.json`);
   await post(`${ACCOUNT_PATH}/Calls.json`, { To: HANDSET });

@@ -21,7 +21,7 @@ const notFound = (path: string) => ({
 });
 
 const UNKNOWN: [method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE", path: string][] = [
-  ["GET", `${ACCOUNT_PATH}/Queues.json`],
+  ["GET", `${ACCOUNT_PATH}/Transcriptions.json`],
   ["POST", `${ACCOUNT_PATH}/Conferences/CF00000000000000000000000000000000/Participants.json`],
   ["GET", `${ACCOUNT_PATH}/Calls/CA00000000000000000000000000000000/Streams.json`],
   ["PUT", `${ACCOUNT_PATH}/Calls.json`],
