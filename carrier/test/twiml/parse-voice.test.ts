@@ -372,7 +372,7 @@ test("stray text directly in <Response> is warned about", () => {
   assert.deepEqual(messages, ["Text is not allowed directly inside <Response>; it was ignored"]);
 });
 
-test("Dial: a trimmed bare number, nouns, Client identities, unsupported nouns skipped", () => {
+test("Dial: a trimmed bare number, nouns, Client identities, a Conference, unsupported nouns skipped", () => {
   const { verbs, messages } = warned(
     "<Dial>\n  415-123-4567\n</Dial>" +
       "<Dial><Sip>sip:a@b</Sip><Conference>room</Conference><number>1</number><Number> +1555 </Number>" +
@@ -383,6 +383,19 @@ test("Dial: a trimmed bare number, nouns, Client identities, unsupported nouns s
   assert.deepEqual(nouns, [
     [{ ...NUMBER_DEFAULTS, number: "415-123-4567" }],
     [
+      {
+        noun: "Conference",
+        name: "room",
+        muted: false,
+        beep: "true",
+        startConferenceOnEnter: true,
+        endConferenceOnExit: false,
+        waitMethod: "POST",
+        maxParticipants: 250,
+        record: "do-not-record",
+        statusCallbackMethod: "POST",
+        statusCallbackEvent: [],
+      },
       { ...NUMBER_DEFAULTS, number: "+1555" },
       { noun: "Client", identity: "carol" },
       { noun: "Queue", name: "q", method: "POST" },
@@ -392,7 +405,6 @@ test("Dial: a trimmed bare number, nouns, Client identities, unsupported nouns s
   ]);
   assert.deepEqual(messages, [
     "<Sip> is not supported inside <Dial>; it was ignored",
-    "<Conference> is not supported inside <Dial>; it was ignored",
     "<number> is not allowed inside <Dial> (did you mean <Number>?); it was ignored",
     "Text next to nouns inside <Dial> was ignored",
     "<Dial> has no number or noun to dial",
