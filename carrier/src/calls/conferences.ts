@@ -11,6 +11,7 @@
 // - in a started conference each participant is heard by the others not on hold, unless muted or on
 //   hold; a coach is heard only by the participant it coaches;
 // - the conference's status callback is the first participant's (statusCallback, events and method).
+// The store emits "conference" on every change (a participant in or out, the start, an update).
 import type { Clock } from "../clock.js";
 import { newSid } from "../sids.js";
 import type { Store } from "../store.js";
@@ -28,6 +29,9 @@ export const CONFERENCE_WAIT_VERBS: readonly VerbName[] = ["Say", "Play", "Pause
 export const WAIT_VERB_WARNING = 13238;
 /** Twilio's default waitUrl and holdUrl: its hold music (not fetched: the carrier has no network). */
 export const TWILIO_HOLD_MUSIC = "http://twimlets.com/holdmusic?Bucket=com.twilio.music.classical";
+
+/** ReasonParticipantLeft for a participant removed over REST. */
+export const KICKED = "participant-kicked";
 
 export type ConferenceStatus = "init" | "in-progress" | "completed";
 export type ParticipantStatus = "connected" | "complete";
@@ -209,12 +213,13 @@ export class Conferences implements ConferencesPort {
       ...(participant.label ? { label: participant.label } : {}),
     });
     this.callback(conference, "participant-join", { participant });
+    this.store.emit("conference", conference);
     if (conference.status === "init" && participant.startConferenceOnEnter) this.start(conference);
 
     const out = AbortSignal.any([signal, participant.exit.signal, call.ended.signal]);
     // <Dial timeLimit> holds in a conference too.
     void this.clock.sleep(node.timeLimit * 1000, out).then((r) => {
-      if (r === "elapsed") this.remove(participant, "time-limit");
+      if (r === "elapsed") this.remove(conference, participant, "time-limit");
     });
     while (!out.aborted) {
       participant.wake = new AbortController();
@@ -227,8 +232,9 @@ export class Conferences implements ConferencesPort {
       }
     }
     const seconds = Math.round((this.clock.now().getTime() - participant.dateCreated.getTime()) / 1000);
-    const reason = participant.exitReason ?? (call.isEnded ? "participant-hung-up" : "participant-updated-via-api");
-    this.leave(conference, participant, reason);
+    // Still in: it hung up, or a REST update moved its call elsewhere.
+    this.leave(conference, participant, call.isEnded ? "participant-hung-up" : "participant-updated-via-api");
+    const reason = participant.exitReason ?? "participant-left";
     call.timeline.add("conference.leave", { conferenceSid: conference.sid, reason, duration: seconds });
     if (call.isEnded || signal.aborted) return NEXT;
     call.timeline.add("dial.result", { status: "completed", duration: seconds });
@@ -273,22 +279,27 @@ export class Conferences implements ConferencesPort {
       p.wake.abort();
     }
     this.callback(conference, "conference-start", {});
+    this.store.emit("conference", conference);
   }
 
   /** The participant is out; the conference ends after the last one, or an endConferenceOnExit one. */
   private leave(conference: Conference, participant: Participant, reason: string): void {
     const at = conference.participants.indexOf(participant);
     if (at < 0) return;
+    participant.exitReason = reason;
     conference.participants.splice(at, 1);
     conference.room.leave(participant.call);
     participant.status = "complete";
     participant.dateUpdated = this.clock.now();
     this.callback(conference, "participant-leave", { participant, reasonLeft: reason, participantCallStatus: participant.call.status });
+    this.store.emit("conference", conference);
     if (conference.status === "completed") return;
+    // Twilio's ReasonConferenceEnded tells a participant who left from one removed over REST.
+    const how = reason === KICKED ? "kicked" : "left";
     if (participant.endConferenceOnExit) {
-      this.end(conference, "participant-with-end-conference-on-exit-left", participant);
+      this.end(conference, `participant-with-end-conference-on-exit-${how}`, participant);
     } else if (conference.participants.length === 0) {
-      this.end(conference, "last-participant-left", participant);
+      this.end(conference, `last-participant-${how}`, participant);
     }
   }
 
@@ -306,12 +317,16 @@ export class Conferences implements ConferencesPort {
       reasonEnded: reason,
       endedBy: by ? { callSid: by.call.sid, label: by.label } : undefined,
     });
-    for (const p of [...conference.participants]) this.remove(p, "conference-ended");
+    for (const p of [...conference.participants]) this.remove(conference, p, "conference-ended");
+    this.store.emit("conference", conference);
   }
 
-  /** Takes a participant out of its conference (REST delete, the conference ending, its time limit). */
-  remove(participant: Participant, reason: string): void {
-    participant.exitReason ??= reason;
+  /**
+   * Takes a participant out of its conference at once (REST delete: `KICKED`, the conference ending,
+   * its time limit); its call goes on with its Dial action.
+   */
+  remove(conference: Conference, participant: Participant, reason: string): void {
+    this.leave(conference, participant, reason);
     participant.exit.abort();
   }
 
@@ -337,6 +352,7 @@ export class Conferences implements ConferencesPort {
       this.callback(conference, participant.hold ? "participant-hold" : "participant-unhold", { participant });
       participant.wake.abort();
     }
+    this.store.emit("conference", conference);
     if (change.coaching !== undefined || change.callSidToCoach !== undefined || change.endConferenceOnExit !== undefined) {
       this.callback(conference, "participant-modify", { participant });
     }
