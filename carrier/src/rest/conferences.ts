@@ -1,10 +1,11 @@
 // Conferences and their Participants (Twilio's Conference and Participant resources): list, fetch and
-// end a conference; list, fetch, update (mute, hold, coach) and remove its participants, each
-// addressed by its CallSid or its label. Conferences come from <Dial><Conference> (calls/conferences.ts),
+// end a conference; add a participant (an outbound call that joins on answer), list, fetch, update
+// (mute, hold, coach) and remove its participants, each addressed by its CallSid or its label. Conferences come from <Dial><Conference> (calls/conferences.ts),
 // which owns them; this module reads them and asks it for changes.
 import type { FastifyInstance } from "fastify";
 import { KICKED, type Conference, type ParticipantChange, type Participant } from "../calls/conferences.js";
 import type { Engine } from "../calls/engine.js";
+import { placeOutbound } from "../calls/placement.js";
 import { rfc2822 } from "../clock.js";
 import { RestError, badRequest, notFound } from "./errors.js";
 import { pageOf } from "./paging.js";
@@ -15,6 +16,45 @@ type ConferencePath = { Params: { AccountSid: string; sid: string } };
 type ParticipantPath = { Params: { AccountSid: string; sid: string; participant: string } };
 
 const STATUSES = new Set(["init", "in-progress", "completed"]);
+const CALL_EVENTS = new Set(["initiated", "ringing", "answered", "completed"]);
+const CONFERENCE_EVENTS = new Set(["start", "end", "join", "leave", "mute", "hold", "modify", "speaker", "announcement"]);
+
+/** Events given once per parameter or space-separated, each one of `known`. */
+function eventsOf(p: Params, name: string, known: Set<string>): string[] {
+  const events = p.all(name).flatMap((value) => value.split(/\s+/).filter(Boolean));
+  for (const event of events) if (!known.has(event)) throw badRequest(`Invalid ${name} '${event}'`);
+  return events;
+}
+
+const escapeXml = (value: string) =>
+  value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+
+/**
+ * Participants create places an outbound call that joins the conference when answered: the call's
+ * document is the <Dial><Conference> the parameters describe, so the participant joins exactly as one
+ * dialled in by TwiML does.
+ */
+function joiningTwiml(name: string, p: Params): string {
+  const attributes: Record<string, string | undefined> = {
+    startConferenceOnEnter: p.bool("StartConferenceOnEnter")?.toString(),
+    endConferenceOnExit: p.bool("EndConferenceOnExit")?.toString(),
+    muted: p.bool("Muted")?.toString(),
+    beep: p.str("Beep") || undefined,
+    participantLabel: p.str("Label") || undefined,
+    coach: p.bool("Coaching") ? p.str("CallSidToCoach") : undefined,
+    waitUrl: p.url("WaitUrl", 21205),
+    waitMethod: p.method("WaitMethod", 21209),
+    maxParticipants: p.str("MaxParticipants") || undefined,
+    statusCallback: p.url("ConferenceStatusCallback", 21205) || undefined,
+    statusCallbackMethod: p.method("ConferenceStatusCallbackMethod", 21209),
+    statusCallbackEvent: eventsOf(p, "ConferenceStatusCallbackEvent", CONFERENCE_EVENTS).join(" ") || undefined,
+  };
+  const attrs = Object.entries(attributes)
+    .filter((entry): entry is [string, string] => entry[1] !== undefined)
+    .map(([key, value]) => ` ${key}="${escapeXml(value)}"`)
+    .join("");
+  return `<Response><Dial><Conference${attrs}>${escapeXml(name)}</Conference></Dial></Response>`;
+}
 
 export function conferenceRoutes(app: FastifyInstance, engine: Engine): void {
   const { store, conferences } = engine;
@@ -110,6 +150,54 @@ export function conferenceRoutes(app: FastifyInstance, engine: Engine): void {
       sid: (p) => p.call.sid,
       serialize: (p) => participantJson(conference, p),
     });
+  });
+
+  app.post<ConferencePath>(`${base}/:sid/Participants.json`, async (request, reply) => {
+    // The path names a conference by SID, or by friendly name (a conference made on the first join).
+    const known = conferences.get(request.params.sid);
+    if (!known && request.params.sid.startsWith("CF")) throw notFound(pathOf(request.url));
+    const name = known?.friendlyName ?? request.params.sid;
+    const p = new Params(request.body);
+    if (p.bool("Coaching") && !p.str("CallSidToCoach")) throw new RestError(20001, "Coaching requires CallSidToCoach");
+    const timeout = p.str("Timeout");
+    if (timeout && (!/^\d+$/.test(timeout) || Number(timeout) < 5 || Number(timeout) > 600)) {
+      throw badRequest(`Timeout must be a whole number of seconds from 5 to 600, not '${timeout}'`);
+    }
+    const statusCallback = p.url("StatusCallback", 21205) || undefined;
+    const events = eventsOf(p, "StatusCallbackEvent", CALL_EVENTS);
+    const result = placeOutbound(engine, {
+      to: p.str("To") ?? "",
+      from: p.str("From") ?? "",
+      twiml: joiningTwiml(name, p),
+      method: "POST",
+      fallbackMethod: "POST",
+      statusCallback: statusCallback
+        ? { url: statusCallback, method: p.method("StatusCallbackMethod", 21209) ?? "POST", events: new Set(events.length > 0 ? events : ["completed"]) }
+        : undefined,
+      timeoutSeconds: timeout ? Number(timeout) : 60,
+    });
+    if ("error" in result) throw new RestError(result.error.code, result.error.message, result.error.status);
+    const call = result.call;
+    const now = rfc2822(call.dateCreated);
+    reply.code(201);
+    // Not in the conference until answered: Twilio shows the participant queued.
+    return {
+      account_sid: store.account.sid,
+      call_sid: call.sid,
+      call_sid_to_coach: p.bool("Coaching") ? (p.str("CallSidToCoach") ?? null) : null,
+      coaching: p.bool("Coaching") ?? false,
+      conference_sid: known?.sid ?? null,
+      date_created: now,
+      date_updated: now,
+      end_conference_on_exit: p.bool("EndConferenceOnExit") ?? false,
+      hold: false,
+      label: p.str("Label") || null,
+      muted: p.bool("Muted") ?? false,
+      queue_time: "0",
+      start_conference_on_enter: p.bool("StartConferenceOnEnter") ?? true,
+      status: "queued",
+      uri: `${accountPath(store)}/Conferences/${known?.sid ?? encodeURIComponent(name)}/Participants/${call.sid}.json`,
+    };
   });
 
   app.get<ParticipantPath>(`${base}/:sid/Participants/:participant.json`, async (request) => {

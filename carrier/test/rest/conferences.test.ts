@@ -6,6 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { Conference } from "../../src/calls/conferences.js";
 import type { Call } from "../../src/calls/call.js";
+import { answerRinging } from "../../src/calls/handsets.js";
 import { speak } from "../../src/calls/speech.js";
 import type { TimelineEvent } from "../../src/timeline.js";
 import { ACCOUNT_PATH, startCarrier, until, type Carrier } from "./helpers.js";
@@ -132,4 +133,63 @@ test("Participants: list, fetch by CallSid or label, mute, hold with a HoldUrl, 
   await timelineHas(agent, (e) => e.type === "say" && e.text === "Back to the menu");
   assert.equal(conference.status, "in-progress");
   await assert.rejects(participants("agent").fetch(), { status: 404 });
+});
+
+test("Participants create places a call that joins the conference when answered, with the participant's settings", async (t) => {
+  const carrier = await startCarrier(t);
+  const { client, store, engine } = carrier;
+  const customer = await participant(carrier, CUSTOMER, "transfer", 'participantLabel="customer"');
+  const conference = conferenceOf(carrier, "transfer");
+  assert.ok(conference);
+  store.handset(SUPERVISOR).behaviour = "manual";
+
+  const created = await client.conferences(conference.sid).participants.create({
+    from: OURS,
+    to: SUPERVISOR,
+    label: "agent-2",
+    muted: true,
+    endConferenceOnExit: true,
+    timeout: 20,
+    statusCallback: "http://127.0.0.1:9/status",
+    statusCallbackEvent: ["ringing", "answered"],
+  });
+  assert.equal(created.status, "queued");
+  assert.equal(created.label, "agent-2");
+  assert.equal(created.conferenceSid, conference.sid);
+  const leg = engine.calls.get(created.callSid) as Call;
+  assert.equal(leg.to, SUPERVISOR);
+  assert.equal(leg.direction, "outbound-api");
+  assert.deepEqual([...(leg.statusCallback?.events ?? [])].sort(), ["answered", "ringing"]);
+  await until(store, "call-status", () => leg.status === "ringing");
+  assert.equal(conference.participants.length, 1, "not in the conference before it answers");
+
+  assert.equal(answerRinging(engine, leg), true);
+  await until(store, "conference", () => conference.participants.length === 2);
+  const joined = await client.conferences(conference.sid).participants("agent-2").fetch();
+  assert.equal(joined.callSid, leg.sid);
+  assert.equal(joined.muted, true);
+  assert.equal(joined.endConferenceOnExit, true);
+  assert.equal(speak(leg, "hello"), false, "joined muted");
+
+  // It ends the conference when it leaves (EndConferenceOnExit).
+  await client.conferences(conference.sid).participants("agent-2").remove();
+  assert.equal(conference.status, "completed");
+  assert.equal(conference.reasonEnded, "participant-with-end-conference-on-exit-kicked");
+  await until(customer, "status", () => customer.isEnded);
+
+  await assert.rejects(client.conferences(`CF${"0".repeat(32)}`).participants.create({ from: OURS, to: SUPERVISOR }), { status: 404 });
+  await assert.rejects(client.conferences(conference.sid).participants.create({ from: "+14155550000", to: SUPERVISOR }), { status: 400, code: 21210 });
+});
+
+test("Participants create on a friendly name makes the conference on the first join", async (t) => {
+  const carrier = await startCarrier(t);
+  const { client, store, engine } = carrier;
+  if (!store.numberByPhone(OURS)) store.addNumber({ phoneNumber: OURS });
+  store.handset(AGENT).behaviour = "answer";
+  const created = await client.conferences("team-huddle").participants.create({ from: OURS, to: AGENT, startConferenceOnEnter: false });
+  assert.equal(created.conferenceSid, null);
+  await until(store, "conference", () => conferenceOf(carrier, "team-huddle")?.participants.length === 1);
+  const conference = conferenceOf(carrier, "team-huddle");
+  assert.equal(conference?.status, "init", "startConferenceOnEnter=false: it waits");
+  assert.equal(conference?.participants[0]?.call, engine.calls.get(created.callSid));
 });

@@ -137,6 +137,7 @@ test("every response on every served route conforms to Twilio's OpenAPI descript
   await client.conferences(conference.sid).participants.list();
   await client.conferences(conference.sid).participants("a").fetch();
   await client.conferences(conference.sid).participants(inConference.sid).update({ muted: true, hold: true });
+  await client.conferences(conference.sid).participants.create({ from: OURS, to: "+14155550198", label: "b" });
   await client.conferences(conference.sid).participants("a").remove();
   await client.conferences(conference.sid).update({ status: "completed" });
   await client.conferences(conference.sid).fetch();
