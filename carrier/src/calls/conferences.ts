@@ -30,6 +30,12 @@ export const WAIT_VERB_WARNING = 13238;
 /** Twilio's default waitUrl and holdUrl: its hold music (not fetched: the carrier has no network). */
 export const TWILIO_HOLD_MUSIC = "http://twimlets.com/holdmusic?Bucket=com.twilio.music.classical";
 
+/**
+ * Completed conferences kept for REST; the oldest is forgotten first (Twilio keeps them for months,
+ * a simulator running for days would run out of memory instead, as with calls).
+ */
+export const COMPLETED_KEPT = 1000;
+
 /** ReasonParticipantLeft for a participant removed over REST. */
 export const KICKED = "participant-kicked";
 
@@ -319,6 +325,8 @@ export class Conferences implements ConferencesPort {
     });
     for (const p of [...conference.participants]) this.remove(conference, p, "conference-ended");
     this.store.emit("conference", conference);
+    const completed = this.all.filter((c) => c.status === "completed");
+    for (const old of completed.slice(0, Math.max(0, completed.length - COMPLETED_KEPT))) this.all.splice(this.all.indexOf(old), 1);
   }
 
   /**
