@@ -18,7 +18,7 @@ import type { Store } from "../store.js";
 import type { ConferenceEvent, ConferenceNoun, DialNode, VerbName } from "../twiml/nodes.js";
 import { schemaWarning } from "../twilio-error.js";
 import type { WebhookClient } from "../webhooks/client.js";
-import { NEXT, type ConferencesPort, type Outcome, type VerbContext } from "./ports.js";
+import { NEXT, type ConferencesPort, type Outcome, type SubDocumentResult, type VerbContext } from "./ports.js";
 import type { Call } from "./call.js";
 import { Room } from "./rooms.js";
 import { conferenceEventParams, dialActionParams, type DialResult } from "./twilio-params.js";
@@ -63,6 +63,8 @@ export interface Participant {
   exitReason?: string;
   /** Aborted to change what the participant hears (the start, hold on or off). */
   wake: AbortController;
+  /** Runs an announcement document (REST AnnounceUrl) on the participant's call, by the one runner. */
+  announce(url: string, method: "GET" | "POST"): Promise<SubDocumentResult>;
 }
 
 export interface StatusCallback {
@@ -109,6 +111,8 @@ const EVENT_WORD: Record<string, ConferenceEvent> = {
   "participant-hold": "hold",
   "participant-unhold": "hold",
   "participant-modify": "modify",
+  "announcement-end": "announcement",
+  "announcement-fail": "announcement",
 };
 
 /** A conference's room: who hears whom follows Twilio's rules (above). */
@@ -208,6 +212,14 @@ export class Conferences implements ConferencesPort {
       dateUpdated: now,
       exit: new AbortController(),
       wake: new AbortController(),
+      announce: (url, method) =>
+        ctx.runSubDocument(url, {
+          method,
+          params: { ConferenceSid: conference.sid, FriendlyName: conference.friendlyName },
+          allowedVerbs: CONFERENCE_WAIT_VERBS,
+          notAllowedCode: WAIT_VERB_WARNING,
+          signal: AbortSignal.any([participant.exit.signal, call.ended.signal]),
+        }),
     };
     conference.participants.push(participant);
     conference.room.join(call);
@@ -364,6 +376,17 @@ export class Conferences implements ConferencesPort {
     if (change.coaching !== undefined || change.callSidToCoach !== undefined || change.endConferenceOnExit !== undefined) {
       this.callback(conference, "participant-modify", { participant });
     }
+  }
+
+  /**
+   * Plays the announcement document at `url` to `to` (every participant by default: REST
+   * Conferences update; one: Participants update), over what they hear; then announcement-end, or
+   * announcement-fail when it could not be had for one of them.
+   */
+  announce(conference: Conference, url: string, method: "GET" | "POST", to: readonly Participant[] = conference.participants): void {
+    void Promise.all(to.map((p) => p.announce(url, method))).then((results) => {
+      this.callback(conference, results.includes("failed") ? "announcement-fail" : "announcement-end", {});
+    });
   }
 
   /** Sends a conference status callback, if the conference has one and asked for this event. */

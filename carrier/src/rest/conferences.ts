@@ -127,8 +127,10 @@ export function conferenceRoutes(app: FastifyInstance, engine: Engine): void {
     const p = new Params(request.body);
     const status = p.str("Status");
     if (status !== undefined && status !== "completed") throw badRequest(`Status must be completed, not '${status}'`);
-    // AnnounceUrl is not played yet (docs/carrier.md, "Not yet supported").
+    const announceUrl = p.url("AnnounceUrl", 21205);
+    const announceMethod = p.method("AnnounceMethod", 21209) ?? "POST";
     if (status === "completed") conferences.end(conference, "conference-ended-via-api");
+    else if (announceUrl) conferences.announce(conference, announceUrl, announceMethod);
     return conferenceJson(conference);
   });
 
@@ -231,7 +233,10 @@ export function conferenceRoutes(app: FastifyInstance, engine: Engine): void {
     if ((coaching ?? participant.coaching) && !(callSidToCoach ?? participant.callSidToCoach)) {
       throw new RestError(20001, "Coaching requires CallSidToCoach");
     }
+    const announceUrl = p.url("AnnounceUrl", 21205);
+    const announceMethod = p.method("AnnounceMethod", 21209) ?? "POST";
     conferences.update(conference, participant, change);
+    if (announceUrl) conferences.announce(conference, announceUrl, announceMethod, [participant]);
     return participantJson(conference, participant);
   });
 

@@ -260,3 +260,32 @@ test("hold plays the holdUrl and sends participant-hold / -unhold; a REST redire
     ],
   );
 });
+
+test("an announcement plays to every participant (or one), then announcement-end; one that cannot be had is announcement-fail", async (t) => {
+  const h = await setup(t);
+  h.stub.twiml("/announce", "<Say>The office closes in five minutes</Say><Gather/>");
+  h.stub.route("/conf-events", { status: 204, body: "" });
+  perCaller(h, {
+    [CUSTOMER]: '<Dial><Conference statusCallback="/conf-events" statusCallbackEvent="announcement">room</Conference></Dial>',
+    [AGENT]: "<Dial><Conference>room</Conference></Dial>",
+  });
+  const customer = await joined(h, CUSTOMER);
+  const agent = await joined(h, AGENT);
+  const [conference] = h.engine.conferences.list();
+  assert.ok(conference);
+  h.engine.conferences.announce(conference, `${h.stub.url}/announce`, "POST");
+  for (const call of [customer, agent]) await h.until(call, "say", (e) => e.text === "The office closes in five minutes");
+  assert.equal(h.stub.to("/announce")[0]?.params.ConferenceSid, conference.sid);
+  await h.advance(10_000);
+  await h.until(agent, "warning", (e) => e.code === 13238);
+  const end = await h.stub.waitFor("/conf-events");
+  assert.equal(end.params.StatusCallbackEvent, "announcement-end");
+
+  const only = conference.participants.find((p) => p.call === agent);
+  assert.ok(only);
+  h.engine.conferences.announce(conference, `${h.stub.url}/missing`, "POST", [only]);
+  const fail = await h.stub.waitFor("/conf-events", 2);
+  assert.equal(fail.params.StatusCallbackEvent, "announcement-fail");
+  assert.equal(h.stub.to("/missing").length, 1, "announced to the one participant only");
+  assert.equal(conference.participants.length, 2, "a failed announcement takes nobody out");
+});

@@ -127,6 +127,13 @@ test("Participants: list, fetch by CallSid or label, mute, hold with a HoldUrl, 
   assert.ok(agent.timeline.list().some((e) => e.type === "heard" && e.text === "offer a refund"));
   assert.ok(!customer.timeline.list().some((e) => e.type === "heard" && e.text === "offer a refund"));
 
+  // AnnounceUrl: the announcement document is requested on the participant's call.
+  await participants("customer").update({ announceUrl: "http://127.0.0.1:9/announce" });
+  await timelineHas(customer, (e) => e.type === "error" && e.url === "http://127.0.0.1:9/announce");
+  await client.conferences(conference.sid).update({ announceUrl: "http://127.0.0.1:9/everyone", announceMethod: "GET" });
+  await timelineHas(agent, (e) => e.type === "error" && e.url === "http://127.0.0.1:9/everyone");
+  await assert.rejects(client.conferences(conference.sid).update({ announceUrl: "not a url" }), { status: 400, code: 21205 });
+
   // Removing the agent: its call goes on with the verbs after its Dial; the conference goes on.
   await participants("agent").remove();
   assert.equal(conference.participants.length, 2);
