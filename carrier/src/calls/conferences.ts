@@ -239,6 +239,8 @@ export class Conferences implements ConferencesPort {
     void this.clock.sleep(node.timeLimit * 1000, out).then((r) => {
       if (r === "elapsed") this.remove(conference, participant, "time-limit");
     });
+    // <Dial hangupOnStar>: the participant leaves the conference with *, its call going on.
+    if (node.hangupOnStar) void this.leaveOnStar(conference, participant, out);
     while (!out.aborted) {
       participant.wake = new AbortController();
       const listening = AbortSignal.any([out, participant.wake.signal]);
@@ -287,6 +289,21 @@ export class Conferences implements ConferencesPort {
       call.setActivity("bridged");
     }
     await untilAborted(listening);
+  }
+
+  private async leaveOnStar(conference: Conference, participant: Participant, out: AbortSignal): Promise<void> {
+    const { input } = participant.call;
+    input.arm();
+    try {
+      for (;;) {
+        await input.waitForInput(out);
+        if (out.aborted) return;
+        const key = input.take();
+        if (key?.kind === "digit" && key.key === "*") return this.remove(conference, participant, "hangup-on-star");
+      }
+    } finally {
+      input.disarm();
+    }
   }
 
   private start(conference: Conference): void {

@@ -289,3 +289,22 @@ test("an announcement plays to every participant (or one), then announcement-end
   assert.equal(h.stub.to("/missing").length, 1, "announced to the one participant only");
   assert.equal(conference.participants.length, 2, "a failed announcement takes nobody out");
 });
+
+test("hangupOnStar: * takes the participant out of the conference, and its call goes on to the Dial action", async (t) => {
+  const h = await setup(t);
+  h.stub.twiml("/left", "<Say>You left the conference</Say>");
+  perCaller(h, {
+    [CUSTOMER]: "<Dial><Conference>room</Conference></Dial>",
+    [AGENT]: '<Dial hangupOnStar="true" action="/left"><Conference>room</Conference></Dial>',
+  });
+  const customer = await joined(h, CUSTOMER);
+  const agent = await joined(h, AGENT);
+  await h.press(agent, "1");
+  assert.equal(h.engine.conferences.list()[0]?.participants.length, 2, "another key does nothing");
+  await h.press(agent, "*");
+  const action = await h.stub.waitFor("/left");
+  assert.equal(action.params.DialCallStatus, "completed");
+  assert.equal(h.events(agent, "conference.leave")[0]?.reason, "hangup-on-star");
+  assert.equal(customer.isEnded, false);
+  assert.equal(await h.press(customer, "*"), false, "without hangupOnStar * is not listened for");
+});
