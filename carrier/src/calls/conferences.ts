@@ -54,6 +54,8 @@ export interface Participant {
   callSidToCoach: string | undefined;
   startConferenceOnEnter: boolean;
   endConferenceOnExit: boolean;
+  /** <Conference beep>: whether the others hear a beep when it joins, leaves, both or neither. */
+  readonly beep: ConferenceNoun["beep"];
   status: ParticipantStatus;
   readonly dateCreated: Date;
   dateUpdated: Date;
@@ -207,6 +209,7 @@ export class Conferences implements ConferencesPort {
       callSidToCoach: noun.coach || undefined,
       startConferenceOnEnter: noun.startConferenceOnEnter,
       endConferenceOnExit: noun.endConferenceOnExit,
+      beep: noun.beep,
       status: "connected",
       dateCreated: now,
       dateUpdated: now,
@@ -221,6 +224,8 @@ export class Conferences implements ConferencesPort {
           signal: AbortSignal.any([participant.exit.signal, call.ended.signal]),
         }),
     };
+    // Twilio's beep: the others hear it, never the participant joining.
+    if (participant.beep === "true" || participant.beep === "onEnter") for (const p of conference.participants) p.call.timeline.add("beep");
     conference.participants.push(participant);
     conference.room.join(call);
     call.timeline.add("conference.join", {
@@ -323,6 +328,7 @@ export class Conferences implements ConferencesPort {
     if (at < 0) return;
     participant.exitReason = reason;
     conference.participants.splice(at, 1);
+    if (participant.beep === "true" || participant.beep === "onExit") for (const p of conference.participants) p.call.timeline.add("beep");
     conference.room.leave(participant.call);
     participant.status = "complete";
     participant.dateUpdated = this.clock.now();

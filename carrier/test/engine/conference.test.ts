@@ -308,3 +308,26 @@ test("hangupOnStar: * takes the participant out of the conference, and its call 
   assert.equal(customer.isEnded, false);
   assert.equal(await h.press(customer, "*"), false, "without hangupOnStar * is not listened for");
 });
+
+test("beep: the others hear a beep when a participant joins or leaves (onEnter, onExit, false), never the one joining", async (t) => {
+  const h = await setup(t);
+  perCaller(h, {
+    [CUSTOMER]: "<Dial><Conference>room</Conference></Dial>",
+    [AGENT]: '<Dial><Conference beep="onEnter">room</Conference></Dial>',
+    [SUPERVISOR]: '<Dial><Conference beep="false">room</Conference></Dial>',
+  });
+  const customer = await joined(h, CUSTOMER);
+  assert.equal(h.events(customer, "beep").length, 0, "no beep for the one joining");
+  const agent = await joined(h, AGENT);
+  assert.equal(h.events(customer, "beep").length, 1, "the agent's arrival beeps");
+  assert.equal(h.events(agent, "beep").length, 0);
+  const supervisor = await joined(h, SUPERVISOR);
+  assert.equal(h.events(customer, "beep").length, 1, "beep=false: silent arrival");
+  assert.equal(h.events(agent, "beep").length, 0);
+  hangupByHandset(h.engine, agent);
+  await h.ended(agent);
+  assert.equal(h.events(customer, "beep").length, 1, "onEnter: silent departure");
+  hangupByHandset(h.engine, customer);
+  await h.ended(customer);
+  assert.equal(h.events(supervisor, "beep").length, 1, "the customer's departure beeps (beep=true by default)");
+});
