@@ -9,7 +9,7 @@
 //   Redirect run there, anything else is a 13238 warning), or Twilio's hold music (no waitUrl), or
 //   silence (waitUrl=""); on hold it hears the holdUrl the same way;
 // - in a started conference each participant is heard by the others not on hold, unless muted or on
-//   hold; a coach is heard only by the participant it coaches;
+//   hold; a coach is heard only by the participant it coaches (the room: calls/conference-room.ts);
 // - the conference's status callback is the first participant's (statusCallback, events and method).
 // The store emits "conference" on every change (a participant in or out, the start, an update).
 import type { Clock } from "../clock.js";
@@ -18,9 +18,8 @@ import type { Store } from "../store.js";
 import type { ConferenceEvent, ConferenceNoun, DialNode, VerbName } from "../twiml/nodes.js";
 import { schemaWarning } from "../twilio-error.js";
 import type { WebhookClient } from "../webhooks/client.js";
-import { NEXT, type ConferencesPort, type Outcome, type SubDocumentResult, type VerbContext } from "./ports.js";
-import type { Call } from "./call.js";
-import { Room } from "./rooms.js";
+import { NEXT, type ConferencesPort, type Outcome, type VerbContext } from "./ports.js";
+import { ConferenceRoom, type Conference, type Participant, type ParticipantChange } from "./conference-room.js";
 import { conferenceEventParams, dialActionParams, type DialResult } from "./twilio-params.js";
 
 /** The verbs Twilio runs in a waitUrl, holdUrl or announceUrl document (error 13238 otherwise). */
@@ -36,71 +35,10 @@ export const TWILIO_HOLD_MUSIC = "http://twimlets.com/holdmusic?Bucket=com.twili
  */
 export const COMPLETED_KEPT = 1000;
 
+export type { Conference, ConferenceStatus, Participant, ParticipantChange, ParticipantStatus, StatusCallback } from "./conference-room.js";
+
 /** ReasonParticipantLeft for a participant removed over REST. */
 export const KICKED = "participant-kicked";
-
-export type ConferenceStatus = "init" | "in-progress" | "completed";
-export type ParticipantStatus = "connected" | "complete";
-
-export interface Participant {
-  readonly call: Call;
-  label: string | undefined;
-  muted: boolean;
-  hold: boolean;
-  /** What a participant on hold hears: a URL, "" for silence, undefined for Twilio's hold music. */
-  holdUrl: string | undefined;
-  holdMethod: "GET" | "POST";
-  coaching: boolean;
-  callSidToCoach: string | undefined;
-  startConferenceOnEnter: boolean;
-  endConferenceOnExit: boolean;
-  /** <Conference beep>: whether the others hear a beep when it joins, leaves, both or neither. */
-  readonly beep: ConferenceNoun["beep"];
-  status: ParticipantStatus;
-  readonly dateCreated: Date;
-  dateUpdated: Date;
-  /** Aborted to take the participant out (REST delete, the conference ending). */
-  readonly exit: AbortController;
-  /** Why it was taken out, for the participant-leave callback. */
-  exitReason?: string;
-  /** Aborted to change what the participant hears (the start, hold on or off). */
-  wake: AbortController;
-  /** Runs an announcement document (REST AnnounceUrl) on the participant's call, by the one runner. */
-  announce(url: string, method: "GET" | "POST"): Promise<SubDocumentResult>;
-}
-
-export interface StatusCallback {
-  url: string;
-  method: "GET" | "POST";
-  events: Set<ConferenceEvent>;
-}
-
-export interface Conference {
-  readonly sid: string;
-  readonly friendlyName: string;
-  status: ConferenceStatus;
-  readonly dateCreated: Date;
-  dateUpdated: Date;
-  readonly maxParticipants: number;
-  /** Everyone in it now, in the order they joined. */
-  readonly participants: Participant[];
-  readonly room: Room;
-  readonly callback: StatusCallback | undefined;
-  sequence: number;
-  reasonEnded?: string;
-  callSidEndingConference?: string;
-}
-
-/** The participant changes the REST resource can ask for. */
-export interface ParticipantChange {
-  muted?: boolean;
-  hold?: boolean;
-  holdUrl?: string;
-  holdMethod?: "GET" | "POST";
-  coaching?: boolean;
-  callSidToCoach?: string;
-  endConferenceOnExit?: boolean;
-}
 
 /** The statusCallbackEvent word each callback event needs. */
 const EVENT_WORD: Record<string, ConferenceEvent> = {
@@ -117,25 +55,6 @@ const EVENT_WORD: Record<string, ConferenceEvent> = {
   "announcement-fail": "announcement",
 };
 
-/** A conference's room: who hears whom follows Twilio's rules (above). */
-class ConferenceRoom extends Room {
-  constructor(
-    sid: string,
-    private readonly conference: () => Conference,
-  ) {
-    super([], sid);
-  }
-
-  override heardBy(speaker: Call): readonly Call[] {
-    const conference = this.conference();
-    if (conference.status !== "in-progress") return [];
-    const talker = conference.participants.find((p) => p.call === speaker);
-    if (!talker || talker.muted || talker.hold) return [];
-    const listeners = conference.participants.filter((p) => p !== talker && !p.hold);
-    const heard = talker.coaching && talker.callSidToCoach ? listeners.filter((p) => p.call.sid === talker.callSidToCoach) : listeners;
-    return heard.map((p) => p.call);
-  }
-}
 
 export class Conferences implements ConferencesPort {
   /** Every conference, oldest first; completed ones are kept for REST. */
