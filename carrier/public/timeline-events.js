@@ -47,4 +47,9 @@ export const EVENT = Object.freeze({
   enqueue: "enqueue",
   enqueueResult: "enqueue.result",
   sms: "sms",
+  conferenceJoin: "conference.join",
+  conferenceWait: "conference.wait",
+  conferenceStatus: "conference.status",
+  conferenceUpdate: "conference.update",
+  conferenceLeave: "conference.leave",
 });

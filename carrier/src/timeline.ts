@@ -78,6 +78,12 @@ export interface TimelineEvents {
   enqueue: { queue: string; position: number };
   "enqueue.result": { queue: string; result: string };
   sms: { to: string | null; status: string; messageSid?: string };
+  "conference.join": { name: string; conferenceSid: string; status: string; muted: boolean; label?: string };
+  /** What a participant hears while it waits for the start or is on hold. */
+  "conference.wait": { conferenceSid: string; hold: boolean; music: string };
+  "conference.status": { conferenceSid: string; status: string; reason?: string };
+  "conference.update": { conferenceSid: string; muted: boolean; hold: boolean; coaching: boolean };
+  "conference.leave": { conferenceSid: string; reason: string; duration: number };
 }
 
 export type TimelineEventName = keyof TimelineEvents;
@@ -126,6 +132,11 @@ export const TIMELINE_EVENTS = {
   enqueue: "enqueue",
   "enqueue.result": "enqueue.result",
   sms: "sms",
+  "conference.join": "conference.join",
+  "conference.wait": "conference.wait",
+  "conference.status": "conference.status",
+  "conference.update": "conference.update",
+  "conference.leave": "conference.leave",
 } as const satisfies { [K in TimelineEventName]: K };
 
 export type TimelineEvent = { seq: number; at: string; type: string } & Record<string, unknown>;

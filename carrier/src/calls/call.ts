@@ -50,9 +50,10 @@ export interface PendingUpdate {
   twiml?: string;
 }
 
-/** What a call can be bridged in (calls/rooms.ts): the other parties hear what this one says. */
+/** What a call can be bridged in (calls/rooms.ts): those `heardBy` names hear what a party says. */
 export interface RoomView {
   readonly parties: readonly Call[];
+  heardBy(speaker: Call): readonly Call[];
 }
 
 /**

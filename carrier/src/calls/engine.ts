@@ -13,6 +13,7 @@ import type { LegsPort, MessagesPort, NewCallFields, VerbRegistry } from "./port
 import { DEFAULT_CALL_HISTORY, MAX_DOCUMENTS_PER_CALL } from "../limits.js";
 import { Call, FINAL, type CallStatus, type PendingUpdate } from "./call.js";
 import { ring } from "./handsets.js";
+import { Conferences } from "./conferences.js";
 import { Queues } from "./queues.js";
 import { Recordings } from "./recordings.js";
 import { Rooms } from "./rooms.js";
@@ -33,6 +34,7 @@ export class Engine implements RunnerHost {
   readonly webhooks: WebhookClient;
   readonly rooms: Rooms;
   readonly queues: Queues;
+  readonly conferences: Conferences;
   readonly recordings: Recordings;
   readonly legs: LegsPort;
   readonly messages: MessagesPort;
@@ -51,6 +53,7 @@ export class Engine implements RunnerHost {
     this.webhooks = new WebhookClient(() => store.account.authToken, clock);
     this.rooms = new Rooms(clock);
     this.queues = new Queues(store, clock);
+    this.conferences = new Conferences(store, clock, this.webhooks);
     this.recordings = new Recordings(store, clock, this.webhooks);
     this.legs = {
       create: (fields) => this.newCall(fields),

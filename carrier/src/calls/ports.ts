@@ -11,7 +11,7 @@
 import type { Call, CallApp, CallStatus, Direction, StatusCallbackConfig } from "./call.js";
 import type { Clock } from "../clock.js";
 import type { Recording } from "../store.js";
-import type { DialNode, EnqueueNode, QueueNoun, RecordNode, VerbName, VerbNode } from "../twiml/nodes.js";
+import type { ConferenceNoun, DialNode, EnqueueNode, QueueNoun, RecordNode, VerbName, VerbNode } from "../twiml/nodes.js";
 import type { TwilioError } from "../twilio-error.js";
 import type { WebhookRequest, WebhookResponse } from "../webhooks/http.js";
 import type { FormParams } from "../webhooks/signature.js";
@@ -95,6 +95,12 @@ export interface QueuesPort {
   dequeue(node: DialNode, noun: QueueNoun, ctx: VerbContext): Promise<Outcome>;
 }
 
+/** Conferences (calls/conferences.ts): the one owner of every conference. */
+export interface ConferencesPort {
+  /** <Dial><Conference>: the call is a participant until it leaves, is removed or the conference ends. */
+  join(node: DialNode, noun: ConferenceNoun, ctx: VerbContext): Promise<Outcome>;
+}
+
 /** Recordings (calls/recordings.ts): kept for REST, with their callbacks. */
 export interface RecordingsPort {
   finish(call: Call, node: RecordNode, resolve: (url: string) => string, transcript: string, durationSeconds: number): Recording;
@@ -117,6 +123,8 @@ export interface SubDocumentOptions {
   params?: FormParams;
   /** Verbs Twilio runs in this kind of document; any other is a 12200 warning and skipped. */
   allowedVerbs: readonly VerbName[];
+  /** The warning code for a verb not allowed there: 12200 unless given (a conference's waitUrl: 13238). */
+  notAllowedCode?: number;
   signal: AbortSignal;
   /** The call it runs on, when not the verb's own (a <Number url> runs on the dialled leg). */
   on?: Call;
@@ -141,6 +149,7 @@ export interface VerbContext {
   legs: LegsPort;
   rooms: RoomsPort;
   queues: QueuesPort;
+  conferences: ConferencesPort;
   recordings: RecordingsPort;
   webhooks: WebhooksPort;
   messages: MessagesPort;

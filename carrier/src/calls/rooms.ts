@@ -1,6 +1,8 @@
 // Rooms: every bridge between calls is a room of N parties, written once. <Dial><Number> puts the
 // caller and the answered leg in one, <Dial><Queue> the agent and the dequeued caller; a conference
-// will be one more room. While in a room each party hears the others (speech.ts reads `others`).
+// is one more room (calls/conferences.ts), whose parties join and leave one by one. While in a room
+// a party is heard by those `heardBy` names (speech.ts): every other party, unless the room says
+// otherwise (a conference: not before it starts, not when muted or on hold; a coach by one only).
 import type { Clock } from "../clock.js";
 import { newSid } from "../sids.js";
 import type { BridgeOptions, BridgeResult, RoomsPort } from "./ports.js";
@@ -8,8 +10,35 @@ import type { Call, RoomView } from "./call.js";
 import { handsetOf } from "./speech.js";
 
 export class Room implements RoomView {
-  readonly sid = newSid("CF");
-  constructor(readonly parties: readonly Call[]) {}
+  private readonly members: Call[];
+  constructor(
+    parties: readonly Call[],
+    readonly sid = newSid("CF"),
+  ) {
+    this.members = [...parties];
+  }
+
+  get parties(): readonly Call[] {
+    return this.members;
+  }
+
+  /** A party comes into the room (a conference participant joining). */
+  join(call: Call): void {
+    if (!this.members.includes(call)) this.members.push(call);
+    call.joinRoom(this);
+  }
+
+  /** A party goes out of the room. */
+  leave(call: Call): void {
+    const at = this.members.indexOf(call);
+    if (at >= 0) this.members.splice(at, 1);
+    call.leaveRoom(this);
+  }
+
+  /** Who hears what `speaker` says: every other party. */
+  heardBy(speaker: Call): readonly Call[] {
+    return this.members.filter((party) => party !== speaker);
+  }
 }
 
 export class Rooms implements RoomsPort {

@@ -10,6 +10,7 @@ import { schemaWarning } from "../twilio-error.js";
 import type { WebhookClient } from "../webhooks/client.js";
 import type { FormParams } from "../webhooks/signature.js";
 import type {
+  ConferencesPort,
   Document,
   DocumentFailure,
   LegsPort,
@@ -37,6 +38,7 @@ export interface RunnerHost {
   readonly legs: LegsPort;
   readonly rooms: RoomsPort;
   readonly queues: QueuesPort;
+  readonly conferences: ConferencesPort;
   readonly recordings: RecordingsPort;
   readonly messages: MessagesPort;
   /** Documents one call may run before it ends with the application error. */
@@ -131,7 +133,7 @@ export class Runner {
         call.timeline.add("error", { code: doc.error, message: doc.message, url: next.url });
         return "failed";
       }
-      const outcome = await this.runVerbs(call, doc, signal, options.allowedVerbs);
+      const outcome = await this.runVerbs(call, doc, signal, options.allowedVerbs, options.notAllowedCode);
       if (call.isEnded) return "hangup";
       if (signal.aborted) return "aborted";
       if (outcome.type === "end") {
@@ -186,12 +188,19 @@ export class Runner {
   }
 
   /** Runs a document's verbs in order until one moves the call elsewhere or `signal` aborts. */
-  private async runVerbs(call: Call, doc: Document, signal: AbortSignal, allowedVerbs?: readonly VerbName[]): Promise<Outcome> {
+  private async runVerbs(
+    call: Call,
+    doc: Document,
+    signal: AbortSignal,
+    allowedVerbs?: readonly VerbName[],
+    notAllowedCode?: number,
+  ): Promise<Outcome> {
     const ctx = this.context(call, doc, signal);
     for (const node of doc.verbs) {
       if (signal.aborted) return { type: "next" };
       if (allowedVerbs && !allowedVerbs.includes(node.verb)) {
-        call.timeline.add("warning", schemaWarning(`<${node.verb}> is not allowed in this document (only ${allowedVerbs.join(", ")}); it was ignored`));
+        const warning = schemaWarning(`<${node.verb}> is not allowed in this document (only ${allowedVerbs.join(", ")}); it was ignored`);
+        call.timeline.add("warning", { ...warning, code: notAllowedCode ?? warning.code });
         continue;
       }
       const verb = this.verbs[node.verb] as {
@@ -223,6 +232,7 @@ export class Runner {
       legs: host.legs,
       rooms: host.rooms,
       queues: host.queues,
+      conferences: host.conferences,
       recordings: host.recordings,
       webhooks: { send: (request, purpose) => host.webhooks.send(request, purpose, call) },
       messages: host.messages,

@@ -21,7 +21,7 @@ const lastTyping = new WeakMap<Call, number>();
  */
 export function speak(call: Call, text: string): boolean {
   lastTyping.delete(call);
-  const others = call.others.filter((other) => !other.isEnded);
+  const others = (call.room?.heardBy(call) ?? []).filter((other) => !other.isEnded);
   if (others.length > 0) {
     call.timeline.add("caller.speech", { text, accepted: true, heardBy: others.map((other) => other.sid).join(",") });
     for (const other of others) other.timeline.add("heard", { text, from: handsetOf(call), callSid: call.sid });

@@ -176,3 +176,66 @@ export function transcriptionParams(call: CallFacts, transcription: { sid: strin
     RecordingUrl: recording.url,
   };
 }
+
+/** A conference participant as its callbacks describe it. */
+export interface ParticipantFacts {
+  callSid: string;
+  label?: string | undefined;
+  muted: boolean;
+  hold: boolean;
+  coaching: boolean;
+  callSidToCoach?: string | undefined;
+  startConferenceOnEnter: boolean;
+  endConferenceOnExit: boolean;
+}
+
+/** What a conference status callback reports (Twilio's <Conference> statusCallback parameters). */
+export interface ConferenceEventFacts {
+  accountSid: string;
+  conferenceSid: string;
+  friendlyName: string;
+  /** conference-start, conference-end, participant-join, participant-leave, participant-mute… */
+  event: string;
+  sequenceNumber: number;
+  at: Date;
+  participant?: ParticipantFacts | undefined;
+  /** conference-end: why, and the participant who ended it, if one did. */
+  reasonEnded?: string | undefined;
+  endedBy?: { callSid: string; label?: string | undefined } | undefined;
+  /** participant-leave: why, and the call's status then. */
+  reasonLeft?: string | undefined;
+  participantCallStatus?: string | undefined;
+}
+
+/** A conference status callback's parameters. */
+export function conferenceEventParams(facts: ConferenceEventFacts): FormParams {
+  const params: FormParams = {
+    AccountSid: facts.accountSid,
+    ConferenceSid: facts.conferenceSid,
+    FriendlyName: facts.friendlyName,
+    StatusCallbackEvent: facts.event,
+    SequenceNumber: String(facts.sequenceNumber),
+    Timestamp: rfc2822(facts.at),
+  };
+  const p = facts.participant;
+  if (p) {
+    Object.assign(params, {
+      CallSid: p.callSid,
+      Muted: String(p.muted),
+      Hold: String(p.hold),
+      Coaching: String(p.coaching),
+      EndConferenceOnExit: String(p.endConferenceOnExit),
+      StartConferenceOnEnter: String(p.startConferenceOnEnter),
+    });
+    if (p.label) params.ParticipantLabel = p.label;
+    if (p.callSidToCoach) params.CallSidToCoach = p.callSidToCoach;
+  }
+  if (facts.reasonEnded) params.ReasonConferenceEnded = facts.reasonEnded;
+  if (facts.endedBy) {
+    params.CallSidEndingConference = facts.endedBy.callSid;
+    if (facts.endedBy.label) params.ParticipantLabelEndingConference = facts.endedBy.label;
+  }
+  if (facts.reasonLeft) params.ReasonParticipantLeft = facts.reasonLeft;
+  if (facts.participantCallStatus) params.ParticipantCallStatus = facts.participantCallStatus;
+  return params;
+}

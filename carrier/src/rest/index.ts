@@ -11,6 +11,7 @@ import { authenticate, sendUnauthorized } from "./auth.js";
 import { availableNumberRoutes } from "./available-numbers.js";
 import { callerIdRoutes } from "./caller-ids.js";
 import { callRoutes } from "./calls.js";
+import { conferenceRoutes } from "./conferences.js";
 import { RestError, sendError } from "./errors.js";
 import { registerFormBody } from "./form-body.js";
 import { keyRoutes } from "./keys.js";
@@ -71,4 +72,5 @@ export default async function restRoutes(app: FastifyInstance, opts: RestOptions
   applicationRoutes(app, store);
   callerIdRoutes(app, store);
   queueRoutes(app, engine);
+  conferenceRoutes(app, engine);
 }

@@ -76,6 +76,29 @@ export interface ClientNoun {
   statusCallbackEvent: string[];
 }
 
+/** Twilio's statusCallbackEvent words for a conference (the <Conference> page). */
+export type ConferenceEvent = "start" | "end" | "join" | "leave" | "mute" | "hold" | "modify" | "speaker" | "announcement";
+
+export interface ConferenceNoun {
+  noun: "Conference";
+  name: string;
+  muted: boolean;
+  beep: "true" | "false" | "onEnter" | "onExit";
+  startConferenceOnEnter: boolean;
+  endConferenceOnExit: boolean;
+  /** Absent: Twilio's default hold music; "": silence. */
+  waitUrl?: string;
+  waitMethod: Method;
+  maxParticipants: number;
+  record: "do-not-record" | "record-from-start";
+  /** The CallSid of the participant this one coaches. */
+  coach?: string;
+  statusCallback?: string;
+  statusCallbackMethod: Method;
+  statusCallbackEvent: ConferenceEvent[];
+  participantLabel?: string;
+}
+
 export interface DialNode {
   verb: "Dial";
   action?: string;
@@ -90,7 +113,7 @@ export interface DialNode {
   recordingStatusCallbackMethod: Method;
   sequential: boolean;
   /** A bare number in the body becomes one Number noun. */
-  nouns: (NumberNoun | QueueNoun | ClientNoun)[];
+  nouns: (NumberNoun | QueueNoun | ClientNoun | ConferenceNoun)[];
 }
 
 export interface RecordNode {

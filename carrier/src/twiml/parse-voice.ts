@@ -2,6 +2,7 @@
 // offending element or attribute is skipped, invalid values fall back to the default, parsing goes on.
 import type {
   ClientNoun,
+  ConferenceNoun,
   DialNode,
   GatherChild,
   GatherNode,
@@ -133,6 +134,33 @@ const CLIENT = {
   statusCallbackEvent: words(CALL_EVENTS, ["completed"]),
 };
 const PARAMETER = { name: text(), value: text() };
+const CONFERENCE_EVENTS = ["start", "end", "join", "leave", "mute", "hold", "modify", "speaker", "announcement"] as const;
+const CONFERENCE = {
+  muted: bool(false),
+  beep: oneOf(["true", "false", "onEnter", "onExit"], "true"),
+  startConferenceOnEnter: bool(true),
+  endConferenceOnExit: bool(false),
+  waitUrl: text(),
+  waitMethod: method(),
+  maxParticipants: int(250, 2, 250),
+  record: oneOf(["do-not-record", "record-from-start"], "do-not-record"),
+  coach: text(),
+  statusCallback: text(),
+  statusCallbackMethod: method(),
+  statusCallbackEvent: words(CONFERENCE_EVENTS, []),
+  participantLabel: text(),
+};
+// Valid Twilio attributes the carrier accepts without modelling (region, jitter buffer, recording details).
+const CONFERENCE_IGNORED = [
+  "region",
+  "jitterBufferSize",
+  "trim",
+  "recordingStatusCallback",
+  "recordingStatusCallbackMethod",
+  "recordingStatusCallbackEvent",
+  "eventCallbackUrl",
+  "recordingConfigurationId",
+];
 const RECORD = {
   action: text(),
   method: method(),
@@ -242,7 +270,11 @@ function clientNoun(el: XmlElement, warn: Warn): ClientNoun {
   return { noun: "Client", ...attrs, identity, parameters };
 }
 
-const NOUNS = { Number: numberNoun, Queue: queueNoun, Client: clientNoun };
+function conferenceNoun(el: XmlElement, warn: Warn): ConferenceNoun {
+  return { noun: "Conference", ...readAttributes(el, CONFERENCE, warn, CONFERENCE_IGNORED), name: textOnly(el, warn) };
+}
+
+const NOUNS = { Number: numberNoun, Queue: queueNoun, Client: clientNoun, Conference: conferenceNoun };
 
 function dialNouns(el: XmlElement, warn: Warn): DialNode["nouns"] {
   const elements = elementsOf(el);
@@ -254,7 +286,7 @@ function dialNouns(el: XmlElement, warn: Warn): DialNode["nouns"] {
   if (body !== "") warn("Text next to nouns inside <Dial> was ignored");
   return elements.flatMap((child) => {
     if (Object.hasOwn(NOUNS, child.name)) return NOUNS[child.name as keyof typeof NOUNS](child, warn);
-    const why = ["Sip", "Conference"].includes(child.name) ? "is not supported" : "is not allowed";
+    const why = ["Sip"].includes(child.name) ? "is not supported" : "is not allowed";
     warn(`<${child.name}> ${why} inside <Dial>${caseHint(child.name, Object.keys(NOUNS))}; it was ignored`);
     return [];
   });

@@ -35,6 +35,8 @@ export const dialVerb: Verb<DialNode> = {
   async run(node, ctx) {
     const queue = node.nouns.find((noun) => noun.noun === "Queue");
     if (queue) return ctx.queues.dequeue(node, queue, ctx);
+    const conference = node.nouns.find((noun) => noun.noun === "Conference");
+    if (conference) return ctx.conferences.join(node, conference, ctx);
     const numbers = node.nouns.filter((noun): noun is Callee => noun.noun === "Number" || noun.noun === "Client");
     const { call, signal } = ctx;
     if (numbers.length === 0) {

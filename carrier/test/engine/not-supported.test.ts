@@ -34,17 +34,6 @@ async function streamServer(t: { after: (fn: () => Promise<void>) => void }): Pr
 }
 
 test(
-  "<Dial><Conference> puts the caller in a named conference, which starts when a participant with startConferenceOnEnter joins",
-  { todo: "not supported: the parser has no <Conference> noun (the conference issue builds it on rooms)" },
-  async (t) => {
-    const h = await setup(t);
-    const call = await running(h, '<Dial><Conference startConferenceOnEnter="true">support-room</Conference></Dial>');
-    assert.equal(call.isEnded, false, "the caller is held in the conference");
-    assert.ok(h.events(call).some((e) => e.type.startsWith("conference")), "the timeline shows the conference");
-  },
-);
-
-test(
   "<Dial><Sip> places a SIP leg, and the action gets DialSipCallId and DialSipResponseCode",
   { todo: "not supported: the parser has no <Sip> noun; the Dial has nothing to ring" },
   async (t) => {

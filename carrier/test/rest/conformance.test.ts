@@ -140,6 +140,24 @@ test("every response on every served route conforms to Twilio's OpenAPI descript
   await client.queues(queue.sid).remove();
   await post(`${ACCOUNT_PATH}/Queues.json`, { FriendlyName: "too big", MaxSize: "5001" });
 
+  // Conferences and Participants (two calls in a conference made by <Dial><Conference>).
+  const joined = () => engine.conferences.list()[0]?.participants.length ?? 0;
+  const inConference = await client.calls.create({ to: HANDSET, from: OURS, twiml: '<Response><Dial><Conference participantLabel="a">c</Conference></Dial></Response>' });
+  await until(store, "conference", () => joined() === 1);
+  await client.calls.create({ to: HANDSET, from: OURS, twiml: "<Response><Dial><Conference>c</Conference></Dial></Response>" });
+  await until(store, "conference", () => joined() === 2);
+  const conference = engine.conferences.list()[0];
+  assert.ok(conference);
+  await client.conferences.list({ status: "in-progress" });
+  await client.conferences(conference.sid).participants.list();
+  await client.conferences(conference.sid).participants("a").fetch();
+  await client.conferences(conference.sid).participants(inConference.sid).update({ muted: true, hold: true });
+  await client.conferences(conference.sid).participants.create({ from: OURS, to: "+14155550198", label: "b" });
+  await client.conferences(conference.sid).participants("a").remove();
+  await client.conferences(conference.sid).update({ status: "completed" });
+  await client.conferences(conference.sid).fetch();
+  await request(`${ACCOUNT_PATH}/Conferences/${conference.sid}/Participants/nobody.json`);
+
   // Errors: unknown SIDs, bad parameters, wrong credentials, unknown paths.
   await request(`${ACCOUNT_PATH}/Calls/CA${"0".repeat(32)}.json`);
   await post(`${ACCOUNT_PATH}/Calls.json`, { To: HANDSET });

@@ -377,7 +377,7 @@ test("stray text directly in <Response> is warned about", () => {
   assert.deepEqual(messages, ["Text is not allowed directly inside <Response>; it was ignored"]);
 });
 
-test("Dial: a trimmed bare number, nouns, Client identities, unsupported nouns skipped", () => {
+test("Dial: a trimmed bare number, nouns, Client identities, a Conference, unsupported nouns skipped", () => {
   const { verbs, messages } = warned(
     "<Dial>\n  415-123-4567\n</Dial>" +
       "<Dial><Sip>sip:a@b</Sip><Conference>room</Conference><number>1</number><Number> +1555 </Number>" +
@@ -388,6 +388,19 @@ test("Dial: a trimmed bare number, nouns, Client identities, unsupported nouns s
   assert.deepEqual(nouns, [
     [{ ...NUMBER_DEFAULTS, number: "415-123-4567" }],
     [
+      {
+        noun: "Conference",
+        name: "room",
+        muted: false,
+        beep: "true",
+        startConferenceOnEnter: true,
+        endConferenceOnExit: false,
+        waitMethod: "POST",
+        maxParticipants: 250,
+        record: "do-not-record",
+        statusCallbackMethod: "POST",
+        statusCallbackEvent: [],
+      },
       { ...NUMBER_DEFAULTS, number: "+1555" },
       { ...CLIENT_DEFAULTS, identity: "carol", parameters: { k: "v" } },
       { noun: "Queue", name: "q", method: "POST" },
@@ -397,7 +410,6 @@ test("Dial: a trimmed bare number, nouns, Client identities, unsupported nouns s
   ]);
   assert.deepEqual(messages, [
     "<Sip> is not supported inside <Dial>; it was ignored",
-    "<Conference> is not supported inside <Dial>; it was ignored",
     "<number> is not allowed inside <Dial> (did you mean <Number>?); it was ignored",
     "Text next to nouns inside <Dial> was ignored",
     "<Dial> has no number or noun to dial",
