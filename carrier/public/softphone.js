@@ -1083,7 +1083,7 @@ function setMode(next) {
   for (const node of document.querySelectorAll("[data-only]")) node.hidden = node.dataset.only !== mode;
   // A client dials whatever its TwiML app reads as To; a number dials one of the carrier's numbers.
   if (mode === "agent") {
-    saved.set(KEYS.toNumber, el.toNumber.value.trim() || DEFAULTS.toNumber);
+    if (E164.test(el.toNumber.value.trim())) saved.set(KEYS.toNumber, el.toNumber.value.trim());
     el.toLabel.textContent = "To (sent to the TwiML app)";
     el.toNumber.type = "text";
     el.toNumber.removeAttribute("pattern");
@@ -1268,8 +1268,8 @@ const dialAgain = () => {
 el.toNumber.addEventListener("focus", dialAgain);
 el.toNumber.addEventListener("input", dialAgain);
 el.toNumber.addEventListener("change", () => {
-  const to = validNumber(el.toNumber);
-  if (to) saved.set(KEYS.toNumber, to);
+  const to = validTo();
+  if (to) saved.set(mode === "agent" ? KEYS.agentTo : KEYS.toNumber, to);
 });
 el.smsTo.addEventListener("change", () => {
   const to = validNumber(el.smsTo);

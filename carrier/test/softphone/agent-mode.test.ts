@@ -121,6 +121,12 @@ test("the softphone as an agent: client:ava answers a <Dial><Client> with its pa
     assert.equal(await page.getByTestId("sms-form").isVisible(), false);
     await page.getByTestId("sms-agent-note").waitFor(WAIT);
     assert.equal(await page.getByTestId("to-label").textContent(), "To (sent to the TwiML app)");
+    // A reload keeps the tab's agent: offline while the page goes, registered again once it is back.
+    await page.reload();
+    await page.locator("body[data-ready=true]").waitFor(WAIT);
+    await page.locator('[data-testid="identity-state"][data-state="registered"]', { hasText: "client:ava" }).waitFor(WAIT);
+    assert.equal(await page.getByTestId("mode-agent").isChecked(), true);
+    assert.deepEqual(await clients(), ["ava"]);
   });
 
   await t.test("rings with the call's custom parameters, answers, talks across the bridge and hangs up", async () => {
@@ -219,6 +225,15 @@ test("the softphone as an agent: client:ava answers a <Dial><Client> with its pa
     assert.equal(await second.getByTestId("mode-agent").isChecked(), true);
     assert.equal(await second.getByTestId("my-identity").inputValue(), "");
     assert.deepEqual(await clients(), []);
+
+    // Back to a phone number: the client goes offline, and the number's handset is back.
+    await becomeAgent(second, "carl");
+    assert.deepEqual(await clients(), ["carl"]);
+    await second.locator("label.mode-option", { hasText: "Phone number" }).click();
+    await until("client:carl goes offline", async () => (await clients()).length === 0);
+    await second.getByTestId("sms-form").waitFor(WAIT);
+    assert.equal(await second.getByTestId("to-label").textContent(), "Number to call");
+    assert.equal(await second.getByTestId("to-number").inputValue(), "+61255501234");
   });
 
   // The one refusal the test asked for: a client's call with no TwiML app on the account.
