@@ -817,7 +817,7 @@ function renderIncoming() {
     card.append(actions);
     el.incoming.append(card);
   }
-  document.title = incoming.size > 0 ? "Incoming call · Softphone" : "Softphone · local carrier";
+  renderTitle();
 }
 
 async function answerCall(view) {
@@ -973,6 +973,12 @@ function connectHandset() {
   if (mode === "number") void loadMessages(me);
 }
 
+/** The tab's title says a call is ringing, and which agent the tab is (one tab per agent). */
+function renderTitle() {
+  const who = mode === "agent" && agent.identity && !agent.taken ? `client:${agent.identity} · ` : "";
+  document.title = incoming.size > 0 ? `Incoming call · ${who}Softphone` : who ? `${who}Softphone` : "Softphone · local carrier";
+}
+
 // ---- agent mode: the client handset client:<identity> -------------------------------------------
 
 /**
@@ -1010,6 +1016,7 @@ function renderIdentity(failure) {
   el.identityState.dataset.state = state;
   el.identityText.textContent = text;
   el.takeBack.hidden = state !== "taken";
+  renderTitle();
 }
 
 /** Registers this tab's identity with the carrier (POST /_carrier/clients; idempotent). */
@@ -1104,6 +1111,7 @@ function setMode(next) {
     applyIdentity({ complain: false });
     if (!agent.identity) el.myIdentity.focus();
   }
+  renderTitle();
   connectHandset();
 }
 

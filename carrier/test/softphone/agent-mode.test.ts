@@ -133,6 +133,7 @@ test("the softphone as an agent: client:ava answers a <Dial><Client> with its pa
     const sid = await callerCall();
     const card = page.getByTestId("incoming-call").filter({ hasText: CALLER });
     await card.waitFor(WAIT);
+    assert.equal(await page.title(), "Incoming call · client:ava · Softphone");
     assert.equal(await card.getByTestId("incoming-parameters").innerText().then((text) => text.replace(/\s+/g, " ")), "Caller: Sydney Queue: billing");
     assert.match((await card.getAttribute("aria-label")) ?? "", /Caller: Sydney · Queue: billing/);
     await screenshot(page, "softphone-agent-ringing");
@@ -203,6 +204,8 @@ test("the softphone as an agent: client:ava answers a <Dial><Client> with its pa
     await becomeAgent(second, "ava");
     await page.locator('[data-testid="identity-state"][data-state="taken"]').waitFor(WAIT);
     await page.getByTestId("identity-take-back").waitFor(WAIT);
+    assert.equal(await page.title(), "Softphone · local carrier");
+    assert.equal(await second.title(), "client:ava · Softphone");
     assert.deepEqual(await clients(), ["ava"]);
     await screenshot(page, "softphone-agent-taken-over");
 
