@@ -139,6 +139,9 @@ test("the softphone as an agent: client:ava answers a <Dial><Client> with its pa
     await screenshot(page, "softphone-agent-ringing");
     await page.setViewportSize(PHONE);
     await screenshot(page, "softphone-agent-ringing-phone");
+    await page.emulateMedia({ colorScheme: "dark" });
+    await screenshot(page, "softphone-agent-ringing-phone-dark");
+    await page.emulateMedia({ colorScheme: "light" });
     await page.setViewportSize(DESKTOP);
 
     await card.getByTestId("answer-button").click();
