@@ -4,8 +4,12 @@
 // Server-Sent Events timeline; it is written to the transcript and, where the browser can, spoken.
 // A person types what they say: while they type into Say, the page tells the carrier (about once a
 // second), which counts it as speaking, so a recording or a spoken answer does not end on silence.
+// In agent mode the page is a client handset instead, client:<identity> (a Voice SDK Device): it
+// registers the identity while the tab holds it, shows a call's custom parameters on the incoming
+// call card, and places its calls through a TwiML app.
 // Plain ES module, no build step.
 
+import { IDENTITY, TabClaims, parameterPairs, parametersText } from "./agent.js";
 import { EVENT } from "./timeline-events.js";
 
 /**
@@ -29,6 +33,11 @@ const KEYS = {
   speak: "softphone.speak",
   details: "softphone.details",
   call: "softphone.call",
+  agentTo: "softphone.agentTo",
+  application: "softphone.application",
+  // Per tab (sessionStorage): a reload keeps the agent, a new tab does not take it over unasked.
+  mode: "softphone.mode",
+  identity: "softphone.identity",
 };
 
 /** What the call is doing, in the caller's words. */
@@ -75,6 +84,15 @@ const el = {
   smsTo: byTestId("sms-to"),
   smsBody: byTestId("sms-body"),
   smsSend: byTestId("sms-send"),
+  modeNumber: byTestId("mode-number"),
+  modeAgent: byTestId("mode-agent"),
+  myIdentity: byTestId("my-identity"),
+  identityState: byTestId("identity-state"),
+  identityText: byTestId("identity-text"),
+  takeBack: byTestId("identity-take-back"),
+  toLabel: byTestId("to-label"),
+  appSelect: byTestId("app-select"),
+  appHint: byTestId("app-hint"),
 };
 
 // ---- small helpers -------------------------------------------------------------------------------
@@ -183,6 +201,24 @@ function validNumber(input) {
 
 function myNumber() {
   return validNumber(el.myNumber);
+}
+
+/** "number" (a handset with My number) or "agent" (the client handset client:<My identity>). */
+let mode = "number";
+
+/** The handset this page is: My number, or client:<identity> while this tab holds the identity. */
+function myAddress() {
+  if (mode === "number") return myNumber();
+  return agent.identity && !agent.taken ? `client:${agent.identity}` : null;
+}
+
+/** What "To" must be: a number for a number's call; for a client's, any text its TwiML app reads. */
+function validTo() {
+  if (mode === "number") return validNumber(el.toNumber);
+  const value = el.toNumber.value.trim();
+  const ok = value !== "" && value.length <= 256;
+  el.toNumber.setAttribute("aria-invalid", ok ? "false" : "true");
+  return ok ? value : null;
 }
 
 // ---- voice: speech synthesis and audio -------------------------------------------------------------
@@ -598,9 +634,13 @@ function renderState() {
   el.hangupButton.disabled = !active;
   el.sayInput.disabled = !active;
   el.sayButton.disabled = !active;
-  const mode = active ? "dtmf" : padAfterCall ? "ended" : "dial";
-  el.dialpad.dataset.mode = mode;
-  el.dialpad.setAttribute("aria-label", PAD_LABEL[mode]);
+  // The handset stays what it is until the call ends.
+  el.modeNumber.disabled = active;
+  el.modeAgent.disabled = active;
+  el.myIdentity.disabled = active;
+  const padMode = active ? "dtmf" : padAfterCall ? "ended" : "dial";
+  el.dialpad.dataset.mode = padMode;
+  el.dialpad.setAttribute("aria-label", PAD_LABEL[padMode]);
 }
 
 const PAD_LABEL = {
@@ -611,6 +651,7 @@ const PAD_LABEL = {
 
 async function placeCall() {
   clearNotice();
+  if (mode === "agent") return placeClientCall();
   const from = myNumber();
   if (!from) return notify(`My number must be ${NUMBER_HINT}.`);
   const to = validNumber(el.toNumber);
@@ -739,6 +780,25 @@ function renderIncoming() {
     const strong = document.createElement("strong");
     strong.textContent = view.from;
     text.append("Incoming call from ", strong);
+    card.append(text);
+    const pairs = parameterPairs(view.parameters);
+    if (pairs.length > 0) {
+      // A <Dial><Client>'s <Parameter>s: what the app tells the agent about the caller.
+      const list = document.createElement("ul");
+      list.className = "call-params";
+      list.dataset.testid = "incoming-parameters";
+      list.setAttribute("aria-label", "About this call");
+      for (const [label, value] of pairs) {
+        const item = document.createElement("li");
+        const name = document.createElement("span");
+        name.className = "param-name";
+        name.textContent = `${label}:`;
+        item.append(name, value);
+        list.append(item);
+      }
+      card.append(list);
+      card.setAttribute("aria-label", `Incoming call from ${view.from}. ${parametersText(view.parameters)}`);
+    }
     const actions = document.createElement("div");
     actions.className = "inline";
     const answer = document.createElement("button");
@@ -754,10 +814,10 @@ function renderIncoming() {
     decline.textContent = "Decline";
     decline.addEventListener("click", () => declineCall(view));
     actions.append(answer, decline);
-    card.append(text, actions);
+    card.append(actions);
     el.incoming.append(card);
   }
-  document.title = incoming.size > 0 ? "Incoming call · Softphone" : "Softphone · local carrier";
+  renderTitle();
 }
 
 async function answerCall(view) {
@@ -766,7 +826,8 @@ async function answerCall(view) {
     await api("POST", `calls/${encodeURIComponent(view.sid)}/answer`);
     incoming.delete(view.sid);
     renderIncoming();
-    attach(view.sid, { live: true, heading: `Answered a call from ${view.from}` });
+    const about = parametersText(view.parameters);
+    attach(view.sid, { live: true, heading: `Answered a call from ${view.from}${about ? ` (${about})` : ""}` });
   } catch (error) {
     incoming.delete(view.sid);
     renderIncoming();
@@ -831,7 +892,7 @@ function messageStatus(message, outgoing) {
 async function loadMessages(me) {
   try {
     const { messages: list } = await api("GET", `phones/${phonePath(me)}/messages`);
-    if (myNumber() !== me) return;
+    if (handsetNumber !== me) return;
     for (const message of list) upsertMessage(message, me);
   } catch (error) {
     notify(`Could not load messages: ${error.message}`);
@@ -875,7 +936,7 @@ function connectHandset() {
   renderIncoming();
   messages.clear();
   el.thread.replaceChildren();
-  const me = myNumber();
+  const me = myAddress();
   if (!me) return;
   handsetNumber = me;
   const empty = document.createElement("li");
@@ -885,6 +946,12 @@ function connectHandset() {
   el.thread.append(empty);
   const source = new window.EventSource(carrierUrl(`phones/${phonePath(me)}/events`));
   handsetSource = source;
+  let opened = false;
+  source.addEventListener("open", () => {
+    // The stream came back (the carrier restarted, say): register the client again.
+    if (opened && handsetSource === source && mode === "agent") void registerAgent({ quiet: true });
+    opened = true;
+  });
   source.addEventListener("call", (message) => {
     if (handsetSource !== source) return;
     try {
@@ -901,9 +968,247 @@ function connectHandset() {
       // ignore a malformed event
     }
   });
-  // On reconnecting the stream replays ringing calls; the messages are fetched once.
-  void loadMessages(me);
+  // On reconnecting the stream replays ringing calls; the messages are fetched once. A client
+  // does not text.
+  if (mode === "number") void loadMessages(me);
 }
+
+/** The tab's title says a call is ringing, and which agent the tab is (one tab per agent). */
+function renderTitle() {
+  const who = mode === "agent" && agent.identity && !agent.taken ? `client:${agent.identity} · ` : "";
+  document.title = incoming.size > 0 ? `Incoming call · ${who}Softphone` : who ? `${who}Softphone` : "Softphone · local carrier";
+}
+
+// ---- agent mode: the client handset client:<identity> -------------------------------------------
+
+/**
+ * The identity this tab is, whether the carrier has it registered, and whether another tab of this
+ * browser has taken it over (then this tab neither takes its calls nor unregisters it).
+ */
+const agent = { identity: null, registered: false, taken: false };
+const claims = new TabClaims((identity) => {
+  if (agent.identity !== identity) return;
+  agent.taken = true;
+  agent.registered = false;
+  // Reloading this tab must not take it back unasked: "Use it here" does that.
+  session.set(KEYS.identity, null);
+  connectHandset();
+  renderIdentity();
+  notify(`client:${identity} is now open in another tab, which takes its calls. This tab no longer does.`, "info");
+});
+
+function renderIdentity(failure) {
+  let state = "none";
+  let text = "Type an identity: letters, digits and underscores.";
+  if (failure) {
+    state = "failed";
+    text = failure;
+  } else if (agent.identity && agent.taken) {
+    state = "taken";
+    text = `client:${agent.identity} is open in another tab, which takes its calls.`;
+  } else if (agent.identity && agent.registered) {
+    state = "registered";
+    text = `Registered as client:${agent.identity}: calls to it ring here.`;
+  } else if (agent.identity) {
+    state = "registering";
+    text = `Registering client:${agent.identity}…`;
+  }
+  el.identityState.dataset.state = state;
+  el.identityText.textContent = text;
+  el.takeBack.hidden = state !== "taken";
+  renderTitle();
+}
+
+/** Registers this tab's identity with the carrier (POST /_carrier/clients; idempotent). */
+async function registerAgent({ quiet }) {
+  const identity = agent.identity;
+  if (!identity || agent.taken) return false;
+  try {
+    await api("POST", "clients", { identity });
+    if (agent.identity !== identity || agent.taken) return false;
+    agent.registered = true;
+    renderIdentity();
+    return true;
+  } catch (error) {
+    if (agent.identity !== identity) return false;
+    agent.registered = false;
+    renderIdentity(`Could not register client:${identity}: ${error.message}`);
+    if (!quiet) notify(`Could not register client:${identity}: ${error.message}`);
+    return false;
+  }
+}
+
+/** Unregisters the identity this tab holds, if it still holds it; `keepalive` when the page goes. */
+function unregisterAgent({ keepalive }) {
+  const identity = agent.identity;
+  const held = identity && !agent.taken;
+  agent.identity = null;
+  agent.registered = false;
+  agent.taken = false;
+  claims.release();
+  if (!held) return;
+  const url = carrierUrl(`clients/${encodeURIComponent(identity)}`);
+  // A 404 (the carrier restarted, or forgot it) is of no consequence.
+  window.fetch(url, { method: "DELETE", keepalive, headers: { accept: "application/json" } }).catch(() => {});
+}
+
+/** This tab becomes client:<identity>, taking it from any other tab of this browser. */
+async function becomeAgent(identity) {
+  if (agent.identity !== identity) unregisterAgent({ keepalive: false });
+  agent.identity = identity;
+  agent.taken = false;
+  agent.registered = false;
+  session.set(KEYS.identity, identity);
+  claims.claim(identity);
+  renderIdentity();
+  if (await registerAgent({ quiet: false })) connectHandset();
+}
+
+let identityTimer;
+function applyIdentity({ complain }) {
+  window.clearTimeout(identityTimer);
+  const value = el.myIdentity.value.trim();
+  const ok = IDENTITY.test(value);
+  el.myIdentity.setAttribute("aria-invalid", ok || value === "" ? "false" : "true");
+  if (!ok) {
+    if (complain && value !== "") notify("My identity: letters, digits and underscores only (at most 256), like ava or agent_7.");
+    return;
+  }
+  if (value === agent.identity && !agent.taken) return;
+  void becomeAgent(value);
+}
+
+/** Switches the page between a number's handset and a client's. */
+function setMode(next) {
+  if (next === mode) return;
+  clearNotice();
+  if (mode === "agent") unregisterAgent({ keepalive: false });
+  mode = next;
+  session.set(KEYS.mode, mode);
+  el.modeNumber.checked = mode === "number";
+  el.modeAgent.checked = mode === "agent";
+  for (const node of document.querySelectorAll("[data-only]")) node.hidden = node.dataset.only !== mode;
+  // A client dials whatever its TwiML app reads as To; a number dials one of the carrier's numbers.
+  if (mode === "agent") {
+    if (E164.test(el.toNumber.value.trim())) saved.set(KEYS.toNumber, el.toNumber.value.trim());
+    el.toLabel.textContent = "To (sent to the TwiML app)";
+    el.toNumber.type = "text";
+    el.toNumber.removeAttribute("pattern");
+    el.toNumber.value = saved.get(KEYS.agentTo, "");
+    el.toNumber.placeholder = "a number, or client:bob";
+  } else {
+    if (el.toNumber.value.trim()) saved.set(KEYS.agentTo, el.toNumber.value.trim());
+    el.toLabel.textContent = "Number to call";
+    el.toNumber.type = "tel";
+    el.toNumber.setAttribute("pattern", E164.source.slice(1, -1));
+    el.toNumber.value = saved.get(KEYS.toNumber, DEFAULTS.toNumber);
+    el.toNumber.placeholder = "";
+  }
+  el.toNumber.removeAttribute("aria-invalid");
+  if (mode === "agent") {
+    renderIdentity();
+    void loadApplications();
+    applyIdentity({ complain: false });
+    if (!agent.identity) el.myIdentity.focus();
+  }
+  renderTitle();
+  connectHandset();
+}
+
+/** The account's TwiML apps; a client's call goes through the one chosen (or the only one). */
+async function loadApplications() {
+  let list;
+  try {
+    ({ applications: list } = await api("GET", "applications"));
+  } catch (error) {
+    showAppHint(`Could not list the TwiML apps: ${error.message}`, "error");
+    return;
+  }
+  const chosen = el.appSelect.value || saved.get(KEYS.application, "");
+  el.appSelect.replaceChildren(
+    ...list.map((app) => {
+      const option = document.createElement("option");
+      option.value = app.sid;
+      option.textContent = app.friendlyName ? `${app.friendlyName} (${app.sid.slice(0, 8)}…)` : app.sid;
+      option.dataset.voiceUrl = app.voiceUrl ?? "";
+      return option;
+    }),
+  );
+  if (list.some((app) => app.sid === chosen)) el.appSelect.value = chosen;
+  el.appSelect.disabled = list.length === 0;
+  describeApplication(list.length);
+}
+
+function describeApplication(count) {
+  if (count === 0) {
+    showAppHint("The account has no TwiML app. Create one (REST Applications, with a VoiceUrl) for a client's calls to go through.", "error");
+    return;
+  }
+  const url = el.appSelect.selectedOptions[0]?.dataset.voiceUrl;
+  showAppHint(url ? `Calls go to ${url}` : "This app has no VoiceUrl: its calls fail.", url ? "info" : "error");
+}
+
+function showAppHint(text, kind) {
+  el.appHint.textContent = text;
+  el.appHint.dataset.kind = kind;
+}
+
+/** The client calls `To` through its TwiML app, as a Voice SDK device.connect() does. */
+async function placeClientCall() {
+  const from = myAddress();
+  if (!from) {
+    el.myIdentity.focus();
+    return notify(agent.taken ? "Another tab has this identity: click “Use it here” first." : "Type My identity first (letters, digits and underscores).");
+  }
+  const to = validTo();
+  if (!to) return notify("Type who to call: the To your TwiML app reads (a number, or client:bob).");
+  saved.set(KEYS.agentTo, to);
+  if (el.appSelect.options.length === 0) await loadApplications();
+  const applicationSid = el.appSelect.value || undefined;
+  el.callButton.disabled = true;
+  try {
+    const { sid } = await api("POST", "calls", { from, to, ...(applicationSid ? { applicationSid } : {}) });
+    attach(sid, { live: true, heading: `Calling ${to} from ${from}` });
+  } catch (error) {
+    notify(`Could not call ${to}: ${error.message}`);
+    renderState();
+  }
+}
+
+el.modeNumber.addEventListener("change", () => setMode("number"));
+el.modeAgent.addEventListener("change", () => setMode("agent"));
+el.myIdentity.addEventListener("input", () => {
+  window.clearTimeout(identityTimer);
+  identityTimer = window.setTimeout(() => applyIdentity({ complain: false }), MY_NUMBER_DEBOUNCE_MS);
+});
+el.myIdentity.addEventListener("change", () => applyIdentity({ complain: true }));
+el.myIdentity.addEventListener("keydown", (event) => {
+  if (event.key === "Enter") applyIdentity({ complain: true });
+});
+el.takeBack.addEventListener("click", () => {
+  if (agent.identity) void becomeAgent(agent.identity);
+});
+el.appSelect.addEventListener("change", () => {
+  saved.set(KEYS.application, el.appSelect.value);
+  describeApplication(el.appSelect.options.length);
+});
+// Apps created since the page loaded appear when the person turns to the list.
+el.appSelect.addEventListener("focus", () => void loadApplications());
+el.toNumber.addEventListener("focus", () => {
+  if (mode === "agent") void loadApplications();
+});
+
+// Leaving the page (closing the tab, reloading, navigating) takes the client offline, unless
+// another tab has it now. A page restored from the back/forward cache registers it again.
+window.addEventListener("pagehide", () => {
+  if (mode !== "agent" || !agent.identity || agent.taken) return;
+  const identity = agent.identity;
+  unregisterAgent({ keepalive: true });
+  agent.identity = identity;
+});
+window.addEventListener("pageshow", (event) => {
+  if (event.persisted && mode === "agent" && agent.identity) void becomeAgent(agent.identity);
+});
 
 // ---- wiring ----------------------------------------------------------------------------------------
 
@@ -952,7 +1257,7 @@ function applyMyNumber({ complain }) {
     return;
   }
   validNumber(el.myNumber);
-  if (value === handsetNumber) return;
+  if (value === handsetNumber || mode !== "number") return;
   saved.set(KEYS.myNumber, value);
   connectHandset();
 }
@@ -971,8 +1276,8 @@ const dialAgain = () => {
 el.toNumber.addEventListener("focus", dialAgain);
 el.toNumber.addEventListener("input", dialAgain);
 el.toNumber.addEventListener("change", () => {
-  const to = validNumber(el.toNumber);
-  if (to) saved.set(KEYS.toNumber, to);
+  const to = validTo();
+  if (to) saved.set(mode === "agent" ? KEYS.agentTo : KEYS.toNumber, to);
 });
 el.smsTo.addEventListener("change", () => {
   const to = validNumber(el.smsTo);
@@ -1023,7 +1328,9 @@ function init() {
   el.transcript.classList.toggle("show-details", el.detailsToggle.checked);
   if (!window.speechSynthesis) el.speakToggle.parentElement.title = "This browser cannot speak: the transcript still shows what is said.";
   renderState();
-  connectHandset();
+  el.myIdentity.value = session.get(KEYS.identity) ?? "";
+  if (session.get(KEYS.mode) === "agent") setMode("agent");
+  else connectHandset();
   void showAccount();
   void resumeCall();
   document.body.dataset.ready = "true";

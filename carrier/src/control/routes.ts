@@ -281,6 +281,18 @@ export default async function controlRoutes(app: FastifyInstance, opts: ControlO
     return clientView(store.handset(`client:${identity}`));
   });
 
+  /**
+   * The account's TwiML apps, for a client to place its own call through (the softphone's agent
+   * mode lets the person choose one when there are several).
+   */
+  app.get("/applications", async () => ({
+    applications: [...store.applications.values()].map((a) => ({
+      sid: a.sid,
+      friendlyName: a.friendlyName,
+      voiceUrl: a.voiceUrl === null ? null : redactUrl(a.voiceUrl),
+    })),
+  }));
+
   app.get("/queues", async () => ({
     queues: engine.queues.list().map((q) => ({ sid: q.sid, name: q.name, size: q.members.length, callSids: q.members.map((m) => m.call.sid) })),
   }));
