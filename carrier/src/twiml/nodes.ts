@@ -88,6 +88,10 @@ export interface DialNode {
   record: string;
   recordingStatusCallback?: string;
   recordingStatusCallbackMethod: Method;
+  /** in-progress, completed, absent; `completed` by default. */
+  recordingStatusCallbackEvent: string[];
+  /** Twilio's <Dial> default is do-not-trim. */
+  trim: "trim-silence" | "do-not-trim";
   sequential: boolean;
   /** A bare number in the body becomes one Number noun. */
   nouns: (NumberNoun | QueueNoun | ClientNoun)[];

@@ -92,12 +92,12 @@ const DIAL = {
   record: oneOf(DIAL_RECORD, "do-not-record"),
   recordingStatusCallback: text(),
   recordingStatusCallbackMethod: method(),
+  recordingStatusCallbackEvent: words(RECORDING_EVENTS, ["completed"]),
+  trim: oneOf(["trim-silence", "do-not-trim"], "do-not-trim"),
   sequential: bool(false),
 };
 const DIAL_IGNORED = [
-  "recordingStatusCallbackEvent",
   "recordingTrack",
-  "trim",
   "ringTone",
   "events",
   "passports",
