@@ -4,7 +4,7 @@
 // both again, so a RecordingUrl handed to an app or a player outlives a restart. Without a directory
 // (tests that build an engine alone) only the recording's stretches are kept, in memory, and its WAV
 // is made from them when asked for.
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import type { Recording } from "../store.js";
 
@@ -23,34 +23,46 @@ export interface Segment {
  * length is exactly duration × 8000 × 2 × channels bytes.
  */
 export function recordingWav(seconds: number | Segment[], channels = 1): Buffer {
-  const segments = typeof seconds === "number" ? [{ ms: seconds * 1000, silent: false }] : seconds;
+  return Buffer.concat([...wavChunks(typeof seconds === "number" ? [{ ms: seconds * 1000, silent: false }] : seconds, channels)]);
+}
+
+/** The WAV as a header and then a second of audio at a time, so a long recording is never one buffer. */
+function* wavChunks(segments: Segment[], channels: number): Generator<Buffer> {
   const frames = Math.max(1, segments.reduce((sum, s) => sum + Math.round((s.ms * RATE) / 1000), 0));
   const blockAlign = 2 * channels;
-  const buffer = Buffer.alloc(44 + frames * blockAlign);
-  buffer.write("RIFF", 0, "ascii");
-  buffer.writeUInt32LE(36 + frames * blockAlign, 4);
-  buffer.write("WAVEfmt ", 8, "ascii");
-  buffer.writeUInt32LE(16, 16);
-  buffer.writeUInt16LE(1, 20);
-  buffer.writeUInt16LE(channels, 22);
-  buffer.writeUInt32LE(RATE, 24);
-  buffer.writeUInt32LE(RATE * blockAlign, 28);
-  buffer.writeUInt16LE(blockAlign, 32);
-  buffer.writeUInt16LE(16, 34);
-  buffer.write("data", 36, "ascii");
-  buffer.writeUInt32LE(frames * blockAlign, 40);
-  let frame = 0;
-  for (const segment of segments) {
-    const end = Math.min(frames, frame + Math.round((segment.ms * RATE) / 1000));
-    for (; frame < end; frame++) {
-      if (segment.silent) continue; // Buffer.alloc is zeroed: silence.
+  const header = Buffer.alloc(44);
+  header.write("RIFF", 0, "ascii");
+  header.writeUInt32LE(36 + frames * blockAlign, 4);
+  header.write("WAVEfmt ", 8, "ascii");
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(1, 20);
+  header.writeUInt16LE(channels, 22);
+  header.writeUInt32LE(RATE, 24);
+  header.writeUInt32LE(RATE * blockAlign, 28);
+  header.writeUInt16LE(blockAlign, 32);
+  header.writeUInt16LE(16, 34);
+  header.write("data", 36, "ascii");
+  header.writeUInt32LE(frames * blockAlign, 40);
+  yield header;
+  // Which stretch each frame is in: the frame where each stretch ends.
+  const ends: { end: number; silent: boolean }[] = [];
+  let at = 0;
+  for (const segment of segments) ends.push({ end: (at += Math.round((segment.ms * RATE) / 1000)), silent: segment.silent });
+  let stretch = 0;
+  for (let start = 0; start < frames; start += RATE) {
+    const count = Math.min(RATE, frames - start);
+    const chunk = Buffer.alloc(count * blockAlign); // zeroed: silence
+    for (let i = 0; i < count; i++) {
+      const frame = start + i;
+      while (stretch < ends.length - 1 && frame >= (ends[stretch]?.end ?? 0)) stretch++;
+      if (ends[stretch]?.silent) continue;
       for (let c = 0; c < channels; c++) {
         const hz = 120 + 60 * c;
-        buffer.writeInt16LE(Math.round(300 * Math.sin((2 * Math.PI * hz * frame) / RATE)), 44 + frame * blockAlign + c * 2);
+        chunk.writeInt16LE(Math.round(300 * Math.sin((2 * Math.PI * hz * frame) / RATE)), i * blockAlign + c * 2);
       }
     }
+    yield chunk;
   }
-  return buffer;
 }
 
 /** Where recordings' media and metadata are kept: a directory, or nowhere (made on demand). */
@@ -68,8 +80,20 @@ export class RecordingFiles {
       this.memory.set(recording.sid, { segments, channels: recording.channels });
       return;
     }
-    writeFileSync(join(this.dir, `${recording.sid}.wav`), recordingWav(segments, recording.channels), { mode: 0o600 });
+    const fd = openSync(join(this.dir, `${recording.sid}.wav`), "w", 0o600);
+    try {
+      for (const chunk of wavChunks(segments, recording.channels)) writeSync(fd, chunk);
+    } finally {
+      closeSync(fd);
+    }
     writeFileSync(join(this.dir, `${recording.sid}.json`), `${JSON.stringify(recording)}\n`, { mode: 0o600 });
+  }
+
+  /** The file of a recording's WAV, when it was written to disk. */
+  file(sid: string): string | undefined {
+    if (!this.dir || !SID.test(sid)) return undefined;
+    const file = join(this.dir, `${sid}.wav`);
+    return existsSync(file) ? file : undefined;
   }
 
   /** The WAV of a recording, from disk (or memory); undefined when none was kept. */

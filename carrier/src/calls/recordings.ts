@@ -55,6 +55,11 @@ export class Recordings implements RecordingsPort {
     return this.files.wav(sid) ?? recordingWav(recording.durationSeconds, recording.channels);
   }
 
+  /** The file of a completed recording's WAV on disk, to stream; undefined when it has none there. */
+  mediaFile(sid: string): string | undefined {
+    return this.store.recordings.get(sid)?.status === "completed" ? this.files.file(sid) : undefined;
+  }
+
   /** Deletes a recording, metadata and media; one still being made stops first, with no callback. */
   remove(sid: string): boolean {
     const active = this.active.get(sid);

@@ -4,6 +4,7 @@
 // Recordings create (call-recordings.ts, with update and delete). Media is the WAV the one owner,
 // calls/recordings.ts, keeps (on disk under DATA_DIR/recordings, so it outlives a restart). MP3 is
 // not offered: the carrier's media is WAV only, and …/{Sid}.mp3 answers 404 (20404).
+import { createReadStream, statSync } from "node:fs";
 import type { FastifyContextConfig, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Engine } from "../calls/engine.js";
 import type { Recording } from "../store.js";
@@ -63,7 +64,11 @@ export function recordingRoutes(app: FastifyInstance, engine: Engine): void {
   const media = async (request: FastifyRequest<WithSid>, reply: FastifyReply) => {
     // Public, so the account is checked here rather than by the auth hook.
     if (request.params.AccountSid !== store.account.sid) throw notFound(pathOf(request.url));
-    const wav = engine.recordings.media(find(request.params.sid, request.url).sid);
+    const sid = find(request.params.sid, request.url).sid;
+    // A recording on disk is streamed from its file: a long one is never read whole into memory.
+    const file = engine.recordings.mediaFile(sid);
+    if (file) return reply.type("audio/x-wav").header("content-length", statSync(file).size).send(createReadStream(file));
+    const wav = engine.recordings.media(sid);
     if (!wav) throw notFound(pathOf(request.url));
     return reply.type("audio/x-wav").send(wav);
   };
