@@ -108,6 +108,8 @@ export class Recordings implements RecordingsPort {
     this.active.set(recording.sid, active);
     call.timeline.add("recording.started", { recordingSid: recording.sid, source: options.source, channels: options.channels, ...(options.name ? { name: options.name } : {}) });
     this.callback(active, "in-progress");
+    // A call already over records nothing: its end will not come again to stop the recording.
+    if (call.isEnded) this.stop(recording.sid);
     return recording;
   }
 

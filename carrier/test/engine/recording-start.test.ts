@@ -74,3 +74,14 @@ test("<Start> parses <Recording>'s attributes; <Stream> inside it is a 12200 war
   ]);
   assert.deepEqual(parsed.warnings.map((w) => w.message), ["<Stream> inside <Start> is not supported; it was ignored"]);
 });
+
+test("a recording started on a call already over is absent at once, never left running", async (t) => {
+  const h = await setup(t);
+  h.stub.twiml("/voice", "<Hangup/>");
+  const call: Call = h.call();
+  await h.ended(call);
+  const recording = h.engine.recordings.start(call, { source: "StartCallRecordingAPI", channels: 1, trim: "do-not-trim" });
+  assert.deepEqual([recording.status, recording.durationSeconds], ["absent", 0]);
+  assert.deepEqual(h.engine.recordings.activeOn(call.sid), []);
+  assert.equal(h.engine.recordings.media(recording.sid), undefined, "no media for an absent recording");
+});
