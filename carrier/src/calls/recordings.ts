@@ -12,6 +12,7 @@ import type { RecordNode } from "../twiml/nodes.js";
 import type { WebhookClient } from "../webhooks/client.js";
 import type { RecordingOptions, RecordingsPort } from "./ports.js";
 import type { Call } from "./call.js";
+import { speakingSeconds } from "./input.js";
 import { RecordingFiles, recordingWav, type Segment } from "./recording-media.js";
 import { recordingStatusParams, transcriptionParams, type RecordingFacts } from "./twilio-params.js";
 
@@ -25,7 +26,27 @@ interface Active {
   segments: Segment[];
   /** The stretch running now (in-progress, or paused as silence); undefined while paused with skip. */
   current: { since: number; silent: boolean } | undefined;
+  /** Where, in recorded time (ms), the line was first and last heard: what trim="trim-silence" keeps. */
+  sound: { from: number; to: number } | undefined;
   stopListening: () => void;
+}
+
+/** Recorded time so far, in ms: the stretches done and the one running. */
+function recordedMs(active: Active, now: number): number {
+  return active.segments.reduce((sum, s) => sum + s.ms, 0) + (active.current ? now - active.current.since : 0);
+}
+
+/** The part of `segments` from `from` to `to` ms of recorded time. */
+function slice(segments: Segment[], from: number, to: number): Segment[] {
+  const kept: Segment[] = [];
+  let at = 0;
+  for (const segment of segments) {
+    const start = Math.max(at, from);
+    const end = Math.min(at + segment.ms, to);
+    if (end > start) kept.push({ ms: end - start, silent: segment.silent });
+    at += segment.ms;
+  }
+  return kept;
 }
 
 export class Recordings implements RecordingsPort {
@@ -97,13 +118,26 @@ export class Recordings implements RecordingsPort {
     this.store.recordings.set(recording.sid, recording);
     const stop = () => this.stop(recording.sid);
     call.ended.signal.addEventListener("abort", stop, { once: true });
+    // Sound on the line, for trim-silence: the call's handset speaking or typing (a person at the
+    // softphone types what they say), or another party heard while bridged.
+    const unsubscribe = call.timeline.subscribe((event) => {
+      if (!["caller.speech", "caller.typing", "heard"].includes(event.type)) return;
+      if (!active.current || active.current.silent) return; // paused: not recorded
+      const at = recordedMs(active, this.clock.now().getTime());
+      const lasts = typeof event.text === "string" ? speakingSeconds(event.text) * 1000 : 0;
+      active.sound = { from: active.sound?.from ?? at, to: Math.max(active.sound?.to ?? 0, at + lasts) };
+    });
     const active: Active = {
       recording,
       call,
       options,
       segments: [],
       current: { since: now.getTime(), silent: false },
-      stopListening: () => call.ended.signal.removeEventListener("abort", stop),
+      sound: undefined,
+      stopListening: () => {
+        call.ended.signal.removeEventListener("abort", stop);
+        unsubscribe();
+      },
     };
     this.active.set(recording.sid, active);
     call.timeline.add("recording.started", { recordingSid: recording.sid, source: options.source, channels: options.channels, ...(options.name ? { name: options.name } : {}) });
@@ -162,6 +196,12 @@ export class Recordings implements RecordingsPort {
     this.closeStretch(active);
     active.current = undefined;
     const { recording, call } = active;
+    // trim="trim-silence": only what lies between the first sound and the last is kept (nothing, if
+    // the line was never heard); do-not-trim keeps the whole recording.
+    if (active.options.trim === "trim-silence") {
+      const recorded = recordedMs(active, this.clock.now().getTime());
+      active.segments = active.sound ? slice(active.segments, active.sound.from, Math.min(recorded, active.sound.to)) : [];
+    }
     const totalMs = active.segments.reduce((sum, s) => sum + s.ms, 0);
     const durationSeconds = Math.round(totalMs / 1000);
     // The media is exactly the duration: the rounding is taken from (or given to) the last stretch.

@@ -114,3 +114,34 @@ test('record="true" is record-from-answer; the caller hanging up ends the record
   const completed = await h.stub.waitFor("/recording");
   assert.deepEqual([completed.params.RecordingStatus, completed.params.RecordingDuration, completed.params.RecordingChannels], ["completed", "7", "1"]);
 });
+
+test('trim="trim-silence" keeps only the recording from the first sound on the line to the last', async (t) => {
+  const h = await setup(t, { limits: { recordingsDir: recordingsDir(t) } });
+  const { call, leg } = await dialing(h, `<Dial action="/dialed" record="record-from-answer" trim="trim-silence">${ALICE}</Dial>`);
+  answerRinging(h.engine, leg);
+  await h.until(call, "bridged");
+  await h.advance(3000);
+  assert.equal(await h.speak(call, "one two three four five"), true); // 2 s of words, heard by the leg
+  await h.advance(4000);
+  assert.equal(await h.speak(leg, "six seven eight nine ten"), true); // heard by the caller: 7–9 s
+  await h.advance(10_000);
+  hangupByHandset(h.engine, leg);
+  const dialed = await h.stub.waitFor("/dialed");
+  assert.equal(dialed.params.RecordingDuration, "6", "from 3 s to 9 s of the 17 s bridged");
+  const wav = h.engine.recordings.media(dialed.params.RecordingSid ?? "");
+  assert.ok(wav);
+  assert.equal(wavFacts(wav).dataBytes, 6 * 8000 * 2);
+});
+
+test('trim="trim-silence" on a recording that never heard a sound leaves it absent, with no RecordingUrl', async (t) => {
+  const h = await setup(t);
+  const { call, leg } = await dialing(h, `<Dial action="/dialed" record="record-from-answer" trim="trim-silence" recordingStatusCallback="/recording" recordingStatusCallbackEvent="absent completed">${ALICE}</Dial>`);
+  answerRinging(h.engine, leg);
+  await h.until(call, "bridged");
+  await h.advance(9000);
+  hangupByHandset(h.engine, leg);
+  const dialed = await h.stub.waitFor("/dialed");
+  assert.equal(dialed.params.RecordingUrl, undefined);
+  const absent = await h.stub.waitFor("/recording");
+  assert.deepEqual([absent.params.RecordingStatus, absent.params.RecordingDuration], ["absent", "0"]);
+});
