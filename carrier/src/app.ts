@@ -1,6 +1,7 @@
 // The carrier as a Fastify application: the Twilio-shaped REST API under /2010-04-01, the
 // simulator's controls under /_carrier, and the softphone at /. server.ts owns the process.
 import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import formbody from "@fastify/formbody";
@@ -29,6 +30,8 @@ export interface CarrierDependencies {
   publicUrl: string;
   clock: Clock;
   logger?: FastifyServerOptions["logger"];
+  /** DATA_DIR: recordings are kept under DATA_DIR/recordings; without it, in memory only. */
+  dataDir?: string | undefined;
   /** Defaults in limits.ts; CARRIER_CALL_HISTORY sets `callHistory`, tests lower the others. */
   limits?: Partial<CarrierLimits>;
 }
@@ -45,7 +48,7 @@ const PUBLIC_DIR = fileURLToPath(new URL("../public/", import.meta.url));
 export async function buildCarrier(deps: CarrierDependencies): Promise<Carrier> {
   const { eventStreams = DEFAULT_MAX_EVENT_STREAMS, requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS, ...engineLimits } = deps.limits ?? {};
   const store = new Store({ sid: deps.accountSid, authToken: deps.authToken }, deps.clock, deps.publicUrl);
-  const engine = new Engine(store, deps.clock, VERBS, engineLimits);
+  const engine = new Engine(store, deps.clock, VERBS, { ...engineLimits, recordingsDir: deps.dataDir ? join(deps.dataDir, "recordings") : undefined });
   const streams = new EventStreams(eventStreams);
   // Each open stream listens on the store; their number is capped, so the listeners are too.
   store.setMaxListeners(eventStreams * 3 + 20);

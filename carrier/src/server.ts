@@ -23,6 +23,7 @@ async function main(): Promise<void> {
     authToken: config.authToken,
     publicUrl,
     clock,
+    dataDir: config.dataDir,
     limits: { callHistory: config.callHistory },
     // Timelines say what happened on each call; request lines are there at CARRIER_LOG_LEVEL=info.
     logger: { level: process.env.CARRIER_LOG_LEVEL ?? "warn", redact: ["req.headers.authorization"] },

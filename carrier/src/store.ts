@@ -123,9 +123,13 @@ export interface Recording {
   sid: string;
   callSid: string;
   durationSeconds: number;
-  status: "in-progress" | "completed" | "absent" | "failed";
-  source: "RecordVerb" | "DialVerb" | "OutboundAPI";
+  /** in-progress and paused while recording; -1 is the duration until it is completed (Twilio's). */
+  status: "in-progress" | "paused" | "stopped" | "processing" | "completed" | "absent" | "failed";
+  /** <Start><Recording> is StartCallRecordingAPI too: the one source Twilio's API lists for it. */
+  source: "RecordVerb" | "DialVerb" | "OutboundAPI" | "StartCallRecordingAPI";
   channels: number;
+  /** Which audio: the caller's (inbound), what the caller hears (outbound), or both; REST and <Start> only. */
+  track?: "inbound" | "outbound" | "both";
   /** What the handset said while recording: the transcription's text. */
   transcript: string;
   dateCreated: Date;

@@ -73,6 +73,11 @@ export interface TimelineEvents {
   beep: Record<string, never>;
   "record.empty": { finishedBy: string };
   recorded: { recordingSid: string; duration: number; finishedBy: string; transcript: string; trimmedSeconds: number };
+  /** A continuous recording (<Dial record>, REST, <Start><Recording>) starts, pauses, resumes, stops. */
+  "recording.started": { recordingSid: string; source: string; channels: number; name?: string };
+  "recording.paused": { recordingSid: string };
+  "recording.resumed": { recordingSid: string };
+  "recording.stopped": { recordingSid: string; status: string; duration: number };
   redirect: { url: string; method?: Method; note?: string };
   reject: { reason: string };
   enqueue: { queue: string; position: number };
@@ -127,6 +132,10 @@ export const TIMELINE_EVENTS = {
   beep: "beep",
   "record.empty": "record.empty",
   recorded: "recorded",
+  "recording.started": "recording.started",
+  "recording.paused": "recording.paused",
+  "recording.resumed": "recording.resumed",
+  "recording.stopped": "recording.stopped",
   redirect: "redirect",
   reject: "reject",
   enqueue: "enqueue",

@@ -47,14 +47,15 @@ export class Engine implements RunnerHost {
     readonly clock: Clock,
     /** Every verb, by name: verbs/registry.ts's VERBS. */
     verbs: VerbRegistry,
-    limits: Partial<EngineLimits> = {},
+    { recordingsDir, ...limits }: Partial<EngineLimits> & { recordingsDir?: string | undefined } = {},
   ) {
     this.limits = { maxDocuments: MAX_DOCUMENTS_PER_CALL, callHistory: DEFAULT_CALL_HISTORY, ...limits };
     this.webhooks = new WebhookClient(() => store.account.authToken, clock);
     this.rooms = new Rooms(clock);
     this.queues = new Queues(store, clock);
     this.conferences = new Conferences(store, clock, this.webhooks);
-    this.recordings = new Recordings(store, clock, this.webhooks);
+    // recordingsDir: DATA_DIR/recordings, where recordings' media outlives a restart (recording-media.ts).
+    this.recordings = new Recordings(store, clock, this.webhooks, recordingsDir);
     this.legs = {
       create: (fields) => this.newCall(fields),
       ring: (leg, timeoutMs, signal) => ring(this, leg, timeoutMs, signal),

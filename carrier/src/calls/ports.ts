@@ -101,9 +101,30 @@ export interface ConferencesPort {
   join(node: DialNode, noun: ConferenceNoun, ctx: VerbContext): Promise<Outcome>;
 }
 
+/** How a continuous recording (<Dial record>, REST, <Start><Recording>) is made. */
+export interface RecordingOptions {
+  source: "DialVerb" | "StartCallRecordingAPI";
+  channels: 1 | 2;
+  track?: "inbound" | "outbound" | "both" | undefined;
+  trim: "trim-silence" | "do-not-trim";
+  /** The recording status callback, already resolved, and the events it asked for. */
+  callback?: { url: string; method: "GET" | "POST"; events: string[] } | undefined;
+  /** <Start><Recording name>: what <Stop><Recording name> stops. */
+  name?: string | undefined;
+}
+
 /** Recordings (calls/recordings.ts): kept for REST, with their callbacks. */
 export interface RecordingsPort {
+  /** Keeps a finished <Record>ing. */
   finish(call: Call, node: RecordNode, resolve: (url: string) => string, transcript: string, durationSeconds: number): Recording;
+  /** Starts a continuous recording of `call`; it stops on `stop` or when the call ends. */
+  start(call: Call, options: RecordingOptions): Recording;
+  /** Stops and finishes a continuous recording (completed, or absent when nothing was recorded). */
+  stop(sid: string): Recording | undefined;
+  /** The recordings of a call being made now, oldest first. */
+  activeOn(callSid: string): Recording[];
+  /** The recording started by <Start><Recording name>, while it is being made. */
+  named(callSid: string, name: string): Recording | undefined;
   url(recordingSid: string): string;
 }
 

@@ -149,19 +149,41 @@ export function recordActionParams(recording: RecordingFacts, digits: string): F
   };
 }
 
-/** A recording status callback. */
-export function recordingStatusParams(call: { accountSid: string; sid: string }, recording: RecordingFacts): FormParams {
+/** What a recording status callback reports beyond the recording's facts. */
+export interface RecordingStatusFacts {
+  status: "in-progress" | "completed" | "absent";
+  channels: number;
+  source: string;
+  /** inbound, outbound or both: sent for recordings started over REST or <Start><Recording>. */
+  track?: string | undefined;
+}
+
+/**
+ * A recording status callback (Twilio's RecordingStatusCallback parameters). `in-progress` carries
+ * no RecordingDuration (the recording has none yet).
+ */
+export function recordingStatusParams(
+  call: { accountSid: string; sid: string },
+  recording: RecordingFacts,
+  facts: RecordingStatusFacts = { status: "completed", channels: 1, source: "RecordVerb" },
+): FormParams {
   return {
     AccountSid: call.accountSid,
     CallSid: call.sid,
     RecordingSid: recording.sid,
     RecordingUrl: recording.url,
-    RecordingStatus: "completed",
-    RecordingDuration: String(recording.durationSeconds),
-    RecordingChannels: "1",
-    RecordingSource: "RecordVerb",
+    RecordingStatus: facts.status,
+    ...(facts.status === "in-progress" ? {} : { RecordingDuration: String(recording.durationSeconds) }),
+    RecordingChannels: String(facts.channels),
+    RecordingSource: facts.source,
+    ...(facts.track ? { RecordingTrack: facts.track } : {}),
     RecordingStartTime: recording.startTime.toUTCString().replace("GMT", "+0000"),
   };
+}
+
+/** The recording parameters a <Dial record> adds to the Dial action. */
+export function dialRecordingParams(recording: RecordingFacts): FormParams {
+  return { RecordingUrl: recording.url, RecordingSid: recording.sid, RecordingDuration: String(recording.durationSeconds) };
 }
 
 /** A transcription callback. */

@@ -67,7 +67,7 @@ export default async function restRoutes(app: FastifyInstance, opts: RestOptions
   availableNumberRoutes(app, store);
   callRoutes(app, engine);
   messageRoutes(app, engine);
-  recordingRoutes(app, store);
+  recordingRoutes(app, engine);
   keyRoutes(app, store);
   applicationRoutes(app, store);
   callerIdRoutes(app, store);

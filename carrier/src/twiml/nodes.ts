@@ -111,6 +111,10 @@ export interface DialNode {
   record: string;
   recordingStatusCallback?: string;
   recordingStatusCallbackMethod: Method;
+  /** in-progress, completed, absent; `completed` by default. */
+  recordingStatusCallbackEvent: string[];
+  /** Twilio's <Dial> default is do-not-trim. */
+  trim: "trim-silence" | "do-not-trim";
   sequential: boolean;
   /** A bare number in the body becomes one Number noun. */
   nouns: (NumberNoun | QueueNoun | ClientNoun | ConferenceNoun)[];
@@ -133,6 +137,31 @@ export interface RecordNode {
   recordingStatusCallbackEvent: string[];
   transcribe: boolean;
   transcribeCallback?: string;
+}
+
+/** <Recording>, the noun of <Start> (and, with only its name, of <Stop>). */
+export interface RecordingNoun {
+  noun: "Recording";
+  /** What <Stop><Recording name> names to stop it. */
+  name?: string;
+  recordingStatusCallback?: string;
+  recordingStatusCallbackMethod: Method;
+  recordingStatusCallbackEvent: string[];
+  trim: "trim-silence" | "do-not-trim";
+  channels: "mono" | "dual";
+  track: "inbound" | "outbound" | "both";
+}
+
+/** <Start>: begins something alongside the call and goes on at once; the carrier starts <Recording>. */
+export interface StartNode {
+  verb: "Start";
+  recording?: RecordingNoun;
+}
+
+/** <Stop>: ends what a <Start> began, by name. */
+export interface StopNode {
+  verb: "Stop";
+  recording?: { name?: string };
 }
 
 export interface HangupNode {
@@ -191,7 +220,9 @@ export type VerbNode =
   | RejectNode
   | EnqueueNode
   | LeaveNode
-  | SmsNode;
+  | SmsNode
+  | StartNode
+  | StopNode;
 
 export type VerbName = VerbNode["verb"];
 

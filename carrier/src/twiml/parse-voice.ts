@@ -12,7 +12,10 @@ import type {
   PlayNode,
   QueueNoun,
   RecordNode,
+  RecordingNoun,
   SayNode,
+  StartNode,
+  StopNode,
   VerbNode,
 } from "./nodes.js";
 import {
@@ -93,12 +96,12 @@ const DIAL = {
   record: oneOf(DIAL_RECORD, "do-not-record"),
   recordingStatusCallback: text(),
   recordingStatusCallbackMethod: method(),
+  recordingStatusCallbackEvent: words(RECORDING_EVENTS, ["completed"]),
+  trim: oneOf(["trim-silence", "do-not-trim"], "do-not-trim"),
   sequential: bool(false),
 };
 const DIAL_IGNORED = [
-  "recordingStatusCallbackEvent",
   "recordingTrack",
-  "trim",
   "ringTone",
   "events",
   "passports",
@@ -175,6 +178,17 @@ const RECORD = {
   transcribe: bool(false),
   transcribeCallback: text(),
 };
+const RECORDING = {
+  name: text(),
+  recordingStatusCallback: text(),
+  recordingStatusCallbackMethod: method(),
+  recordingStatusCallbackEvent: words(RECORDING_EVENTS, ["completed"]),
+  trim: oneOf(["trim-silence", "do-not-trim"], "do-not-trim"),
+  channels: oneOf(["mono", "dual"], "mono"),
+  track: oneOf(["inbound", "outbound", "both"], "both"),
+};
+/** <Start>'s and <Stop>'s own attributes (a <Stream>'s action) are accepted; the carrier has no streams. */
+const START_IGNORED = ["action", "method"];
 const REDIRECT = { method: method() };
 const REJECT = { reason: oneOf(["rejected", "busy"], "rejected") };
 // workflowSid (TaskRouter) and maxQueueSize (twilio-node's attribute) are read so that <Enqueue> can
@@ -304,6 +318,39 @@ function record(el: XmlElement, warn: Warn): RecordNode {
   return { verb: "Record", ...attrs, maxLength: attrs.maxLength ?? (attrs.transcribe ? 120 : 3600) };
 }
 
+/**
+ * <Start> and <Stop> hold one noun: <Recording> is run; <Stream>, <Siprec> and <Transcription> are
+ * not supported (a 12200 warning) and anything else is not allowed.
+ */
+function startNoun(el: XmlElement, warn: Warn): XmlElement | undefined {
+  readAttributes(el, {}, warn, START_IGNORED);
+  if (ownText(el).trim() !== "") warn(`Text is not allowed directly inside <${el.name}>; it was ignored`);
+  let recording: XmlElement | undefined;
+  for (const child of elementsOf(el)) {
+    if (child.name === "Recording" && !recording) recording = child;
+    else if (["Stream", "Siprec", "Transcription"].includes(child.name)) warn(`<${child.name}> inside <${el.name}> is not supported; it was ignored`);
+    else warn(`<${child.name}> is not allowed inside <${el.name}>${caseHint(child.name, ["Recording"])}; it was ignored`);
+  }
+  return recording;
+}
+
+function start(el: XmlElement, warn: Warn): StartNode {
+  const child = startNoun(el, warn);
+  if (!child) return { verb: "Start" };
+  const attrs = readAttributes(child, RECORDING, warn, ["recordingConfigurationId"]);
+  expectEmpty(child, warn);
+  const recording: RecordingNoun = { noun: "Recording", ...attrs };
+  return { verb: "Start", recording };
+}
+
+function stop(el: XmlElement, warn: Warn): StopNode {
+  const child = startNoun(el, warn);
+  if (!child) return { verb: "Stop" };
+  const { name } = readAttributes(child, { name: text() }, warn, Object.keys(RECORDING));
+  expectEmpty(child, warn);
+  return { verb: "Stop", recording: name === undefined ? {} : { name } };
+}
+
 /** Verbs with no attributes and no content. */
 function bare<V extends "Hangup" | "Leave">(verb: V): (el: XmlElement, warn: Warn) => { verb: V } {
   return (el, warn) => {
@@ -334,6 +381,8 @@ const VERBS: Record<VerbNode["verb"], Builder<VerbNode>> = {
   }),
   Leave: bare("Leave"),
   Sms: (el, warn) => ({ verb: "Sms", ...readAttributes(el, SMS, warn), text: textOnly(el, warn) }),
+  Start: start,
+  Stop: stop,
 };
 
 export function parseVoiceTwiml(xml: string): ParseResult {

@@ -1,6 +1,8 @@
 import type { Call } from "../calls/call.js";
 import { dialActionParams, type DialCallStatus, type DialResult } from "../calls/twilio-params.js";
 import type { ClientNoun, DialNode, NumberNoun, VerbName } from "../twiml/nodes.js";
+import type { FormParams } from "../webhooks/signature.js";
+import { startDialRecording, stopDialRecording } from "./dial-recording.js";
 import { digitsMs } from "./media.js";
 import { NEXT, type Outcome, type RingResult, type Verb, type VerbContext } from "./verb.js";
 
@@ -27,11 +29,7 @@ export const WHISPER_VERBS: readonly VerbName[] = ["Say", "Play", "Pause", "Gath
 export const dialVerb: Verb<DialNode> = {
   // With answerOnBridge the caller keeps hearing ringing until the callee answers.
   answers: (node) => !node.answerOnBridge,
-  unhonoured: (node) => [
-    ...(node.record !== "do-not-record" && node.record !== "false" ? [`record="${node.record}"`] : []),
-    ...(node.recordingStatusCallback ? ["recordingStatusCallback"] : []),
-    ...(node.sequential ? ['sequential="true"'] : []),
-  ],
+  unhonoured: (node) => (node.sequential ? ['sequential="true"'] : []),
   async run(node, ctx) {
     const queue = node.nouns.find((noun) => noun.noun === "Queue");
     if (queue) return ctx.queues.dequeue(node, queue, ctx);
@@ -59,26 +57,30 @@ export const dialVerb: Verb<DialNode> = {
         parentCallSid: call.sid,
       }),
     }));
+    let recording = startDialRecording(node, ctx, "ringing");
     const ringing = new AbortController();
     const chosen = await firstAccepted(ctx, legs, node.timeout * 1000, AbortSignal.any([signal, ringing.signal]));
     ringing.abort();
     for (const { leg } of legs) if (leg !== chosen.leg && !leg.isEnded) ctx.legs.end(leg, leg.answeredAt ? "completed" : "canceled");
     if (call.isEnded || signal.aborted) {
+      stopDialRecording(recording, ctx);
       if (chosen.leg && !chosen.leg.isEnded) ctx.legs.end(chosen.leg, "completed");
       return NEXT;
     }
     if (!chosen.leg) {
       const status = chosen.status;
       call.timeline.add("dial.result", { status });
-      return finish(node, ctx, { status, legSid: legs.length === 1 ? legs[0]?.leg.sid : undefined });
+      return finish(node, ctx, { status, legSid: legs.length === 1 ? legs[0]?.leg.sid : undefined }, stopDialRecording(recording, ctx));
     }
     const leg = chosen.leg;
     ctx.legs.answer(call);
+    recording ??= startDialRecording(node, ctx, "answer");
     const bridge = await ctx.rooms.bridge([call, leg], { timeLimitSeconds: node.timeLimit, hangupOnStar: node.hangupOnStar ? call : undefined, signal });
+    const recorded = stopDialRecording(recording, ctx);
     if (!leg.isEnded) ctx.legs.end(leg, "completed");
     if (call.isEnded) return NEXT;
     call.timeline.add("dial.result", { status: "completed", dialCallSid: leg.sid, duration: bridge.durationSeconds });
-    return finish(node, ctx, { status: "completed", legSid: leg.sid, durationSeconds: bridge.durationSeconds });
+    return finish(node, ctx, { status: "completed", legSid: leg.sid, durationSeconds: bridge.durationSeconds }, recorded);
   },
 };
 
@@ -137,7 +139,7 @@ async function whisper(ctx: VerbContext, noun: Callee, leg: Call, signal: AbortS
   return accepted;
 }
 
-function finish(node: DialNode, ctx: VerbContext, result: DialResult): Outcome {
+function finish(node: DialNode, ctx: VerbContext, result: DialResult, recording: FormParams = {}): Outcome {
   if (node.action === undefined) return NEXT;
-  return { type: "request", url: ctx.resolve(node.action), method: node.method, params: dialActionParams(result) };
+  return { type: "request", url: ctx.resolve(node.action), method: node.method, params: { ...dialActionParams(result), ...recording } };
 }

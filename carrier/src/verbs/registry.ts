@@ -12,6 +12,8 @@ import { redirectVerb } from "./redirect.js";
 import { rejectVerb } from "./reject.js";
 import { sayVerb } from "./say.js";
 import { smsVerb } from "./sms.js";
+import { startVerb } from "./start.js";
+import { stopVerb } from "./stop.js";
 import type { VerbRegistry } from "./verb.js";
 
 export const VERBS: VerbRegistry = {
@@ -27,4 +29,6 @@ export const VERBS: VerbRegistry = {
   Enqueue: enqueueVerb,
   Leave: leaveVerb,
   Sms: smsVerb,
+  Start: startVerb,
+  Stop: stopVerb,
 };

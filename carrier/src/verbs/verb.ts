@@ -11,6 +11,7 @@ export type {
   NewCallFields,
   Outcome,
   QueuesPort,
+  RecordingOptions,
   RecordingsPort,
   RingResult,
   RoomsPort,

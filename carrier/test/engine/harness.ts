@@ -206,7 +206,7 @@ export interface SetupOptions {
   /** Fields of the number; voiceUrl defaults to /voice and statusCallback to /status on the stub. */
   number?: (stubUrl: string) => Partial<PhoneNumber>;
   /** The engine's limits, lowered for a test. */
-  limits?: Partial<EngineLimits>;
+  limits?: Partial<EngineLimits> & { recordingsDir?: string };
 }
 
 export async function setup(t: TestContext, options: SetupOptions = {}): Promise<Harness> {

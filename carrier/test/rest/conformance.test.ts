@@ -158,6 +158,18 @@ test("every response on every served route conforms to Twilio's OpenAPI descript
   await client.conferences(conference.sid).fetch();
   await request(`${ACCOUNT_PATH}/Conferences/${conference.sid}/Participants/nobody.json`);
 
+  // A call's recordings over REST: start, pause, resume, stop, delete (call-recordings.test.ts).
+  const answered = await client.calls.create({ to: HANDSET, from: OURS, twiml: HOLD });
+  await until(store, "call-status", () => engine.calls.get(answered.sid)?.status === "in-progress");
+  const live = await client.calls(answered.sid).recordings.create({ recordingChannels: "dual" });
+  await client.calls(answered.sid).recordings(live.sid).update({ status: "paused", pauseBehavior: "skip" });
+  await client.calls(answered.sid).recordings("Twilio.CURRENT").update({ status: "in-progress" });
+  await client.calls(answered.sid).recordings(live.sid).update({ status: "stopped" });
+  await client.calls(answered.sid).recordings(live.sid).remove();
+  await client.calls(answered.sid).update({ status: "completed" });
+  await until(store, "call-status", () => engine.calls.get(answered.sid)?.isEnded === true);
+  await client.calls(answered.sid).recordings.create().catch(() => undefined);
+
   // Errors: unknown SIDs, bad parameters, wrong credentials, unknown paths.
   await request(`${ACCOUNT_PATH}/Calls/CA${"0".repeat(32)}.json`);
   await post(`${ACCOUNT_PATH}/Calls.json`, { To: HANDSET });

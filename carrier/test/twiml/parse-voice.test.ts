@@ -41,7 +41,7 @@ const GATHER_DEFAULTS = {
 };
 const DIAL_DEFAULTS = {
   verb: "Dial", method: "POST", timeout: 30, timeLimit: 14400, answerOnBridge: false, hangupOnStar: false,
-  record: "do-not-record", recordingStatusCallbackMethod: "POST", sequential: false,
+  record: "do-not-record", recordingStatusCallbackMethod: "POST", recordingStatusCallbackEvent: ["completed"], trim: "do-not-trim", sequential: false,
 };
 const RECORD_DEFAULTS = {
   verb: "Record", method: "POST", timeout: 5, finishOnKey: "1234567890*#", maxLength: 3600, playBeep: true,
@@ -119,7 +119,7 @@ test("a twilio-node VoiceResponse using every verb and attribute parses exactly,
     {
       verb: "Dial", action: "/dial-done", method: "GET", timeout: 20, timeLimit: 600, callerId: "+15550001111",
       answerOnBridge: true, hangupOnStar: true, record: "record-from-answer-dual", recordingStatusCallback: "/rec",
-      recordingStatusCallbackMethod: "GET", sequential: true,
+      recordingStatusCallbackMethod: "GET", recordingStatusCallbackEvent: ["in-progress", "completed"], trim: "do-not-trim", sequential: true,
       nouns: [
         { noun: "Number", number: "+15552223333", sendDigits: "ww123", url: "/whisper", method: "GET",
           statusCallback: "/leg", statusCallbackMethod: "GET", statusCallbackEvent: [...legEvents] },
