@@ -160,7 +160,10 @@ export async function warmTransfer(carrier: RunningCarrier, app: WarmTransferApp
   }
 }
 
-/** A conference status callback signed with another token gets the app's 403; signed right, it is taken. */
+/**
+ * A conference status callback signed with another token gets the app's 403; signed right, it is
+ * taken. A signed TwiML request is answered text/html, the framework's default for a string.
+ */
 export async function forgedCallback(app: WarmTransferApp): Promise<void> {
   const params = { AccountSid: ACCOUNT_SID, ConferenceSid: `CF${"0".repeat(32)}`, FriendlyName: "room", StatusCallbackEvent: "conference-end", SequenceNumber: "1" };
   const url = `${app.url}/conference/events`;
@@ -178,4 +181,19 @@ export async function forgedCallback(app: WarmTransferApp): Promise<void> {
   });
   assert.equal(signed.status, 204);
   assert.deepEqual((await app.events()).map((e) => e.event), ["conference-end"]);
+
+  // Its TwiML comes as its framework sends a string by default (text/html), which the carrier runs.
+  const waitParams = { AccountSid: ACCOUNT_SID, CallSid: `CA${"0".repeat(32)}`, ConferenceSid: params.ConferenceSid, FriendlyName: "room" };
+  const waitUrl = `${app.url}/music/wait`;
+  const music = await fetch(waitUrl, {
+    method: "POST",
+    headers: { "x-twilio-signature": twilio.getExpectedTwilioSignature(AUTH_TOKEN, waitUrl, waitParams) },
+    body: new URLSearchParams(waitParams),
+  });
+  assert.equal(music.status, 200);
+  assert.match(music.headers.get("content-type") ?? "", /^text\/html; charset=utf-8$/);
+  assert.equal(
+    await music.text(),
+    `<?xml version="1.0" encoding="UTF-8"?><Response><Say loop="0">${app.texts.waitMusic}</Say></Response>`,
+  );
 }

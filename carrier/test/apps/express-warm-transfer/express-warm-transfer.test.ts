@@ -36,7 +36,7 @@ test("a warm transfer: caller and agent 1 talk, the caller is held while agent 1
   await warmTransfer(carrier, app);
 });
 
-test("a forged conference status callback gets the app's 403, and is not recorded", async (t) => {
+test("a forged conference status callback gets the app's 403 and is not recorded; its TwiML is text/html", async (t) => {
   const { app } = await setup(t);
   await forgedCallback(app);
 });

@@ -78,7 +78,7 @@ test("a warm transfer in Flask: caller and agent 1 talk, the caller is held whil
   await warmTransfer(carrier, app);
 });
 
-test("a forged conference status callback gets the Flask app's 403, and is not recorded", { skip }, async (t) => {
+test("a forged conference status callback gets the Flask app's 403 and is not recorded; its TwiML is text/html", { skip }, async (t) => {
   const carrier = await startCarrier(t);
   const app = await startApp(t, carrier);
   await forgedCallback(app);
