@@ -58,7 +58,6 @@ export function createWarmTransferApp(config: WarmTransferConfig) {
 
   const app = express();
   app.use(express.urlencoded({ extended: false }));
-  app.use(express.json());
   app.use((req, res, next) => {
     res.on("finish", () => {
       if (res.statusCode >= 400) rejected.push({ path: req.path, status: res.statusCode });
@@ -126,20 +125,21 @@ export function createWarmTransferApp(config: WarmTransferConfig) {
   // The agent's desk (the agent's browser calls these; Flex does the same through its own backend).
   const desk = express.Router();
   // Only Participants create takes the conference's name; the others need its SID, as on Twilio.
-  const participants = async (name: string) => {
+  const participants = async (req: Request) => {
+    const name = String(req.params.conference);
     const [conference] = await client.conferences.list({ friendlyName: name, status: "in-progress", limit: 1 });
     if (!conference) throw new Error(`no conference in progress named ${name}`);
     return client.conferences(conference.sid).participants;
   };
   desk.post("/:conference/hold", async (req: Request, res: Response) => {
-    const p = await (await participants(String(req.params.conference)))("customer").update({
+    const p = await (await participants(req))("customer").update({
       hold: true,
       holdUrl: `${config.publicUrl}/music/hold`,
     });
     res.json({ callSid: p.callSid, hold: p.hold });
   });
   desk.post("/:conference/add-agent", async (req: Request, res: Response) => {
-    const p = await (await participants(String(req.params.conference))).create({
+    const p = await (await participants(req)).create({
       from: config.number,
       to: config.agent2,
       label: "agent2",
@@ -150,11 +150,11 @@ export function createWarmTransferApp(config: WarmTransferConfig) {
     res.json({ callSid: p.callSid });
   });
   desk.post("/:conference/unhold", async (req: Request, res: Response) => {
-    const p = await (await participants(String(req.params.conference)))("customer").update({ hold: false });
+    const p = await (await participants(req))("customer").update({ hold: false });
     res.json({ callSid: p.callSid, hold: p.hold });
   });
   desk.post("/:conference/leave", async (req: Request, res: Response) => {
-    await (await participants(String(req.params.conference)))("agent1").remove();
+    await (await participants(req))("agent1").remove();
     res.json({ left: true });
   });
   app.use("/desk", desk);
