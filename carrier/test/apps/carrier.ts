@@ -48,6 +48,12 @@ export interface RunningCarrier extends Carrier {
    * pausing, so it stops the moment the call listens (a Gather's timeout has not begun to run down).
    */
   untilListening(sid: string): Promise<CallView>;
+  /** A client handset (`client:<identity>`, a browser agent) comes online. */
+  registerClient(identity: string): Promise<void>;
+  /** The one call ringing on the handset `address` now (a number or `client:<identity>`). */
+  ringingOn(address: string): Promise<CallView>;
+  /** The handset on the call says `text`; resolves with whether anyone heard it. */
+  speak(sid: string, text: string): Promise<boolean>;
   /** The handset `from` texts `to`. */
   text(from: string, to: string, body: string): Promise<void>;
   /** The bodies of the texts the handset has been sent, once there are `count` of them. */
@@ -103,6 +109,19 @@ export async function startCarrier(t: TestContext): Promise<RunningCarrier> {
         await control("POST", "/clock/advance", { seconds: (Date.parse(clock.nextTimerAt) - Date.parse(clock.now)) / 1000 });
       }
     },
+    async registerClient(identity) {
+      await control("POST", "/clients", { identity });
+    },
+    async ringingOn(address) {
+      const { calls } = await control<{ calls: CallView[] }>("GET", `/phones/${encodeURIComponent(address)}/calls`);
+      const ringing = calls.filter((c) => c.activity === "ringing");
+      assert.equal(ringing.length, 1, `calls ringing on ${address}: ${JSON.stringify(calls.map((c) => [c.sid, c.activity]))}`);
+      return ringing[0] as CallView;
+    },
+    async speak(sid, text) {
+      const { accepted } = await control<{ accepted: boolean }>("POST", `/calls/${sid}/speech`, { text });
+      return accepted;
+    },
     async text(from, to, body) {
       await control("POST", "/messages", { from, to, body });
     },
@@ -121,6 +140,11 @@ export async function startCarrier(t: TestContext): Promise<RunningCarrier> {
 /** What the caller heard (every <Say>) on the call so far, in order. */
 export function said(call: CallView): string[] {
   return call.timeline.filter((e) => e.type === "say").map((e) => String(e.text));
+}
+
+/** What the handset on the call heard the others say (`heard` events), as [text, from] pairs. */
+export function heard(call: CallView): [string, string][] {
+  return call.timeline.filter((e) => e.type === "heard").map((e) => [String(e.text), String(e.from)]);
 }
 
 /** Milliseconds of clock time from the start to an event. */
