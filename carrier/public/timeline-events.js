@@ -56,4 +56,5 @@ export const EVENT = Object.freeze({
   conferenceStatus: "conference.status",
   conferenceUpdate: "conference.update",
   conferenceLeave: "conference.leave",
+  conferenceSpeech: "conference.speech",
 });

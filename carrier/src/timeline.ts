@@ -89,6 +89,7 @@ export interface TimelineEvents {
   "conference.status": { conferenceSid: string; status: string; reason?: string };
   "conference.update": { conferenceSid: string; muted: boolean; hold: boolean; coaching: boolean };
   "conference.leave": { conferenceSid: string; reason: string; duration: number };
+  "conference.speech": { conferenceSid: string; speaking: boolean };
 }
 
 export type TimelineEventName = keyof TimelineEvents;
@@ -146,6 +147,7 @@ export const TIMELINE_EVENTS = {
   "conference.status": "conference.status",
   "conference.update": "conference.update",
   "conference.leave": "conference.leave",
+  "conference.speech": "conference.speech",
 } as const satisfies { [K in TimelineEventName]: K };
 
 export type TimelineEvent = { seq: number; at: string; type: string } & Record<string, unknown>;

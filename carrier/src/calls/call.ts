@@ -54,6 +54,8 @@ export interface PendingUpdate {
 export interface RoomView {
   readonly parties: readonly Call[];
   heardBy(speaker: Call): readonly Call[];
+  /** `speaker` was heard saying something lasting `ms` on the clock (a conference's speaker events). */
+  spoke?(speaker: Call, ms: number): void;
 }
 
 /**

@@ -75,8 +75,14 @@ export class ConferenceRoom extends Room {
   constructor(
     sid: string,
     private readonly conference: () => Conference,
+    private readonly onSpeech: (speaker: Call, ms: number) => void = () => {},
   ) {
     super([], sid);
+  }
+
+  /** A participant was heard talking for `ms`: the conference's speaker events. */
+  spoke(speaker: Call, ms: number): void {
+    this.onSpeech(speaker, ms);
   }
 
   override heardBy(speaker: Call): readonly Call[] {

@@ -18,6 +18,7 @@ import type { Store } from "../store.js";
 import type { ConferenceEvent, ConferenceNoun, DialNode, VerbName } from "../twiml/nodes.js";
 import { schemaWarning } from "../twilio-error.js";
 import type { WebhookClient } from "../webhooks/client.js";
+import type { Call } from "./call.js";
 import { NEXT, type ConferencesPort, type Outcome, type VerbContext } from "./ports.js";
 import { ConferenceRoom, type Conference, type Participant, type ParticipantChange } from "./conference-room.js";
 import { conferenceEventParams, dialActionParams, type DialResult } from "./twilio-params.js";
@@ -51,6 +52,8 @@ const EVENT_WORD: Record<string, ConferenceEvent> = {
   "participant-hold": "hold",
   "participant-unhold": "hold",
   "participant-modify": "modify",
+  "participant-speech-start": "speaker",
+  "participant-speech-stop": "speaker",
   "announcement-end": "announcement",
   "announcement-fail": "announcement",
 };
@@ -59,6 +62,8 @@ const EVENT_WORD: Record<string, ConferenceEvent> = {
 export class Conferences implements ConferencesPort {
   /** Every conference, oldest first; completed ones are kept for REST. */
   private readonly all: Conference[] = [];
+  /** Participants talking now, and when their current speech ends (clock ms). */
+  private readonly talking = new WeakMap<Participant, number>();
 
   constructor(
     private readonly store: Store,
@@ -94,7 +99,11 @@ export class Conferences implements ConferencesPort {
       dateUpdated: now,
       maxParticipants: noun.maxParticipants,
       participants: [],
-      room: new ConferenceRoom(sid, () => conference),
+      room: new ConferenceRoom(
+        sid,
+        () => conference,
+        (speaker, ms) => this.spoke(conference, speaker, ms),
+      ),
       callback: noun.statusCallback
         ? { url: ctx.resolve(noun.statusCallback), method: noun.statusCallbackMethod, events: new Set(noun.statusCallbackEvent) }
         : undefined,
@@ -329,6 +338,38 @@ export class Conferences implements ConferencesPort {
     void Promise.all(to.map((p) => p.announce(url, method))).then((results) => {
       this.callback(conference, results.includes("failed") ? "announcement-fail" : "announcement-end", {});
     });
+  }
+
+  /**
+   * A participant was heard (the room said so: not muted, not on hold, the conference started)
+   * saying something that lasts `ms`: participant-speech-start now, unless it is still talking, and
+   * participant-speech-stop when its last words end. One that leaves while talking sends no stop.
+   */
+  private spoke(conference: Conference, speaker: Call, ms: number): void {
+    const participant = conference.participants.find((p) => p.call === speaker);
+    if (!participant) return;
+    const until = this.clock.now().getTime() + ms;
+    const was = this.talking.get(participant);
+    this.talking.set(participant, Math.max(until, was ?? 0));
+    if (was !== undefined) return;
+    const speaking = (on: boolean) => speaker.timeline.add("conference.speech", { conferenceSid: conference.sid, speaking: on });
+    speaking(true);
+    this.callback(conference, "participant-speech-start", { participant });
+    const gone = AbortSignal.any([participant.exit.signal, speaker.ended.signal]);
+    const wait = async (): Promise<void> => {
+      for (;;) {
+        const left = (this.talking.get(participant) ?? 0) - this.clock.now().getTime();
+        if (left <= 0) break;
+        if ((await this.clock.sleep(left, gone)) !== "elapsed") {
+          this.talking.delete(participant);
+          return;
+        }
+      }
+      this.talking.delete(participant);
+      speaking(false);
+      if (conference.participants.includes(participant)) this.callback(conference, "participant-speech-stop", { participant });
+    };
+    void wait();
   }
 
   /** Sends a conference status callback, if the conference has one and asked for this event. */

@@ -4,6 +4,14 @@
 // for speech (input.ts), and the timeline notes each burst of it once.
 import type { Call } from "./call.js";
 
+/**
+ * Speaking time for text: about 14 characters a second, at least half a second. <Say> takes this
+ * long, and so does what a handset says (a conference's speaker events last it).
+ */
+export function sayMs(text: string): number {
+  return Math.max(500, Math.round((text.length / 14) * 1000));
+}
+
 /** Typing reports closer together than this (clock time) are one burst: one timeline event. */
 export const TYPING_BURST_MS = 5_000;
 
@@ -25,6 +33,7 @@ export function speak(call: Call, text: string): boolean {
   if (others.length > 0) {
     call.timeline.add("caller.speech", { text, accepted: true, heardBy: others.map((other) => other.sid).join(",") });
     for (const other of others) other.timeline.add("heard", { text, from: handsetOf(call), callSid: call.sid });
+    call.room?.spoke?.(call, sayMs(text));
     return true;
   }
   const accepted = call.input.push({ kind: "speech", text });

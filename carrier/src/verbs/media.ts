@@ -1,14 +1,13 @@
 // Say, Play and Pause take time, as on a real call (a <Gather>'s timeout starts after them).
 // Inside <Gather> they stop at the caller's first input.
 import type { GatherChild, PlayNode, SayNode } from "../twiml/nodes.js";
+import { sayMs } from "../calls/speech.js";
 import { MAX_CALL_SECONDS } from "../limits.js";
 import { fetchMedia } from "../webhooks/http.js";
 import type { VerbContext } from "./verb.js";
 
-/** Speaking time for text: about 14 characters a second, at least half a second. */
-export function sayMs(text: string): number {
-  return Math.max(500, Math.round((text.length / 14) * 1000));
-}
+/** Speaking time for text: the carrier's one speech model, kept with the handset's speech. */
+export { sayMs };
 
 /** Duration of a WAV file from its header, or undefined when it is not one. */
 export function wavMs(bytes: Uint8Array): number | undefined {

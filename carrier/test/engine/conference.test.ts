@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { hangupByHandset } from "../../src/calls/placement.js";
 import type { Call } from "../../src/calls/call.js";
 import { parseVoiceTwiml } from "../../src/twiml/parse-voice.js";
+import { sayMs } from "../../src/calls/speech.js";
 import { NUMBER, setup, type Harness } from "./harness.js";
 
 const AGENT = "+14155550111";
@@ -355,21 +356,58 @@ test(
   },
 );
 
-test(
-  "statusCallbackEvent=speaker sends participant-speech-start and -stop when a participant talks",
-  { todo: "not supported: no speaker events are sent" },
-  async (t) => {
-    const h = await setup(t);
-    h.stub.route("/conf-events", { status: 204, body: "" });
-    perCaller(h, {
-      [CUSTOMER]: '<Dial><Conference statusCallback="/conf-events" statusCallbackEvent="speaker">room</Conference></Dial>',
-      [AGENT]: "<Dial><Conference>room</Conference></Dial>",
-    });
-    const customer = await joined(h, CUSTOMER);
-    await joined(h, AGENT);
-    await h.speak(customer, "hello there");
-    await h.idle();
-    const events = h.stub.to("/conf-events").map((r) => r.params.StatusCallbackEvent);
-    assert.ok(events.includes("participant-speech-start"), events.join(", "));
-  },
-);
+test("statusCallbackEvent=speaker sends participant-speech-start and -stop when a heard participant talks, for as long as its words last", async (t) => {
+  const h = await setup(t);
+  h.stub.route("/conf-events", { status: 204, body: "" });
+  perCaller(h, {
+    [CUSTOMER]: '<Dial><Conference statusCallback="/conf-events" statusCallbackEvent="speaker">room</Conference></Dial>',
+    [AGENT]: '<Dial><Conference participantLabel="agent">room</Conference></Dial>',
+    [SUPERVISOR]: '<Dial><Conference muted="true">room</Conference></Dial>',
+  });
+  const customer = await joined(h, CUSTOMER);
+  const speechEvents = () => h.stub.to("/conf-events").map((r) => r.params);
+  assert.equal(await h.speak(customer, "anyone?"), false, "alone: nobody hears it");
+  await h.idle();
+  assert.deepEqual(speechEvents(), [], "words nobody hears are no speech event");
+  const agent = await joined(h, AGENT);
+  const supervisor = await joined(h, SUPERVISOR);
+
+  const words = "hello there, how can I help you today?";
+  assert.equal(await h.speak(agent, words), true);
+  await h.idle();
+  const [start] = speechEvents();
+  assert.equal(start?.StatusCallbackEvent, "participant-speech-start");
+  assert.equal(start.CallSid, agent.sid);
+  assert.equal(start.ParticipantLabel, "agent");
+  assert.equal(start.Muted, "false");
+  assert.equal(start.Hold, "false");
+  assert.ok(start.ConferenceSid?.startsWith("CF"));
+  assert.equal(start.SequenceNumber, "1");
+  assert.deepEqual(h.events(agent, "conference.speech").map((e) => e.speaking), [true]);
+  // More words before the first end keep one speech going: its stop comes after the last.
+  await h.advance(sayMs(words) - 100);
+  assert.equal(await h.speak(agent, "anything?"), true);
+  await h.advance(sayMs("anything?") - 1);
+  assert.equal(speechEvents().length, 1, "still talking");
+  await h.advance(1);
+  await h.idle();
+  const stop = speechEvents()[1];
+  assert.equal(stop?.StatusCallbackEvent, "participant-speech-stop");
+  assert.equal(stop.CallSid, agent.sid);
+  assert.equal(stop.SequenceNumber, "2");
+  assert.deepEqual(h.events(agent, "conference.speech").map((e) => e.speaking), [true, false]);
+
+  // A muted or held participant is not heard: no speech events.
+  assert.equal(await h.speak(supervisor, "listening in"), false);
+  const [conference] = h.engine.conferences.list();
+  assert.ok(conference);
+  const customerIn = conference.participants.find((p) => p.call === customer);
+  assert.ok(customerIn);
+  h.engine.conferences.update(conference, customerIn, { hold: true, holdUrl: "" });
+  assert.equal(await h.speak(customer, "on hold"), false);
+  await h.advance(5_000);
+  await h.idle();
+  assert.equal(speechEvents().length, 2, speechEvents().map((e) => e.StatusCallbackEvent).join(", "));
+  assert.deepEqual(h.events(supervisor, "conference.speech"), []);
+  assert.deepEqual(h.events(customer, "conference.speech"), []);
+});
