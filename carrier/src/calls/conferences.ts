@@ -41,6 +41,15 @@ export type { Conference, ConferenceStatus, Participant, ParticipantChange, Part
 /** ReasonParticipantLeft for a participant removed over REST. */
 export const KICKED = "participant-kicked";
 
+/** ReasonParticipantLeft for a REST-added participant whose call ended before it joined (Twilio's spelling). */
+export const ADD_FAILED = "participant_add_failed";
+
+/** What a conference status callback says of a participant (one in it, or one that never joined). */
+export type ParticipantSettings = Pick<
+  Participant,
+  "call" | "label" | "muted" | "hold" | "coaching" | "callSidToCoach" | "startConferenceOnEnter" | "endConferenceOnExit"
+>;
+
 /** The statusCallbackEvent word each callback event needs. */
 const EVENT_WORD: Record<string, ConferenceEvent> = {
   "conference-start": "start",
@@ -372,11 +381,22 @@ export class Conferences implements ConferencesPort {
     void wait();
   }
 
+  /**
+   * A participant added over REST whose call ended before it joined (unanswered, busy, failed,
+   * canceled): Twilio's participant-leave with ReasonParticipantLeft=participant_add_failed and the
+   * call's status, if conference `name` is going and asked for leave events.
+   */
+  addFailed(name: string, participant: ParticipantSettings): void {
+    const conference = this.all.find((c) => c.friendlyName === name && c.status !== "completed");
+    if (!conference) return;
+    this.callback(conference, "participant-leave", { participant, reasonLeft: ADD_FAILED, participantCallStatus: participant.call.status });
+  }
+
   /** Sends a conference status callback, if the conference has one and asked for this event. */
   private callback(
     conference: Conference,
     event: string,
-    facts: { participant?: Participant; reasonEnded?: string; endedBy?: { callSid: string; label?: string | undefined }; reasonLeft?: string; participantCallStatus?: string },
+    facts: { participant?: ParticipantSettings; reasonEnded?: string; endedBy?: { callSid: string; label?: string | undefined }; reasonLeft?: string; participantCallStatus?: string },
   ): void {
     const config = conference.callback;
     const word = EVENT_WORD[event];

@@ -5,7 +5,9 @@
 import type { FastifyInstance } from "fastify";
 import { KICKED, type Conference, type ParticipantChange, type Participant } from "../calls/conferences.js";
 import type { Engine } from "../calls/engine.js";
+import type { Call } from "../calls/call.js";
 import { placeOutbound } from "../calls/placement.js";
+import { schemaWarning } from "../twilio-error.js";
 import { rfc2822 } from "../clock.js";
 import { RestError, badRequest, notFound } from "./errors.js";
 import { pageOf } from "./paging.js";
@@ -24,6 +26,32 @@ function eventsOf(p: Params, name: string, known: Set<string>): string[] {
   const events = p.all(name).flatMap((value) => value.split(/\s+/).filter(Boolean));
   for (const event of events) if (!known.has(event)) throw badRequest(`Invalid ${name} '${event}'`);
   return events;
+}
+
+/**
+ * A participant added over REST whose call has not joined yet: Twilio lists it with its call's
+ * progress (queued, ringing, then connecting once answered and joining); gone once it joins or its
+ * call ends unanswered.
+ */
+interface Joining {
+  readonly call: Call;
+  readonly name: string;
+  readonly label: string | undefined;
+  readonly muted: boolean;
+  readonly coaching: boolean;
+  readonly callSidToCoach: string | undefined;
+  readonly startConferenceOnEnter: boolean;
+  readonly endConferenceOnExit: boolean;
+}
+
+const isIn = (p: Participant | Joining): p is Participant => "exit" in p;
+
+/** A joining participant's Participant status, from its call's; undefined once it is no longer joining. */
+function joiningStatus(call: Call): "queued" | "ringing" | "connecting" | undefined {
+  if (call.status === "queued" || call.status === "initiated") return "queued";
+  if (call.status === "ringing") return "ringing";
+  if (call.status === "in-progress") return "connecting";
+  return undefined;
 }
 
 const escapeXml = (value: string) =>
@@ -95,6 +123,37 @@ export function conferenceRoutes(app: FastifyInstance, engine: Engine): void {
     uri: `${uriOf(c)}/Participants/${p.call.sid}.json`,
   });
 
+  /** Participants created over REST, by CallSid, until they join or their call ends. */
+  const joining = new Map<string, Joining>();
+  /** Forgets those that joined (once in, the conference owns them) or whose call ended. */
+  const prune = () => {
+    for (const [sid, j] of joining) {
+      if (!joiningStatus(j.call) || j.call.timeline.list().some((e) => e.type === "conference.join")) joining.delete(sid);
+    }
+  };
+  /** The REST-created participants of `c` still joining, newest first. */
+  const joiningOf = (c: Conference): Joining[] => {
+    prune();
+    return [...joining.values()].filter((j) => j.name === c.friendlyName && c.status !== "completed").reverse();
+  };
+  const joiningJson = (c: Conference, j: Joining): Record<string, unknown> => ({
+    account_sid: store.account.sid,
+    call_sid: j.call.sid,
+    call_sid_to_coach: j.callSidToCoach ?? null,
+    coaching: j.coaching,
+    conference_sid: c.sid,
+    date_created: rfc2822(j.call.dateCreated),
+    date_updated: rfc2822(j.call.dateUpdated),
+    end_conference_on_exit: j.endConferenceOnExit,
+    hold: false,
+    label: j.label ?? null,
+    muted: j.muted,
+    queue_time: "0",
+    start_conference_on_enter: j.startConferenceOnEnter,
+    status: joiningStatus(j.call),
+    uri: `${uriOf(c)}/Participants/${j.call.sid}.json`,
+  });
+
   const find = (sid: string, url: string): Conference => {
     const conference = conferences.get(sid);
     if (!conference) throw notFound(pathOf(url));
@@ -142,15 +201,16 @@ export function conferenceRoutes(app: FastifyInstance, engine: Engine): void {
       return value === null || value === "" ? undefined : value.toLowerCase() === "true";
     };
     const [muted, hold, coaching] = [flag("Muted"), flag("Hold"), flag("Coaching")];
-    const items = [...conference.participants]
-      .reverse()
-      .filter((p) => (muted === undefined || p.muted === muted) && (hold === undefined || p.hold === hold) && (coaching === undefined || p.coaching === coaching));
+    // Those still joining come first (the newest), never on hold.
+    const items = [...joiningOf(conference), ...[...conference.participants].reverse()].filter(
+      (p) => (muted === undefined || p.muted === muted) && (hold === undefined || (isIn(p) && p.hold) === hold) && (coaching === undefined || p.coaching === coaching),
+    );
     return pageOf(query, {
       key: "participants",
       path: `${uriOf(conference)}/Participants.json`,
       items,
       sid: (p) => p.call.sid,
-      serialize: (p) => participantJson(conference, p),
+      serialize: (p) => (isIn(p) ? participantJson(conference, p) : joiningJson(conference, p)),
     });
   });
 
@@ -180,6 +240,28 @@ export function conferenceRoutes(app: FastifyInstance, engine: Engine): void {
     });
     if ("error" in result) throw new RestError(result.error.code, result.error.message, result.error.status);
     const call = result.call;
+    // EarlyMedia (default true) is accepted: the carrier's handsets send no media before answering.
+    if (p.bool("Record")) call.timeline.add("warning", schemaWarning("Participants create Record=true is read but not acted on by the carrier (no conference recording)"));
+    prune();
+    const entry: Joining = {
+      call,
+      name,
+      label: p.str("Label") || undefined,
+      muted: p.bool("Muted") ?? false,
+      coaching: p.bool("Coaching") ?? false,
+      callSidToCoach: p.bool("Coaching") ? p.str("CallSidToCoach") : undefined,
+      startConferenceOnEnter: p.bool("StartConferenceOnEnter") ?? true,
+      endConferenceOnExit: p.bool("EndConferenceOnExit") ?? false,
+    };
+    joining.set(call.sid, entry);
+    // Its call ends before it joins: Twilio's participant-leave (participant_add_failed).
+    call.ended.signal.addEventListener(
+      "abort",
+      () => {
+        if (!call.timeline.list().some((e) => e.type === "conference.join")) conferences.addFailed(name, { ...entry, hold: false });
+      },
+      { once: true },
+    );
     const now = rfc2822(call.dateCreated);
     reply.code(201);
     // Not in the conference until answered: Twilio shows the participant queued.
@@ -203,7 +285,11 @@ export function conferenceRoutes(app: FastifyInstance, engine: Engine): void {
   });
 
   app.get<ParticipantPath>(`${base}/:sid/Participants/:participant.json`, async (request) => {
-    const { conference, participant } = findParticipant(request);
+    const conference = find(request.params.sid, request.url);
+    const id = request.params.participant;
+    const still = joiningOf(conference).find((j) => j.call.sid === id || (j.label !== undefined && j.label === id));
+    if (still) return joiningJson(conference, still);
+    const { participant } = findParticipant(request);
     return participantJson(conference, participant);
   });
 
