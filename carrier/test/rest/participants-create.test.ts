@@ -2,7 +2,8 @@
 // Participants list and fetch while its call is queued and ringing (Twilio's Participant status
 // enum), connected once in, and is gone when its call ends unanswered; EarlyMedia is accepted,
 // Record=true is a 12200 warning on the participant's call, To may be a client handset, and the
-// join settings (Beep, WaitUrl, StartConferenceOnEnter, Coaching) reach the conference.
+// join settings (Beep, StartConferenceOnEnter, Coaching, WaitUrl/WaitMethod, ConferenceStatusCallback*)
+// reach the conference.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { Call } from "../../src/calls/call.js";
@@ -122,4 +123,37 @@ test("Participants create: Record=true is a 12200 warning on the participant's c
   assert.equal(avaLeg.timeline.list().filter((e) => e.type === "heard").length, 1, "the coached participant hears the coach");
   assert.equal(customer.timeline.list().filter((e) => e.type === "heard").length, 0, "the customer does not");
   assert.equal(customer.timeline.list().filter((e) => e.type === "beep").length, 1, "Beep default true: the coach's arrival beeps");
+});
+
+test("Participants create: WaitUrl/WaitMethod play while it waits, and ConferenceStatusCallback* set a new conference's callback", async (t) => {
+  const carrier = await startCarrier(t);
+  const { client, store, engine } = carrier;
+  const stub = await StubApp.start();
+  t.after(() => stub.close());
+  stub.route("/conf-events", { status: 204, body: "" });
+  stub.twiml("/wait", "<Say>Please hold</Say>");
+  store.addNumber({ phoneNumber: OURS });
+  store.handset(AGENT).behaviour = "answer";
+  const created = await client.conferences("huddle").participants.create({
+    from: OURS,
+    to: AGENT,
+    startConferenceOnEnter: false,
+    waitUrl: `${stub.url}/wait`,
+    waitMethod: "GET",
+    conferenceStatusCallback: `${stub.url}/conf-events`,
+    conferenceStatusCallbackMethod: "GET",
+    conferenceStatusCallbackEvent: ["join", "speaker"],
+  });
+  const wait = await stub.waitFor("/wait");
+  assert.equal(wait.method, "GET");
+  assert.equal(wait.params.FriendlyName, "huddle");
+  const join = await stub.waitFor("/conf-events");
+  assert.equal(join.method, "GET");
+  assert.equal(join.params.StatusCallbackEvent, "participant-join");
+  assert.equal(join.params.CallSid, created.callSid);
+  assert.equal(join.params.StartConferenceOnEnter, "false");
+  const conference = conferenceOf(carrier, "huddle");
+  assert.equal(conference?.status, "init");
+  assert.deepEqual([...(conference?.callback?.events ?? [])].sort(), ["join", "speaker"]);
+  assert.equal(engine.calls.get(created.callSid)?.status, "in-progress");
 });
