@@ -7,6 +7,7 @@ import { KICKED, type Conference, type ParticipantChange, type Participant } fro
 import type { Engine } from "../calls/engine.js";
 import { placeOutbound } from "../calls/placement.js";
 import { rfc2822 } from "../clock.js";
+import { conferenceRecordingAttributes } from "./conference-recordings.js";
 import { RestError, badRequest, notFound } from "./errors.js";
 import { pageOf } from "./paging.js";
 import { Params, dateFilter, queryOf } from "./params.js";
@@ -48,6 +49,7 @@ function joiningTwiml(name: string, p: Params): string {
     statusCallback: p.url("ConferenceStatusCallback", 21205) || undefined,
     statusCallbackMethod: p.method("ConferenceStatusCallbackMethod", 21209),
     statusCallbackEvent: eventsOf(p, "ConferenceStatusCallbackEvent", CONFERENCE_EVENTS).join(" ") || undefined,
+    ...conferenceRecordingAttributes(p),
   };
   const attrs = Object.entries(attributes)
     .filter((entry): entry is [string, string] => entry[1] !== undefined)
