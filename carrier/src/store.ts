@@ -126,7 +126,9 @@ export interface Recording {
   /** in-progress and paused while recording; -1 is the duration until it is completed (Twilio's). */
   status: "in-progress" | "paused" | "stopped" | "processing" | "completed" | "absent" | "failed";
   /** <Start><Recording> is StartCallRecordingAPI too: the one source Twilio's API lists for it. */
-  source: "RecordVerb" | "DialVerb" | "OutboundAPI" | "StartCallRecordingAPI";
+  source: "RecordVerb" | "DialVerb" | "OutboundAPI" | "StartCallRecordingAPI" | "Conference";
+  /** A conference's recording: the conference recorded (its callSid is the participant whose arrival started it). */
+  conferenceSid?: string;
   channels: number;
   /** Which audio: the caller's (inbound), what the caller hears (outbound), or both; REST and <Start> only. */
   track?: "inbound" | "outbound" | "both";

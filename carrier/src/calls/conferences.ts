@@ -16,10 +16,10 @@ import type { Clock } from "../clock.js";
 import { newSid } from "../sids.js";
 import type { Store } from "../store.js";
 import type { ConferenceEvent, ConferenceNoun, DialNode, VerbName } from "../twiml/nodes.js";
-import { schemaWarning } from "../twilio-error.js";
 import type { WebhookClient } from "../webhooks/client.js";
 import type { Call } from "./call.js";
 import { NEXT, type ConferencesPort, type Outcome, type VerbContext } from "./ports.js";
+import { ConferenceRecording } from "./conference-recording.js";
 import { ConferenceRoom, type Conference, type Participant, type ParticipantChange } from "./conference-room.js";
 import { conferenceEventParams, dialActionParams, type DialResult } from "./twilio-params.js";
 
@@ -78,6 +78,8 @@ export class Conferences implements ConferencesPort {
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly webhooks: WebhookClient,
+    /** Conference recording (record="record-from-start"): told of each start, join and end. */
+    private readonly recording?: ConferenceRecording,
   ) {}
 
   /** Every conference, newest first (REST's list order). */
@@ -119,6 +121,7 @@ export class Conferences implements ConferencesPort {
       sequence: 0,
     };
     this.all.push(conference);
+    this.recording?.configure(conference, ConferenceRecording.settings(noun, ctx.resolve));
     return conference;
   }
 
@@ -126,9 +129,6 @@ export class Conferences implements ConferencesPort {
     const { call, signal } = ctx;
     const finish = (result: DialResult): Outcome =>
       node.action === undefined ? NEXT : { type: "request", url: ctx.resolve(node.action), method: node.method, params: dialActionParams(result) };
-    if (noun.record !== "do-not-record") {
-      call.timeline.add("warning", schemaWarning(`<Conference> record="${noun.record}" is read but not acted on by the carrier`));
-    }
     const conference = this.named(noun, ctx);
     if (conference.participants.length >= conference.maxParticipants) {
       call.timeline.add("dial.result", { status: "failed", reason: `conference ${noun.name} is full (${conference.maxParticipants} participants)` });
@@ -174,7 +174,8 @@ export class Conferences implements ConferencesPort {
     });
     this.callback(conference, "participant-join", { participant });
     this.store.emit("conference", conference);
-    if (conference.status === "init" && participant.startConferenceOnEnter) this.start(conference);
+    this.recording?.joined(conference, participant);
+    if (conference.status === "init" && participant.startConferenceOnEnter) this.start(conference, participant);
 
     const out = AbortSignal.any([signal, participant.exit.signal, call.ended.signal]);
     // <Dial timeLimit> holds in a conference too.
@@ -248,7 +249,7 @@ export class Conferences implements ConferencesPort {
     }
   }
 
-  private start(conference: Conference): void {
+  private start(conference: Conference, by: Participant): void {
     conference.status = "in-progress";
     conference.dateUpdated = this.clock.now();
     for (const p of conference.participants) {
@@ -256,6 +257,7 @@ export class Conferences implements ConferencesPort {
       p.wake.abort();
     }
     this.callback(conference, "conference-start", {});
+    this.recording?.started(conference, by);
     this.store.emit("conference", conference);
   }
 
@@ -296,6 +298,7 @@ export class Conferences implements ConferencesPort {
       endedBy: by ? { callSid: by.call.sid, label: by.label } : undefined,
     });
     for (const p of [...conference.participants]) this.remove(conference, p, "conference-ended");
+    this.recording?.ended(conference);
     this.store.emit("conference", conference);
     const completed = this.all.filter((c) => c.status === "completed");
     for (const old of completed.slice(0, Math.max(0, completed.length - COMPLETED_KEPT))) this.all.splice(this.all.indexOf(old), 1);

@@ -13,6 +13,7 @@ import type { LegsPort, MessagesPort, NewCallFields, VerbRegistry } from "./port
 import { DEFAULT_CALL_HISTORY, MAX_DOCUMENTS_PER_CALL } from "../limits.js";
 import { Call, FINAL, type CallStatus, type PendingUpdate } from "./call.js";
 import { ring } from "./handsets.js";
+import { ConferenceRecording } from "./conference-recording.js";
 import { Conferences } from "./conferences.js";
 import { Queues } from "./queues.js";
 import { Recordings } from "./recordings.js";
@@ -53,9 +54,9 @@ export class Engine implements RunnerHost {
     this.webhooks = new WebhookClient(() => store.account.authToken, clock);
     this.rooms = new Rooms(clock);
     this.queues = new Queues(store, clock);
-    this.conferences = new Conferences(store, clock, this.webhooks);
     // recordingsDir: DATA_DIR/recordings, where recordings' media outlives a restart (recording-media.ts).
     this.recordings = new Recordings(store, clock, this.webhooks, recordingsDir);
+    this.conferences = new Conferences(store, clock, this.webhooks, new ConferenceRecording(this.recordings, clock));
     this.legs = {
       create: (fields) => this.newCall(fields),
       ring: (leg, timeoutMs, signal) => ring(this, leg, timeoutMs, signal),

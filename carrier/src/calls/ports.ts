@@ -103,8 +103,10 @@ export interface ConferencesPort {
 
 /** How a continuous recording (<Dial record>, REST, <Start><Recording>) is made. */
 export interface RecordingOptions {
-  source: "DialVerb" | "StartCallRecordingAPI";
+  source: "DialVerb" | "StartCallRecordingAPI" | "Conference";
   channels: 1 | 2;
+  /** A conference's recording: the conference, and the call its recording is kept under. */
+  conference?: { sid: string; callSid: string } | undefined;
   track?: "inbound" | "outbound" | "both" | undefined;
   trim: "trim-silence" | "do-not-trim";
   /** The recording status callback, already resolved, and the events it asked for. */
@@ -118,7 +120,7 @@ export interface RecordingsPort {
   /** Keeps a finished <Record>ing. */
   finish(call: Call, node: RecordNode, resolve: (url: string) => string, transcript: string, durationSeconds: number): Recording;
   /** Starts a continuous recording of `call`; it stops on `stop` or when the call ends. */
-  start(call: Call, options: RecordingOptions): Recording;
+  start(call: Pick<Call, "sid" | "accountSid" | "ended" | "isEnded" | "timeline">, options: RecordingOptions): Recording;
   /** Stops and finishes a continuous recording (completed, or absent when nothing was recorded). */
   stop(sid: string): Recording | undefined;
   /** The recordings of a call being made now, oldest first. */

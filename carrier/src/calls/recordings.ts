@@ -18,10 +18,16 @@ import { recordingStatusParams, transcriptionParams, type RecordingFacts } from 
 
 export { recordingWav } from "./recording-media.js";
 
+/**
+ * What a continuous recording records: a call, or a conference (calls/conference-recording.ts) —
+ * its SID, its end, and the timeline where its sound is heard and the recording's events go.
+ */
+export type Recorded = Pick<Call, "sid" | "accountSid" | "ended" | "isEnded" | "timeline">;
+
 /** A recording still being made: its stretches so far, and the one running now. */
 interface Active {
   recording: Recording;
-  call: Call;
+  call: Recorded;
   options: RecordingOptions;
   segments: Segment[];
   /** The stretch running now (in-progress, or paused as silence); undefined while paused with skip. */
@@ -99,12 +105,13 @@ export class Recordings implements RecordingsPort {
 
   // ---- continuous recordings --------------------------------------------------------------------
 
-  /** Starts recording `call` now; it stops on `stop` or when the call ends. */
-  start(call: Call, options: RecordingOptions): Recording {
+  /** Starts recording `call` (or a conference) now; it stops on `stop` or when the call ends. */
+  start(call: Recorded, options: RecordingOptions): Recording {
     const now = this.clock.now();
     const recording: Recording = {
       sid: newSid("RE"),
-      callSid: call.sid,
+      callSid: options.conference?.callSid ?? call.sid,
+      ...(options.conference ? { conferenceSid: options.conference.sid } : {}),
       durationSeconds: -1,
       status: "in-progress",
       source: options.source,
@@ -147,7 +154,7 @@ export class Recordings implements RecordingsPort {
     return recording;
   }
 
-  /** The recordings of `call` being made now (in-progress or paused), oldest first. */
+  /** The recordings of `call` (or of a conference, by its SID) being made now (in-progress or paused), oldest first. */
   activeOn(callSid: string): Recording[] {
     return [...this.active.values()].filter((a) => a.call.sid === callSid).map((a) => a.recording);
   }
@@ -239,6 +246,7 @@ export class Recordings implements RecordingsPort {
       channels: recording.channels,
       source: recording.source,
       track: recording.track,
+      conferenceSid: recording.conferenceSid,
     });
     void this.webhooks.send({ url: callback.url, method: callback.method, params, kind: "callback" }, "recording-status", call);
   }

@@ -156,6 +156,8 @@ export interface RecordingStatusFacts {
   source: string;
   /** inbound, outbound or both: sent for recordings started over REST or <Start><Recording>. */
   track?: string | undefined;
+  /** A conference's recording: its callbacks name the conference (ConferenceSid), not a call. */
+  conferenceSid?: string | undefined;
 }
 
 /**
@@ -169,7 +171,7 @@ export function recordingStatusParams(
 ): FormParams {
   return {
     AccountSid: call.accountSid,
-    CallSid: call.sid,
+    ...(facts.conferenceSid ? { ConferenceSid: facts.conferenceSid } : { CallSid: call.sid }),
     RecordingSid: recording.sid,
     RecordingUrl: recording.url,
     RecordingStatus: facts.status,

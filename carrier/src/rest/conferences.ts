@@ -9,6 +9,7 @@ import type { Call } from "../calls/call.js";
 import { placeOutbound } from "../calls/placement.js";
 import { schemaWarning } from "../twilio-error.js";
 import { rfc2822 } from "../clock.js";
+import { conferenceRecordingAttributes } from "./conference-recordings.js";
 import { RestError, badRequest, notFound } from "./errors.js";
 import { pageOf } from "./paging.js";
 import { Params, dateFilter, queryOf } from "./params.js";
@@ -76,6 +77,7 @@ function joiningTwiml(name: string, p: Params): string {
     statusCallback: p.url("ConferenceStatusCallback", 21205) || undefined,
     statusCallbackMethod: p.method("ConferenceStatusCallbackMethod", 21209),
     statusCallbackEvent: eventsOf(p, "ConferenceStatusCallbackEvent", CONFERENCE_EVENTS).join(" ") || undefined,
+    ...conferenceRecordingAttributes(p),
   };
   const attrs = Object.entries(attributes)
     .filter((entry): entry is [string, string] => entry[1] !== undefined)

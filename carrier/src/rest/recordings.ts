@@ -9,6 +9,7 @@ import type { FastifyContextConfig, FastifyInstance, FastifyReply, FastifyReques
 import type { Engine } from "../calls/engine.js";
 import type { Recording } from "../store.js";
 import { callRecordingJson, callRecordingRoutes } from "./call-recordings.js";
+import { conferenceRecordingRoutes } from "./conference-recordings.js";
 import { RestError, notFound } from "./errors.js";
 import { pageOf } from "./paging.js";
 import { dateFilter, queryOf } from "./params.js";
@@ -36,8 +37,12 @@ export function recordingRoutes(app: FastifyInstance, engine: Engine): void {
     const conference = query.get("ConferenceSid");
     const created = dateFilter(query, "DateCreated");
     const items = newestFirst(store.recordings.values()).filter(
-      // No recording here belongs to a conference.
-      (r) => (!filterCall || r.callSid === filterCall) && !conference && created(r.dateCreated),
+      // A call's own list leaves out the recordings of its conferences (conference-recordings.ts).
+      (r) =>
+        (!filterCall || r.callSid === filterCall) &&
+        !(callSid && r.conferenceSid) &&
+        (!conference || r.conferenceSid === conference) &&
+        created(r.dateCreated),
     );
     return pageOf(query, { key: "recordings", path, items, sid: (r) => r.sid, serialize: (r) => serialize(store, r) });
   };
@@ -79,4 +84,5 @@ export function recordingRoutes(app: FastifyInstance, engine: Engine): void {
   });
 
   callRecordingRoutes(app, engine);
+  conferenceRecordingRoutes(app, engine);
 }

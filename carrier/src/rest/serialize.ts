@@ -151,7 +151,7 @@ export function recordingJson(store: Store, r: Recording): Record<string, unknow
     api_version: API_VERSION,
     call_sid: r.callSid,
     channels: r.channels,
-    conference_sid: null,
+    conference_sid: r.conferenceSid ?? null,
     date_created: date(r.dateCreated),
     date_updated: date(r.dateUpdated),
     duration: String(r.durationSeconds),

@@ -90,7 +90,14 @@ export interface ConferenceNoun {
   waitUrl?: string;
   waitMethod: Method;
   maxParticipants: number;
+  /** record-from-start: the conference is recorded from its start to its end (calls/conference-recording.ts). */
   record: "do-not-record" | "record-from-start";
+  recordingStatusCallback?: string;
+  recordingStatusCallbackMethod: Method;
+  /** in-progress, completed, absent; `completed` by default. */
+  recordingStatusCallbackEvent: string[];
+  /** Twilio's <Conference> default is trim-silence. */
+  trim: "trim-silence" | "do-not-trim";
   /** The CallSid of the participant this one coaches. */
   coach?: string;
   statusCallback?: string;

@@ -147,6 +147,11 @@ const CONFERENCE = {
   waitMethod: method(),
   maxParticipants: int(250, 2, 250),
   record: oneOf(["do-not-record", "record-from-start"], "do-not-record"),
+  recordingStatusCallback: text(),
+  recordingStatusCallbackMethod: method(),
+  recordingStatusCallbackEvent: words(RECORDING_EVENTS, ["completed"]),
+  // Twilio's <Conference> default (its <Dial> default is do-not-trim).
+  trim: oneOf(["trim-silence", "do-not-trim"], "trim-silence"),
   coach: text(),
   statusCallback: text(),
   statusCallbackMethod: method(),
@@ -157,10 +162,6 @@ const CONFERENCE = {
 const CONFERENCE_IGNORED = [
   "region",
   "jitterBufferSize",
-  "trim",
-  "recordingStatusCallback",
-  "recordingStatusCallbackMethod",
-  "recordingStatusCallbackEvent",
   "eventCallbackUrl",
   "recordingConfigurationId",
 ];

@@ -3,13 +3,18 @@
 // waitUrl), ends when the last leaves or an endConferenceOnExit one leaves; participants hear each
 // other through the room, a muted one is not heard, a coach only by the one it coaches; the Dial
 // action follows the participant's leaving; status callbacks carry Twilio's parameters.
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { hangupByHandset } from "../../src/calls/placement.js";
 import type { Call } from "../../src/calls/call.js";
+import { speakingSeconds } from "../../src/calls/input.js";
 import { parseVoiceTwiml } from "../../src/twiml/parse-voice.js";
 import { sayMs } from "../../src/calls/speech.js";
 import { NUMBER, setup, type Harness } from "./harness.js";
+import { wavFacts } from "./wav.js";
 
 const AGENT = "+14155550111";
 const SUPERVISOR = "+14155550122";
@@ -42,6 +47,9 @@ test("<Conference> reads Twilio's attributes with Twilio's defaults", () => {
     waitMethod: "POST",
     maxParticipants: 250,
     record: "do-not-record",
+    recordingStatusCallbackMethod: "POST",
+    recordingStatusCallbackEvent: ["completed"],
+    trim: "trim-silence",
     statusCallbackMethod: "POST",
     statusCallbackEvent: [],
   });
@@ -186,7 +194,7 @@ test("the conference ends when its last participant leaves; the same name then m
   assert.notEqual(conferences[0]?.sid, first?.sid);
 });
 
-test("record is read but not acted on: a 12200 warning; a full conference fails the Dial", async (t) => {
+test("a full conference fails the Dial", async (t) => {
   const h = await setup(t);
   h.stub.twiml("/full", "<Say>Full</Say>");
   perCaller(h, {
@@ -194,8 +202,7 @@ test("record is read but not acted on: a 12200 warning; a full conference fails 
     [AGENT]: "<Dial><Conference>room</Conference></Dial>",
     [SUPERVISOR]: '<Dial action="/full"><Conference>room</Conference></Dial>',
   });
-  const customer = await joined(h, CUSTOMER);
-  assert.ok(h.events(customer, "warning").some((e) => e.code === 12200 && String(e.message).includes("record")));
+  await joined(h, CUSTOMER);
   await joined(h, AGENT);
   const supervisor = h.call(SUPERVISOR, NUMBER);
   const action = await h.stub.waitFor("/full");
@@ -333,28 +340,90 @@ test("beep: the others hear a beep when a participant joins or leaves (onEnter, 
   assert.equal(h.events(supervisor, "beep").length, 1, "the customer's departure beeps (beep=true by default)");
 });
 
-test(
-  'record="record-from-start" records the conference, with a recording status callback once it ends',
-  { todo: "not supported: conference recording; record is a 12200 warning" },
-  async (t) => {
-    const h = await setup(t);
-    h.stub.route("/rec", { status: 204, body: "" });
-    perCaller(h, {
-      [CUSTOMER]: '<Dial><Conference record="record-from-start" recordingStatusCallback="/rec">room</Conference></Dial>',
-      [AGENT]: "<Dial><Conference>room</Conference></Dial>",
-    });
-    const customer = await joined(h, CUSTOMER);
-    const agent = await joined(h, AGENT);
-    await h.advance(10_000);
-    hangupByHandset(h.engine, agent);
-    hangupByHandset(h.engine, customer);
-    await h.idle();
-    const done = h.stub.to("/rec").find((r) => r.params.RecordingStatus === "completed");
-    assert.ok(done, "a completed recording status callback");
-    assert.equal(done.params.RecordingDuration, "10");
-    assert.ok(done.params.ConferenceSid?.startsWith("CF"));
-  },
-);
+test('record="record-from-start" records the conference from its start to its end, with Twilio\'s recording status callbacks', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "carrier-conf-recordings-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const h = await setup(t, { limits: { recordingsDir: join(dir, "recordings") } });
+  h.stub.route("/rec", { status: 204, body: "" });
+  perCaller(h, {
+    // The customer waits (startConferenceOnEnter=false): the recording begins with the agent, not before.
+    [CUSTOMER]:
+      '<Dial><Conference startConferenceOnEnter="false" record="record-from-start" trim="do-not-trim" recordingStatusCallback="/rec" recordingStatusCallbackEvent="in-progress completed">room</Conference></Dial>',
+    [AGENT]: "<Dial><Conference>room</Conference></Dial>",
+  });
+  const customer = await joined(h, CUSTOMER);
+  assert.equal(h.events(customer, "warning").length, 0, "record is acted on: no 12200");
+  await h.advance(5_000);
+  assert.equal(h.stub.to("/rec").length, 0, "nothing recorded before the start");
+  const agent = await joined(h, AGENT);
+  await h.idle();
+  const started = h.stub.to("/rec");
+  assert.equal(started.length, 1);
+  const conferenceSid = String(h.events(agent, "conference.join")[0]?.conferenceSid);
+  assert.match(conferenceSid, /^CF/);
+  const sid = started[0]?.params.RecordingSid ?? "";
+  assert.deepEqual(started[0]?.params, {
+    AccountSid: h.store.account.sid,
+    ConferenceSid: conferenceSid,
+    RecordingSid: sid,
+    RecordingUrl: h.store.recordingUrl(sid),
+    RecordingStatus: "in-progress",
+    RecordingChannels: "1",
+    RecordingSource: "Conference",
+    RecordingStartTime: h.clock.now().toUTCString().replace("GMT", "+0000"),
+  });
+  assert.equal(h.store.recordings.get(sid)?.status, "in-progress");
+  await h.advance(10_000);
+  hangupByHandset(h.engine, agent);
+  hangupByHandset(h.engine, customer);
+  await h.idle();
+  const done = h.stub.to("/rec").find((r) => r.params.RecordingStatus === "completed");
+  assert.ok(done, "a completed recording status callback");
+  assert.equal(done.params.RecordingDuration, "10");
+  assert.equal(done.params.ConferenceSid, conferenceSid);
+  assert.equal(done.params.RecordingSid, sid);
+  assert.equal(done.params.CallSid, undefined, "a conference's recording names the conference, not a call");
+  const recording = h.store.recordings.get(sid);
+  assert.equal(recording?.source, "Conference");
+  assert.equal(recording?.conferenceSid, conferenceSid);
+  assert.equal(recording?.callSid, agent.sid, "kept under the participant whose arrival started the conference");
+  assert.equal(recording?.durationSeconds, 10);
+  const wav = readFileSync(join(dir, "recordings", `${sid}.wav`));
+  assert.deepEqual(wavFacts(wav), { channels: 1, rate: 8000, bits: 16, dataBytes: 10 * 8000 * 2 });
+});
+
+test('<Conference> trims silence by default: the recording keeps from the first word to the last; a silent conference is absent', async (t) => {
+  const h = await setup(t);
+  h.stub.route("/rec", { status: 204, body: "" });
+  perCaller(h, {
+    [CUSTOMER]: '<Dial><Conference record="record-from-start" recordingStatusCallback="/rec" recordingStatusCallbackEvent="completed absent">room</Conference></Dial>',
+    [AGENT]: "<Dial><Conference>room</Conference></Dial>",
+    [SUPERVISOR]: '<Dial><Conference record="record-from-start" recordingStatusCallback="/rec" recordingStatusCallbackEvent="absent">quiet</Conference></Dial>',
+  });
+  const customer = await joined(h, CUSTOMER);
+  const agent = await joined(h, AGENT);
+  await h.advance(3_000);
+  await h.speak(agent, "hello");
+  await h.advance(4_000);
+  await h.speak(customer, "hi");
+  await h.advance(6_000);
+  hangupByHandset(h.engine, customer);
+  hangupByHandset(h.engine, agent);
+  await h.idle();
+  const done = h.stub.to("/rec").find((r) => r.params.RecordingStatus === "completed");
+  assert.ok(done);
+  const expected = Math.round((4_000 + speakingSeconds("hi") * 1000) / 1000);
+  assert.equal(done.params.RecordingDuration, String(expected));
+  assert.equal(h.engine.recordings.media(done.params.RecordingSid ?? "")?.readUInt32LE(40), expected * 8000 * 2);
+
+  const supervisor = await joined(h, SUPERVISOR);
+  await h.advance(8_000);
+  hangupByHandset(h.engine, supervisor);
+  await h.idle();
+  const absent = h.stub.to("/rec").filter((r) => r.params.RecordingStatus === "absent");
+  assert.equal(absent.length, 1);
+  assert.equal(absent[0]?.params.RecordingDuration, "0");
+});
 
 test("statusCallbackEvent=speaker sends participant-speech-start and -stop when a heard participant talks, for as long as its words last", async (t) => {
   const h = await setup(t);

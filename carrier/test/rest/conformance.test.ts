@@ -158,6 +158,22 @@ test("every response on every served route conforms to Twilio's OpenAPI descript
   await client.conferences(conference.sid).fetch();
   await request(`${ACCOUNT_PATH}/Conferences/${conference.sid}/Participants/nobody.json`);
 
+  // A conference's recordings: list, fetch, pause, resume, stop, delete (conference-recordings.test.ts).
+  store.handset("+14155550197").behaviour = "answer";
+  await client.conferences("recorded").participants.create({ from: OURS, to: "+14155550197", conferenceRecord: "record-from-start", conferenceTrim: "do-not-trim" });
+  await until(store, "conference", () => engine.conferences.list().some((c) => c.friendlyName === "recorded" && c.status === "in-progress"));
+  const recorded = engine.conferences.list().find((c) => c.friendlyName === "recorded");
+  assert.ok(recorded);
+  const [conferenceRecording] = await client.conferences(recorded.sid).recordings.list();
+  assert.ok(conferenceRecording);
+  await client.conferences(recorded.sid).recordings(conferenceRecording.sid).fetch();
+  await client.conferences(recorded.sid).recordings("Twilio.CURRENT").update({ status: "paused", pauseBehavior: "skip" });
+  await client.conferences(recorded.sid).recordings(conferenceRecording.sid).update({ status: "in-progress" });
+  await client.conferences(recorded.sid).recordings(conferenceRecording.sid).update({ status: "stopped" });
+  await client.recordings.list({ conferenceSid: recorded.sid });
+  await client.conferences(recorded.sid).recordings(conferenceRecording.sid).remove();
+  await client.conferences(recorded.sid).update({ status: "completed" });
+
   // A call's recordings over REST: start, pause, resume, stop, delete (call-recordings.test.ts).
   const answered = await client.calls.create({ to: HANDSET, from: OURS, twiml: HOLD });
   await until(store, "call-status", () => engine.calls.get(answered.sid)?.status === "in-progress");
