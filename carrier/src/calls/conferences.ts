@@ -271,7 +271,7 @@ export class Conferences implements ConferencesPort {
     conference.room.leave(participant.call);
     participant.status = "complete";
     participant.dateUpdated = this.clock.now();
-    this.callback(conference, "participant-leave", { participant, reasonLeft: reason, participantCallStatus: participant.call.status });
+    this.callback(conference, "participant-leave", { participant, reasonLeft: reasonLeft(reason, conference), participantCallStatus: participant.call.status });
     this.store.emit("conference", conference);
     if (conference.status === "completed") return;
     // Twilio's ReasonConferenceEnded tells a participant who left from one removed over REST.
@@ -436,4 +436,24 @@ export class Conferences implements ConferencesPort {
 function untilAborted(signal: AbortSignal): Promise<void> {
   if (signal.aborted) return Promise.resolve();
   return new Promise((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
+}
+
+/**
+ * ReasonParticipantLeft as Twilio spells it (its <Conference> page: conference_ended_via_api,
+ * moderator_ended_conference, participant_updated_via_api, participant_hung_up,
+ * participant_add_failed), from the carrier's own reason. The Dial's timeLimit and hangupOnStar,
+ * for which Twilio names no value, keep the carrier's (`time-limit`, `hangup-on-star`).
+ */
+export function reasonLeft(reason: string, conference: Conference): string {
+  switch (reason) {
+    case "participant-hung-up":
+      return "participant_hung_up";
+    case KICKED:
+    case "participant-updated-via-api":
+      return "participant_updated_via_api";
+    case "conference-ended":
+      return conference.reasonEnded === "conference-ended-via-api" ? "conference_ended_via_api" : "moderator_ended_conference";
+    default:
+      return reason;
+  }
 }

@@ -264,7 +264,7 @@ test("hold plays the holdUrl and sends participant-hold / -unhold; a REST redire
       ["participant-hold", "true", undefined],
       ["participant-unhold", "false", undefined],
       ["participant-leave", "false", "time-limit"],
-      ["participant-leave", "false", "participant-updated-via-api"],
+      ["participant-leave", "false", "participant_updated_via_api"],
     ],
   );
 });
