@@ -19,6 +19,29 @@ function oneOf<T extends string>(p: Params, name: string, allowed: readonly T[],
   return value as T;
 }
 
+/**
+ * A recording update, for a call's or a conference's recording: `Status` paused (with
+ * `PauseBehavior`, `silence` by default), in-progress (resume) or stopped; only a recording being
+ * made can change (21220).
+ */
+export function updateRecordingStatus(engine: Engine, recording: Recording, p: Params): Recording {
+  const status = p.str("Status");
+  if (status === undefined || status === "") throw new RestError(21651, "Status is required: paused, in-progress or stopped");
+  if (!["paused", "in-progress", "stopped"].includes(status)) throw badRequest(`Status must be paused, in-progress or stopped, not '${status}'`);
+  const behaviour = oneOf(p, "PauseBehavior", ["skip", "silence"], "silence");
+  if (!engine.recordings.isActive(recording.sid)) {
+    const verb = status === "stopped" ? "stopped" : status === "paused" ? "paused" : "resumed";
+    throw new RestError(21220, `Recording ${recording.sid} is ${recording.status}: only a recording being made can be ${verb}`);
+  }
+  const updated =
+    status === "paused"
+      ? engine.recordings.pause(recording.sid, behaviour)
+      : status === "in-progress"
+        ? engine.recordings.resume(recording.sid)
+        : engine.recordings.stop(recording.sid);
+  return updated ?? recording;
+}
+
 /** The call recording resource: the account recording's fields, with `track` and the call's URI. */
 export function callRecordingJson(store: Store, r: Recording): Record<string, unknown> {
   const { media_url: _media, subresource_uris: _sub, ...json } = recordingJson(store, r);
@@ -60,21 +83,7 @@ export function callRecordingRoutes(app: FastifyInstance, engine: Engine): void 
 
   app.post<{ Params: { callSid: string; sid: string } }>(`${base}/:sid.json`, async (request) => {
     const recording = find(request.params.callSid, request.params.sid, request.url);
-    const p = new Params(request.body);
-    const status = p.str("Status");
-    if (status === undefined || status === "") throw new RestError(21651, "Status is required: paused, in-progress or stopped");
-    if (!["paused", "in-progress", "stopped"].includes(status)) throw badRequest(`Status must be paused, in-progress or stopped, not '${status}'`);
-    const behaviour = oneOf(p, "PauseBehavior", ["skip", "silence"], "silence");
-    if (!engine.recordings.isActive(recording.sid)) {
-      throw new RestError(21220, `Recording ${recording.sid} is ${recording.status}: only a recording being made can be ${status === "stopped" ? "stopped" : status === "paused" ? "paused" : "resumed"}`);
-    }
-    const updated =
-      status === "paused"
-        ? engine.recordings.pause(recording.sid, behaviour)
-        : status === "in-progress"
-          ? engine.recordings.resume(recording.sid)
-          : engine.recordings.stop(recording.sid);
-    return callRecordingJson(store, updated ?? recording);
+    return callRecordingJson(store, updateRecordingStatus(engine, recording, new Params(request.body)));
   });
 
   app.delete<{ Params: { callSid: string; sid: string } }>(`${base}/:sid.json`, async (request, reply) => {

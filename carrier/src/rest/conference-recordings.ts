@@ -6,9 +6,10 @@
 import type { FastifyInstance } from "fastify";
 import type { Engine } from "../calls/engine.js";
 import type { Recording, Store } from "../store.js";
-import { RestError, badRequest, notFound } from "./errors.js";
+import { badRequest, notFound } from "./errors.js";
 import { pageOf } from "./paging.js";
 import { Params, dateFilter, queryOf } from "./params.js";
+import { updateRecordingStatus } from "./call-recordings.js";
 import { accountPath, newestFirst, recordingJson } from "./serialize.js";
 
 /** The conference recording resource: the account recording's fields, with the conference's URI. */
@@ -75,22 +76,7 @@ export function conferenceRecordingRoutes(app: FastifyInstance, engine: Engine):
 
   app.post<WithSid>(`${base}/:sid.json`, async (request) => {
     const recording = find(request.params.conferenceSid, request.params.sid, request.url);
-    const p = new Params(request.body);
-    const status = p.str("Status");
-    if (status === undefined || status === "") throw new RestError(21651, "Status is required: paused, in-progress or stopped");
-    if (!["paused", "in-progress", "stopped"].includes(status)) throw badRequest(`Status must be paused, in-progress or stopped, not '${status}'`);
-    const behaviour = p.str("PauseBehavior") || "silence";
-    if (behaviour !== "skip" && behaviour !== "silence") throw badRequest(`PauseBehavior must be one of skip, silence, not '${behaviour}'`);
-    if (!engine.recordings.isActive(recording.sid)) {
-      throw new RestError(21220, `Recording ${recording.sid} is ${recording.status}: only a recording being made can be ${status === "stopped" ? "stopped" : status === "paused" ? "paused" : "resumed"}`);
-    }
-    const updated =
-      status === "paused"
-        ? engine.recordings.pause(recording.sid, behaviour)
-        : status === "in-progress"
-          ? engine.recordings.resume(recording.sid)
-          : engine.recordings.stop(recording.sid);
-    return conferenceRecordingJson(store, updated ?? recording);
+    return conferenceRecordingJson(store, updateRecordingStatus(engine, recording, new Params(request.body)));
   });
 
   app.delete<WithSid>(`${base}/:sid.json`, async (request, reply) => {

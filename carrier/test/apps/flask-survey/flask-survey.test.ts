@@ -5,29 +5,16 @@
 // SMS, where without the carrier's cookies every text would start the survey over.
 import { test, type TestContext } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
-import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { AUTH_TOKEN, said, startCarrier } from "../carrier.js";
+import { skipWithoutFlask, startFlaskApp } from "../flask.js";
 
 const NUMBER = "+15005550006";
 const CALLER = "+14155550100";
 const TEXTER = "+14155550111";
 const APP = fileURLToPath(new URL("app.py", import.meta.url));
 
-/**
- * A Python with Flask and twilio: $PYTHON, the one on the PATH, or Debian's (python3-flask and
- * python3-twilio install into /usr/bin/python3, which a pyenv or venv on the PATH may hide).
- */
-function findPython(): string | undefined {
-  const candidates = [process.env.PYTHON, "python3", "/usr/bin/python3"].filter((c): c is string => Boolean(c));
-  return candidates.find((python) => spawnSync(python, ["-c", "import flask, twilio"], { stdio: "ignore" }).status === 0);
-}
-
-const python = findPython();
-const MISSING = "no python3 with Flask and twilio (apt-get install python3-flask python3-twilio, or set PYTHON)";
-/** Skipped on a machine without them; in CI (.ci/run installs them) their absence fails the test. */
-const skip = python || process.env.CI ? false : MISSING;
+const skip = skipWithoutFlask;
 
 interface Served {
   method: string;
@@ -45,25 +32,7 @@ interface Results {
 
 /** Starts app.py with the carrier's auth token; resolves with its base URL once it listens. */
 async function startApp(t: TestContext): Promise<{ url: string; results: () => Promise<Results> }> {
-  assert.ok(python, MISSING);
-  const child = spawn(python, [APP], { env: { ...process.env, TWILIO_AUTH_TOKEN: AUTH_TOKEN }, stdio: ["ignore", "pipe", "pipe"] });
-  let stderr = "";
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  t.after(async () => {
-    child.kill();
-    await exited;
-  });
-  const lines = createInterface({ input: child.stdout });
-  const port = await new Promise<number>((resolve, reject) => {
-    lines.once("line", (line) => {
-      const match = /^listening on (\d+)$/.exec(line);
-      if (match) resolve(Number(match[1]));
-      else reject(new Error(`app.py said: ${line}`));
-    });
-    void exited.then(() => reject(new Error(`app.py exited before it listened: ${stderr}`)));
-  });
-  const url = `http://127.0.0.1:${port}`;
+  const url = await startFlaskApp(t, APP, { ...process.env, TWILIO_AUTH_TOKEN: AUTH_TOKEN });
   return { url, results: async () => (await (await fetch(`${url}/results`)).json()) as Results };
 }
 

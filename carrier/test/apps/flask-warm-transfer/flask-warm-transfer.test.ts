@@ -4,32 +4,17 @@
 // music's GET and the conference status callbacks included), and twilio-python's REST client,
 // rebased on the carrier, drives the conference through the Participants API.
 import { test, type TestContext } from "node:test";
-import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
-import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { skipWithoutFlask, startFlaskApp } from "../flask.js";
 import { ACCOUNT_SID, AUTH_TOKEN, startCarrier, type RunningCarrier } from "../carrier.js";
 import { AGENT1, AGENT2, NUMBER, forgedCallback, prepare, warmTransfer, type ConferenceEvent, type WarmTransferApp } from "../warm-transfer.js";
 
 const APP = fileURLToPath(new URL("app.py", import.meta.url));
 
-/**
- * A Python with Flask and twilio: $PYTHON, the one on the PATH, or Debian's (python3-flask and
- * python3-twilio install into /usr/bin/python3, which a pyenv or venv on the PATH may hide).
- */
-function findPython(): string | undefined {
-  const candidates = [process.env.PYTHON, "python3", "/usr/bin/python3"].filter((c): c is string => Boolean(c));
-  return candidates.find((python) => spawnSync(python, ["-c", "import flask, twilio"], { stdio: "ignore" }).status === 0);
-}
-
-const python = findPython();
-const MISSING = "no python3 with Flask and twilio (apt-get install python3-flask python3-twilio, or set PYTHON)";
-/** Skipped on a machine without them; in CI (.ci/run installs them) their absence fails the test. */
-const skip = python || process.env.CI ? false : MISSING;
+const skip = skipWithoutFlask;
 
 /** Starts app.py against the carrier; resolves with the app as the scenario sees it once it listens. */
 async function startApp(t: TestContext, carrier: RunningCarrier): Promise<WarmTransferApp> {
-  assert.ok(python, MISSING);
   const env = {
     ...process.env,
     TWILIO_ACCOUNT_SID: ACCOUNT_SID,
@@ -39,24 +24,7 @@ async function startApp(t: TestContext, carrier: RunningCarrier): Promise<WarmTr
     AGENT1,
     AGENT2,
   };
-  const child = spawn(python, [APP], { env, stdio: ["ignore", "pipe", "pipe"] });
-  let stderr = "";
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  t.after(async () => {
-    child.kill();
-    await exited;
-  });
-  const lines = createInterface({ input: child.stdout });
-  const port = await new Promise<number>((resolve, reject) => {
-    lines.once("line", (line) => {
-      const match = /^listening on (\d+)$/.exec(line);
-      if (match) resolve(Number(match[1]));
-      else reject(new Error(`app.py said: ${line}`));
-    });
-    void exited.then(() => reject(new Error(`app.py exited before it listened: ${stderr}`)));
-  });
-  const url = `http://127.0.0.1:${port}`;
+  const url = await startFlaskApp(t, APP, env);
   const results = async () =>
     (await (await fetch(`${url}/results`)).json()) as { events: ConferenceEvent[]; rejected: { path: string; status: number }[] };
   return {
