@@ -329,7 +329,16 @@ export function conferenceRoutes(app: FastifyInstance, engine: Engine): void {
   });
 
   app.delete<ParticipantPath>(`${base}/:sid/Participants/:participant.json`, async (request, reply) => {
-    const { conference, participant } = findParticipant(request);
+    // One still joining is called off: its call is cancelled (or hung up, if answered and not yet in),
+    // and it never joins; its conference callback then tells of participant_add_failed.
+    const conference = find(request.params.sid, request.url);
+    const id = request.params.participant;
+    const still = joiningOf(conference).find((j) => j.call.sid === id || (j.label !== undefined && j.label === id));
+    if (still) {
+      engine.end(still.call, still.call.answeredAt ? "completed" : "canceled");
+      return reply.code(204).send();
+    }
+    const { participant } = findParticipant(request);
     conferences.remove(conference, participant, KICKED);
     return reply.code(204).send();
   });

@@ -97,6 +97,29 @@ test("a REST participant whose call is never answered leaves the list, and the c
   assert.equal(left.params.ConferenceSid, conference.sid);
 });
 
+test("deleting a REST participant while its call rings cancels the call: it never joins, and the callback tells of participant_add_failed", async (t) => {
+  const carrier = await startCarrier(t);
+  const { client, store, engine } = carrier;
+  const stub = await StubApp.start();
+  t.after(() => stub.close());
+  stub.route("/conf-events", { status: 204, body: "" });
+  const conference = await inConference(carrier, CUSTOMER, "support", `statusCallback="${stub.url}/conf-events" statusCallbackEvent="leave"`);
+  store.handset(AGENT).behaviour = "manual";
+  const created = await client.conferences(conference.sid).participants.create({ from: OURS, to: AGENT, label: "agent" });
+  const leg = engine.calls.get(created.callSid) as Call;
+  await until(store, "call-status", () => leg.status === "ringing");
+  assert.equal(await client.conferences(conference.sid).participants("agent").remove(), true);
+  await until(store, "call-status", () => leg.status === "canceled");
+  assert.equal(answerRinging(engine, leg), false, "the handset can no longer answer");
+  assert.deepEqual(
+    (await client.conferences(conference.sid).participants.list()).map((p) => p.callSid),
+    [conference.participants[0]?.call.sid],
+  );
+  const left = await stub.waitFor("/conf-events");
+  assert.equal(left.params.ReasonParticipantLeft, "participant_add_failed");
+  assert.equal(left.params.ParticipantCallStatus, "canceled");
+});
+
 test("Participants create: Record=true is a 12200 warning on the participant's call, To=client:name rings a client handset, Beep, Coaching and StartConferenceOnEnter are honoured", async (t) => {
   const carrier = await startCarrier(t);
   const { client, store, engine } = carrier;
