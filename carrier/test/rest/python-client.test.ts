@@ -26,10 +26,11 @@ function findPython(): { python: string; version: string } | undefined {
 const found = findPython();
 
 test(
-  `twilio-python ${found?.version ?? ""} drives numbers, applications, calls, messages and caller IDs`,
+  `twilio-python ${found?.version ?? ""} drives numbers, applications, calls, messages, caller IDs, queues and conferences`,
   { skip: found ? false : "no python3 here imports twilio: install Debian's python3-twilio (apt-get install python3-twilio)" },
   async (t) => {
     const { baseUrl, store, engine } = await startCarrier(t);
+    store.handset("+14155550177").behaviour = "answer";
     const { stdout } = await promisify(execFile)(found?.python ?? "python3", [SCRIPT, baseUrl, ACCOUNT_SID, AUTH_TOKEN], { timeout: 30_000 });
     const seen = JSON.parse(stdout) as {
       available: string[];
@@ -44,6 +45,13 @@ test(
       validation: { phone_number: string; code: string };
       caller_ids: string[];
       missing: { status: number; code: number };
+      queue: { sid: string; friendly_name: string; max_size: number; current_size: number };
+      queues: string[];
+      members: string[];
+      conference: { friendly_name: string; status: string };
+      participant: { call_sid: string; label: string; muted: boolean; joined: string };
+      participants: string[];
+      ended: { status: string; reason: string };
     };
 
     assert.equal(seen.available.length, 2);
@@ -70,5 +78,13 @@ test(
     assert.match(seen.validation.code, /^\d{6}$/);
     assert.deepEqual(seen.caller_ids, ["+14155550142"]);
     assert.deepEqual(seen.missing, { status: 404, code: 20404 });
+
+    assert.deepEqual(seen.queue, { sid: seen.queue.sid, friendly_name: "python-support", max_size: 100, current_size: 0 });
+    assert.deepEqual(seen.queues, ["python-support"]);
+    assert.deepEqual(seen.members, []);
+    assert.deepEqual(seen.conference, { friendly_name: "python-room", status: "in-progress" });
+    assert.deepEqual(seen.participant, { call_sid: seen.participant.joined, label: "caller", muted: true, joined: seen.participant.joined });
+    assert.deepEqual(seen.participants, [seen.participant.joined]);
+    assert.deepEqual(seen.ended, { status: "completed", reason: "conference-ended-via-api" });
   },
 );

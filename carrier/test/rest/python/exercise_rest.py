@@ -6,6 +6,7 @@ its HTTP client rewrites https://api.twilio.com onto the carrier, as docs/carrie
 """
 import json
 import sys
+import time
 
 from twilio.base.exceptions import TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
@@ -52,6 +53,28 @@ def main(base_url, account_sid, auth_token):
     validation = client.validation_requests.create(phone_number="+14155550142", friendly_name="Mobile")
     seen["validation"] = {"phone_number": validation.phone_number, "code": validation.validation_code}
     seen["caller_ids"] = [c.phone_number for c in client.outgoing_caller_ids.list()]
+
+    queue = client.queues.create(friendly_name="python-support", max_size=50)
+    queue = client.queues(queue.sid).update(max_size=100)
+    seen["queue"] = {"sid": queue.sid, "friendly_name": queue.friendly_name, "max_size": queue.max_size, "current_size": queue.current_size}
+    seen["queues"] = [q.friendly_name for q in client.queues.list()]
+    seen["members"] = [m.call_sid for m in client.queues(queue.sid).members.list()]
+
+    # A call that the answering handset (set by the test) takes into a conference.
+    joined = client.calls.create(to="+14155550177", from_=number.phone_number, twiml='<Response><Dial><Conference participantLabel="caller">python-room</Conference></Dial></Response>')
+    conferences = []
+    for _ in range(200):  # waits for the call to join: the carrier answers on its own, in real time
+        conferences = client.conferences.list(friendly_name="python-room", status="in-progress")
+        if conferences:
+            break
+        time.sleep(0.02)
+    conference = conferences[0]
+    participant = client.conferences(conference.sid).participants("caller").update(muted=True)
+    seen["conference"] = {"friendly_name": conference.friendly_name, "status": conference.status}
+    seen["participant"] = {"call_sid": participant.call_sid, "label": participant.label, "muted": participant.muted, "joined": joined.sid}
+    seen["participants"] = [p.call_sid for p in client.conferences(conference.sid).participants.list()]
+    ended = client.conferences(conference.sid).update(status="completed")
+    seen["ended"] = {"status": ended.status, "reason": ended.reason_conference_ended}
 
     try:
         client.applications("AP" + "0" * 32).fetch()
