@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import twilio3 from "twilio3";
 import RequestClient3 from "twilio3/lib/base/RequestClient.js";
-import { ACCOUNT_PATH, ACCOUNT_SID, AUTH_TOKEN, startCarrier } from "./helpers.js";
+import { ACCOUNT_PATH, ACCOUNT_SID, AUTH_TOKEN, startCarrier, until } from "./helpers.js";
 
 type RequestOptions3 = Parameters<RequestClient3["request"]>[0];
 
@@ -109,4 +109,33 @@ test("twilio-node 3.39.5 searches and buys a number, and manages applications, c
   assert.equal(engine.calls.has(call.sid), false);
   assert.equal(await client.applications(application.sid).remove(), true);
   assert.equal(store.numbers.get(number.sid)?.voiceApplicationSid, null);
+});
+
+test("twilio-node 3.39.5 manages queues and a conference's participants with multipart bodies", async (t) => {
+  const { baseUrl, store, engine } = await startCarrier(t);
+  store.addNumber({ phoneNumber: "+14155550100" });
+  store.handset("+14155550177").behaviour = "answer";
+  const client = oldClient(baseUrl);
+
+  const queue = await client.queues.create({ friendlyName: "old-client", maxSize: 20 });
+  assert.equal((await client.queues(queue.sid).update({ maxSize: 30 })).maxSize, 30);
+  assert.deepEqual((await client.queues.list()).map((q) => q.friendlyName), ["old-client"]);
+
+  const call = await client.calls.create({
+    to: "+14155550177",
+    from: "+14155550100",
+    twiml: '<Response><Dial><Conference participantLabel="caller">old-room</Conference></Dial></Response>',
+  });
+  const placed = engine.calls.get(call.sid);
+  assert.ok(placed);
+  const inRoom = () => engine.conferences.list().find((c) => c.friendlyName === "old-room" && c.participants.length === 1);
+  await until(store, "conference", () => inRoom() !== undefined);
+  const conference = inRoom();
+  assert.ok(conference);
+  const held = await client.conferences(conference.sid).participants("caller").update({ hold: true, muted: true });
+  assert.equal(held.callSid, call.sid);
+  assert.equal(held.hold, true);
+  assert.equal(held.muted, true);
+  const ended = await client.conferences(conference.sid).update({ status: "completed" });
+  assert.equal(ended.status, "completed");
 });
