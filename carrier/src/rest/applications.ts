@@ -31,15 +31,7 @@ const MAX_FRIENDLY_NAME = 64;
 
 /** The settings a create or update sends; an empty URL clears it. */
 function settingsOf(p: Params): Settings {
-  const settings: Settings = {};
-  for (const [param, field] of URLS) {
-    const url = p.url(param, 21402);
-    if (url !== undefined) settings[field] = url === "" ? null : url;
-  }
-  for (const [param, field] of METHODS) {
-    const method = p.method(param, 21403);
-    if (method) settings[field] = method;
-  }
+  const settings: Settings = p.webhookSettings(URLS, METHODS);
   const lookup = p.bool("VoiceCallerIdLookup");
   if (lookup !== undefined) settings.voiceCallerIdLookup = lookup;
   const friendlyName = p.str("FriendlyName");

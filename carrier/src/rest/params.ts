@@ -56,6 +56,26 @@ export class Params {
     if (/^false$/i.test(value)) return false;
     throw new RestError(20001, `${name} must be true or false, not '${value}'`);
   }
+
+  /**
+   * The webhook settings a number or an application create or update sends: each URL parameter
+   * (21402 when invalid; an empty one clears it, Twilio's way to unset) and each method (21403).
+   */
+  webhookSettings<U extends string, M extends string>(
+    urls: readonly (readonly [string, U])[],
+    methods: readonly (readonly [string, M])[],
+  ): Partial<Record<U, string | null> & Record<M, Method>> {
+    const settings: Partial<Record<string, string | null>> = {};
+    for (const [param, field] of urls) {
+      const url = this.url(param, 21402);
+      if (url !== undefined) settings[field] = url === "" ? null : url;
+    }
+    for (const [param, field] of methods) {
+      const method = this.method(param, 21403);
+      if (method) settings[field] = method;
+    }
+    return settings as Partial<Record<U, string | null> & Record<M, Method>>;
+  }
 }
 
 export function isHttpUrl(value: string): boolean {

@@ -45,14 +45,7 @@ function settingsOf(p: Params, store: Store): Settings {
     settings[field] = sid === "" ? null : sid;
   }
   if (p.str("VoiceReceiveMode") && p.str("VoiceReceiveMode") !== "voice") throw badRequest("VoiceReceiveMode must be 'voice' on this carrier");
-  for (const [param, field] of URLS) {
-    const url = p.url(param, 21402);
-    if (url !== undefined) settings[field] = url === "" ? null : url;
-  }
-  for (const [param, field] of METHODS) {
-    const method = p.method(param, 21403);
-    if (method) settings[field] = method;
-  }
+  Object.assign(settings, p.webhookSettings(URLS, METHODS));
   const friendlyName = p.str("FriendlyName");
   if (friendlyName !== undefined) {
     if (friendlyName.length > 64) throw badRequest("FriendlyName must be at most 64 characters");
