@@ -6,13 +6,13 @@
 // same identity takes it over, and a tab that goes away takes its client offline.
 // Every wait is on a condition (Playwright's auto-waiting locators, or a poll of the control API).
 import assert from "node:assert/strict";
-import { createServer, type Server } from "node:http";
+import type { Server } from "node:http";
 import { test } from "node:test";
 import type { FastifyInstance } from "fastify";
 import type { Browser, Page } from "playwright-core";
 import { buildCarrier } from "../../src/app.js";
 import { RealClock } from "../../src/clock.js";
-import { DESKTOP, PHONE, WAIT, PageProblems, launchChromium, listen, screenshot, xml } from "./browser.js";
+import { DESKTOP, PHONE, WAIT, PageProblems, launchChromium, listen, screenshot, xml, twimlApp } from "./browser.js";
 
 const ACCOUNT_SID = `AC${"0".repeat(31)}2`;
 const APP_NUMBER = "+15005550006";
@@ -20,32 +20,13 @@ const CALLER = "+14155550100";
 
 /** The app behind +15005550006 (to the agent ava) and the two TwiML apps a client calls through. */
 function stubApp(): Server {
-  return createServer((request, response) => {
-    let raw = "";
-    request.setEncoding("utf8");
-    request.on("data", (chunk: string) => (raw += chunk));
-    request.on("end", () => {
-      const form = new URLSearchParams(raw);
-      const path = new URL(request.url ?? "/", "http://stub").pathname;
-      const reply = (body: string) => {
-        response.writeHead(200, { "content-type": "text/xml" });
-        response.end(`<?xml version="1.0" encoding="UTF-8"?><Response>${body}</Response>`);
-      };
-      switch (path) {
-        case "/voice":
-          return reply(
-            `<Dial timeout="30"><Client><Identity>ava</Identity><Parameter name="caller" value="Sydney"/><Parameter name="queue" value="billing"/></Client></Dial><Say>Goodbye.</Say>`,
-          );
-        case "/client":
-          return reply(`<Say>Hello ${xml(form.get("From") ?? "")}, you dialled ${xml(form.get("To") ?? "")}.</Say><Gather numDigits="1" action="/pressed"><Say>Press 1.</Say></Gather>`);
-        case "/pressed":
-          return reply(`<Say>You pressed ${xml(form.get("Digits") ?? "")}.</Say><Hangup/>`);
-        case "/sales":
-          return reply(`<Say>Sales line, for ${xml(form.get("To") ?? "")}.</Say><Hangup/>`);
-        default:
-          response.writeHead(404).end();
-      }
-    });
+  return twimlApp({
+    "/voice": () =>
+      `<Dial timeout="30"><Client><Identity>ava</Identity><Parameter name="caller" value="Sydney"/><Parameter name="queue" value="billing"/></Client></Dial><Say>Goodbye.</Say>`,
+    "/client": (form) =>
+      `<Say>Hello ${xml(form.get("From") ?? "")}, you dialled ${xml(form.get("To") ?? "")}.</Say><Gather numDigits="1" action="/pressed"><Say>Press 1.</Say></Gather>`,
+    "/pressed": (form) => `<Say>You pressed ${xml(form.get("Digits") ?? "")}.</Say><Hangup/>`,
+    "/sales": (form) => `<Say>Sales line, for ${xml(form.get("To") ?? "")}.</Say><Hangup/>`,
   });
 }
 

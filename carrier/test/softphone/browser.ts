@@ -2,7 +2,7 @@
 // usual places), a loopback listener for the TwiML app behind the carrier, full-page screenshots, and
 // a watch on what must not happen in a page.
 import { mkdir } from "node:fs/promises";
-import type { Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type Page, type Response } from "playwright-core";
@@ -32,6 +32,31 @@ export async function listen(server: Server): Promise<string> {
 export async function screenshot(page: Page, name: string): Promise<void> {
   await mkdir(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: `${ARTIFACTS}${name}.png`, fullPage: true });
+}
+
+/**
+ * The TwiML app behind the carrier: each path's handler gets the POSTed form and answers the inside
+ * of a <Response>; another path is 404, another method 405 (the carrier POSTs).
+ */
+export function twimlApp(routes: Record<string, (form: URLSearchParams) => string>): Server {
+  return createServer((request, response) => {
+    let raw = "";
+    request.setEncoding("utf8");
+    request.on("data", (chunk: string) => (raw += chunk));
+    request.on("end", () => {
+      if (request.method !== "POST") {
+        response.writeHead(405).end();
+        return;
+      }
+      const route = routes[new URL(request.url ?? "/", "http://stub").pathname];
+      if (!route) {
+        response.writeHead(404).end();
+        return;
+      }
+      response.writeHead(200, { "content-type": "text/xml" });
+      response.end(`<?xml version="1.0" encoding="UTF-8"?><Response>${route(new URLSearchParams(raw))}</Response>`);
+    });
+  });
 }
 
 /** Escapes text for a TwiML document. */

@@ -5,7 +5,7 @@
 // (Playwright's, in the page) and the carrier's move together and only when the test moves them;
 // every other wait is on a condition.
 import assert from "node:assert/strict";
-import { createServer, type Server } from "node:http";
+import type { Server } from "node:http";
 import { test } from "node:test";
 import type { FastifyInstance } from "fastify";
 import type { Browser, Page } from "playwright-core";
@@ -14,7 +14,7 @@ import type { Call } from "../../src/calls/call.js";
 import { ManualClock } from "../../src/clock.js";
 import { E164 } from "../../src/numbering.js";
 import { sayMs } from "../../src/verbs/media.js";
-import { DESKTOP, WAIT, PageProblems, launchChromium, listen, screenshot } from "./browser.js";
+import { DESKTOP, WAIT, PageProblems, launchChromium, listen, screenshot, twimlApp } from "./browser.js";
 
 const ACCOUNT_SID = `AC${"0".repeat(31)}2`;
 const VOICEMAIL_LINE = "+15005550006";
@@ -27,24 +27,10 @@ const T0 = Date.parse("2026-01-05T09:00:00Z");
 
 /** The app: a voicemail line with a 5 s silence timeout, and a help line that rings the agent. */
 function stubApp(): Server {
-  return createServer((request, response) => {
-    request.resume();
-    request.on("end", () => {
-      const reply = (body: string) => {
-        response.writeHead(200, { "content-type": "text/xml" });
-        response.end(`<?xml version="1.0" encoding="UTF-8"?><Response>${body}</Response>`);
-      };
-      switch (new URL(request.url ?? "/", "http://stub").pathname) {
-        case "/voicemail":
-          return reply(`<Say>${GREETING}</Say><Record action="/recorded" timeout="5" maxLength="120" finishOnKey="#"/>`);
-        case "/recorded":
-          return reply("<Say>Thanks, we got your message.</Say><Hangup/>");
-        case "/help":
-          return reply(`<Dial timeout="30"><Number>${AGENT}</Number></Dial>`);
-        default:
-          response.writeHead(404).end();
-      }
-    });
+  return twimlApp({
+    "/voicemail": () => `<Say>${GREETING}</Say><Record action="/recorded" timeout="5" maxLength="120" finishOnKey="#"/>`,
+    "/recorded": () => "<Say>Thanks, we got your message.</Say><Hangup/>",
+    "/help": () => `<Dial timeout="30"><Number>${AGENT}</Number></Dial>`,
   });
 }
 

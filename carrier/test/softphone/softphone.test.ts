@@ -3,13 +3,13 @@
 // call that rings on the handset and speak to it, then read the call's timeline on calls.html.
 // Every wait is on a condition (Playwright's auto-waiting locators), never a fixed sleep.
 import assert from "node:assert/strict";
-import { createServer, type Server } from "node:http";
+import type { Server } from "node:http";
 import { test } from "node:test";
 import type { FastifyInstance } from "fastify";
 import type { Browser } from "playwright-core";
 import { buildCarrier } from "../../src/app.js";
 import { RealClock } from "../../src/clock.js";
-import { DESKTOP, PHONE, WAIT, PageProblems, launchChromium, listen, screenshot, xml } from "./browser.js";
+import { DESKTOP, PHONE, WAIT, PageProblems, launchChromium, listen, screenshot, xml, twimlApp } from "./browser.js";
 
 const ACCOUNT_SID = `AC${"0".repeat(31)}1`;
 const AUTH_TOKEN = "softphone-test-token";
@@ -17,36 +17,12 @@ const APP_NUMBER = "+15005550006";
 const MY_NUMBER = "+61491570001";
 /** The TwiML app behind +15005550006: a one-key menu, an SMS echo and a speech question. */
 function stubApp(): Server {
-  return createServer((request, response) => {
-    let raw = "";
-    request.setEncoding("utf8");
-    request.on("data", (chunk: string) => (raw += chunk));
-    request.on("end", () => {
-      const form = new URLSearchParams(raw);
-      const path = new URL(request.url ?? "/", "http://stub").pathname;
-      const reply = (body: string) => {
-        response.writeHead(200, { "content-type": "text/xml" });
-        response.end(`<?xml version="1.0" encoding="UTF-8"?><Response>${body}</Response>`);
-      };
-      if (request.method !== "POST") {
-        response.writeHead(405).end();
-        return;
-      }
-      switch (path) {
-        case "/voice":
-          return reply(`<Gather numDigits="1" action="/pressed"><Say>Press 1 for sales.</Say></Gather>`);
-        case "/pressed":
-          return reply(`<Say>You pressed ${xml(form.get("Digits") ?? "")}.</Say><Hangup/>`);
-        case "/sms":
-          return reply(`<Message>Got: ${xml(form.get("Body") ?? "")}</Message>`);
-        case "/outbound":
-          return reply(`<Gather input="speech" action="/heard" speechTimeout="5"><Say>Who is calling?</Say></Gather>`);
-        case "/heard":
-          return reply(`<Say>Nice to meet you, ${xml(form.get("SpeechResult") ?? "")}.</Say><Hangup/>`);
-        default:
-          response.writeHead(404).end();
-      }
-    });
+  return twimlApp({
+    "/voice": () => `<Gather numDigits="1" action="/pressed"><Say>Press 1 for sales.</Say></Gather>`,
+    "/pressed": (form) => `<Say>You pressed ${xml(form.get("Digits") ?? "")}.</Say><Hangup/>`,
+    "/sms": (form) => `<Message>Got: ${xml(form.get("Body") ?? "")}</Message>`,
+    "/outbound": () => `<Gather input="speech" action="/heard" speechTimeout="5"><Say>Who is calling?</Say></Gather>`,
+    "/heard": (form) => `<Say>Nice to meet you, ${xml(form.get("SpeechResult") ?? "")}.</Say><Hangup/>`,
   });
 }
 
