@@ -1,5 +1,6 @@
 // The repositories, built once over the app's database.
 import type { Database } from "../../db/database.js";
+import { AgentsRepository } from "../../repositories/agents-repository.js";
 import { CallbacksRepository } from "../../repositories/callbacks-repository.js";
 import { CallsRepository } from "../../repositories/calls-repository.js";
 import { ContactsRepository } from "../../repositories/contacts-repository.js";
@@ -8,6 +9,7 @@ import { SubscriptionsRepository } from "../../repositories/subscriptions-reposi
 import { NotificationsRepository } from "../../repositories/notifications-repository.js";
 import { RecordingsRepository } from "../../repositories/recordings-repository.js";
 import { SessionsRepository } from "../../repositories/sessions-repository.js";
+import { QueueRepository } from "../../repositories/queue-repository.js";
 import { TransfersRepository } from "../../repositories/transfers-repository.js";
 
 export interface Repositories {
@@ -20,6 +22,8 @@ export interface Repositories {
   subscriptions: SubscriptionsRepository;
   transfers: TransfersRepository;
   sessions: SessionsRepository;
+  agents: AgentsRepository;
+  queue: QueueRepository;
 }
 
 export function createRepositories(db: Database): Repositories {
@@ -33,5 +37,7 @@ export function createRepositories(db: Database): Repositories {
     subscriptions: new SubscriptionsRepository(db),
     transfers: new TransfersRepository(db),
     sessions: new SessionsRepository(db),
+    agents: new AgentsRepository(db),
+    queue: new QueueRepository(db),
   };
 }

@@ -1,0 +1,425 @@
+// Callers waiting in departments' lines, and the offers of callers to agents: the ACD's decisions
+// (docs/queue.md, "The state machine"). Each method is one transition, made by a conditional update, so
+// a repeated or late webhook changes nothing; `dispatch` matches callers with agents under one advisory
+// lock, so that with several instances on one database a caller is offered to one agent at a time and
+// an agent gets one offer at a time (the offers table's unique indexes hold the same rule).
+import type { Queryable } from "../db/database.js";
+import { changeState, type Device, type Level } from "./agents-repository.js";
+
+export type EntryStatus = "queued" | "offered" | "connected" | "ended" | "abandoned" | "left" | "failed";
+export type EntryKind = "call" | "callback";
+export type OfferStatus = "ringing" | "accepted" | "missed" | "declined" | "canceled" | "failed";
+
+/** Serialises dispatch across instances (another key than the migrations' and the tests'). */
+const DISPATCH_LOCK_KEY = 727_274_100;
+
+export interface EntryRow {
+  id: number;
+  callSid: string;
+  department: string;
+  kind: EntryKind;
+  status: EntryStatus;
+  priority: number;
+  enqueuedAt: Date;
+  number: string;
+  called: string | null;
+  city: string | null;
+  agentId: string | null;
+  conference: string | null;
+  connectedAt: Date | null;
+  endedAt: Date | null;
+  outcome: string | null;
+  attempts: number;
+  notBefore: Date | null;
+  customerCallSid: string | null;
+}
+
+const ENTRY_COLUMNS = `e.id::int as id, e.call_sid as "callSid", e.department, e.kind, e.status, e.priority,
+  e.enqueued_at as "enqueuedAt", e.number, e.called, e.city, e.agent_id as "agentId", e.conference,
+  e.connected_at as "connectedAt", e.ended_at as "endedAt", e.outcome, e.attempts, e.not_before as "notBefore",
+  e.customer_call_sid as "customerCallSid"`;
+
+export interface OfferRow {
+  id: number;
+  entryId: number;
+  agentId: string;
+  status: OfferStatus;
+  agentCallSid: string | null;
+  createdAt: Date;
+  readyAt: Date | null;
+  endedAt: Date | null;
+  reason: string | null;
+}
+
+const OFFER_COLUMNS = `o.id::int as id, o.entry_id::int as "entryId", o.agent_id as "agentId", o.status,
+  o.agent_call_sid as "agentCallSid", o.created_at as "createdAt", o.ready_at as "readyAt", o.ended_at as "endedAt", o.reason`;
+
+/** An offer made by dispatch, with what placing the agent's call needs. */
+export interface NewOffer {
+  offer: OfferRow;
+  entry: EntryRow;
+  agent: { id: string; name: string; phone: string | null; client: string | null; device: Device | null; level: Level };
+}
+
+export interface Enqueue {
+  callSid: string;
+  department: string;
+  number: string;
+  called?: string | undefined;
+  city?: string | undefined;
+  kind?: EntryKind;
+  priority?: number;
+  /** When the caller started waiting: now, or the original wait of a transferred caller. */
+  enqueuedAt: Date;
+}
+
+/** How a department's agents stand: signed in and not on break (working), and available now. */
+export interface Staffing {
+  working: number;
+  available: number;
+}
+
+export class QueueRepository {
+  constructor(private readonly db: Queryable) {}
+
+  with(tx: Queryable): QueueRepository {
+    return new QueueRepository(tx);
+  }
+
+  /** Puts a caller in a line; the same call again (a repeated webhook) gets its open entry back. */
+  async enqueue(e: Enqueue): Promise<EntryRow> {
+    const [row] = await this.db.query<EntryRow>(
+      `with added as (
+         insert into queue_entries (call_sid, department, kind, status, priority, enqueued_at, number, called, city)
+         values ($1, $2, $3, 'queued', $4, $5, $6, $7, $8)
+         on conflict (call_sid, kind) where status in ('queued', 'offered', 'connected') do nothing
+         returning *
+       )
+       select ${ENTRY_COLUMNS} from added e
+       union all
+       select ${ENTRY_COLUMNS} from queue_entries e
+       where e.call_sid = $1 and e.kind = $3 and e.status in ('queued', 'offered', 'connected') and not exists (select 1 from added)`,
+      [e.callSid, e.department, e.kind ?? "call", e.priority ?? 0, e.enqueuedAt, e.number, e.called ?? null, e.city ?? null],
+    );
+    if (!row) throw new Error(`could not enqueue ${e.callSid}`);
+    return row;
+  }
+
+  async entry(id: number): Promise<EntryRow | undefined> {
+    const [row] = await this.db.query<EntryRow>(`select ${ENTRY_COLUMNS} from queue_entries e where e.id = $1`, [id]);
+    return row;
+  }
+
+  /** The call's place in a line, if it holds one (waiting, offered or connected). */
+  async openEntry(callSid: string, kind: EntryKind = "call"): Promise<EntryRow | undefined> {
+    const [row] = await this.db.query<EntryRow>(
+      `select ${ENTRY_COLUMNS} from queue_entries e where e.call_sid = $1 and e.kind = $2 and e.status in ('queued', 'offered', 'connected')`,
+      [callSid, kind],
+    );
+    return row;
+  }
+
+  /** The call's latest entry, open or not. */
+  async latestEntry(callSid: string): Promise<EntryRow | undefined> {
+    const [row] = await this.db.query<EntryRow>(
+      `select ${ENTRY_COLUMNS} from queue_entries e where e.call_sid = $1 order by e.id desc limit 1`,
+      [callSid],
+    );
+    return row;
+  }
+
+  /** 1 for the next in line: callers ahead (waiting or being offered, call backs holding a place) plus one. */
+  async position(entry: Pick<EntryRow, "id" | "department" | "priority" | "enqueuedAt">): Promise<number> {
+    const [row] = await this.db.query<{ ahead: number }>(
+      `select count(*)::int as ahead from queue_entries
+       where department = $1 and status in ('queued', 'offered') and id <> $2
+         and (priority > $3 or (priority = $3 and (enqueued_at, id) < ($4::timestamptz, $2::bigint)))`,
+      [entry.department, entry.id, entry.priority, entry.enqueuedAt],
+    );
+    return (row?.ahead ?? 0) + 1;
+  }
+
+  /** Callers in the department's line now (waiting, being offered, or holding a place for a call back). */
+  async waiting(department: string): Promise<number> {
+    const [row] = await this.db.query<{ n: number }>(
+      `select count(*)::int as n from queue_entries where department = $1 and status in ('queued', 'offered')`,
+      [department],
+    );
+    return row?.n ?? 0;
+  }
+
+  async staffing(department: string): Promise<Staffing> {
+    const [row] = await this.db.query<Staffing>(
+      `select count(*) filter (where a.state in ('available', 'busy', 'wrap-up'))::int as working,
+              count(*) filter (where a.state = 'available')::int as available
+       from agents a join agent_departments d on d.agent_id = a.id
+       where d.department = $1 and a.in_flow`,
+      [department],
+    );
+    return row ?? { working: 0, available: 0 };
+  }
+
+  /**
+   * Handle times (talk, from connection to the end, plus the agent's wrap-up) of the department's
+   * latest calls answered since `since`, newest first.
+   */
+  async recentHandleSeconds(department: string, since: Date, limit = 20): Promise<number[]> {
+    const rows = await this.db.query<{ seconds: number }>(
+      `select extract(epoch from (e.ended_at - e.connected_at))::float8
+              + coalesce((select extract(epoch from (c.at - w.at))::float8
+                          from agent_state_changes w
+                          join lateral (select at from agent_state_changes n where n.agent_id = w.agent_id and n.id > w.id order by n.id limit 1) c on true
+                          where w.agent_id = e.agent_id and w.state = 'wrap-up' and w.at >= e.ended_at - interval '5 seconds'
+                          order by w.id limit 1), 0) as seconds
+       from queue_entries e
+       where e.department = $1 and e.status = 'ended' and e.connected_at is not null and e.ended_at >= $2
+       order by e.ended_at desc limit $3`,
+      [department, since, limit],
+    );
+    return rows.map((row) => row.seconds);
+  }
+
+  /**
+   * Matches waiting callers with available agents and records the offers; the caller places the
+   * agents' calls. First come, first served within a line (priority first: a transferred caller goes
+   * to the front); for each caller, the longest-idle available agent of the department, first-line
+   * before overflow. Timed wrap-ups that are over end first. Run it inside a transaction.
+   */
+  async dispatch(now: Date, limit = 50): Promise<NewOffer[]> {
+    await this.db.query("select pg_advisory_xact_lock($1)", [DISPATCH_LOCK_KEY]);
+    await this.db.query(
+      `with ended as (
+         update agents set state = 'available', reason = null, state_since = wrap_until, wrap_until = null
+         where state = 'wrap-up' and wrap_until <= $1 returning id, state_since
+       )
+       insert into agent_state_changes (agent_id, state, at) select id, 'available', state_since from ended`,
+      [now],
+    );
+    const agents = await this.db.query<{ id: string; name: string; phone: string | null; client: string | null; device: Device | null; since: Date; department: string; level: number }>(
+      `select a.id, a.name, a.phone, a.client, a.device, a.state_since as since, d.department, d.level
+       from agents a join agent_departments d on d.agent_id = a.id
+       where a.state = 'available' and a.in_flow
+       order by d.level, a.state_since, a.id
+       for update of a`,
+    );
+    if (agents.length === 0) return [];
+    const entries = await this.db.query<EntryRow>(
+      `select ${ENTRY_COLUMNS} from queue_entries e
+       where e.status = 'queued' and (e.not_before is null or e.not_before <= $1) and e.department = any ($2::text[])
+       order by e.priority desc, e.enqueued_at, e.id limit 1000
+       for update of e`,
+      [now, [...new Set(agents.map((a) => a.department))]],
+    );
+    const taken = new Set<string>();
+    const offers: NewOffer[] = [];
+    for (const entry of entries) {
+      if (offers.length >= limit) break;
+      // Agents come ordered by level, then by how long they have been idle.
+      const agent = agents.find((a) => a.department === entry.department && !taken.has(a.id));
+      if (!agent) continue;
+      taken.add(agent.id);
+      const readyAt = new Date(Math.max(agent.since.getTime(), entry.enqueuedAt.getTime(), entry.notBefore?.getTime() ?? 0));
+      const [offer] = await this.db.query<OfferRow>(
+        `insert into offers (entry_id, agent_id, created_at, ready_at) values ($1, $2, $3, $4) returning ${OFFER_COLUMNS.replaceAll("o.", "")}`,
+        [entry.id, agent.id, now, readyAt],
+      );
+      await this.db.query(`update queue_entries set status = 'offered', agent_id = $2 where id = $1`, [entry.id, agent.id]);
+      await changeState(this.db, agent.id, { state: "busy", reason: "offered", since: now });
+      if (!offer) throw new Error("offer not recorded");
+      offers.push({
+        offer,
+        entry: { ...entry, status: "offered", agentId: agent.id },
+        agent: { id: agent.id, name: agent.name, phone: agent.phone, client: agent.client, device: agent.device, level: agent.level === 0 ? "first-line" : "overflow" },
+      });
+    }
+    return offers;
+  }
+
+  /**
+   * Every transition locks the caller's entry before its offer, and the offer before the agent: one
+   * order, so that two of them at once wait for each other instead of deadlocking.
+   */
+  private async lockEntryOf(offerId: number): Promise<void> {
+    await this.db.query(`select 1 from queue_entries where id = (select entry_id from offers where id = $1) for update`, [offerId]);
+  }
+
+  async offer(id: number): Promise<OfferRow | undefined> {
+    const [row] = await this.db.query<OfferRow>(`select ${OFFER_COLUMNS} from offers o where o.id = $1`, [id]);
+    return row;
+  }
+
+  /** The agent's call for the offer was placed. */
+  async offerCalling(id: number, agentCallSid: string): Promise<void> {
+    await this.db.query(`update offers set agent_call_sid = $2 where id = $1 and agent_call_sid is null`, [id, agentCallSid]);
+  }
+
+  /**
+   * The agent accepted: the caller is connected to them in a conference named after the entry. Undefined
+   * when the offer no longer rings (the caller hung up, or it was missed meanwhile).
+   */
+  async accept(offerId: number, now: Date): Promise<{ entry: EntryRow; offer: OfferRow } | undefined> {
+    await this.lockEntryOf(offerId);
+    const [offer] = await this.db.query<OfferRow>(
+      `update offers o set status = 'accepted', ended_at = $2 where o.id = $1 and o.status = 'ringing'
+         and exists (select 1 from queue_entries e where e.id = o.entry_id and e.status = 'offered')
+       returning ${OFFER_COLUMNS}`,
+      [offerId, now],
+    );
+    if (!offer) return undefined;
+    const [entry] = await this.db.query<EntryRow>(
+      `update queue_entries e set status = 'connected', connected_at = $2, conference = 'entry-' || e.id
+       where e.id = $1 returning ${ENTRY_COLUMNS}`,
+      [offer.entryId, now],
+    );
+    await changeState(this.db, offer.agentId, { state: "busy", reason: "on a call", since: now, missedInRow: "reset" }, "state = 'busy'");
+    if (!entry) throw new Error("accepted an offer of no entry");
+    return { entry, offer };
+  }
+
+  /**
+   * The offer was not taken: no answer, busy, a decline, a hang-up in the whisper (`missed`/`declined`),
+   * or the agent's call could not be placed (`failed`). The caller is back in line with their place; the
+   * agent is available again, or on break ("missed") after `maxNoAnswer` in a row. A failure to place
+   * the call is not the agent's doing and does not count against them.
+   */
+  async miss(offerId: number, status: "missed" | "declined" | "failed", reason: string, now: Date, maxNoAnswer: number): Promise<{ offer: OfferRow; agentState: string } | undefined> {
+    await this.lockEntryOf(offerId);
+    const [offer] = await this.db.query<OfferRow>(
+      `update offers o set status = $2, reason = $3, ended_at = $4 where o.id = $1 and o.status = 'ringing' returning ${OFFER_COLUMNS}`,
+      [offerId, status, reason, now],
+    );
+    if (!offer) return undefined;
+    await this.db.query(`update queue_entries set status = 'queued', agent_id = null where id = $1 and status = 'offered'`, [offer.entryId]);
+    if (status === "failed") {
+      const agent = await changeState(this.db, offer.agentId, { state: "available", since: now }, "state = 'busy'");
+      return { offer, agentState: agent?.state ?? "unchanged" };
+    }
+    const onBreak = await changeState(
+      this.db,
+      offer.agentId,
+      { state: "break", reason: "missed", since: now, missedInRow: "add" },
+      "state = 'busy' and missed_in_row + 1 >= $5",
+      [maxNoAnswer],
+    );
+    const agent = onBreak ?? (await changeState(this.db, offer.agentId, { state: "available", since: now, missedInRow: "add" }, "state = 'busy'"));
+    return { offer, agentState: agent?.state ?? "unchanged" };
+  }
+
+  /**
+   * The caller hung up. Waiting or offered, their place is abandoned (a ringing offer is canceled and
+   * its agent is available again, without a miss against them); connected, the conversation has ended.
+   * Returns the entry as it is now (abandoned, or ended), and the agent's call to stop ringing, if any.
+   */
+  async callerGone(callSid: string, now: Date): Promise<{ entry: EntryRow; ringingAgentCallSid?: string | null } | undefined> {
+    // One statement: whatever the entry's state when the lock is had (an accept may commit first), it
+    // ends from that state.
+    const [entry] = await this.db.query<EntryRow>(
+      `update queue_entries e set
+         status = case when e.status = 'connected' then 'ended' else 'abandoned' end,
+         outcome = case when e.status = 'connected' then coalesce(e.outcome, 'ended') else 'abandoned' end,
+         ended_at = $2
+       where e.call_sid = $1 and e.kind = 'call' and e.status in ('queued', 'offered', 'connected')
+       returning ${ENTRY_COLUMNS}`,
+      [callSid, now],
+    );
+    if (!entry) return undefined;
+    if (entry.status === "ended") return { entry };
+    const [offer] = await this.db.query<OfferRow>(
+      `update offers o set status = 'canceled', reason = 'caller hung up', ended_at = $2 where o.entry_id = $1 and o.status = 'ringing' returning ${OFFER_COLUMNS}`,
+      [entry.id, now],
+    );
+    if (offer) await changeState(this.db, offer.agentId, { state: "available", since: now }, "state = 'busy'");
+    return { entry, ringingAgentCallSid: offer ? offer.agentCallSid : undefined };
+  }
+
+  /**
+   * The caller leaves the line while waiting (not while an offer rings): to voicemail, past the maximum
+   * wait, nobody signed in. False when they are not waiting.
+   */
+  async leave(callSid: string, outcome: string, now: Date): Promise<boolean> {
+    const rows = await this.db.query(
+      `update queue_entries set status = 'left', ended_at = $2, outcome = $3 where call_sid = $1 and kind = 'call' and status = 'queued' returning id`,
+      [callSid, now, outcome],
+    );
+    return rows.length > 0;
+  }
+
+  /**
+   * The caller asked for a call back: they leave the line but keep their place (the same entry, now a
+   * call back, with its original wait). False when they are not waiting (an offer is ringing).
+   */
+  async toCallback(callSid: string): Promise<boolean> {
+    const rows = await this.db.query(
+      `update queue_entries set kind = 'callback' where call_sid = $1 and kind = 'call' and status = 'queued' returning id`,
+      [callSid],
+    );
+    return rows.length > 0;
+  }
+
+  /** A call back's call to the customer was placed. */
+  async callbackDialled(entryId: number, customerCallSid: string): Promise<void> {
+    await this.db.query(`update queue_entries set customer_call_sid = $2, attempts = attempts + 1 where id = $1`, [entryId, customerCallSid]);
+  }
+
+  /**
+   * The customer did not answer a call back: back in line (keeping the place) after `retryAfterSeconds`,
+   * or failed after `attempts` calls. Returns the entry's new status.
+   */
+  async callbackUnanswered(entryId: number, now: Date, attempts: number, retryAfterSeconds: number): Promise<EntryStatus | undefined> {
+    const [row] = await this.db.query<{ status: EntryStatus }>(
+      `update queue_entries set
+         status = case when attempts >= $3 then 'failed' else 'queued' end,
+         outcome = case when attempts >= $3 then 'unreachable' else outcome end,
+         ended_at = case when attempts >= $3 then $2::timestamptz end,
+         connected_at = null, conference = null, agent_id = null, customer_call_sid = null,
+         not_before = $2::timestamptz + make_interval(secs => $4)
+       where id = $1 and kind = 'callback' and status = 'connected' returning status`,
+      [entryId, now, attempts, retryAfterSeconds],
+    );
+    return row?.status;
+  }
+
+  /** The conversation is over (either side left the conference). */
+  async conversationEnded(entryId: number, now: Date, outcome = "ended"): Promise<boolean> {
+    const rows = await this.db.query(
+      `update queue_entries set status = 'ended', ended_at = $2, outcome = $3 where id = $1 and status = 'connected' returning id`,
+      [entryId, now, outcome],
+    );
+    return rows.length > 0;
+  }
+
+  /**
+   * The agent's call ended: after an accepted offer, the agent goes to wrap-up (for `wrapUpSeconds`, or
+   * until they say ready when 0). Returns the offer it belonged to.
+   */
+  async agentCallEnded(agentCallSid: string, now: Date, wrapUpSeconds: number): Promise<OfferRow | undefined> {
+    const [offer] = await this.db.query<OfferRow>(`select ${OFFER_COLUMNS} from offers o where o.agent_call_sid = $1`, [agentCallSid]);
+    if (!offer || offer.status !== "accepted") return offer;
+    await this.conversationEnded(offer.entryId, now);
+    await changeState(
+      this.db,
+      offer.agentId,
+      { state: "wrap-up", since: now, wrapUntil: wrapUpSeconds > 0 ? new Date(now.getTime() + wrapUpSeconds * 1000) : null },
+      "state = 'busy'",
+    );
+    return offer;
+  }
+
+  async offerByAgentCall(agentCallSid: string): Promise<OfferRow | undefined> {
+    const [row] = await this.db.query<OfferRow>(`select ${OFFER_COLUMNS} from offers o where o.agent_call_sid = $1`, [agentCallSid]);
+    return row;
+  }
+
+  /** The agent's current offer or call: the entry and offer they are busy with. */
+  async agentWork(agentId: string): Promise<{ entry: EntryRow; offer: OfferRow } | undefined> {
+    const [row] = await this.db.query<{ offerId: number; entryId: number }>(
+      `select o.id::int as "offerId", o.entry_id::int as "entryId" from offers o join queue_entries e on e.id = o.entry_id
+       where o.agent_id = $1 and (o.status = 'ringing' or (o.status = 'accepted' and e.status = 'connected'))
+       order by o.id desc limit 1`,
+      [agentId],
+    );
+    if (!row) return undefined;
+    const [offer, entry] = await Promise.all([this.offer(row.offerId), this.entry(row.entryId)]);
+    return offer && entry ? { offer, entry } : undefined;
+  }
+}
