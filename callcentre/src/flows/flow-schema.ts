@@ -120,26 +120,148 @@ const MenuNode = z.strictObject({
   speechModel: z.string().min(1).default("phone_call"),
 });
 
+/** An agent of a ring-group department: rung at `number`. */
 const Agent = z.strictObject({ name: z.string().min(1), number: E164 });
 
+/** A path served by the centre ("/audio/hold-music.wav") or an absolute http(s) URL. */
+const AudioUrl = z
+  .string()
+  .regex(/^(\/|https?:\/\/)\S+$/, 'must be a path served by the centre such as "/audio/hold-music.wav", or an absolute http(s) URL');
+
+/** An option of the menu a queued caller is offered while waiting: `callback: true` or `goto`. */
+const QueueMenuOption = z
+  .strictObject({
+    key: z.union([Key, z.number().int().min(0).max(9).transform(String)]),
+    /** Call the caller back, keeping their place in the queue. */
+    callback: z.literal(true).optional(),
+    goto: Target.optional(),
+  })
+  .refine((option) => (option.callback === undefined) !== (option.goto === undefined), {
+    message: "an option needs exactly one of `callback: true` or `goto`",
+  });
+
+const QueueMenu = z
+  .strictObject({ prompt: Prompt, options: z.array(QueueMenuOption).min(1) })
+  .superRefine((menu, ctx) => {
+    const keys = new Set<string>();
+    let callback = false;
+    menu.options.forEach((option, i) => {
+      if (keys.has(option.key)) ctx.addIssue({ code: "custom", path: ["options", i, "key"], message: `key ${option.key} is used twice` });
+      keys.add(option.key);
+      if (option.callback && callback) {
+        ctx.addIssue({ code: "custom", path: ["options", i, "callback"], message: "only one option may ask for a callback" });
+      }
+      callback ||= option.callback === true;
+    });
+  });
+
+/** How a queue department holds its callers and treats its agents (a department's `queue` block). */
+const Queue = z
+  .strictObject({
+    holdMusic: AudioUrl.default("/audio/hold-music.wav"),
+    /** Seconds between announcements of the caller's position. */
+    announceEvery: z.number().int().min(10).max(600).default(30),
+    /** Also say the estimated wait, when there is enough history to estimate it. */
+    announceWait: z.boolean().default(true),
+    /** Seconds a caller may wait before going to `afterMaxWait`. */
+    maxWait: z.number().int().min(30).max(86400).default(900),
+    /** Callers waiting (callbacks holding a place included) before newcomers go to `whenFull`. */
+    maxSize: z.number().int().min(1).max(1000).default(50),
+    /** Where callers go when no agent of the department is signed in. */
+    whenNobody: Target,
+    /** Where a caller goes after `maxWait`; defaults to `whenNobody`. */
+    afterMaxWait: Target.optional(),
+    /** Where a newcomer goes when `maxSize` callers are waiting; defaults to `whenNobody`. */
+    whenFull: Target.optional(),
+    /** Seconds of after-call work before an agent is offered calls again; 0: until the agent says ready. */
+    wrapUp: z.number().int().min(0).max(3600).default(30),
+    /** Offers missed in a row before the agent is put on break ("missed"). */
+    maxNoAnswer: z.number().int().min(1).max(20).default(3),
+    /** Calls back that keep the caller's place. */
+    callback: z
+      .strictObject({
+        /** Calls to the customer before the request fails. */
+        attempts: z.number().int().min(1).max(10).default(3),
+        /** Seconds between attempts. */
+        retryAfter: z.number().int().min(30).max(86400).default(120),
+      })
+      .prefault({}),
+    /** A menu offered to waiting callers (a <Gather> in the queue's waitUrl). */
+    menu: QueueMenu.optional(),
+    /** Record the conversation with the agent, after this notice to the caller. */
+    record: z.strictObject({ notice: Prompt }).optional(),
+    /** A survey for the caller when the agent hangs up first. */
+    survey: z
+      .strictObject({
+        prompt: Prompt.prefault("Before you go, how did we do? Press 1 to 5, where 5 is excellent."),
+        /** Also record a short spoken comment after the score. */
+        comment: z.boolean().default(false),
+        commentPrompt: Prompt.prefault("After the tone, tell us in a few words how we did."),
+        thanks: Prompt.prefault("Thank you for your feedback. Goodbye."),
+      })
+      .optional(),
+  })
+  .transform((queue) => ({
+    ...queue,
+    afterMaxWait: queue.afterMaxWait ?? queue.whenNobody,
+    whenFull: queue.whenFull ?? queue.whenNobody,
+  }));
+/** A queue department's `queue` block, parsed: defaults applied, `afterMaxWait` and `whenFull` settled. */
+export type QueueSettings = z.output<typeof Queue>;
+
+const QUEUE_ONLY_RING =
+  "a queue department offers calls to its agents one at a time; ring/onNoAnswer/onBusy belong to a ring-group department (one that lists agents)";
+
+/**
+ * A department is a ring group (it lists `agents`, whose phones are rung by a <Dial>) or a queue
+ * department (it has a `queue`: callers wait in a Twilio <Enqueue> for the agents of the top-level
+ * `agents` list who serve it). The fields are read as one object, so each problem keeps its path,
+ * then split into the two shapes.
+ */
 const DepartmentNode = z
   .strictObject({
     type: z.literal("department"),
     /** The department's name as spoken and shown ("Sales"). */
     name: z.string().min(1),
     prompt: Prompt.optional(),
-    agents: z.array(Agent).min(1).max(10),
+    agents: z.array(Agent).min(1).max(10).optional(),
+    queue: Queue.optional(),
     /** simultaneous: all agents' phones ring at once; sequential: one after another. */
-    ring: z.enum(["simultaneous", "sequential"]).default("simultaneous"),
+    ring: z.enum(["simultaneous", "sequential"]).optional(),
+    /** Seconds a ring group's <Dial> rings, or one offer of a queued call rings an agent. */
     ringTimeout: Seconds.max(600).default(20),
+    /** The From of the calls placed for the department. */
     callerId: E164.optional(),
-    /** Name of the agent who is sent an SMS when a voicemail for this department arrives. */
+    /**
+     * The agent who is sent an SMS when a voicemail for this department arrives: a ring group's
+     * agent by name, or a queue department's agent by id (checked with the top-level `agents`).
+     */
     onCall: z.string().min(1).optional(),
-    onNoAnswer: Target,
+    onNoAnswer: Target.optional(),
     /** Where a busy (or failed) transfer goes; defaults to onNoAnswer. */
     onBusy: Target.optional(),
   })
   .superRefine((node, ctx) => {
+    if (node.queue !== undefined) {
+      if (node.agents !== undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["agents"],
+          message: "a department has `agents` (a ring group) or a `queue` (a queue department), not both; a queue department's agents are listed in the top-level `agents`",
+        });
+      }
+      for (const field of ["ring", "onNoAnswer", "onBusy"] as const) {
+        if (node[field] !== undefined) ctx.addIssue({ code: "custom", path: [field], message: QUEUE_ONLY_RING });
+      }
+      return;
+    }
+    if (node.agents === undefined) {
+      ctx.addIssue({ code: "custom", message: "a department needs `agents` (a ring group) or a `queue` (a queue department)" });
+      return;
+    }
+    if (node.onNoAnswer === undefined) {
+      ctx.addIssue({ code: "custom", path: ["onNoAnswer"], message: 'missing: where the call goes when no agent answers (a node id, or "hangup")' });
+    }
     if (node.onCall && !node.agents.some((agent) => agent.name === node.onCall)) {
       ctx.addIssue({
         code: "custom",
@@ -147,7 +269,81 @@ const DepartmentNode = z
         message: `names no agent of this department (agents: ${node.agents.map((a) => a.name).join(", ")})`,
       });
     }
+  })
+  .transform((node): RingGroupDepartment | QueueDepartment => {
+    const { type, name, prompt, ringTimeout, callerId, onCall } = node;
+    const common = { type, name, prompt, ringTimeout, callerId, onCall };
+    if (node.queue) return { ...common, queue: node.queue };
+    // The refinement above has made sure of both.
+    const agents = node.agents ?? [];
+    const onNoAnswer = node.onNoAnswer ?? HANGUP;
+    return { ...common, agents, ring: node.ring ?? "simultaneous", onNoAnswer, onBusy: node.onBusy };
   });
+
+interface DepartmentCommon {
+  type: "department";
+  name: string;
+  prompt?: Prompt | undefined;
+  ringTimeout: number;
+  callerId?: string | undefined;
+  onCall?: string | undefined;
+}
+/** A department that rings its own list of agents' phones with a <Dial>. */
+export interface RingGroupDepartment extends DepartmentCommon {
+  agents: RingGroupAgent[];
+  ring: "simultaneous" | "sequential";
+  onNoAnswer: string;
+  onBusy?: string | undefined;
+  queue?: undefined;
+}
+/** A department whose callers wait in a queue for its agents (the top-level `agents` who serve it). */
+export interface QueueDepartment extends DepartmentCommon {
+  queue: QueueSettings;
+  agents?: undefined;
+}
+export type RingGroupAgent = z.output<typeof Agent>;
+
+export function isQueueDepartment(node: FlowNode | undefined): node is QueueDepartment {
+  return node?.type === "department" && node.queue !== undefined;
+}
+export function isRingGroupDepartment(node: FlowNode | undefined): node is RingGroupDepartment {
+  return node?.type === "department" && node.queue === undefined;
+}
+
+/** An agent id: the key in the top-level `agents`, and the name the agent signs in to the desk with. */
+const AgentId = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "agent ids use lower-case letters, digits and dashes");
+
+export const AGENT_LEVELS = ["first-line", "overflow"] as const;
+export type AgentLevel = (typeof AGENT_LEVELS)[number];
+
+/** A department an agent serves: "billing", or { department: billing, level: overflow }. */
+const AgentDepartment = z.preprocess(
+  (value) => (typeof value === "string" ? { department: value } : value),
+  z.strictObject({
+    department: z.string().min(1),
+    level: z.enum(AGENT_LEVELS).default("first-line"),
+  }),
+);
+
+/** An agent of the queue departments (the top-level `agents`); the id is the key. */
+const AgentConfigSchema = z
+  .strictObject({
+    /** Shown on the desk and the dashboard, and spoken. */
+    name: z.string().min(1),
+    /** The phone an offered call rings. */
+    phone: E164.optional(),
+    /** A Twilio Client identity, reached as client:<identity> (the desk's softphone). */
+    client: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'a client identity is 1 to 64 letters, digits, "_", "." or "-", written without the "client:" prefix')
+      .optional(),
+    departments: z.array(AgentDepartment).min(1),
+  })
+  .refine((agent) => agent.phone !== undefined || agent.client !== undefined, {
+    message: "an agent needs a phone, a client identity, or both",
+  });
+/** An agent of the top-level `agents`, parsed; `id` is its key there. */
+export type AgentConfig = z.output<typeof AgentConfigSchema> & { id: string };
 
 const VoicemailNode = z
   .strictObject({
@@ -209,7 +405,8 @@ const FlowNode = z.discriminatedUnion("type", [
 ]);
 export type FlowNode = z.output<typeof FlowNode>;
 export type MenuNode = z.output<typeof MenuNode>;
-export type DepartmentNode = z.output<typeof DepartmentNode>;
+/** A department node: a ring group or a queue department (see `isQueueDepartment`). */
+export type DepartmentNode = RingGroupDepartment | QueueDepartment;
 export type VoicemailNode = z.output<typeof VoicemailNode>;
 
 const Period = z
@@ -302,6 +499,15 @@ export const FlowSchema = z
     callback: Callback.prefault({}),
     // Without a prototype: a name looked up from a URL ("constructor", "__proto__") is not a node.
     nodes: z.record(NodeId, FlowNode).transform((nodes) => Object.assign(Object.create(null) as typeof nodes, nodes)),
+    /** The agents of the queue departments, by id; without a prototype, as `nodes`. */
+    agents: z
+      .record(AgentId, AgentConfigSchema)
+      .default({})
+      .transform((agents) => {
+        const byId = Object.create(null) as Record<string, AgentConfig>;
+        for (const [id, agent] of Object.entries(agents)) byId[id] = { id, ...agent };
+        return byId;
+      }),
   })
   .superRefine((flow, ctx) => {
     const ids = Object.keys(flow.nodes);
@@ -328,6 +534,16 @@ export const FlowSchema = z
         dates.add(holiday.date);
       });
     }
+    // This refinement runs even when parts of the flow have problems of their own; a part with
+    // problems has not been transformed into its parsed shape, so the checks below leave it alone.
+    const sound = (...path: (string | number)[]) =>
+      !ctx.issues.some((issue) => {
+        const at = issue.path ?? [];
+        return at.length > 0 && (at.length < path.length ? at : path).every((part, i) => at[i] === part && path[i] === part);
+      });
+    // The agents that parsed, by the key: the id is added by a transform, which runs only when all of them parse.
+    const agents = Object.entries((flow.agents as unknown) ?? {}).flatMap(([id, agent]) => (sound("agents", id) ? [{ ...(agent as AgentConfig), id }] : []));
+    checkAgents(agents, flow.nodes, sound, ctx);
     for (const [id, node] of Object.entries(flow.nodes)) {
       const at = (...rest: (string | number)[]) => ["nodes", id, ...rest];
       switch (node.type) {
@@ -348,8 +564,13 @@ export const FlowSchema = z
           break;
         }
         case "department":
-          known(node.onNoAnswer, at("onNoAnswer"));
-          if (node.onBusy) known(node.onBusy, at("onBusy"));
+          if (!sound("nodes", id)) break;
+          if (node.queue) {
+            checkQueueDepartment(id, node, agents, sound, ctx, known);
+          } else {
+            known(node.onNoAnswer, at("onNoAnswer"));
+            if (node.onBusy) known(node.onBusy, at("onBusy"));
+          }
           break;
         case "voicemail":
           if (node.department && flow.nodes[node.department]?.type !== "department") {
@@ -377,6 +598,83 @@ export const FlowSchema = z
     return { ...flow, timezone, hours: flow.hours ? { ...flow.hours, timezone: flow.hours.timezone ?? timezone } : undefined };
   });
 
+type Known = (id: string, path: (string | number)[]) => void;
+/** Whether the part of the flow at `path` parsed without problems (and so has its parsed shape). */
+type Sound = (...path: (string | number)[]) => boolean;
+
+/** A queue department's targets, and its on-call agent: one of the top-level agents who serves it and has a phone. */
+function checkQueueDepartment(
+  id: string,
+  node: QueueDepartment,
+  agents: AgentConfig[],
+  sound: Sound,
+  ctx: z.RefinementCtx,
+  known: Known,
+) {
+  const at = (...rest: (string | number)[]) => ["nodes", id, ...rest];
+  const { queue } = node;
+  known(queue.whenNobody, at("queue", "whenNobody"));
+  // A target left out is whenNobody's, already checked.
+  if (queue.afterMaxWait !== queue.whenNobody) known(queue.afterMaxWait, at("queue", "afterMaxWait"));
+  if (queue.whenFull !== queue.whenNobody) known(queue.whenFull, at("queue", "whenFull"));
+  queue.menu?.options.forEach((option, i) => {
+    if (option.goto !== undefined) known(option.goto, at("queue", "menu", "options", i, "goto"));
+  });
+  if (node.onCall === undefined || !sound("agents", node.onCall)) return;
+  const serving = agents.filter((agent) => agent.phone && agent.departments.some((d) => d.department === id));
+  if (!serving.some((agent) => agent.id === node.onCall)) {
+    ctx.addIssue({
+      code: "custom",
+      path: at("onCall"),
+      message:
+        `names no agent who serves this department and has a phone` +
+        ` (${serving.length ? `such agents: ${serving.map((a) => a.id).join(", ")}` : "there are none in the top-level agents"})`,
+    });
+  }
+}
+
+/** Each agent serves queue departments, each once; no two agents share a phone or a client identity. */
+function checkAgents(agents: AgentConfig[], nodes: Record<string, FlowNode>, sound: Sound, ctx: z.RefinementCtx) {
+  const queues = Object.keys(nodes).filter((id) => isQueueDepartment(nodes[id]));
+  const phones = new Map<string, string>();
+  const clients = new Map<string, string>();
+  for (const agent of agents) {
+    const at = (...rest: (string | number)[]) => ["agents", agent.id, ...rest];
+    const listed = new Set<string>();
+    agent.departments.forEach(({ department }, i) => {
+      // A department node with problems of its own may or may not be meant as a queue department.
+      if (Object.hasOwn(nodes, department) && !sound("nodes", department)) return;
+      if (!isQueueDepartment(nodes[department])) {
+        ctx.addIssue({
+          code: "custom",
+          path: at("departments", i),
+          message: `"${department}" is not a queue department (a department node with a queue); ${queues.length ? `queue departments: ${queues.join(", ")}` : "this flow has none"}`,
+        });
+      } else if (listed.has(department)) {
+        ctx.addIssue({ code: "custom", path: at("departments", i), message: `"${department}" is listed twice` });
+      }
+      listed.add(department);
+    });
+    for (const [field, seen] of [["phone", phones], ["client", clients]] as const) {
+      const value = agent[field];
+      if (value === undefined) continue;
+      const first = seen.get(value);
+      if (first !== undefined) {
+        const what = field === "phone" ? "a phone" : "a client identity";
+        ctx.addIssue({ code: "custom", path: at(field), message: `agent ${first} has ${value} too; two agents may not share ${what}` });
+      }
+      else seen.set(value, agent.id);
+    }
+  }
+}
+
 export type Flow = z.output<typeof FlowSchema>;
+/** The top-level agents who serve queue department `department`, in file order, with their level there. */
+export function agentsServing(flow: Pick<Flow, "agents">, department: string): { agent: AgentConfig; level: AgentLevel }[] {
+  return Object.values(flow.agents).flatMap((agent) =>
+    agent.departments.filter((d) => d.department === department).map((d) => ({ agent, level: d.level })),
+  );
+}
+
 /** Business hours, with their zone settled. */
 export type Hours = NonNullable<Flow["hours"]>;
