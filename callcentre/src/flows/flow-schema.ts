@@ -1,94 +1,21 @@
 // The flow file's schema. Parsing normalises the friendly YAML shapes (a prompt may be a string, a
 // step or a list of steps) into one typed form; cross-references are checked here too, so every
 // problem carries the path of the field that causes it (load-flow.ts turns paths into line numbers).
+// The fields its parts share are in schema-fields.ts; a queue department's `queue` block and the
+// top-level `agents` are in queue-schema.ts.
 import { z } from "zod";
-import { placeholdersIn, PLACEHOLDERS } from "./templates.js";
+import { AgentConfigSchema, AgentId, Queue, type AgentConfig, type AgentLevel, type QueueSettings } from "./queue-schema.js";
+import { E164, HANGUP, Key, Prompt, Seconds, Target } from "./schema-fields.js";
 
-export const E164 = z.string().regex(/^\+[1-9]\d{6,14}$/, "must be an E.164 phone number such as +61291234567");
-const Seconds = z.number().int().positive();
-const Loop = z.number().int().min(0).max(1000);
+export { E164, HANGUP, Prompt } from "./schema-fields.js";
+export type { PromptStep } from "./schema-fields.js";
+export { AGENT_LEVELS } from "./queue-schema.js";
+export type { AgentConfig, AgentLevel, QueueSettings } from "./queue-schema.js";
+
 const NodeId = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]*$/, "node ids use lower-case letters, digits and dashes")
   .refine((id) => id !== "hangup", '"hangup" is reserved: as a target it means say goodbye and hang up');
-/** A node id, or `hangup` (say the flow's goodbye and end the call). */
-const Target = z.string().min(1);
-export const HANGUP = "hangup";
-
-function checkPlaceholders(text: string, ctx: z.RefinementCtx, field: string) {
-  for (const name of placeholdersIn(text)) {
-    if (!(PLACEHOLDERS as readonly string[]).includes(name)) {
-      ctx.addIssue({
-        code: "custom",
-        path: [field],
-        message: `unknown placeholder {${name}}; known: ${PLACEHOLDERS.map((p) => `{${p}}`).join(", ")}`,
-      });
-    }
-  }
-}
-
-const SayStep = z
-  .strictObject({
-    say: z.string().min(1).max(4096),
-    /** Said instead when a placeholder in `say` has no value for this caller. */
-    otherwise: z.string().min(1).max(4096).optional(),
-    voice: z.string().min(1).optional(),
-    language: z.string().min(2).optional(),
-    loop: Loop.optional(),
-  })
-  .superRefine((step, ctx) => {
-    checkPlaceholders(step.say, ctx, "say");
-    if (step.otherwise) checkPlaceholders(step.otherwise, ctx, "otherwise");
-  })
-  .transform((step) => ({ kind: "say" as const, ...step }));
-const PlayStep = z
-  .strictObject({ play: z.string().min(1), loop: Loop.optional() })
-  .transform((step) => ({ kind: "play" as const, url: step.play, loop: step.loop }));
-const PauseStep = z
-  .strictObject({ pause: Seconds.max(600) })
-  .transform((step) => ({ kind: "pause" as const, seconds: step.pause }));
-
-type SayStepOut = z.output<typeof SayStep>;
-type PlayStepOut = z.output<typeof PlayStep>;
-type PauseStepOut = z.output<typeof PauseStep>;
-
-/**
- * One step: "text" (a say), { say }, { play } or { pause }. Dispatched by its key rather than tried
- * against each shape in turn, so a problem is reported for the field that has it.
- */
-const PromptStep = z.unknown().transform((value, ctx): SayStepOut | PlayStepOut | PauseStepOut => {
-  const has = (key: string) => typeof value === "object" && value !== null && key in value;
-  const [schema, input] =
-    typeof value === "string"
-      ? [SayStep, { say: value }]
-      : has("say")
-        ? [SayStep, value]
-        : has("play")
-          ? [PlayStep, value]
-          : has("pause")
-            ? [PauseStep, value]
-            : [undefined, value];
-  if (!schema) {
-    ctx.addIssue({ code: "custom", message: "a prompt step is a string, or one of { say: … }, { play: … }, { pause: … }" });
-    return z.NEVER;
-  }
-  const result = schema.safeParse(input);
-  if (!result.success) {
-    for (const issue of result.error.issues) {
-      const path = typeof value === "string" && issue.path[0] === "say" ? issue.path.slice(1) : issue.path;
-      ctx.addIssue({ code: "custom", message: issue.message, path: path as (string | number)[] });
-    }
-    return z.NEVER;
-  }
-  return result.data;
-});
-
-/** A prompt: a string, one step, or a list of steps; always a list after parsing. */
-export const Prompt = z.preprocess((value) => (Array.isArray(value) ? value : [value]), z.array(PromptStep));
-export type PromptStep = SayStepOut | PlayStepOut | PauseStepOut;
-export type Prompt = PromptStep[];
-
-const Key = z.string().regex(/^[0-9*#]$/, "a key is one of 0-9, * or #");
 
 const MenuOption = z
   .strictObject({
@@ -122,92 +49,6 @@ const MenuNode = z.strictObject({
 
 /** An agent of a ring-group department: rung at `number`. */
 const Agent = z.strictObject({ name: z.string().min(1), number: E164 });
-
-/** A path served by the centre ("/audio/hold-music.wav") or an absolute http(s) URL. */
-const AudioUrl = z
-  .string()
-  .regex(/^(\/|https?:\/\/)\S+$/, 'must be a path served by the centre such as "/audio/hold-music.wav", or an absolute http(s) URL');
-
-/** An option of the menu a queued caller is offered while waiting: `callback: true` or `goto`. */
-const QueueMenuOption = z
-  .strictObject({
-    key: z.union([Key, z.number().int().min(0).max(9).transform(String)]),
-    /** Call the caller back, keeping their place in the queue. */
-    callback: z.literal(true).optional(),
-    goto: Target.optional(),
-  })
-  .refine((option) => (option.callback === undefined) !== (option.goto === undefined), {
-    message: "an option needs exactly one of `callback: true` or `goto`",
-  });
-
-const QueueMenu = z
-  .strictObject({ prompt: Prompt, options: z.array(QueueMenuOption).min(1) })
-  .superRefine((menu, ctx) => {
-    const keys = new Set<string>();
-    let callback = false;
-    menu.options.forEach((option, i) => {
-      if (keys.has(option.key)) ctx.addIssue({ code: "custom", path: ["options", i, "key"], message: `key ${option.key} is used twice` });
-      keys.add(option.key);
-      if (option.callback && callback) {
-        ctx.addIssue({ code: "custom", path: ["options", i, "callback"], message: "only one option may ask for a callback" });
-      }
-      callback ||= option.callback === true;
-    });
-  });
-
-/** How a queue department holds its callers and treats its agents (a department's `queue` block). */
-const Queue = z
-  .strictObject({
-    holdMusic: AudioUrl.default("/audio/hold-music.wav"),
-    /** Seconds between announcements of the caller's position. */
-    announceEvery: z.number().int().min(10).max(600).default(30),
-    /** Also say the estimated wait, when there is enough history to estimate it. */
-    announceWait: z.boolean().default(true),
-    /** Seconds a caller may wait before going to `afterMaxWait`. */
-    maxWait: z.number().int().min(30).max(86400).default(900),
-    /** Callers waiting (callbacks holding a place included) before newcomers go to `whenFull`. */
-    maxSize: z.number().int().min(1).max(1000).default(50),
-    /** Where callers go when no agent of the department is signed in. */
-    whenNobody: Target,
-    /** Where a caller goes after `maxWait`; defaults to `whenNobody`. */
-    afterMaxWait: Target.optional(),
-    /** Where a newcomer goes when `maxSize` callers are waiting; defaults to `whenNobody`. */
-    whenFull: Target.optional(),
-    /** Seconds of after-call work before an agent is offered calls again; 0: until the agent says ready. */
-    wrapUp: z.number().int().min(0).max(3600).default(30),
-    /** Offers missed in a row before the agent is put on break ("missed"). */
-    maxNoAnswer: z.number().int().min(1).max(20).default(3),
-    /** Calls back that keep the caller's place. */
-    callback: z
-      .strictObject({
-        /** Calls to the customer before the request fails. */
-        attempts: z.number().int().min(1).max(10).default(3),
-        /** Seconds between attempts. */
-        retryAfter: z.number().int().min(30).max(86400).default(120),
-      })
-      .prefault({}),
-    /** A menu offered to waiting callers (a <Gather> in the queue's waitUrl). */
-    menu: QueueMenu.optional(),
-    /** Record the conversation with the agent, after this notice to the caller. */
-    record: z.strictObject({ notice: Prompt }).optional(),
-    /** A survey for the caller when the agent hangs up first. */
-    survey: z
-      .strictObject({
-        prompt: Prompt.prefault("Before you go, how did we do? Press 1 to 5, where 5 is excellent."),
-        /** Also record a short spoken comment after the score. */
-        comment: z.boolean().default(false),
-        commentPrompt: Prompt.prefault("After the tone, tell us in a few words how we did."),
-        thanks: Prompt.prefault("Thank you for your feedback. Goodbye."),
-      })
-      .optional(),
-  })
-  .transform((queue) => ({
-    ...queue,
-    afterMaxWait: queue.afterMaxWait ?? queue.whenNobody,
-    whenFull: queue.whenFull ?? queue.whenNobody,
-  }));
-/** A queue department's `queue` block, parsed: defaults applied, `afterMaxWait` and `whenFull` settled. */
-export type QueueSettings = z.output<typeof Queue>;
 
 const QUEUE_ONLY_RING =
   "a queue department offers calls to its agents one at a time; ring/onNoAnswer/onBusy belong to a ring-group department (one that lists agents)";
@@ -309,41 +150,6 @@ export function isQueueDepartment(node: FlowNode | undefined): node is QueueDepa
 export function isRingGroupDepartment(node: FlowNode | undefined): node is RingGroupDepartment {
   return node?.type === "department" && node.queue === undefined;
 }
-
-/** An agent id: the key in the top-level `agents`, and the name the agent signs in to the desk with. */
-const AgentId = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "agent ids use lower-case letters, digits and dashes");
-
-export const AGENT_LEVELS = ["first-line", "overflow"] as const;
-export type AgentLevel = (typeof AGENT_LEVELS)[number];
-
-/** A department an agent serves: "billing", or { department: billing, level: overflow }. */
-const AgentDepartment = z.preprocess(
-  (value) => (typeof value === "string" ? { department: value } : value),
-  z.strictObject({
-    department: z.string().min(1),
-    level: z.enum(AGENT_LEVELS).default("first-line"),
-  }),
-);
-
-/** An agent of the queue departments (the top-level `agents`); the id is the key. */
-const AgentConfigSchema = z
-  .strictObject({
-    /** Shown on the desk and the dashboard, and spoken. */
-    name: z.string().min(1),
-    /** The phone an offered call rings. */
-    phone: E164.optional(),
-    /** A Twilio Client identity, reached as client:<identity> (the desk's softphone). */
-    client: z
-      .string()
-      .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'a client identity is 1 to 64 letters, digits, "_", "." or "-", written without the "client:" prefix')
-      .optional(),
-    departments: z.array(AgentDepartment).min(1),
-  })
-  .refine((agent) => agent.phone !== undefined || agent.client !== undefined, {
-    message: "an agent needs a phone, a client identity, or both",
-  });
-/** An agent of the top-level `agents`, parsed; `id` is its key there. */
-export type AgentConfig = z.output<typeof AgentConfigSchema> & { id: string };
 
 const VoicemailNode = z
   .strictObject({
