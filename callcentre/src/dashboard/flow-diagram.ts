@@ -4,7 +4,7 @@
 // Layer of a box = BFS distance from "Incoming call"; boxes unreachable from there go in a last layer.
 // Edges to the same or an earlier layer are routed round the right side ("edge back"); edges that
 // skip layers are routed round the left side ("edge long"), so neither runs straight across boxes.
-import { HANGUP, type Flow, type FlowNode } from "../flows/flow-schema.js";
+import { agentsServing, HANGUP, type Flow, type FlowNode } from "../flows/flow-schema.js";
 
 export interface FlowDiagram {
   svg: string;
@@ -65,6 +65,16 @@ function transitions(node: FlowNode): [target: string, label: string][] {
         [node.onFailure, "no input / invalid"],
       ];
     case "department":
+      if (node.queue) {
+        const { whenNobody, afterMaxWait, whenFull, menu } = node.queue;
+        // Short labels: the three often share one target, and a label is cut at LABEL_CHARS.
+        return [
+          [whenNobody, "no agent"],
+          [afterMaxWait, "max wait"],
+          [whenFull, "full"],
+          ...(menu?.options ?? []).flatMap((o): [string, string][] => (o.goto === undefined ? [] : [[o.goto, `${o.key} (queue menu)`]])),
+        ];
+      }
       return node.onBusy ? [[node.onNoAnswer, "no answer"], [node.onBusy, "busy"]] : [[node.onNoAnswer, "no answer"]];
     case "message":
       return [[node.next, "next"]];
@@ -89,11 +99,19 @@ function describe(id: string, flow: Flow): Pick<Box, "kind" | "title" | "summary
   switch (node.type) {
     case "menu":
       return box(`Menu · ${plural(node.options.length, "option")}`);
-    case "department":
+    case "department": {
+      if (node.queue) {
+        const agents = agentsServing(flow, id);
+        return box(`${node.name} · ${plural(agents.length, "agent")} · queue`, [
+          `Agents: ${agents.length ? agents.map(({ agent, level }) => `${agent.name} (${level})`).join(", ") : "none"}`,
+          ...(node.onCall ? [`On call: ${flow.agents[node.onCall]?.name ?? node.onCall}`] : []),
+        ]);
+      }
       return box(`${node.name} · ${plural(node.agents.length, "agent")} · ${node.ring}`, [
         `Agents: ${node.agents.map((a) => a.name).join(", ")}`,
         ...(node.onCall ? [`On call: ${node.onCall}`] : []),
       ]);
+    }
     case "voicemail":
       return box(node.transcribe ? "Voicemail · transcribed" : "Voicemail", node.department ? [`Department: ${node.department}`] : []);
     case "callback":

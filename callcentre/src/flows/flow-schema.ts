@@ -1,94 +1,21 @@
 // The flow file's schema. Parsing normalises the friendly YAML shapes (a prompt may be a string, a
 // step or a list of steps) into one typed form; cross-references are checked here too, so every
 // problem carries the path of the field that causes it (load-flow.ts turns paths into line numbers).
+// The fields its parts share are in schema-fields.ts; a queue department's `queue` block and the
+// top-level `agents` are in queue-schema.ts.
 import { z } from "zod";
-import { placeholdersIn, PLACEHOLDERS } from "./templates.js";
+import { AgentConfigSchema, AgentId, Queue, type AgentConfig, type AgentLevel, type QueueSettings } from "./queue-schema.js";
+import { E164, HANGUP, Key, Prompt, Seconds, Target } from "./schema-fields.js";
 
-export const E164 = z.string().regex(/^\+[1-9]\d{6,14}$/, "must be an E.164 phone number such as +61291234567");
-const Seconds = z.number().int().positive();
-const Loop = z.number().int().min(0).max(1000);
+export { E164, HANGUP, Prompt } from "./schema-fields.js";
+export type { PromptStep } from "./schema-fields.js";
+export { AGENT_LEVELS } from "./queue-schema.js";
+export type { AgentConfig, AgentLevel, QueueSettings } from "./queue-schema.js";
+
 const NodeId = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]*$/, "node ids use lower-case letters, digits and dashes")
   .refine((id) => id !== "hangup", '"hangup" is reserved: as a target it means say goodbye and hang up');
-/** A node id, or `hangup` (say the flow's goodbye and end the call). */
-const Target = z.string().min(1);
-export const HANGUP = "hangup";
-
-function checkPlaceholders(text: string, ctx: z.RefinementCtx, field: string) {
-  for (const name of placeholdersIn(text)) {
-    if (!(PLACEHOLDERS as readonly string[]).includes(name)) {
-      ctx.addIssue({
-        code: "custom",
-        path: [field],
-        message: `unknown placeholder {${name}}; known: ${PLACEHOLDERS.map((p) => `{${p}}`).join(", ")}`,
-      });
-    }
-  }
-}
-
-const SayStep = z
-  .strictObject({
-    say: z.string().min(1).max(4096),
-    /** Said instead when a placeholder in `say` has no value for this caller. */
-    otherwise: z.string().min(1).max(4096).optional(),
-    voice: z.string().min(1).optional(),
-    language: z.string().min(2).optional(),
-    loop: Loop.optional(),
-  })
-  .superRefine((step, ctx) => {
-    checkPlaceholders(step.say, ctx, "say");
-    if (step.otherwise) checkPlaceholders(step.otherwise, ctx, "otherwise");
-  })
-  .transform((step) => ({ kind: "say" as const, ...step }));
-const PlayStep = z
-  .strictObject({ play: z.string().min(1), loop: Loop.optional() })
-  .transform((step) => ({ kind: "play" as const, url: step.play, loop: step.loop }));
-const PauseStep = z
-  .strictObject({ pause: Seconds.max(600) })
-  .transform((step) => ({ kind: "pause" as const, seconds: step.pause }));
-
-type SayStepOut = z.output<typeof SayStep>;
-type PlayStepOut = z.output<typeof PlayStep>;
-type PauseStepOut = z.output<typeof PauseStep>;
-
-/**
- * One step: "text" (a say), { say }, { play } or { pause }. Dispatched by its key rather than tried
- * against each shape in turn, so a problem is reported for the field that has it.
- */
-const PromptStep = z.unknown().transform((value, ctx): SayStepOut | PlayStepOut | PauseStepOut => {
-  const has = (key: string) => typeof value === "object" && value !== null && key in value;
-  const [schema, input] =
-    typeof value === "string"
-      ? [SayStep, { say: value }]
-      : has("say")
-        ? [SayStep, value]
-        : has("play")
-          ? [PlayStep, value]
-          : has("pause")
-            ? [PauseStep, value]
-            : [undefined, value];
-  if (!schema) {
-    ctx.addIssue({ code: "custom", message: "a prompt step is a string, or one of { say: … }, { play: … }, { pause: … }" });
-    return z.NEVER;
-  }
-  const result = schema.safeParse(input);
-  if (!result.success) {
-    for (const issue of result.error.issues) {
-      const path = typeof value === "string" && issue.path[0] === "say" ? issue.path.slice(1) : issue.path;
-      ctx.addIssue({ code: "custom", message: issue.message, path: path as (string | number)[] });
-    }
-    return z.NEVER;
-  }
-  return result.data;
-});
-
-/** A prompt: a string, one step, or a list of steps; always a list after parsing. */
-export const Prompt = z.preprocess((value) => (Array.isArray(value) ? value : [value]), z.array(PromptStep));
-export type PromptStep = SayStepOut | PlayStepOut | PauseStepOut;
-export type Prompt = PromptStep[];
-
-const Key = z.string().regex(/^[0-9*#]$/, "a key is one of 0-9, * or #");
 
 const MenuOption = z
   .strictObject({
@@ -120,26 +47,62 @@ const MenuNode = z.strictObject({
   speechModel: z.string().min(1).default("phone_call"),
 });
 
+/** An agent of a ring-group department: rung at `number`. */
 const Agent = z.strictObject({ name: z.string().min(1), number: E164 });
 
+const QUEUE_ONLY_RING =
+  "a queue department offers calls to its agents one at a time; ring/onNoAnswer/onBusy belong to a ring-group department (one that lists agents)";
+
+/**
+ * A department is a ring group (it lists `agents`, whose phones are rung by a <Dial>) or a queue
+ * department (it has a `queue`: callers wait in a Twilio <Enqueue> for the agents of the top-level
+ * `agents` list who serve it). The fields are read as one object, so each problem keeps its path,
+ * then split into the two shapes.
+ */
 const DepartmentNode = z
   .strictObject({
     type: z.literal("department"),
     /** The department's name as spoken and shown ("Sales"). */
     name: z.string().min(1),
     prompt: Prompt.optional(),
-    agents: z.array(Agent).min(1).max(10),
+    agents: z.array(Agent).min(1).max(10).optional(),
+    queue: Queue.optional(),
     /** simultaneous: all agents' phones ring at once; sequential: one after another. */
-    ring: z.enum(["simultaneous", "sequential"]).default("simultaneous"),
+    ring: z.enum(["simultaneous", "sequential"]).optional(),
+    /** Seconds a ring group's <Dial> rings, or one offer of a queued call rings an agent. */
     ringTimeout: Seconds.max(600).default(20),
+    /** The From of the calls placed for the department. */
     callerId: E164.optional(),
-    /** Name of the agent who is sent an SMS when a voicemail for this department arrives. */
+    /**
+     * The agent who is sent an SMS when a voicemail for this department arrives: a ring group's
+     * agent by name, or a queue department's agent by id (checked with the top-level `agents`).
+     */
     onCall: z.string().min(1).optional(),
-    onNoAnswer: Target,
+    onNoAnswer: Target.optional(),
     /** Where a busy (or failed) transfer goes; defaults to onNoAnswer. */
     onBusy: Target.optional(),
   })
   .superRefine((node, ctx) => {
+    if (node.queue !== undefined) {
+      if (node.agents !== undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["agents"],
+          message: "a department has `agents` (a ring group) or a `queue` (a queue department), not both; a queue department's agents are listed in the top-level `agents`",
+        });
+      }
+      for (const field of ["ring", "onNoAnswer", "onBusy"] as const) {
+        if (node[field] !== undefined) ctx.addIssue({ code: "custom", path: [field], message: QUEUE_ONLY_RING });
+      }
+      return;
+    }
+    if (node.agents === undefined) {
+      ctx.addIssue({ code: "custom", message: "a department needs `agents` (a ring group) or a `queue` (a queue department)" });
+      return;
+    }
+    if (node.onNoAnswer === undefined) {
+      ctx.addIssue({ code: "custom", path: ["onNoAnswer"], message: 'missing: where the call goes when no agent answers (a node id, or "hangup")' });
+    }
     if (node.onCall && !node.agents.some((agent) => agent.name === node.onCall)) {
       ctx.addIssue({
         code: "custom",
@@ -147,7 +110,46 @@ const DepartmentNode = z
         message: `names no agent of this department (agents: ${node.agents.map((a) => a.name).join(", ")})`,
       });
     }
+  })
+  .transform((node): RingGroupDepartment | QueueDepartment => {
+    const { type, name, prompt, ringTimeout, callerId, onCall } = node;
+    const common = { type, name, prompt, ringTimeout, callerId, onCall };
+    if (node.queue) return { ...common, queue: node.queue };
+    // The refinement above has made sure of both.
+    const agents = node.agents ?? [];
+    const onNoAnswer = node.onNoAnswer ?? HANGUP;
+    return { ...common, agents, ring: node.ring ?? "simultaneous", onNoAnswer, onBusy: node.onBusy };
   });
+
+interface DepartmentCommon {
+  type: "department";
+  name: string;
+  prompt?: Prompt | undefined;
+  ringTimeout: number;
+  callerId?: string | undefined;
+  onCall?: string | undefined;
+}
+/** A department that rings its own list of agents' phones with a <Dial>. */
+export interface RingGroupDepartment extends DepartmentCommon {
+  agents: RingGroupAgent[];
+  ring: "simultaneous" | "sequential";
+  onNoAnswer: string;
+  onBusy?: string | undefined;
+  queue?: undefined;
+}
+/** A department whose callers wait in a queue for its agents (the top-level `agents` who serve it). */
+export interface QueueDepartment extends DepartmentCommon {
+  queue: QueueSettings;
+  agents?: undefined;
+}
+export type RingGroupAgent = z.output<typeof Agent>;
+
+export function isQueueDepartment(node: FlowNode | undefined): node is QueueDepartment {
+  return node?.type === "department" && node.queue !== undefined;
+}
+export function isRingGroupDepartment(node: FlowNode | undefined): node is RingGroupDepartment {
+  return node?.type === "department" && node.queue === undefined;
+}
 
 const VoicemailNode = z
   .strictObject({
@@ -209,7 +211,8 @@ const FlowNode = z.discriminatedUnion("type", [
 ]);
 export type FlowNode = z.output<typeof FlowNode>;
 export type MenuNode = z.output<typeof MenuNode>;
-export type DepartmentNode = z.output<typeof DepartmentNode>;
+/** A department node: a ring group or a queue department (see `isQueueDepartment`). */
+export type DepartmentNode = RingGroupDepartment | QueueDepartment;
 export type VoicemailNode = z.output<typeof VoicemailNode>;
 
 const Period = z
@@ -302,6 +305,15 @@ export const FlowSchema = z
     callback: Callback.prefault({}),
     // Without a prototype: a name looked up from a URL ("constructor", "__proto__") is not a node.
     nodes: z.record(NodeId, FlowNode).transform((nodes) => Object.assign(Object.create(null) as typeof nodes, nodes)),
+    /** The agents of the queue departments, by id; without a prototype, as `nodes`. */
+    agents: z
+      .record(AgentId, AgentConfigSchema)
+      .default({})
+      .transform((agents) => {
+        const byId = Object.create(null) as Record<string, AgentConfig>;
+        for (const [id, agent] of Object.entries(agents)) byId[id] = { id, ...agent };
+        return byId;
+      }),
   })
   .superRefine((flow, ctx) => {
     const ids = Object.keys(flow.nodes);
@@ -328,6 +340,16 @@ export const FlowSchema = z
         dates.add(holiday.date);
       });
     }
+    // This refinement runs even when parts of the flow have problems of their own; a part with
+    // problems has not been transformed into its parsed shape, so the checks below leave it alone.
+    const sound = (...path: (string | number)[]) =>
+      !ctx.issues.some((issue) => {
+        const at = issue.path ?? [];
+        return at.length > 0 && (at.length < path.length ? at : path).every((part, i) => at[i] === part && path[i] === part);
+      });
+    // The agents that parsed, by the key: the id is added by a transform, which runs only when all of them parse.
+    const agents = Object.entries((flow.agents as unknown) ?? {}).flatMap(([id, agent]) => (sound("agents", id) ? [{ ...(agent as AgentConfig), id }] : []));
+    checkAgents(agents, flow.nodes, sound, ctx);
     for (const [id, node] of Object.entries(flow.nodes)) {
       const at = (...rest: (string | number)[]) => ["nodes", id, ...rest];
       switch (node.type) {
@@ -348,8 +370,13 @@ export const FlowSchema = z
           break;
         }
         case "department":
-          known(node.onNoAnswer, at("onNoAnswer"));
-          if (node.onBusy) known(node.onBusy, at("onBusy"));
+          if (!sound("nodes", id)) break;
+          if (node.queue) {
+            checkQueueDepartment(id, node, agents, sound, ctx, known);
+          } else {
+            known(node.onNoAnswer, at("onNoAnswer"));
+            if (node.onBusy) known(node.onBusy, at("onBusy"));
+          }
           break;
         case "voicemail":
           if (node.department && flow.nodes[node.department]?.type !== "department") {
@@ -377,6 +404,83 @@ export const FlowSchema = z
     return { ...flow, timezone, hours: flow.hours ? { ...flow.hours, timezone: flow.hours.timezone ?? timezone } : undefined };
   });
 
+type Known = (id: string, path: (string | number)[]) => void;
+/** Whether the part of the flow at `path` parsed without problems (and so has its parsed shape). */
+type Sound = (...path: (string | number)[]) => boolean;
+
+/** A queue department's targets, and its on-call agent: one of the top-level agents who serves it and has a phone. */
+function checkQueueDepartment(
+  id: string,
+  node: QueueDepartment,
+  agents: AgentConfig[],
+  sound: Sound,
+  ctx: z.RefinementCtx,
+  known: Known,
+) {
+  const at = (...rest: (string | number)[]) => ["nodes", id, ...rest];
+  const { queue } = node;
+  known(queue.whenNobody, at("queue", "whenNobody"));
+  // A target left out is whenNobody's, already checked.
+  if (queue.afterMaxWait !== queue.whenNobody) known(queue.afterMaxWait, at("queue", "afterMaxWait"));
+  if (queue.whenFull !== queue.whenNobody) known(queue.whenFull, at("queue", "whenFull"));
+  queue.menu?.options.forEach((option, i) => {
+    if (option.goto !== undefined) known(option.goto, at("queue", "menu", "options", i, "goto"));
+  });
+  if (node.onCall === undefined || !sound("agents", node.onCall)) return;
+  const serving = agents.filter((agent) => agent.phone && agent.departments.some((d) => d.department === id));
+  if (!serving.some((agent) => agent.id === node.onCall)) {
+    ctx.addIssue({
+      code: "custom",
+      path: at("onCall"),
+      message:
+        `names no agent who serves this department and has a phone` +
+        ` (${serving.length ? `such agents: ${serving.map((a) => a.id).join(", ")}` : "there are none in the top-level agents"})`,
+    });
+  }
+}
+
+/** Each agent serves queue departments, each once; no two agents share a phone or a client identity. */
+function checkAgents(agents: AgentConfig[], nodes: Record<string, FlowNode>, sound: Sound, ctx: z.RefinementCtx) {
+  const queues = Object.keys(nodes).filter((id) => isQueueDepartment(nodes[id]));
+  const phones = new Map<string, string>();
+  const clients = new Map<string, string>();
+  for (const agent of agents) {
+    const at = (...rest: (string | number)[]) => ["agents", agent.id, ...rest];
+    const listed = new Set<string>();
+    agent.departments.forEach(({ department }, i) => {
+      // A department node with problems of its own may or may not be meant as a queue department.
+      if (Object.hasOwn(nodes, department) && !sound("nodes", department)) return;
+      if (!isQueueDepartment(nodes[department])) {
+        ctx.addIssue({
+          code: "custom",
+          path: at("departments", i),
+          message: `"${department}" is not a queue department (a department node with a queue); ${queues.length ? `queue departments: ${queues.join(", ")}` : "this flow has none"}`,
+        });
+      } else if (listed.has(department)) {
+        ctx.addIssue({ code: "custom", path: at("departments", i), message: `"${department}" is listed twice` });
+      }
+      listed.add(department);
+    });
+    for (const [field, seen] of [["phone", phones], ["client", clients]] as const) {
+      const value = agent[field];
+      if (value === undefined) continue;
+      const first = seen.get(value);
+      if (first !== undefined) {
+        const what = field === "phone" ? "a phone" : "a client identity";
+        ctx.addIssue({ code: "custom", path: at(field), message: `agent ${first} has ${value} too; two agents may not share ${what}` });
+      }
+      else seen.set(value, agent.id);
+    }
+  }
+}
+
 export type Flow = z.output<typeof FlowSchema>;
+/** The top-level agents who serve queue department `department`, in file order, with their level there. */
+export function agentsServing(flow: Pick<Flow, "agents">, department: string): { agent: AgentConfig; level: AgentLevel }[] {
+  return Object.values(flow.agents).flatMap((agent) =>
+    agent.departments.filter((d) => d.department === department).map((d) => ({ agent, level: d.level })),
+  );
+}
+
 /** Business hours, with their zone settled. */
 export type Hours = NonNullable<Flow["hours"]>;

@@ -1,7 +1,7 @@
 // The voice IVR as pure functions: (flow, call facts, input) → TwiML + the steps to record.
 // No I/O here; handlers load, call one of these, persist what it returns, and reply.
 import type VoiceResponse from "twilio/lib/twiml/VoiceResponse.js";
-import { HANGUP, type DepartmentNode, type Flow, type FlowNode, type MenuNode, type Prompt, type VoicemailNode } from "./flow-schema.js";
+import { HANGUP, type Flow, type FlowNode, type MenuNode, type Prompt, type RingGroupDepartment, type VoicemailNode } from "./flow-schema.js";
 import { hoursStatus, type HoursStatus } from "./hours.js";
 import { absoluteUrl, RECORDING_STATUS, voicePaths } from "./paths.js";
 import { countryName, fill, properName, type TemplateValues } from "./templates.js";
@@ -157,6 +157,7 @@ class Turn implements FlowResult {
       case "menu":
         return this.menu(id, node, 1);
       case "department":
+        if (node.queue) throw new Error("queue departments are rendered by the ACD");
         return this.department(id, node, node.ring === "sequential" ? 0 : undefined);
       case "voicemail":
         return this.voicemail(id, node);
@@ -215,7 +216,7 @@ class Turn implements FlowResult {
     this.twiml.redirect({ method: "POST" }, action);
   }
 
-  department(id: string, node: DepartmentNode, agent: number | undefined) {
+  department(id: string, node: RingGroupDepartment, agent: number | undefined) {
     const first = agent ?? 0;
     const agents = agent === undefined ? node.agents : node.agents.slice(agent, agent + 1);
     if (first === 0) {
@@ -356,6 +357,7 @@ export function dialResult(
 ): FlowResult {
   const node = ctx.flow.nodes[id];
   if (node?.type !== "department") throw new Error(`"${id}" is not a department`);
+  if (node.queue) throw new Error(`"${id}" is a queue department: its calls are not <Dial>led by the flow`);
   const turn = new Turn(ctx, facts);
   const who = agent === undefined ? undefined : node.agents[agent]?.name;
   turn.event("transfer.result", id, {
@@ -406,8 +408,11 @@ export function voicemailRecorded(ctx: FlowContext, facts: CallFacts, id: string
   turn.effects.push({ type: "save-voicemail", recording, node: id, department: departmentName });
   const recipients = new Set<string>();
   if (department?.type === "department" && department.onCall) {
-    const agent = department.agents.find((a) => a.name === department.onCall);
-    if (agent) recipients.add(agent.number);
+    // A ring group's on-call agent is one of its agents, by name; a queue department's is a top-level agent, by id.
+    const number = department.queue
+      ? ctx.flow.agents[department.onCall]?.phone
+      : department.agents.find((a) => a.name === department.onCall)?.number;
+    if (number) recipients.add(number);
   }
   if (node.notify) recipients.add(node.notify);
   const body = voicemailNotice(departmentName ?? ctx.flow.company, facts.from, recording);

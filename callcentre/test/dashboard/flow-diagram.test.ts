@@ -165,3 +165,44 @@ test("output is deterministic", () => {
   const second = renderFlowDiagram(loadFlowFile(DEFAULT_FLOW));
   assert.deepEqual(first, second);
 });
+
+test("a queue department: its agents come from the top-level list, and its queue's targets are edges", () => {
+  const flow = parseFlow(`company: Acme
+greeting: Hello.
+start: billing
+agents:
+  ava: { name: Ava <A>, phone: "+61491570110", departments: [billing] }
+  ben: { name: Ben, client: ben, departments: [{ department: billing, level: overflow }] }
+  cas: { name: Cas, client: cas, departments: [faults] }
+nodes:
+  billing:
+    type: department
+    name: Billing
+    onCall: ava
+    queue:
+      whenNobody: vm
+      afterMaxWait: cb
+      menu:
+        prompt: Press 1 or 2.
+        options:
+          - { key: 1, callback: true }
+          - { key: 2, goto: vm }
+  faults:
+    type: department
+    name: Faults
+    queue: { whenNobody: hangup }
+  vm: { type: voicemail, prompt: Speak., department: billing }
+  cb: { type: callback, department: billing }
+`);
+  const { svg } = renderFlowDiagram(flow);
+  assert.equal(XMLValidator.validate(svg), true);
+  assert.match(svg, /<text class="node-summary"[^>]*>Billing · 2 agents · queue<\/text>/);
+  assert.match(svg, /<title>billing\nBilling · 2 agents · queue\nAgents: Ava &lt;A&gt; \(first-line\), Ben \(overflow\)\nOn call: Ava &lt;A&gt;<\/title>/);
+  // whenFull is whenNobody's when left out: one path, both labels; the menu's goto joins them.
+  assert.equal(edge(svg, "billing", "vm").label, "no agent, full, 2 (queue menu)");
+  assert.equal(edge(svg, "billing", "cb").label, "max wait");
+  assert.equal(edgesOf(svg).filter((e) => e.from === "billing").length, 2, "a callback option goes nowhere else in the flow");
+  assert.deepEqual(node(svg, "faults").classes, ["node", "node-department", "unreachable"]);
+  assert.match(svg, /<title>faults\nFaults · 1 agent · queue\nAgents: Cas \(first-line\)\nUnreachable/);
+  assert.equal(edge(svg, "faults", "hangup").label, "no agent, max wait, full");
+});

@@ -310,3 +310,33 @@ nodes:
   );
   assert.throws(() => parseFlow("company: A\ngreeting: Hi.\nstart: main\ncallback: { then: nowhere }\nnodes:\n  main: { type: hangup }\n"), /callback\.then: unknown node "nowhere"; known nodes: main$/m);
 });
+
+test("a voicemail for a queue department texts its on-call agent's phone, from the top-level agents", () => {
+  const acd = parseFlow(`
+company: Acme
+greeting: Hi.
+start: billing
+agents:
+  ava: { name: Ava, client: ava, departments: [billing] }
+  ben: { name: Ben, phone: "+447700900005", departments: [billing] }
+nodes:
+  billing:
+    type: department
+    name: Billing
+    onCall: ben
+    queue: { whenNobody: vm }
+  vm:
+    type: voicemail
+    department: billing
+    prompt: Leave a message.
+    thanks: Thanks.
+`);
+  const recording = { sid: "RE00000000000000000000000000000002", url: "https://api.twilio.com/rec/RE2", durationSeconds: 9 };
+  const result = voicemailRecorded({ flow: acd, baseUrl: BASE }, facts(), "vm", recording);
+  const body = "New voicemail for Billing from +447700900123 (0:09). Listen: https://api.twilio.com/rec/RE2";
+  assert.deepEqual(result.effects, [
+    { type: "save-voicemail", recording, node: "vm", department: "Billing" },
+    { type: "notify", kind: "voicemail", subjectSid: recording.sid, to: "+447700900005", from: "+442079460000", body },
+  ]);
+  assert.throws(() => enterNode({ flow: acd, baseUrl: BASE }, facts(), "billing"), /queue departments are rendered by the ACD/);
+});

@@ -2,7 +2,7 @@
 // of the flow file on disk if it has been edited into an invalid state since start.
 import { html, raw, type Html } from "../html.js";
 import type { Flow } from "../../flows/flow-schema.js";
-import { WEEKDAYS } from "../../flows/flow-schema.js";
+import { agentsServing, WEEKDAYS } from "../../flows/flow-schema.js";
 import type { FlowFileState } from "../dashboard-service.js";
 import { renderFlowDiagram } from "../flow-diagram.js";
 import { nodeName } from "../labels.js";
@@ -37,10 +37,14 @@ ${flow.hours.holidays.length > 0 ? html`<h3>Holidays</h3><ul class="plain">${flo
 }
 <h2>Departments</h2>
 <div class="scroll"><table><thead><tr><th>Department</th><th>Agents</th><th>Ringing</th><th>No answer</th></tr></thead><tbody>
-${departments.map(
-  ({ id, node }) => html`<tr><td>${node.name} <code>${id}</code></td><td>${node.agents.map((a) => `${a.name} ${a.number}`).join(", ")}</td>
-<td>${node.ring}, ${node.ringTimeout} s</td><td>${node.onNoAnswer === "hangup" ? "goodbye, hang up" : nodeName(flow, node.onNoAnswer)}</td></tr>`,
-)}
+${departments.map(({ id, node }) => {
+  const target = (to: string) => (to === "hangup" ? "goodbye, hang up" : nodeName(flow, to));
+  return node.queue
+    ? html`<tr><td>${node.name} <code>${id}</code></td><td>${agentsServing(flow, id).map(({ agent, level }) => `${agent.name} (${level})`).join(", ")}</td>
+<td>queue, one agent at a time, ${node.ringTimeout} s</td><td>nobody signed in: ${target(node.queue.whenNobody)}</td></tr>`
+    : html`<tr><td>${node.name} <code>${id}</code></td><td>${node.agents.map((a) => `${a.name} ${a.number}`).join(", ")}</td>
+<td>${node.ring}, ${node.ringTimeout} s</td><td>${target(node.onNoAnswer)}</td></tr>`;
+})}
 </tbody></table></div>`,
   });
 }

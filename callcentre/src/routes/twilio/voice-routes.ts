@@ -251,7 +251,7 @@ export default async function voiceRoutes(app: FastifyInstance, opts: VoiceRoute
     const params = parseParams(AgentLegParams, request.body);
     if (params.CallStatus !== "in-progress") return reply.code(204).send();
     const department = flow.nodes[id];
-    const name = department?.type === "department" && agent !== undefined ? department.agents[agent]?.name : undefined;
+    const name = department?.type === "department" && agent !== undefined ? department.agents?.[agent]?.name : undefined;
     const now = clock();
     await persist(async (tx) => {
       if (await repositories.transfers.with(tx).answered(params.ParentCallSid, name, now)) {
