@@ -17,6 +17,7 @@ import { Notifier } from "./notifications/notifier.js";
 import { createRepositories, type Repositories } from "./plugins/app/repositories.js";
 import { CROSS_ORIGIN_RESOURCE, helmet, helmetOptions } from "./plugins/external/helmet.js";
 import { GeocodeCacheRepository } from "./repositories/geocode-cache-repository.js";
+import { Acd } from "./acd/acd.js";
 import { DashboardService } from "./dashboard/dashboard-service.js";
 import { LiveFeed } from "./dashboard/live-feed.js";
 import dashboardRoutes from "./routes/dashboard/index.js";
@@ -56,6 +57,7 @@ declare module "fastify" {
     forecasts: DailyForecasts;
     dashboard: DashboardService;
     live: LiveFeed;
+    acd: Acd;
     reconciler: CallReconciler;
     /** Starts the job workers, the every-minute dispatch and the daily-forecast timer (the server does). */
     startBackgroundWork(): Promise<void>;
@@ -187,10 +189,14 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   );
   const dashboard = new DashboardService({ config, flow, repositories, twilio, sms, clock });
   const live = new LiveFeed({ snapshot: () => dashboard.live(), log: app.log });
+  const acd = new Acd({ db, repositories, twilio, flow, config, clock, log: app.log });
+  await acd.syncAgents();
+  acd.onChange(() => live.changed());
   const reconciler = new CallReconciler({ db, repositories, twilio, clock, log: app.log, afterMs: config.calls.reconcileAfterMs, onClosed: () => live.changed() });
   app.decorate("repositories", repositories);
   app.decorate("dashboard", dashboard);
   app.decorate("live", live);
+  app.decorate("acd", acd);
   app.decorate("reconciler", reconciler);
   app.decorate("jobs", jobs);
   app.decorate("workers", workers);
@@ -203,6 +209,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   });
   app.addHook("onClose", async () => {
     forecasts.stop();
+    acd.stop();
+    await acd.settled();
     await reconciler.stop();
     live.stop();
     await jobs.stop();
@@ -259,9 +267,10 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     sms,
     clock,
     databaseTimeoutMs: config.databaseTimeoutMs,
+    acd,
   });
 
-  await app.register(dashboardRoutes, { config, flow, service: dashboard, repositories, live, clock });
+  await app.register(dashboardRoutes, { config, flow, service: dashboard, repositories, live, clock, acd });
 
   return app;
 }

@@ -18,6 +18,26 @@ export const voicePaths = {
   agentAnswered: (node: string, agent: number) => `/twilio/voice/dial/${seg(node)}/answered?agent=${agent}`,
   voicemailRecorded: (node: string) => `/twilio/voice/voicemail/${seg(node)}/recorded`,
   transcription: (node: string) => `/twilio/voice/voicemail/${seg(node)}/transcription`,
+  // A department's line (flows/queue-flow.ts, routes/twilio/queue-routes.ts).
+  /** A caller reaches a department that queues: in line, or on to where nobody signed in or a full line says. */
+  queue: (node: string) => `/twilio/voice/queue/${seg(node)}`,
+  queueWait: (node: string) => `/twilio/voice/queue/${seg(node)}/wait`,
+  queueMenu: (node: string) => `/twilio/voice/queue/${seg(node)}/key`,
+  queueLeft: (node: string) => `/twilio/voice/queue/${seg(node)}/left`,
+  /** The agent's call for an offer: its Url (the whisper), the whisper's key, and its status callback. */
+  offer: (offer: number) => `/twilio/voice/offer/${offer}`,
+  offerAccept: (offer: number) => `/twilio/voice/offer/${offer}/key`,
+  offerStatus: (offer: number) => `/twilio/voice/offer/${offer}/status`,
+  /** A caller taken out of the line (REST), or the customer of a call back who answered: into the conversation. */
+  connect: (entry: number) => `/twilio/voice/entry/${entry}/connect`,
+  callbackStatus: (entry: number) => `/twilio/voice/entry/${entry}/callback-status`,
+  /** The <Dial action> of the caller's and the agent's conference. */
+  callerLeft: (entry: number) => `/twilio/voice/entry/${entry}/caller-left`,
+  agentLeft: (entry: number) => `/twilio/voice/entry/${entry}/agent-left`,
+  conferenceEvents: (entry: number) => `/twilio/voice/entry/${entry}/conference`,
+  conferenceRecording: (entry: number) => `/twilio/voice/entry/${entry}/recording`,
+  surveyScore: (entry: number) => `/twilio/voice/entry/${entry}/survey`,
+  surveyComment: (entry: number) => `/twilio/voice/entry/${entry}/survey-comment`,
   /** The safe flow's <Dial action>: answered without the database. */
   fallbackDialled: "/twilio/voice/fallback/dialled",
 };

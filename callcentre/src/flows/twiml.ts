@@ -44,6 +44,14 @@ export class DialVerbs {
   number(attributes: VoiceResponse.NumberAttributes, number: string): void {
     this.verbs.push(["number", attributes, number]);
   }
+
+  client(attributes: VoiceResponse.ClientAttributes, identity: string): void {
+    this.verbs.push(["client", attributes, identity]);
+  }
+
+  conference(attributes: VoiceResponse.ConferenceAttributes, name: string): void {
+    this.verbs.push(["conference", attributes, name]);
+  }
 }
 
 /** A <Response> being recorded. */
@@ -66,6 +74,14 @@ export class TwimlResponse extends PromptVerbs implements Twiml {
 
   record(attributes: VoiceResponse.RecordAttributes): void {
     this.verbs.push(["record", attributes]);
+  }
+
+  enqueue(attributes: VoiceResponse.EnqueueAttributes, queue: string): void {
+    this.verbs.push(["enqueue", attributes, queue]);
+  }
+
+  leave(): void {
+    this.verbs.push(["leave", {}]);
   }
 
   gather(attributes: VoiceResponse.GatherAttributes): PromptVerbs {

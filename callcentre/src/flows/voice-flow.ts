@@ -1,7 +1,7 @@
 // The voice IVR as pure functions: (flow, call facts, input) → TwiML + the steps to record.
 // No I/O here; handlers load, call one of these, persist what it returns, and reply.
 import type VoiceResponse from "twilio/lib/twiml/VoiceResponse.js";
-import { HANGUP, type Flow, type FlowNode, type MenuNode, type Prompt, type RingGroupDepartment, type VoicemailNode } from "./flow-schema.js";
+import { HANGUP, type Flow, type FlowNode, type MenuNode, type Prompt, type QueueDepartment, type RingGroupDepartment, type VoicemailNode } from "./flow-schema.js";
 import { hoursStatus, type HoursStatus } from "./hours.js";
 import { absoluteUrl, RECORDING_STATUS, voicePaths } from "./paths.js";
 import { countryName, fill, properName, type TemplateValues } from "./templates.js";
@@ -75,7 +75,7 @@ export type DialStatus = "completed" | "answered" | "busy" | "no-answer" | "fail
 /** Inline rendering follows `message` → `next` at most this deep, then continues through <Redirect>. */
 const MAX_INLINE_DEPTH = 5;
 
-class Turn implements FlowResult {
+export class Turn implements FlowResult {
   readonly twiml = new TwimlResponse();
   readonly events: FlowEvent[] = [];
   readonly effects: Effect[] = [];
@@ -157,7 +157,7 @@ class Turn implements FlowResult {
       case "menu":
         return this.menu(id, node, 1);
       case "department":
-        if (node.queue) throw new Error("queue departments are rendered by the ACD");
+        if (node.queue) return this.queueDepartment(id, node);
         return this.department(id, node, node.ring === "sequential" ? 0 : undefined);
       case "voicemail":
         return this.voicemail(id, node);
@@ -214,6 +214,16 @@ class Turn implements FlowResult {
     this.prompt(node.prompt, gather);
     // No input: Twilio falls through to the next verb; come back to the same URL without input.
     this.twiml.redirect({ method: "POST" }, action);
+  }
+
+  /**
+   * A department that queues: its prompt, then the line's own webhook, which knows who is signed in
+   * and how long the line is (routes/twilio/queue-routes.ts, flows/queue-flow.ts).
+   */
+  queueDepartment(id: string, node: QueueDepartment) {
+    this.prompt(node.prompt);
+    this.call.department = node.name;
+    this.twiml.redirect({ method: "POST" }, this.url(voicePaths.queue(id)));
   }
 
   department(id: string, node: RingGroupDepartment, agent: number | undefined) {

@@ -73,8 +73,9 @@ export interface Enqueue {
   enqueuedAt: Date;
 }
 
-/** How a department's agents stand: signed in and not on break (working), and available now. */
+/** How a department's agents stand: signed in (not offline), working (not on break either), available now. */
 export interface Staffing {
+  signedIn: number;
   working: number;
   available: number;
 }
@@ -139,6 +140,15 @@ export class QueueRepository {
     return (row?.ahead ?? 0) + 1;
   }
 
+  /** The department's line now, first in line first. */
+  async line(department: string): Promise<EntryRow[]> {
+    return this.db.query<EntryRow>(
+      `select ${ENTRY_COLUMNS} from queue_entries e where e.department = $1 and e.status in ('queued', 'offered')
+       order by e.priority desc, e.enqueued_at, e.id`,
+      [department],
+    );
+  }
+
   /** Callers in the department's line now (waiting, being offered, or holding a place for a call back). */
   async waiting(department: string): Promise<number> {
     const [row] = await this.db.query<{ n: number }>(
@@ -150,23 +160,24 @@ export class QueueRepository {
 
   async staffing(department: string): Promise<Staffing> {
     const [row] = await this.db.query<Staffing>(
-      `select count(*) filter (where a.state in ('available', 'busy', 'wrap-up'))::int as working,
+      `select count(*) filter (where a.state <> 'offline')::int as "signedIn",
+              count(*) filter (where a.state in ('available', 'busy', 'wrap-up'))::int as working,
               count(*) filter (where a.state = 'available')::int as available
        from agents a join agent_departments d on d.agent_id = a.id
        where d.department = $1 and a.in_flow`,
       [department],
     );
-    return row ?? { working: 0, available: 0 };
+    return row ?? { signedIn: 0, working: 0, available: 0 };
   }
 
   /**
    * Handle times (talk, from connection to the end, plus the agent's wrap-up) of the department's
-   * latest calls answered since `since`, newest first.
+   * latest calls answered since `since`, newest first. Never negative, whatever instances' clocks did.
    */
   async recentHandleSeconds(department: string, since: Date, limit = 20): Promise<number[]> {
     const rows = await this.db.query<{ seconds: number }>(
-      `select extract(epoch from (e.ended_at - e.connected_at))::float8
-              + coalesce((select extract(epoch from (c.at - w.at))::float8
+      `select greatest(0, extract(epoch from (e.ended_at - e.connected_at))::float8)
+              + coalesce((select greatest(0, extract(epoch from (c.at - w.at))::float8)
                           from agent_state_changes w
                           join lateral (select at from agent_state_changes n where n.agent_id = w.agent_id and n.id > w.id order by n.id limit 1) c on true
                           where w.agent_id = e.agent_id and w.state = 'wrap-up' and w.at >= e.ended_at - interval '5 seconds'
@@ -279,8 +290,8 @@ export class QueueRepository {
   /**
    * The offer was not taken: no answer, busy, a decline, a hang-up in the whisper (`missed`/`declined`),
    * or the agent's call could not be placed (`failed`). The caller is back in line with their place; the
-   * agent is available again, or on break ("missed") after `maxNoAnswer` in a row. A failure to place
-   * the call is not the agent's doing and does not count against them.
+   * agent is available again, or on break ("missed") after `maxNoAnswer` in a row. A call that could
+   * not be placed puts the agent on break ("unreachable") without counting a miss against them.
    */
   async miss(offerId: number, status: "missed" | "declined" | "failed", reason: string, now: Date, maxNoAnswer: number): Promise<{ offer: OfferRow; agentState: string } | undefined> {
     await this.lockEntryOf(offerId);
@@ -291,7 +302,9 @@ export class QueueRepository {
     if (!offer) return undefined;
     await this.db.query(`update queue_entries set status = 'queued', agent_id = null where id = $1 and status = 'offered'`, [offer.entryId]);
     if (status === "failed") {
-      const agent = await changeState(this.db, offer.agentId, { state: "available", since: now }, "state = 'busy'");
+      // Their phone or client cannot be called (a bad number, a client never registered): offering
+      // them the next caller would fail the same way.
+      const agent = await changeState(this.db, offer.agentId, { state: "break", reason: "unreachable", since: now }, "state = 'busy'");
       return { offer, agentState: agent?.state ?? "unchanged" };
     }
     const onBreak = await changeState(
@@ -421,5 +434,27 @@ export class QueueRepository {
     if (!row) return undefined;
     const [offer, entry] = await Promise.all([this.offer(row.offerId), this.entry(row.entryId)]);
     return offer && entry ? { offer, entry } : undefined;
+  }
+
+  /** A post-call survey's score (1 to 5); a repeated keypress replaces it. */
+  async surveyScored(entry: Pick<EntryRow, "id" | "callSid" | "department" | "agentId">, score: number, now: Date): Promise<void> {
+    await this.db.query(
+      `insert into surveys (entry_id, call_sid, department, agent_id, score, at) values ($1, $2, $3, $4, $5, $6)
+       on conflict (entry_id) do update set score = excluded.score, at = excluded.at`,
+      [entry.id, entry.callSid, entry.department, entry.agentId, score, now],
+    );
+  }
+
+  /** The survey's spoken comment. */
+  async surveyComment(entryId: number, url: string, seconds: number): Promise<void> {
+    await this.db.query(`update surveys set comment_url = $2, comment_seconds = $3 where entry_id = $1`, [entryId, url, seconds]);
+  }
+
+  async survey(entryId: number): Promise<{ score: number; commentUrl: string | null; commentSeconds: number | null; agentId: string | null } | undefined> {
+    const [row] = await this.db.query<{ score: number; commentUrl: string | null; commentSeconds: number | null; agentId: string | null }>(
+      `select score, comment_url as "commentUrl", comment_seconds as "commentSeconds", agent_id as "agentId" from surveys where entry_id = $1`,
+      [entryId],
+    );
+    return row;
   }
 }

@@ -287,8 +287,8 @@ test("callbacks: a caller who asked for one is listed and called back from the p
   const from = "+61491570007";
   const callSid = await driver.call(from, "1");
   await signedPost(app, "/twilio/voice/menu/billing-menu?attempt=1", voiceParams(callSid, { From: from, Digits: "2" }));
-  await driver.dialEnded(callSid, "no-answer", 0, "billing?agent=0", from);
-  await driver.dialEnded(callSid, "no-answer", 0, "billing?agent=1", from);
+  // Billing's line, with nobody signed in: on to the call-back offer.
+  assert.match((await signedPost(app, "/twilio/voice/queue/billing", voiceParams(callSid, { From: from }))).body, /Sorry, nobody from our billing team/);
   await signedPost(app, "/twilio/voice/menu/billing-callback-offer?attempt=1", voiceParams(callSid, { From: from, Digits: "1" }));
   const [request] = (await get(app, session, "/api/callbacks")).json().callbacks;
   assert.deepEqual([request.callSid, request.number, request.department], [callSid, from, "Billing"]);
@@ -299,7 +299,7 @@ test("callbacks: a caller who asked for one is listed and called back from the p
   assert.deepEqual((await get(app, session, "/api/callbacks")).json().callbacks, []);
   assert.equal((await get(app, session, "/api/callbacks?status=done")).json().callbacks[0].status, "called-back");
   const [visit] = await app.repositories.transfers.forCall(callSid);
-  assert.equal(visit?.result, "deflected", "two unanswered agents are one visit, not answered");
+  assert.equal(visit?.result, "deflected", "nobody signed in: a visit to Billing, not answered");
 });
 
 test("messages: the inbox and conversations; a reply goes out through the REST API; opted-out numbers and Twilio errors are refused clearly", async (t) => {

@@ -90,14 +90,15 @@ test("the default flow: menu options, failures and transfers are labelled edges"
   assert.equal(billing.label, "1 Billing");
   assert.deepEqual(billing.classes, ["edge"]);
   assert.equal(edge(svg, "main-menu", "hangup").label, "no input / invalid");
-  assert.equal(edge(svg, "billing", "billing-callback-offer").label, "no answer");
-  assert.equal(edge(svg, "billing", "billing-voicemail").label, "busy");
+  // Billing is a line: where callers go with nobody signed in, past the maximum wait, or with the line full.
+  assert.equal(edge(svg, "billing", "billing-callback-offer").label, "no agent, max wait, full");
+  assert.equal(edge(svg, "billing", "billing-voicemail").label, "2 (queue menu)");
   assert.equal(edge(svg, "info", "back-to-main").label, "next");
   // Two transitions between one pair share a path.
   assert.equal(edge(svg, "billing-callback-offer", "billing-voicemail").label, "2 Voicemail, no input / invalid");
   // A voicemail's department is a reference, not somewhere the call goes.
   assert.equal(edgesOf(svg).filter((e) => e.from === "billing-voicemail").length, 0);
-  assert.match(svg, /<text class="node-summary"[^>]*>Billing · 2 agents · sequential<\/text>/);
+  assert.match(svg, /<text class="node-summary"[^>]*>Billing · 2 agents · queue<\/text>/);
   assert.match(svg, /<text class="node-summary"[^>]*>Menu · 6 options<\/text>/);
 });
 

@@ -338,5 +338,7 @@ nodes:
     { type: "save-voicemail", recording, node: "vm", department: "Billing" },
     { type: "notify", kind: "voicemail", subjectSid: recording.sid, to: "+447700900005", from: "+442079460000", body },
   ]);
-  assert.throws(() => enterNode({ flow: acd, baseUrl: BASE }, facts(), "billing"), /queue departments are rendered by the ACD/);
+  // Entering the department hands the caller to its line's own webhook, which knows who is signed in.
+  const entered = enterNode({ flow: acd, baseUrl: BASE }, facts(), "billing").twiml.toString();
+  assert.match(entered, /<Redirect method="POST">https:\/\/[^<]*\/twilio\/voice\/queue\/billing<\/Redirect>/);
 });

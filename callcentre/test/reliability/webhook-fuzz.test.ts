@@ -34,7 +34,8 @@ type Pair = [string, string];
 type Params = Record<string, string | undefined>;
 /** voice-twiml and sms-twiml answer Twilio's request with TwiML; callbacks are acknowledged with 204. */
 type Kind = "voice-twiml" | "voice-callback" | "sms-twiml" | "sms-callback";
-type NodeType = "menu" | "department" | "voicemail" | "any";
+/** What a route's path parameter names: a flow node of a type (`queue`: a department with a line), or a line's entry or offer (`id`). */
+type NodeType = "menu" | "ring-group" | "queue" | "voicemail" | "any" | "id";
 
 interface Route {
   path: string;
@@ -47,7 +48,14 @@ interface Route {
 // ---- Real-looking webhooks, route by route ----
 
 const flow = shippedFlow();
-const nodesOf = (type: NodeType) => Object.keys(flow.nodes).filter((id) => type === "any" || flow.nodes[id]?.type === type);
+const nodesOf = (type: NodeType) =>
+  type === "id"
+    ? ["1", "2", "3"]
+    : Object.keys(flow.nodes).filter((id) => {
+        const node = flow.nodes[id];
+        if (type === "queue" || type === "ring-group") return node?.type === "department" && (node.queue !== undefined) === (type === "queue");
+        return type === "any" || node?.type === type;
+      });
 /** A few calls that exist (created before the fuzz), so that callbacks about them reach the handlers. */
 const CALLS = Array.from({ length: 6 }, (_, i) => sid("CA", 0xf00 + i));
 const callSid = fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...CALLS) }, fc.nat().map((n) => sid("CA", n)));
@@ -94,7 +102,7 @@ const ROUTES: Route[] = [
   {
     path: "/twilio/voice/dial/:node",
     kind: "voice-twiml",
-    node: "department",
+    node: "ring-group",
     query: agentQuery,
     params: voice({
       DialCallStatus: fc.constantFrom("completed", "answered", "busy", "no-answer", "failed", "canceled"),
@@ -111,7 +119,7 @@ const ROUTES: Route[] = [
   {
     path: "/twilio/voice/dial/:node/answered",
     kind: "voice-callback",
-    node: "department",
+    node: "ring-group",
     query: agentQuery,
     params: fc.record({ AccountSid: fc.constant(ACCOUNT_SID), CallSid: legSid, ParentCallSid: callSid, CallStatus: fc.constantFrom("in-progress", "ringing", "completed") }),
   },
@@ -147,6 +155,61 @@ const ROUTES: Route[] = [
       SequenceNumber: maybe(fc.nat(20).map(String)),
       Timestamp: maybe(fc.constantFrom("Tue, 24 Nov 2026 01:00:05 +0000", "Tue, 24 Nov 2026 01:03:00 +0000")),
     }),
+  },
+  // A department's line (routes/twilio/queue-routes.ts).
+  { path: "/twilio/voice/queue/:node", kind: "voice-twiml", node: "queue", params: voice({}) },
+  {
+    path: "/twilio/voice/queue/:node/wait",
+    kind: "voice-twiml",
+    node: "queue",
+    params: voice({ QueueSid: fc.nat().map((n) => sid("QU", n)), QueuePosition: maybe(fc.nat(20).map(String)), QueueTime: maybe(seconds), AvgQueueTime: maybe(seconds), CurrentQueueSize: maybe(fc.nat(20).map(String)) }),
+  },
+  { path: "/twilio/voice/queue/:node/key", kind: "voice-twiml", node: "queue", params: voice({ Digits: maybe(fc.constantFrom("1", "2", "3", "*", "#", "")) }) },
+  {
+    path: "/twilio/voice/queue/:node/left",
+    kind: "voice-twiml",
+    node: "queue",
+    params: voice({ QueueResult: fc.constantFrom("bridged", "queue-full", "redirected", "hangup", "error", "system-error", "leave"), QueueTime: maybe(seconds) }),
+  },
+  { path: "/twilio/voice/offer/:id", kind: "voice-twiml", node: "id", params: voice({ Direction: fc.constant("outbound-api") }) },
+  { path: "/twilio/voice/offer/:id/key", kind: "voice-twiml", node: "id", params: voice({ Digits: maybe(fc.constantFrom("1", "2", "#", "")) }) },
+  { path: "/twilio/voice/offer/:id/status", kind: "voice-callback", node: "id", params: voice({ CallStatus: fc.constantFrom(...CALL_STATUSES) }) },
+  { path: "/twilio/voice/entry/:id/connect", kind: "voice-twiml", node: "id", params: voice({}) },
+  { path: "/twilio/voice/entry/:id/callback-status", kind: "voice-callback", node: "id", params: voice({ CallStatus: fc.constantFrom(...CALL_STATUSES) }) },
+  {
+    path: "/twilio/voice/entry/:id/caller-left",
+    kind: "voice-twiml",
+    node: "id",
+    params: voice({ DialCallStatus: fc.constantFrom("completed", "answered", "busy", "no-answer", "failed", "canceled"), CallStatus: fc.constantFrom("in-progress", "completed") }),
+  },
+  { path: "/twilio/voice/entry/:id/agent-left", kind: "voice-twiml", node: "id", query: fc.constantFrom("", "?unanswered=1"), params: voice({}) },
+  {
+    path: "/twilio/voice/entry/:id/conference",
+    kind: "voice-callback",
+    node: "id",
+    params: fc.record({
+      AccountSid: fc.constant(ACCOUNT_SID),
+      ConferenceSid: fc.nat().map((n) => sid("CF", n)),
+      FriendlyName: maybe(fc.constant("entry-1")),
+      StatusCallbackEvent: fc.constantFrom("conference-start", "conference-end", "participant-join", "participant-leave"),
+      CallSid: maybe(callSid),
+      SequenceNumber: maybe(fc.nat(20).map(String)),
+    }),
+  },
+  {
+    path: "/twilio/voice/entry/:id/recording",
+    kind: "voice-callback",
+    node: "id",
+    params: recording({ RecordingStatus: fc.constantFrom("in-progress", "completed", "absent", "failed"), RecordingDuration: maybe(seconds), ConferenceSid: maybe(fc.nat().map((n) => sid("CF", n))) }),
+  },
+  { path: "/twilio/voice/entry/:id/survey", kind: "voice-twiml", node: "id", params: voice({ Digits: maybe(fc.constantFrom("1", "5", "6", "0", "#", "")) }) },
+  {
+    path: "/twilio/voice/entry/:id/survey-comment",
+    kind: "voice-twiml",
+    node: "id",
+    params: fc
+      .tuple(voice({ RecordingDuration: seconds }), recordingSid)
+      .map(([params, re]) => ({ ...params, RecordingUrl: recordingUrl(re), RecordingSid: re })),
   },
   {
     path: SMS_INCOMING,
@@ -232,9 +295,12 @@ const ODD_NODES = [
   ...["__proto__", "constructor", "toString", "hasOwnProperty", "valueOf", "%5F%5Fproto%5F%5F", "no-such-node", "MAIN-MENU", "main-menu%20", "main%2Dmenu"],
   ...["..", ".", "%2e%2e", "a%2Fb", "%00", "%01", "%FF", "%C3%28", "%", "%E2%9C%93", "%F0%9F%99%82", "hangup", "x".repeat(100), "x".repeat(101), "x".repeat(300)],
 ];
+const ODD_IDS = ["0", "-1", "1.5", "1e3", "0x1", "9007199254740993", "99999999999999999999", "abc", "%00", "", "1%20", "constructor"];
 const nodeName = (type: NodeType | undefined) =>
   type === undefined
     ? fc.constant("")
+    : type === "id"
+      ? fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...nodesOf("id")) }, { weight: 1, arbitrary: fc.constantFrom(...ODD_IDS) })
     : fc.oneof(
         { weight: 6, arbitrary: fc.constantFrom(...nodesOf(type)) },
         { weight: 1, arbitrary: fc.constantFrom(...nodesOf("any")) },
@@ -395,7 +461,7 @@ const isForm = (contentType: string | undefined) => contentType?.split(";")[0]?.
 
 function build(sent: Sent) {
   // app.inject sends the URL as WHATWG's URL writes it (dot segments resolved, a lone "?" dropped): sign that.
-  const parsed = new URL(sent.path.replace(":node", sent.node) + sent.query, "http://localhost");
+  const parsed = new URL(sent.path.replace(":node", sent.node).replace(":id", sent.node) + sent.query, "http://localhost");
   const url = parsed.pathname + parsed.search;
   const pairs = applyChanges(
     Object.entries(sent.params).filter((entry): entry is Pair => entry[1] !== undefined),
@@ -516,10 +582,10 @@ async function send(app: FastifyInstance, logLines: string[], sent: Sent) {
     const before = [404, 413, 414, 415].includes(res.statusCode) || (res.statusCode === 400 && /FST_ERR_BAD_URL/.test(res.body));
     assert.ok(signatureRefused || before, `${what}: accepted without a valid signature`);
   }
-  if (route.node && res.statusCode < 300) {
+  if (route.node && route.node !== "id" && res.statusCode < 300) {
     // Node names are the flow's own (not Object.prototype's), of the route's type.
     const id = decodeURIComponent(url.split("?")[0]?.split("/")[4] ?? "");
-    const known = Object.hasOwn(flow.nodes, id) && (route.node === "any" || flow.nodes[id]?.type === route.node);
+    const known = Object.hasOwn(flow.nodes, id) && nodesOf(route.node).includes(id);
     assert.ok(known, `${what}: answered for a node the flow does not have`);
   }
   if (res.statusCode < 300) {
@@ -594,6 +660,17 @@ test("every Twilio webhook route survives fuzzed requests", async (t) => {
     const res = await signedPost(app, VOICE_INCOMING, voiceParams(call, { CallStatus: "ringing" }));
     assert.equal(res.statusCode, 200, res.body);
   }
+  // A line to reach (entries and offers 1 to 3): three callers in Billing's line, the first two offered
+  // to Ava and Noah, and Ava's accepted (a conversation).
+  const { queue, agents } = app.repositories;
+  const now = new Date();
+  for (const call of CALLS.slice(0, 3)) await queue.enqueue({ callSid: call, department: "billing", number: "+61491570001", called: "+61255501234", enqueuedAt: now });
+  await agents.choose("ava", "available", null, now);
+  await agents.choose("noah", "available", null, now);
+  const offers = await db.transaction((tx) => queue.with(tx).dispatch(now));
+  assert.equal(offers.length, 2);
+  for (const [i, made] of offers.entries()) await queue.offerCalling(made.offer.id, sid("CA", 0x20000 + i));
+  assert.ok(await db.transaction((tx) => queue.with(tx).accept(offers[0]?.offer.id ?? 0, now)));
   assert.deepEqual(takeErrors(logLines), []);
 
   await t.test("requests the fuzz once found failing inside are answered", async () => {
@@ -631,6 +708,8 @@ test("every Twilio webhook route survives fuzzed requests", async (t) => {
   });
 
   await t.test("requests without a valid signature are refused with 403 and change no row", async () => {
+    // What signed requests set going (offers to agents) has finished.
+    await app.acd.settled();
     const before = await snapshot(db);
     assert.ok([...before.keys()].some((name) => /\.calls$/.test(name)) && [...before.keys()].some((name) => /\.job$/.test(name)), "the snapshot covers the app's tables and pg-boss's");
     const unsigned = requests({

@@ -241,7 +241,7 @@ test("leaving the line (voicemail, past the maximum wait) is refused while an of
   await dispatch(at(13));
   assert.equal(await queue.leave(sid("CA", 1), "max-wait", at(14)), false);
   assert.equal(await queue.toCallback(sid("CA", 1)), false);
-  assert.deepEqual(await queue.staffing("billing"), { working: 1, available: 0 });
+  assert.deepEqual(await queue.staffing("billing"), { signedIn: 1, working: 1, available: 0 });
 });
 
 async function race(db: Database, runs: number, work: (i: number) => Promise<unknown>) {

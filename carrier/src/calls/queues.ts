@@ -190,7 +190,10 @@ export class Queues implements QueuesPort {
           allowedVerbs: WAIT_URL_VERBS,
           signal: waiting,
         });
-        call.setActivity("queued");
+        // Still waiting: back to the queue. Gone (a <Leave>, a dequeue, a hang-up): the action's request
+        // comes next, and the call is not settled in the queue meanwhile.
+        if (!waiting.aborted) call.setActivity("queued");
+        else if (!call.isEnded) call.setActivity("requesting");
         if (ran === "failed") {
           member.result = "error";
           break;

@@ -18,6 +18,7 @@ import {
   startSession,
 } from "../../plugins/app/dashboard-auth.js";
 import { parseWith } from "../twilio/webhook-params.js";
+import agentRoutes from "./agent-routes.js";
 import apiRoutes from "./api-routes.js";
 import type { DashboardRoutesOptions } from "./dashboard-options.js";
 import { LoginBody } from "./dashboard-params.js";
@@ -122,5 +123,6 @@ export default async function dashboardRoutes(app: FastifyInstance, opts: Dashbo
     await signedIn.register(pageRoutes, opts);
     await signedIn.register(apiRoutes, { ...opts, streams, fingerprint });
     await signedIn.register(recordingRoutes, opts);
+    await signedIn.register(agentRoutes, opts);
   });
 }

@@ -23,7 +23,7 @@ import type { Clock } from "../../lib/clock.js";
 import { QUEUES, type Jobs } from "../../jobs/jobs.js";
 import type { Repositories } from "../../plugins/app/repositories.js";
 import { applyCallStatus } from "../../calls/call-status.js";
-import type { Turn } from "../../repositories/calls-repository.js";
+import { isFinalStatus, type Turn } from "../../repositories/calls-repository.js";
 import {
   AgentLegParams,
   callReport,
@@ -38,6 +38,8 @@ import {
   VoiceParams,
 } from "./webhook-params.js";
 import { webhookDelivery, type Delivery } from "./webhook-delivery.js";
+import queueRoutes from "./queue-routes.js";
+import type { Acd } from "../../acd/acd.js";
 
 export interface VoiceRoutesOptions {
   flowContext: FlowContext;
@@ -47,6 +49,8 @@ export interface VoiceRoutesOptions {
   clock: Clock;
   /** How long a webhook's database work may take before the database counts as unavailable. */
   databaseTimeoutMs: number;
+  /** The ACD: a department's line (queue-routes.ts), and callers who hang up while they wait. */
+  acd: Acd;
 }
 
 const NodeParam = z.object({ node: z.string().min(1).max(100) });
@@ -64,7 +68,7 @@ function otherCallsRecording(recordingSid: string, request?: FastifyRequest) {
 }
 
 export default async function voiceRoutes(app: FastifyInstance, opts: VoiceRoutesOptions): Promise<void> {
-  const { flowContext: ctx, db, repositories, jobs, clock, databaseTimeoutMs } = opts;
+  const { flowContext: ctx, db, repositories, jobs, clock, databaseTimeoutMs, acd } = opts;
   const { flow } = ctx;
   const turns = new Batcher<Turn>({
     write: async (items) => {
@@ -99,6 +103,8 @@ export default async function voiceRoutes(app: FastifyInstance, opts: VoiceRoute
     const { node: id } = parseWith(NodeParam, request.params);
     const found = flow.nodes[id];
     if (found?.type !== type) throw notFound(`no ${type} node "${id}" in the flow`);
+    // A department with a line is never <Dial>led by the flow: its calls are the ACD's.
+    if (found.type === "department" && found.queue) throw notFound(`"${id}" is a queue department: it has no <Dial> of its own`);
     return id;
   };
 
@@ -313,6 +319,10 @@ export default async function voiceRoutes(app: FastifyInstance, opts: VoiceRoute
       return applyCallStatus(repositories, tx, report, now);
     });
     if (!fresh) request.log.info({ callStatus: params.CallStatus, sequenceNumber: SequenceNumber }, "duplicate status callback ignored");
+    // A caller who hangs up while waiting in a line, or while an agent's phone rings for them.
+    else if (isFinalStatus(params.CallStatus)) await acd.callerGone(params.CallSid);
     return reply.code(204).send();
   });
+
+  await app.register(queueRoutes, { flowContext: ctx, repositories, acd, clock, facts, respond });
 }

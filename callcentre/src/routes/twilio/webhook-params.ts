@@ -151,3 +151,49 @@ export const AgentLegParams = z.looseObject({
   ParentCallSid: sid("CA"),
   CallStatus: z.enum(CALL_STATUSES),
 });
+
+/** A waitUrl request: the caller's place in Twilio's queue (docs/twilio-contract.md §2.9). */
+export const QueueWaitParams = VoiceParams.extend({
+  QueueSid: sid("QU"),
+  QueuePosition: integer.optional(),
+  QueueTime: integer.default(0),
+  AvgQueueTime: integer.optional(),
+  CurrentQueueSize: integer.optional(),
+});
+
+/** A <Gather> inside a waitUrl document came back. */
+export const QueueKeyParams = QueueWaitParams.partial({ QueueSid: true }).extend({
+  Digits: z.string().regex(/^[0-9*#]*$/, "must be DTMF keys (0-9, * and #)").max(64).optional(),
+});
+
+/** The <Enqueue action>: why the caller left the queue. */
+export const QueueActionParams = VoiceParams.extend({
+  QueueResult: z.enum(["bridged", "bridging-in-process", "queue-full", "redirected", "hangup", "error", "system-error", "leave"]),
+  QueueSid: sid("QU").optional(),
+  QueueTime: integer.optional(),
+});
+
+/** A conference's status callback (<Conference statusCallback>). */
+export const ConferenceEventParams = z.looseObject({
+  AccountSid: sid("AC"),
+  ConferenceSid: sid("CF"),
+  FriendlyName: optionalText(),
+  StatusCallbackEvent: text(64),
+  CallSid: sid("CA").optional(),
+  Muted: optionalText(8),
+  Hold: optionalText(8),
+  ReasonConferenceEnded: optionalText(),
+  SequenceNumber: integer.optional(),
+});
+
+/** A conference recording's status callback: it names the conference, not a call. */
+export const ConferenceRecordingParams = z.looseObject({
+  AccountSid: sid("AC"),
+  ConferenceSid: sid("CF").optional(),
+  CallSid: sid("CA").optional(),
+  RecordingSid: sid("RE"),
+  RecordingUrl: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }),
+  RecordingStatus: z.enum(["in-progress", "completed", "absent", "failed", "paused", "stopped"]),
+  RecordingDuration: integer.optional(),
+  RecordingChannels: integer.optional(),
+});
