@@ -1,5 +1,6 @@
 // What the dashboard's routes are given, apart from index.ts so the route files it registers do not
 // import it back (no import cycles).
+import type { DeskPort } from "../../acd/desk-port.js";
 import type { Config } from "../../config.js";
 import type { DashboardService } from "../../dashboard/dashboard-service.js";
 import type { LiveFeed } from "../../dashboard/live-feed.js";
@@ -14,4 +15,8 @@ export interface DashboardRoutesOptions {
   repositories: Repositories;
   live: LiveFeed;
   clock: Clock;
+  /** The ACD, as the agents' desk uses it; without one, the desk shows but cannot change states. */
+  desk?: DeskPort | undefined;
+  /** How often an open desk looks for changes made by other instances (default 5 s). */
+  deskPollMs?: number | undefined;
 }
