@@ -42,7 +42,8 @@ function parseHash(stored: string): ParsedHash | undefined {
   const [N, r, p] = parts.slice(1, 4).map(Number) as [number, number, number];
   const salt = Buffer.from(parts[4] ?? "", "base64url");
   const key = Buffer.from(parts[5] ?? "", "base64url");
-  const valid = [N, r, p].every((n) => Number.isInteger(n) && n > 0) && N <= 2 ** 20 && r <= 32 && p <= 16 && salt.length > 0 && key.length === KEY_BYTES;
+  // scrypt's own rule: N a power of two above 1.
+  const valid = [N, r, p].every((n) => Number.isInteger(n) && n > 0) && N > 1 && (N & (N - 1)) === 0 && N <= 2 ** 20 && r <= 32 && p <= 16 && salt.length > 0 && key.length === KEY_BYTES;
   return valid ? { N, r, p, salt, key } : undefined;
 }
 
