@@ -33,7 +33,7 @@ test("an agent goes available, on a break with a reason and offline; each change
   assert.deepEqual(lunch.json(), { ok: true, state: "break" });
   const row = await agents.get("ava");
   assert.deepEqual([row?.state, row?.reason], ["break", "lunch"]);
-  assert.match((await get(app, session, "/desk")).body, /On break · lunch/);
+  assert.match((await get(app, session, "/desk")).body, /On break · Lunch/);
 
   assert.equal((await postJson(app, session, "/desk/api/state", { state: "offline" })).statusCode, 200);
   const history = await agents.history("ava", new Date(0), new Date(OPEN_TIME.getTime() + 1));

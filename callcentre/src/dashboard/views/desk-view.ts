@@ -41,6 +41,12 @@ const STATE_WORDS: Record<DeskSnapshot["agent"]["state"], string> = {
   break: "On break",
 };
 
+const REASON_WORDS: Record<(typeof BREAK_REASONS)[number], string> = { break: "Short break", lunch: "Lunch", training: "Training", meeting: "Meeting" };
+
+/** A break's reason in words: one the agent chose, or the ACD's "missed" (too many offers missed in a row). */
+const breakWords = (reason: string | null) =>
+  reason === "missed" ? "after missed calls" : reason && Object.hasOwn(REASON_WORDS, reason) ? REASON_WORDS[reason as keyof typeof REASON_WORDS] : reason;
+
 const DISPOSITION_WORDS: Record<(typeof DISPOSITIONS)[number], string> = {
   resolved: "Resolved",
   "follow-up": "Follow-up needed",
@@ -57,7 +63,7 @@ function hidden(ctx: DeskContext): Html {
 function stateLine(s: DeskSnapshot, now: string): Html {
   const { agent, work } = s;
   const detail =
-    agent.state === "busy" ? (work?.status === "connected" ? "on a call" : "a call is ringing") : agent.state === "break" ? agent.reason : undefined;
+    agent.state === "busy" ? (work?.status === "connected" ? "on a call" : "a call is ringing") : agent.state === "break" ? breakWords(agent.reason) : undefined;
   return html`<p class="desk-state"><span class="state ${agent.state}" data-state="${agent.state}">${STATE_WORDS[agent.state]}${detail ? html` · ${detail}` : ""}</span>
 <span class="hint">for ${since(agent.stateSince, now)}</span></p>`;
 }
@@ -70,12 +76,12 @@ function stateForms(ctx: DeskContext, s: DeskSnapshot): Html {
 ${busy ? html`<p class="hint" data-why="busy">Your state follows the call until it ends.</p>` : ""}
 <form method="post" action="/desk/api/state" class="inline">${hidden(ctx)}<input type="hidden" name="state" value="available">
 <button type="submit"${disabled}${current("available") ? html` aria-pressed="true"` : ""}>${s.agent.state === "wrap-up" ? "Ready" : "Available"}</button></form>
-<form method="post" action="/desk/api/state" class="break-form">${hidden(ctx)}<input type="hidden" name="state" value="break">
-<label for="break-reason" class="visually-hidden">Break reason</label>
-<select id="break-reason" name="reason"${disabled}>${BREAK_REASONS.map((r) => html`<option value="${r}"${s.agent.state === "break" && s.agent.reason === r ? " selected" : ""}>${r}</option>`)}</select>
-<button type="submit" class="secondary"${disabled}>Break</button></form>
 <form method="post" action="/desk/api/state" class="inline">${hidden(ctx)}<input type="hidden" name="state" value="offline">
 <button type="submit" class="secondary"${disabled}${current("offline") ? html` aria-pressed="true"` : ""}>Offline</button></form>
+<form method="post" action="/desk/api/state" class="break-form">${hidden(ctx)}<input type="hidden" name="state" value="break">
+<label for="break-reason" class="visually-hidden">Break reason</label>
+<select id="break-reason" name="reason"${disabled}>${BREAK_REASONS.map((r) => html`<option value="${r}"${s.agent.state === "break" && s.agent.reason === r ? " selected" : ""}>${REASON_WORDS[r]}</option>`)}</select>
+<button type="submit" class="secondary"${disabled}>Break</button></form>
 </div>`;
 }
 
