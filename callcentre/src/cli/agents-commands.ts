@@ -70,10 +70,11 @@ export function registerAgentsCommands(options: AgentsCommandsOptions = {}) {
 
     agents
       .command("password")
-      .description("set an agent's desk password: read from stdin when piped (at least 12 characters), else generated and printed once")
+      .description("set an agent's desk password: read from stdin when piped (at least 12 characters), else (or with --generate) generated and printed once")
       .argument("<id>", "the agent's id (their key in the flow file)")
-      .action(async (id: string) => {
-        const tty = options.stdinIsTTY ?? process.stdin.isTTY === true;
+      .option("--generate", "generate the password (and print it once) even when stdin is not a terminal")
+      .action(async (id: string, flags: { generate?: boolean }) => {
+        const tty = flags.generate === true || (options.stdinIsTTY ?? process.stdin.isTTY === true);
         // Read before the database is opened: a bad password costs nothing.
         let password: string;
         if (tty) password = generatePassword();

@@ -70,7 +70,7 @@ test("agents password: a piped password is set (its line break dropped); a short
   assert.match(unknown.stderr, /no agent 'carol': 'callcentre agents list' shows the agents/);
 });
 
-test("agents password at a terminal generates a strong password and prints it once", async (t) => {
+test("agents password at a terminal (or with --generate) generates a strong password and prints it once", async (t) => {
   const { url, agents } = await seeded(t);
   const result = await agentsCli(t, url, ["agents", "password", "bob"], { stdinIsTTY: true, readStdin: () => Promise.reject(new Error("stdin is not read")) });
   assert.equal(result.code, 0, result.stderr);
@@ -78,6 +78,10 @@ test("agents password at a terminal generates a strong password and prints it on
   assert.equal(intro, "New password for bob (Bob Smith), shown only this once:");
   assert.match(password ?? "", /^[A-Za-z0-9_-]{24}$/);
   assert.ok(await verifyPassword(password ?? "", await agents.passwordHash("bob")));
+
+  const generated = await agentsCli(t, url, ["agents", "password", "ava", "--generate"], { stdinIsTTY: false, readStdin: () => Promise.reject(new Error("stdin is not read")) });
+  assert.equal(generated.code, 0, generated.stderr);
+  assert.match(generated.stdout, /^New password for ava \(Ava Nguyen\), shown only this once:\n[A-Za-z0-9_-]{24}\n/, "--generate without a terminal");
 });
 
 test("callcentre agents password as a process reads the password piped to it", async (t) => {

@@ -44,7 +44,7 @@ ${
 <td>${localDateTime(a.stateSince, zone)}</td>
 <td>${a.device === "client" ? "softphone" : a.device === "phone" ? "phone" : "—"}</td>
 <td>${passwords.get(a.id) ? "set" : "not set"}</td>
-<td><form method="post" action="/agents/${a.id}/password" class="inline"><input type="hidden" name="_csrf" value="${ctx.csrfToken}"><button type="submit" class="secondary">Set password</button></form></td>
+<td><form method="post" action="/agents/${encodeURIComponent(a.id)}/password" class="inline"><input type="hidden" name="_csrf" value="${ctx.csrfToken}"><button type="submit" class="secondary">Set password</button></form></td>
 </tr>`,
       )}</tbody></table></div>`
 }`,
