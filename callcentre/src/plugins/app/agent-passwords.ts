@@ -47,9 +47,12 @@ function parseHash(stored: string): ParsedHash | undefined {
   return valid ? { N, r, p, salt, key } : undefined;
 }
 
-/** A hash of nothing anyone knows, checked when the agent is unknown or has no password. */
-let dummy: Promise<string> | undefined;
-const dummyHash = () => (dummy ??= hashPassword(randomBytes(GENERATED_BYTES).toString("base64url")));
+/**
+ * What an unknown agent, or one without a password, is checked against: a hash with SCRYPT_PARAMS of
+ * 32 random bytes that were thrown away, so that the refusal costs the same scrypt as a wrong password.
+ * (Fixed here rather than made at start, which would cost every start, and every test app, a hash.)
+ */
+export const DUMMY_HASH = "scrypt$32768$8$1$fz28LGfJa3eWuTmQsGlI7A$bmQfH-qkQxY8VyUOKNPKOeBHRgY5RJNXl-yrw_5L_7k";
 
 /**
  * Whether `password` is the one `stored` was made from. With no stored hash (an unknown agent, or one
@@ -57,7 +60,7 @@ const dummyHash = () => (dummy ??= hashPassword(randomBytes(GENERATED_BYTES).toS
  */
 export async function verifyPassword(password: string, stored: string | null | undefined): Promise<boolean> {
   const parsed = stored ? parseHash(stored) : undefined;
-  const target = parsed ?? (parseHash(await dummyHash()) as ParsedHash);
+  const target = parsed ?? (parseHash(DUMMY_HASH) as ParsedHash);
   const key = await derive(password, target.salt, target);
   return timingSafeEqual(key, target.key) && parsed !== undefined;
 }
@@ -80,8 +83,3 @@ export function passwordProblem(password: string): string | undefined {
  * the same value in SQL.
  */
 export const agentFingerprint = (passwordHash: string): string => createHash("sha256").update(passwordHash, "utf8").digest("hex");
-
-/** Computes the dummy hash now, so that the first sign-in with an unknown id takes no longer than others. */
-export async function prepareDummyHash(): Promise<void> {
-  await dummyHash();
-}

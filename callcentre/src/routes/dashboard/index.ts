@@ -9,7 +9,7 @@ import { ActionError } from "../../dashboard/dashboard-service.js";
 import { html } from "../../dashboard/html.js";
 import { loginPage } from "../../dashboard/views/layout.js";
 import { SessionStreams } from "../../dashboard/session-streams.js";
-import { agentFingerprint, prepareDummyHash, verifyPassword } from "../../plugins/app/agent-passwords.js";
+import { agentFingerprint, verifyPassword } from "../../plugins/app/agent-passwords.js";
 import {
   cookieOptions,
   isApi,
@@ -96,8 +96,6 @@ export default async function dashboardRoutes(app: FastifyInstance, opts: Dashbo
     const next = localPath((request.query as { next?: unknown }).next);
     return reply.type("text/html").header("cache-control", "no-store").send(loginPage({ company: opts.flow.company, next }).toString());
   });
-
-  await prepareDummyHash();
 
   // The owner signs in with the dashboard password alone; an agent with their agent id and their own
   // password, and goes to the desk. For an agent, a wrong id and a wrong password get the same answer
