@@ -12,7 +12,7 @@ import { chromium, type Page } from "playwright-core";
 import { chromiumPath } from "@callcentre/testkit";
 import { CallsRepository } from "../../src/repositories/calls-repository.js";
 import { MessagesRepository } from "../../src/repositories/messages-repository.js";
-import { ACCOUNT_SID, OPEN_TIME, sid } from "../helpers.js";
+import { ACCOUNT_SID, DASHBOARD_PASSWORD, OPEN_TIME, sid } from "../helpers.js";
 import { AVA_PASSWORD, deskApp, offerCaller } from "./desk-helpers.js";
 
 const ARTIFACTS = fileURLToPath(new URL("../../../test-artifacts/desk/", import.meta.url));
@@ -107,5 +107,35 @@ test("an agent signs in, goes available, sees an offer arrive live, then the cal
   await page.getByRole("button", { name: "Ready" }).click();
   await page.locator('[data-state="available"]').first().waitFor(WAIT);
 
+  assert.deepEqual(problems, []);
+});
+
+test("the owner's Agents page sets a password and shows it once; the agent signs in with it", async (t) => {
+  const { app } = await deskApp(t);
+  await app.listen({ port: 0, host: "127.0.0.1" });
+  const origin = `http://localhost:${(app.server.address() as AddressInfo).port}`;
+  const browser = await chromium.launch({ executablePath: chromiumPath(), args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
+  t.after(() => browser.close());
+  const owner = await browser.newPage({ viewport: LAPTOP });
+  const problems: string[] = [];
+  owner.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  mkdirSync(ARTIFACTS, { recursive: true });
+
+  await owner.goto(`${origin}/agents`);
+  await owner.getByLabel("Password").fill(DASHBOARD_PASSWORD);
+  await owner.getByRole("button", { name: "Sign in" }).click();
+  await owner.getByRole("heading", { name: "Agents" }).waitFor(WAIT);
+  await owner.locator('tr[data-agent="bob"]').getByRole("button", { name: "Set password" }).click();
+  const password = (await owner.locator("[data-password]").textContent(WAIT)) ?? "";
+  assert.match(password, /^[A-Za-z0-9_-]{24}$/);
+  await shoot(owner, "agents-password");
+
+  const agent = await browser.newPage({ viewport: TABLET });
+  await agent.goto(`${origin}/login`);
+  await agent.getByLabel("Agent id").fill("bob");
+  await agent.getByLabel("Password").fill(password);
+  await agent.getByRole("button", { name: "Sign in" }).click();
+  await agent.getByRole("heading", { name: "Bob Smith" }).waitFor(WAIT);
+  await agent.getByLabel("Calls ring on").waitFor(WAIT);
   assert.deepEqual(problems, []);
 });

@@ -35,16 +35,14 @@ ${
   agents.length === 0
     ? html`<p class="empty">The flow has no agents.</p>`
     : html`<div class="scroll"><table class="agents">
-<thead><tr><th>Name</th><th>Agent id</th><th>Departments</th><th>State</th><th>Since</th><th>Rings on</th><th>Password</th><th></th></tr></thead>
+<thead><tr><th>Name · agent id</th><th>Departments</th><th>State · since</th><th>Rings on</th><th>Password</th></tr></thead>
 <tbody>${agents.map(
         (a) => html`<tr data-agent="${a.id}">
-<td>${a.name}</td><td><code>${a.id}</code></td>
+<td>${a.name}<br><code>${a.id}</code></td>
 <td>${a.departments.map((d) => nodeName(flow, d.department) + (d.level === "overflow" ? " (overflow)" : "")).join(", ") || "—"}</td>
-<td><span class="state ${a.state}">${a.state}${a.reason ? ` · ${a.reason}` : ""}</span></td>
-<td>${localDateTime(a.stateSince, zone)}</td>
-<td>${a.device === "client" ? "softphone" : a.device === "phone" ? "phone" : "—"}</td>
-<td>${passwords.get(a.id) ? "set" : "not set"}</td>
-<td><form method="post" action="/agents/${encodeURIComponent(a.id)}/password" class="inline"><input type="hidden" name="_csrf" value="${ctx.csrfToken}"><button type="submit" class="secondary">Set password</button></form></td>
+<td><span class="state ${a.state}">${a.state}${a.reason ? ` · ${a.reason}` : ""}</span><br><small class="hint">${localDateTime(a.stateSince, zone)}</small></td>
+<td>${a.device === "client" ? "softphone" : a.device === "phone" ? "phone" : "not chosen"}</td>
+<td data-password-state="${passwords.get(a.id) ? "set" : "not-set"}">${passwords.get(a.id) ? "set" : "not set"} <form method="post" action="/agents/${encodeURIComponent(a.id)}/password" class="inline"><input type="hidden" name="_csrf" value="${ctx.csrfToken}"><button type="submit" class="secondary">Set password</button></form></td>
 </tr>`,
       )}</tbody></table></div>`
 }`,
