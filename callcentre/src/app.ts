@@ -3,6 +3,7 @@
 import { fileURLToPath } from "node:url";
 import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from "fastify";
 import fastifyStatic from "@fastify/static";
+import type { DeskPort } from "./acd/desk-port.js";
 import type { Config } from "./config.js";
 import { isDatabaseUnavailable, type Database } from "./db/database.js";
 import type { Flow } from "./flows/flow-schema.js";
@@ -36,6 +37,8 @@ export interface AppDependencies {
   logger?: FastifyServerOptions["logger"];
   /** pg-boss settings: the server supervises and schedules; tests retry at once. */
   jobs?: Pick<JobsOptions, "supervise" | "schedule" | "pollingIntervalSeconds" | "policies">;
+  /** The ACD as the agents' desk uses it (acd/desk-port.ts); without one, the desk cannot change states. */
+  desk?: DeskPort;
   /** How long a client has to send a whole request (REQUEST_TIMEOUT_MS; tests use less). */
   requestTimeoutMs?: number;
 }
@@ -270,7 +273,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     acd,
   });
 
-  await app.register(dashboardRoutes, { config, flow, service: dashboard, repositories, live, clock, acd });
+  await app.register(dashboardRoutes, { config, flow, service: dashboard, repositories, live, clock, desk: deps.desk ?? acd });
 
   return app;
 }

@@ -121,6 +121,8 @@ export async function testApp(
     twilio?: TwilioClient;
     /** The queues' retry policies; by default retries come at once. */
     policies?: NonNullable<AppDependencies["jobs"]>["policies"];
+    /** The ACD as the agents' desk uses it. */
+    desk?: AppDependencies["desk"];
   } = {},
 ): Promise<TestApp> {
   const db = options.db ?? (await testDatabase(t));
@@ -130,6 +132,7 @@ export async function testApp(
     flow: options.flow ?? shippedFlow(),
     clock: options.clock ?? fixedClock(OPEN_TIME),
     ...(options.twilio ? { twilio: options.twilio } : {}),
+    ...(options.desk ? { desk: options.desk } : {}),
     // Retries at once, so that a test can run a job's attempts to the end with workers.drain().
     jobs: { policies: options.policies ?? TEST_POLICIES },
     logger: options.logLines

@@ -9,6 +9,7 @@ export const NAV = [
   { path: "/subscribers", label: "Subscribers" },
   { path: "/metrics", label: "Metrics" },
   { path: "/flow", label: "Flow" },
+  { path: "/agents", label: "Agents" },
 ] as const;
 
 export type NavPath = (typeof NAV)[number]["path"];
@@ -86,7 +87,7 @@ ${Object.entries(fields).map(([name, value]) => html`<input type="hidden" name="
 <button type="submit"${style ? html` class="${style}"` : ""}>${label}</button></form>`;
 }
 
-export function loginPage(opts: { company: string; next: string; error?: string | undefined }): Html {
+export function loginPage(opts: { company: string; next: string; error?: string | undefined; agent?: string | undefined }): Html {
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -99,10 +100,12 @@ export function loginPage(opts: { company: string; next: string; error?: string 
 <body class="login">
 <main>
 <h1>${opts.company}</h1>
-<p>Call centre dashboard</p>
+<p>Call centre: the owner signs in with the dashboard password; an agent with their agent id and their own password.</p>
 ${opts.error ? html`<p class="notice error" role="alert">${opts.error}</p>` : ""}
 <form method="post" action="/login">
   <input type="hidden" name="next" value="${opts.next}">
+  <label for="agent">Agent id <small>(agents only; leave empty for the dashboard)</small></label>
+  <input id="agent" name="agent" type="text" autocomplete="username" autocapitalize="none" spellcheck="false" maxlength="100" value="${opts.agent ?? ""}">
   <label for="password">Password</label>
   <input id="password" name="password" type="password" autocomplete="current-password" required autofocus>
   <button type="submit">Sign in</button>

@@ -3,6 +3,10 @@
 // its row; a CSRF token per session that every form and API write must echo. A session ends when it
 // has not been used for SESSION_IDLE_MS, SESSION_MAX_AGE_MS after sign-in in any case, and as soon as
 // the password changes.
+//
+// Two roles share these sessions: the owner (signed in with DASHBOARD_PASSWORD; the dashboard) and an
+// agent (signed in with their own id and password; the desk at /desk, docs/desk.md). requireSession
+// takes the role a group of routes is for and refuses the other one there.
 import { createHash, randomBytes, scrypt, timingSafeEqual } from "node:crypto";
 import type {} from "@fastify/cookie";
 import type { FastifyReply, FastifyRequest } from "fastify";
@@ -46,11 +50,14 @@ export function passwordFingerprint(password: string, salt: string): () => Promi
     }));
 }
 
-/** Starts a session under the current password; returns the token for the cookie (only its hash is stored). */
-export async function startSession(sessions: SessionsRepository, now: Date, fingerprint: string): Promise<string> {
+/**
+ * Starts a session under the current password; returns the token for the cookie (only its hash is
+ * stored). With `agentId`, an agent's session, bound to `fingerprint` = agentFingerprint() of their hash.
+ */
+export async function startSession(sessions: SessionsRepository, now: Date, fingerprint: string, agentId: string | null = null): Promise<string> {
   const token = randomBytes(32).toString("base64url");
   await sessions.create(
-    { tokenHash: hashToken(token), csrfToken: randomBytes(24).toString("base64url"), passwordFingerprint: fingerprint },
+    { tokenHash: hashToken(token), csrfToken: randomBytes(24).toString("base64url"), passwordFingerprint: fingerprint, agentId },
     now,
     { idleMs: SESSION_IDLE_MS, maxAgeMs: SESSION_MAX_AGE_MS },
   );
@@ -61,6 +68,9 @@ export async function startSession(sessions: SessionsRepository, now: Date, fing
 export function cookieOptions(secure: boolean) {
   return { path: "/", httpOnly: true, sameSite: "strict" as const, secure, maxAge: SESSION_MAX_AGE_MS / 1000 };
 }
+
+/** The JSON APIs (the dashboard's and the desk's) and the event streams answer with status codes; pages redirect. */
+export const isApi = (url: string) => url.startsWith("/api/") || url.startsWith("/desk/api/") || url.startsWith("/desk/stream");
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
@@ -90,19 +100,39 @@ function sameSite(value: unknown): URL | undefined {
   }
 }
 
+/** Who a group of routes is for: the owner (the dashboard), an agent (the desk), or either (sign-out). */
+export type SessionRole = "owner" | "agent" | "any";
+
+/** The role of a session: an agent's has their id. */
+export const sessionRole = (session: Pick<SessionRow, "agentId">): "owner" | "agent" => (session.agentId === null ? "owner" : "agent");
+
+/** Where a page the session may not see sends it instead. */
+const homeOf = (role: "owner" | "agent") => (role === "agent" ? "/desk" : "/");
+
 /**
- * The preHandler of every dashboard page and API route: no session → a page redirects to /login and
- * the API answers 401; a write must come from this site and carry the session's CSRF token.
+ * The preHandler of every dashboard and desk page and API route: no session → a page redirects to
+ * /login and the API answers 401; a session of the other role → a page goes to that role's home
+ * (an agent to /desk; the owner, who has no desk, gets 403), anything else 403; a write must come
+ * from this site and carry the session's CSRF token.
  */
-export function requireSession(sessions: SessionsRepository, clock: Clock, fingerprint: () => Promise<string>) {
+export function requireSession(sessions: SessionsRepository, clock: Clock, fingerprint: () => Promise<string>, role: SessionRole = "owner") {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const token = request.cookies[SESSION_COOKIE];
     const session = token ? await sessions.touch(hashToken(token), await fingerprint(), clock(), SESSION_IDLE_MS) : undefined;
     if (!session) {
-      if (request.url.startsWith("/api/")) throw new HttpError(401, "sign in first: POST /login with the dashboard password");
+      if (isApi(request.url)) throw new HttpError(401, "sign in first: POST /login with the dashboard password, or an agent id and its password");
       return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`, 303);
     }
     request.session = session;
+    const has = sessionRole(session);
+    if (role !== "any" && has !== role) {
+      if (has === "agent" && request.method === "GET" && !isApi(request.url)) return reply.redirect(homeOf(has), 303);
+      throw forbidden(
+        has === "agent"
+          ? "agents' sessions cannot use the owner's dashboard: the desk is at /desk"
+          : "the desk is for agents: sign out, then sign in with an agent id and its password",
+      );
+    }
     if (SAFE_METHODS.has(request.method)) return;
     const origin = request.headers.origin;
     if (origin && origin !== "null" && URL.canParse(origin) && new URL(origin).host !== request.headers.host) {

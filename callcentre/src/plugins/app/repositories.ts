@@ -3,6 +3,7 @@ import type { Database } from "../../db/database.js";
 import { AgentsRepository } from "../../repositories/agents-repository.js";
 import { CallbacksRepository } from "../../repositories/callbacks-repository.js";
 import { CallsRepository } from "../../repositories/calls-repository.js";
+import { DeskRepository } from "../../repositories/desk-repository.js";
 import { ContactsRepository } from "../../repositories/contacts-repository.js";
 import { MessagesRepository } from "../../repositories/messages-repository.js";
 import { SubscriptionsRepository } from "../../repositories/subscriptions-repository.js";
@@ -24,6 +25,7 @@ export interface Repositories {
   sessions: SessionsRepository;
   agents: AgentsRepository;
   queue: QueueRepository;
+  desk: DeskRepository;
 }
 
 export function createRepositories(db: Database): Repositories {
@@ -39,5 +41,6 @@ export function createRepositories(db: Database): Repositories {
     sessions: new SessionsRepository(db),
     agents: new AgentsRepository(db),
     queue: new QueueRepository(db),
+    desk: new DeskRepository(db),
   };
 }

@@ -15,6 +15,8 @@ export interface DashboardRoutesOptions {
   repositories: Repositories;
   live: LiveFeed;
   clock: Clock;
-  /** The ACD, as the dashboard and the desk use it: agents' states. */
-  acd: DeskPort;
+  /** The ACD, as the agents' desk uses it; without one, the desk shows but cannot change states. */
+  desk?: DeskPort | undefined;
+  /** How often an open desk looks for changes made by other instances (default 5 s). */
+  deskPollMs?: number | undefined;
 }

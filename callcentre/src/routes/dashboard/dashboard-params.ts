@@ -54,4 +54,5 @@ export const ReplyBody = z.strictObject({
     .pipe(z.string().min(1, "must not be empty").max(1600, "must be at most 1,600 characters (Twilio's limit)")),
 });
 export const ActionBody = z.strictObject(ActionFields);
-export const LoginBody = z.strictObject({ password: z.string().max(1024), next: z.string().max(2000).optional() });
+export const LoginBody = z.strictObject({ agent: z.string().max(100).optional(), password: z.string().max(1024), next: z.string().max(2000).optional() });
+export const AgentIdParam = z.strictObject({ id: z.string().min(1).max(100) });

@@ -1,5 +1,6 @@
-// The dashboard at the root URL: sign-in (rate-limited), then pages and a JSON API that all need a
-// session. Webhooks live under /twilio and never look at the session cookie.
+// The dashboard at the root URL: sign-in (rate-limited), then pages and a JSON API that all need the
+// owner's session, and the agents' desk under /desk that needs an agent's (routes/desk). Webhooks live
+// under /twilio and never look at the session cookie.
 import cookie from "@fastify/cookie";
 import formbody from "@fastify/formbody";
 import rateLimit from "@fastify/rate-limit";
@@ -8,8 +9,10 @@ import { ActionError } from "../../dashboard/dashboard-service.js";
 import { html } from "../../dashboard/html.js";
 import { loginPage } from "../../dashboard/views/layout.js";
 import { SessionStreams } from "../../dashboard/session-streams.js";
+import { agentFingerprint, verifyPassword } from "../../plugins/app/agent-passwords.js";
 import {
   cookieOptions,
+  isApi,
   localPath,
   passwordFingerprint,
   requireSession,
@@ -18,10 +21,11 @@ import {
   startSession,
 } from "../../plugins/app/dashboard-auth.js";
 import { parseWith } from "../twilio/webhook-params.js";
-import agentRoutes from "./agent-routes.js";
 import apiRoutes from "./api-routes.js";
 import type { DashboardRoutesOptions } from "./dashboard-options.js";
 import { LoginBody } from "./dashboard-params.js";
+import deskRoutes from "../desk/desk-routes.js";
+import agentsRoutes from "./agents-routes.js";
 import pageRoutes from "./page-routes.js";
 import recordingRoutes from "./recording-routes.js";
 
@@ -68,7 +72,7 @@ export default async function dashboardRoutes(app: FastifyInstance, opts: Dashbo
     else if (status >= 500) request.log.error({ err: error }, "dashboard request failed");
     const redirect = (request.body as { redirect?: unknown } | undefined)?.redirect;
     // Only a signed-in form is sent back to its page: without a session there is nobody to tell.
-    const formAction = request.method === "POST" && request.url.startsWith("/api/") && typeof redirect === "string" && request.session;
+    const formAction = request.method === "POST" && isApi(request.url) && typeof redirect === "string" && request.session;
     if (formAction && (status < 500 || fromTwilio || offline)) {
       const code =
         error instanceof ActionError ? error.code : fromTwilio ? "twilio" : offline ? "twilio-unreachable" : status === 404 ? "not-found" : "invalid";
@@ -78,14 +82,14 @@ export default async function dashboardRoutes(app: FastifyInstance, opts: Dashbo
     if (status === 429 && request.url.startsWith("/login")) {
       return reply.code(429).type("text/html").send(loginPage({ company: opts.flow.company, next: "/", error: error.message }).toString());
     }
-    if (request.url.startsWith("/api/") || request.url.startsWith("/login") || request.url.startsWith("/logout")) {
+    if (isApi(request.url) || request.url.startsWith("/login") || request.url.startsWith("/logout")) {
       return reply.code(status).send({ statusCode: status, error: status >= 500 ? "Internal Server Error" : error.name, message });
     }
     return reply
       .code(status)
       .type("text/html")
       .send(html`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${status}</title><link rel="stylesheet" href="/dashboard/assets/dashboard.css"></head>
-<body><main><h1>${status === 404 ? "Not found" : status >= 500 ? "Something went wrong" : "That request was not valid"}</h1><p>${message}</p><p><a href="/">Back to the dashboard</a></p></main></body></html>`.toString());
+<body><main><h1>${status === 404 ? "Not found" : status === 403 ? "Not allowed" : status >= 500 ? "Something went wrong" : "That request was not valid"}</h1><p>${message}</p><p><a href="${request.session?.agentId ? "/desk" : "/"}">${request.session?.agentId ? "Back to the desk" : "Back to the dashboard"}</a></p></main></body></html>`.toString());
   });
 
   app.get("/login", async (request, reply) => {
@@ -93,8 +97,27 @@ export default async function dashboardRoutes(app: FastifyInstance, opts: Dashbo
     return reply.type("text/html").header("cache-control", "no-store").send(loginPage({ company: opts.flow.company, next }).toString());
   });
 
+  // The owner signs in with the dashboard password alone; an agent with their agent id and their own
+  // password, and goes to the desk. For an agent, a wrong id and a wrong password get the same answer
+  // after the same work (agent-passwords.ts).
   app.post("/login", { config: { rateLimit: { max: LOGIN_ATTEMPTS_PER_MINUTE, timeWindow: 60_000 } } }, async (request, reply) => {
     const body = parseWith(LoginBody, request.body ?? {});
+    const agentId = body.agent?.trim() ?? "";
+    if (agentId !== "") {
+      const stored = await repositories.agents.passwordHash(agentId);
+      // Hashed whether or not the agent exists or has a password: the same work for every refusal.
+      const matches = await verifyPassword(body.password, stored);
+      if (!matches || !stored) {
+        request.log.warn({ ip: request.ip }, "desk sign-in refused");
+        const page = loginPage({ company: opts.flow.company, next: localPath(body.next), agent: agentId, error: "That agent id and password do not match." });
+        return reply.code(401).type("text/html").send(page.toString());
+      }
+      const token = await startSession(repositories.sessions, clock(), agentFingerprint(stored), agentId);
+      await repositories.sessions.purgeExpired(clock());
+      request.log.info({ ip: request.ip, agentId }, "desk sign-in");
+      const next = localPath(body.next, "/desk");
+      return reply.setCookie(SESSION_COOKIE, token, cookieOptions(secure)).redirect(next.startsWith("/desk") ? next : "/desk", 303);
+    }
     const next = localPath(body.next);
     if (!secretsMatch(body.password, config.dashboard.password)) {
       request.log.warn({ ip: request.ip }, "dashboard sign-in refused");
@@ -103,26 +126,40 @@ export default async function dashboardRoutes(app: FastifyInstance, opts: Dashbo
     const token = await startSession(repositories.sessions, clock(), await fingerprint());
     await repositories.sessions.purgeExpired(clock());
     request.log.info({ ip: request.ip }, "dashboard sign-in");
-    return reply.setCookie(SESSION_COOKIE, token, cookieOptions(secure)).redirect(next, 303);
+    return reply.setCookie(SESSION_COOKIE, token, cookieOptions(secure)).redirect(next.startsWith("/desk") ? "/" : next, 303);
   });
 
-  await app.register(async (signedIn) => {
-    signedIn.addHook("preHandler", requireSession(repositories.sessions, clock, fingerprint));
-    signedIn.addHook("onSend", async (_request, reply) => {
-      reply.header("cache-control", "no-store");
-    });
+  const noStore = async (_request: FastifyRequest, reply: FastifyReply) => {
+    reply.header("cache-control", "no-store");
+  };
 
-    signedIn.post("/logout", async (request, reply) => {
+  // Either role signs out here.
+  await app.register(async (anyone) => {
+    anyone.addHook("preHandler", requireSession(repositories.sessions, clock, fingerprint, "any"));
+    anyone.addHook("onSend", noStore);
+    anyone.post("/logout", async (request, reply) => {
       if (request.session) {
         await repositories.sessions.delete(request.session.tokenHash);
         streams.endSession(request.session.tokenHash);
       }
       return reply.clearCookie(SESSION_COOKIE, { path: "/" }).redirect("/login", 303);
     });
+  });
 
+  // The owner's dashboard: an agent's session is refused on every route (pages send it to /desk).
+  await app.register(async (signedIn) => {
+    signedIn.addHook("preHandler", requireSession(repositories.sessions, clock, fingerprint, "owner"));
+    signedIn.addHook("onSend", noStore);
     await signedIn.register(pageRoutes, opts);
     await signedIn.register(apiRoutes, { ...opts, streams, fingerprint });
     await signedIn.register(recordingRoutes, opts);
-    await signedIn.register(agentRoutes, opts);
+    await signedIn.register(agentsRoutes, opts);
+  });
+
+  // The agents' desk: only an agent's session.
+  await app.register(async (desk) => {
+    desk.addHook("preHandler", requireSession(repositories.sessions, clock, fingerprint, "agent"));
+    desk.addHook("onSend", noStore);
+    await desk.register(deskRoutes, { ...opts, streams, fingerprint });
   });
 }

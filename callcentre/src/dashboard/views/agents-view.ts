@@ -1,0 +1,50 @@
+// Agents (the owner's page): each agent of the flow with their state, and a button that gives them a
+// new password, shown once on the page that answers it (never in a URL, never stored in clear).
+import type { AgentRow } from "../../repositories/agents-repository.js";
+import { html, type Html } from "../html.js";
+import { localDateTime } from "../format.js";
+import { nodeName } from "../labels.js";
+import type { Flow } from "../../flows/flow-schema.js";
+import { page, type PageContext } from "./layout.js";
+
+export interface AgentsPageData {
+  agents: AgentRow[];
+  passwords: Map<string, boolean>;
+  flow: Flow;
+  zone: string;
+  /** A password just set: shown once. */
+  newPassword?: { agentId: string; name: string; password: string } | undefined;
+}
+
+export function agentsPage(ctx: PageContext, data: AgentsPageData): Html {
+  const { agents, passwords, flow, zone } = data;
+  return page(ctx, {
+    title: "Agents",
+    active: "/agents",
+    body: html`${
+      data.newPassword
+        ? html`<section class="notice done new-password" role="status">
+<p>New password for ${data.newPassword.name} (<code>${data.newPassword.agentId}</code>), shown only this once: give it to them now.</p>
+<p><code class="password" data-password>${data.newPassword.password}</code></p>
+<p class="hint">They sign in at /login with their agent id and this password; their desk is at /desk. Any session they had has ended.</p>
+</section>`
+        : ""
+    }
+<p class="hint">Agents sign in with their agent id and their own password and work calls at the desk (/desk). The flow file says who they are; setting a password here (or with <code>callcentre agents password &lt;id&gt;</code>) lets them sign in.</p>
+${
+  agents.length === 0
+    ? html`<p class="empty">The flow has no agents.</p>`
+    : html`<div class="scroll"><table class="agents">
+<thead><tr><th>Name · agent id</th><th>Departments</th><th>State · since</th><th>Rings on</th><th>Password</th></tr></thead>
+<tbody>${agents.map(
+        (a) => html`<tr data-agent="${a.id}">
+<td>${a.name}<br><code>${a.id}</code></td>
+<td>${a.departments.map((d) => nodeName(flow, d.department) + (d.level === "overflow" ? " (overflow)" : "")).join(", ") || "—"}</td>
+<td><span class="state ${a.state}">${a.state}${a.reason ? ` · ${a.reason}` : ""}</span><br><small class="hint">${localDateTime(a.stateSince, zone)}</small></td>
+<td>${a.device === "client" ? "softphone" : a.device === "phone" ? "phone" : "not chosen"}</td>
+<td data-password-state="${passwords.get(a.id) ? "set" : "not-set"}">${passwords.get(a.id) ? "set" : "not set"} <form method="post" action="/agents/${encodeURIComponent(a.id)}/password" class="inline"><input type="hidden" name="_csrf" value="${ctx.csrfToken}"><button type="submit" class="secondary">Set password</button></form></td>
+</tr>`,
+      )}</tbody></table></div>`
+}`,
+  });
+}

@@ -1,0 +1,238 @@
+// The agent's desk (docs/desk.md): their state and the buttons that change it, the call offered to
+// them, the call they are on with who is calling, and the wrap-up after it. The panel is rendered here,
+// on the page and again for every snapshot the desk's event stream pushes (desk.js swaps it in);
+// waits and talk time tick in the browser from data-since, against the server's clock (data-now).
+import type { DeskSnapshot } from "../../desk/desk-service.js";
+import { BREAK_REASONS } from "../../desk/desk-service.js";
+import { DISPOSITIONS } from "../../repositories/desk-repository.js";
+import { duration, localClock, localDateTime } from "../format.js";
+import { html, type Html } from "../html.js";
+import { CALL_STATUS, DIRECTION, OUTCOME, say } from "../labels.js";
+
+export interface DeskContext {
+  company: string;
+  csrfToken: string;
+  zone: string;
+  /** A notice from the last action (?done=… or ?error=…), already put into words. */
+  notice?: { kind: "done" | "error"; text: string } | undefined;
+}
+
+const NOTICES: Record<string, string> = {
+  saved: "Saved.",
+  busy: "Not changed: a call is ringing for you or you are on one. Your state follows the call until it ends.",
+  "not-in-flow": "Not changed: you are no longer one of the flow's agents.",
+  "no-device": "That device is not set up for you.",
+  "not-your-call": "That call cannot be wrapped up any more.",
+  "not-found": "That item no longer exists.",
+  invalid: "That request was not valid.",
+  "no-acd": "The call distributor is not running: your state cannot be changed now.",
+};
+
+export function deskNotice(query: { done?: unknown; error?: unknown }): DeskContext["notice"] {
+  const pick = (kind: "done" | "error", code: unknown) => (typeof code === "string" && Object.hasOwn(NOTICES, code) ? { kind, text: NOTICES[code] ?? "" } : undefined);
+  return pick("error", query.error) ?? pick("done", query.done);
+}
+
+const STATE_WORDS: Record<DeskSnapshot["agent"]["state"], string> = {
+  offline: "Offline",
+  available: "Available",
+  busy: "Busy",
+  "wrap-up": "Wrap-up",
+  break: "On break",
+};
+
+const REASON_WORDS: Record<(typeof BREAK_REASONS)[number], string> = { break: "Short break", lunch: "Lunch", training: "Training", meeting: "Meeting" };
+
+/** A break's reason in words: one the agent chose, or the ACD's "missed" (too many offers missed in a row). */
+const breakWords = (reason: string | null) =>
+  reason === "missed" ? "after missed calls" : reason && Object.hasOwn(REASON_WORDS, reason) ? REASON_WORDS[reason as keyof typeof REASON_WORDS] : reason;
+
+const DISPOSITION_WORDS: Record<(typeof DISPOSITIONS)[number], string> = {
+  resolved: "Resolved",
+  "follow-up": "Follow-up needed",
+  escalated: "Escalated",
+  other: "Other",
+};
+
+const since = (from: string, now: string) => html`<span class="ticker" data-since="${from}">${duration((Date.parse(now) - Date.parse(from)) / 1000)}</span>`;
+
+function hidden(ctx: DeskContext): Html {
+  return html`<input type="hidden" name="_csrf" value="${ctx.csrfToken}"><input type="hidden" name="redirect" value="/desk">`;
+}
+
+function stateLine(s: DeskSnapshot, now: string): Html {
+  const { agent, work } = s;
+  const detail =
+    agent.state === "busy" ? (work?.status === "connected" ? "on a call" : "a call is ringing") : agent.state === "break" ? breakWords(agent.reason) : undefined;
+  return html`<p class="desk-state"><span class="state ${agent.state}" data-state="${agent.state}">${STATE_WORDS[agent.state]}${detail ? html` · ${detail}` : ""}</span>
+<span class="hint">for ${since(agent.stateSince, now)}</span></p>`;
+}
+
+function stateForms(ctx: DeskContext, s: DeskSnapshot): Html {
+  const busy = s.agent.state === "busy";
+  const disabled = busy ? html` disabled` : "";
+  const current = (state: string, reason?: string) => s.agent.state === state && (reason === undefined || s.agent.reason === reason);
+  return html`<div class="desk-actions">
+${busy ? html`<p class="hint" data-why="busy">Your state follows the call until it ends.</p>` : ""}
+<form method="post" action="/desk/api/state" class="inline">${hidden(ctx)}<input type="hidden" name="state" value="available">
+<button type="submit"${disabled}${current("available") ? html` aria-pressed="true"` : ""}>${s.agent.state === "wrap-up" ? "Ready" : "Available"}</button></form>
+<form method="post" action="/desk/api/state" class="inline">${hidden(ctx)}<input type="hidden" name="state" value="offline">
+<button type="submit" class="secondary"${disabled}${current("offline") ? html` aria-pressed="true"` : ""}>Offline</button></form>
+<form method="post" action="/desk/api/state" class="break-form">${hidden(ctx)}<input type="hidden" name="state" value="break">
+<label for="break-reason" class="visually-hidden">Break reason</label>
+<select id="break-reason" name="reason"${disabled}>${BREAK_REASONS.map((r) => html`<option value="${r}"${s.agent.state === "break" && s.agent.reason === r ? " selected" : ""}>${REASON_WORDS[r]}</option>`)}</select>
+<button type="submit" class="secondary"${disabled}>Break</button></form>
+</div>`;
+}
+
+function deviceForm(ctx: DeskContext, s: DeskSnapshot): Html | "" {
+  if (!s.agent.hasPhone || !s.agent.hasClient) return "";
+  return html`<form method="post" action="/desk/api/device" class="device-form">${hidden(ctx)}
+<label for="device">Calls ring on</label>
+<select id="device" name="device">
+<option value="phone"${s.agent.device === "phone" ? " selected" : ""}>my phone</option>
+<option value="client"${s.agent.device === "client" ? " selected" : ""}>the softphone</option>
+</select>
+<button type="submit" class="secondary">Use it</button></form>`;
+}
+
+/** Twilio gives cities in capitals ("SYDNEY"): "Sydney". */
+export const cityName = (city: string) => city.toLowerCase().replace(/(^|[\s-])\p{L}/gu, (c) => c.toUpperCase());
+
+const answerOn = (s: DeskSnapshot) => (s.agent.device === "client" ? "answer in the softphone" : "answer on your phone");
+
+function offerPanel(s: DeskSnapshot, now: string): Html | "" {
+  const work = s.work;
+  if (!work || work.status !== "ringing") return "";
+  return html`<section class="card offer" role="alert" data-offer="${work.offerId}">
+<h2>${work.departmentName} call from ${work.city ? cityName(work.city) : work.number}, waiting ${since(work.enqueuedAt, now)} — ${answerOn(s)}</h2>
+${s.caller?.name ? html`<p>${s.caller.name} · ${work.number}</p>` : html`<p>${work.number}</p>`}
+</section>`;
+}
+
+function history(ctx: DeskContext, caller: NonNullable<DeskSnapshot["caller"]>): Html {
+  const { zone } = ctx;
+  return html`<div class="desk-history">
+<section><h3>Earlier calls</h3>${
+    caller.previousCalls.length === 0
+      ? html`<p class="empty">None.</p>`
+      : html`<ul class="plain">${caller.previousCalls.map(
+          (c) => html`<li><time>${localDateTime(new Date(c.startedAt), zone)}</time> ${say(DIRECTION, c.direction)}${c.department ? ` · ${c.department}` : ""} · ${c.outcome ? say(OUTCOME, c.outcome) : say(CALL_STATUS, c.status)}${c.durationSeconds !== null ? ` · ${duration(c.durationSeconds)}` : ""}</li>`,
+        )}</ul>`
+  }</section>
+<section><h3>Voicemails</h3>${
+    caller.voicemails.length === 0
+      ? html`<p class="empty">None.</p>`
+      : html`<ul class="plain">${caller.voicemails.map(
+          (v) => html`<li><time>${localDateTime(new Date(v.createdAt), zone)}</time>${v.department ? ` · ${v.department}` : ""} · ${duration(v.durationSeconds)}${v.transcriptionText ? html`<blockquote class="transcription">${v.transcriptionText}</blockquote>` : ""}</li>`,
+        )}</ul>`
+  }</section>
+<section><h3>Texts</h3>${
+    caller.texts.length === 0
+      ? html`<p class="empty">None.</p>`
+      : html`<ul class="plain">${caller.texts.map(
+          (m) => html`<li><time>${localDateTime(new Date(m.createdAt), zone)}</time> ${m.direction === "inbound" ? "from them" : "from us"}: <span class="text-body">${m.body}</span></li>`,
+        )}</ul>`
+  }</section>
+</div>`;
+}
+
+function callerFacts(s: DeskSnapshot, caller: NonNullable<DeskSnapshot["caller"]>): Html {
+  return html`<dl class="facts">
+<dt>Number</dt><dd data-caller-number>${caller.number}</dd>
+<dt>Name</dt><dd>${caller.name ?? "—"}</dd>
+<dt>From</dt><dd>${caller.city ? cityName(caller.city) : "—"}</dd>
+<dt>Waited</dt><dd>${duration(caller.waitedSeconds)}</dd>
+<dt>Way in</dt><dd>${caller.path.length === 0 ? "straight to the department" : html`<ol class="path">${caller.path.map((step) => html`<li>${step}</li>`)}</ol>`}</dd>
+</dl>`;
+}
+
+function callPanel(ctx: DeskContext, s: DeskSnapshot, now: string): Html | "" {
+  const work = s.work;
+  if (!work || work.status !== "connected" || !s.caller) return "";
+  return html`<section class="card on-call" data-entry="${work.entryId}">
+<h2>On a call: ${work.departmentName} <small>talking ${work.connectedAt ? since(work.connectedAt, now) : "—"}</small></h2>
+${callerFacts(s, s.caller)}
+<!-- Call controls (hold, mute, transfer, recording) go in #call-controls; the ACD's call controls fill it. -->
+<div id="call-controls"></div>
+${history(ctx, s.caller)}
+</section>`;
+}
+
+function wrapUpPanel(ctx: DeskContext, s: DeskSnapshot): Html | "" {
+  const w = s.wrapUp;
+  if (s.agent.state !== "wrap-up") return "";
+  if (!w) return html`<section class="card wrap-up"><h2>Wrap-up</h2><p class="empty">No call to wrap up.</p></section>`;
+  return html`<section class="card wrap-up" data-entry="${w.entryId}">
+<h2>Wrap-up: ${w.departmentName} call from ${w.number}</h2>
+${w.endedAt ? html`<p class="hint">Ended at ${localClock(new Date(w.endedAt), ctx.zone)}${s.agent.wrapUntil ? ` · you are available again by ${localClock(new Date(s.agent.wrapUntil), ctx.zone)}` : ""}.</p>` : ""}
+<form method="post" action="/desk/api/wrap-up" class="wrap-up-form">${hidden(ctx)}<input type="hidden" name="entryId" value="${w.entryId}">
+<label for="disposition">Disposition</label>
+<select id="disposition" name="disposition" data-keep="disposition-${w.entryId}">${DISPOSITIONS.map(
+    (d) => html`<option value="${d}"${(w.disposition ?? "resolved") === d ? " selected" : ""}>${DISPOSITION_WORDS[d]}</option>`,
+  )}</select>
+<label for="note">Note</label>
+<textarea id="note" name="note" rows="3" maxlength="2000" data-keep="note-${w.entryId}">${w.note ?? ""}</textarea>
+<p><button type="submit">Save</button>${w.disposition ? html` <span class="hint" data-saved>Saved: ${DISPOSITION_WORDS[w.disposition]}</span>` : ""}</p>
+</form>
+${s.caller ? html`<details><summary>Who called</summary>${callerFacts(s, s.caller)}${history(ctx, s.caller)}</details>` : ""}
+</section>`;
+}
+
+function idlePanel(s: DeskSnapshot): Html | "" {
+  if (s.work || s.agent.state === "wrap-up") return "";
+  const words: Record<string, string> = {
+    available: "Waiting for a call. When one is offered to you it shows here.",
+    offline: "You are offline: no calls are offered to you. Choose Available to take calls.",
+    break: "You are on a break: no calls are offered to you.",
+    busy: "Your call is being connected.",
+  };
+  return html`<section class="card idle"><p>${words[s.agent.state] ?? ""}</p></section>`;
+}
+
+/** The part of the desk that follows the snapshot. */
+export function deskPanel(ctx: DeskContext, s: DeskSnapshot, now: string): Html {
+  const departments = s.agent.departments.map((d) => (d.level === "overflow" ? `${d.name} (overflow)` : d.name)).join(", ");
+  return html`<div data-now="${now}" data-state="${s.agent.state}" class="desk-grid">
+<section class="card desk-me" aria-label="My state">
+<h2>${s.agent.name}</h2>
+${departments ? html`<p class="hint">${departments}</p>` : ""}
+${stateLine(s, now)}
+${stateForms(ctx, s)}
+${deviceForm(ctx, s)}
+</section>
+<div class="desk-work" aria-live="polite">
+${offerPanel(s, now)}${callPanel(ctx, s, now)}${wrapUpPanel(ctx, s)}${idlePanel(s)}
+</div>
+</div>`;
+}
+
+export function deskPage(ctx: DeskContext, s: DeskSnapshot, now: string): Html {
+  return html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="csrf-token" content="${ctx.csrfToken}">
+<title>Desk · ${s.agent.name} · ${ctx.company}</title>
+<link rel="stylesheet" href="/dashboard/assets/dashboard.css">
+<link rel="icon" href="data:,">
+</head>
+<body class="desk">
+<header class="top">
+  <a class="brand" href="/desk">${ctx.company}</a>
+  <nav aria-label="Desk"><a href="/desk" aria-current="page">Desk</a></nav>
+  <form method="post" action="/logout" class="logout">
+    <input type="hidden" name="_csrf" value="${ctx.csrfToken}">
+    <button type="submit">Sign out</button>
+  </form>
+</header>
+<main>
+${ctx.notice ? html`<p class="notice ${ctx.notice.kind}" role="status">${ctx.notice.text}</p>` : ""}
+<h1 class="visually-hidden">Desk</h1>
+<div id="desk-panel" data-desk-stream="/desk/stream">${deskPanel(ctx, s, now)}</div>
+</main>
+<script type="module" src="/dashboard/assets/desk.js"></script>
+</body>
+</html>`;
+}

@@ -1,0 +1,106 @@
+// The owner's Agents page and its API: the flow's agents with their states, setting a password (a new
+// random one, shown once in the answer; never in a URL), a change of an agent's state made for them
+// (taking a "missed" agent off break, signing out one who left), and each queue department's line now.
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { z } from "zod";
+import { ActionError } from "../../dashboard/dashboard-service.js";
+import { isQueueDepartment } from "../../flows/flow-schema.js";
+import { agentsPage } from "../../dashboard/views/agents-view.js";
+import { noticeFrom, type PageContext } from "../../dashboard/views/layout.js";
+import { notFound } from "../../lib/http-errors.js";
+import { generatePassword, hashPassword } from "../../plugins/app/agent-passwords.js";
+import { parseWith } from "../twilio/webhook-params.js";
+import { ActionBody, AgentIdParam, Notice } from "./dashboard-params.js";
+import type { DashboardRoutesOptions } from "./dashboard-options.js";
+
+export default async function agentsRoutes(app: FastifyInstance, opts: DashboardRoutesOptions): Promise<void> {
+  const { repositories, flow, service, desk, clock } = opts;
+  const context = (request: FastifyRequest): PageContext => ({
+    company: flow.company,
+    csrfToken: request.session?.csrfToken ?? "",
+    notice: noticeFrom(request.query as Record<string, unknown>),
+  });
+  const list = async () => {
+    const [agents, passwords] = await Promise.all([repositories.agents.list(), repositories.desk.passwordsSet()]);
+    return { agents, passwords };
+  };
+
+  /** Gives the agent a new random password (ending their sessions); returns it, to be shown once. */
+  const newPassword = async (id: string) => {
+    const agent = await repositories.agents.get(id);
+    if (!agent?.inFlow) throw notFound(`no agent ${id}`);
+    const password = generatePassword();
+    await repositories.agents.setPasswordHash(id, await hashPassword(password));
+    return { agent, password };
+  };
+
+  app.get("/agents", async (request, reply) => {
+    parseWith(Notice.strict(), request.query);
+    const page = agentsPage(context(request), { ...(await list()), flow, zone: service.zone });
+    return reply.type("text/html; charset=utf-8").send(page.toString());
+  });
+
+  // The page's form: answers with the page itself, the new password on it.
+  app.post("/agents/:id/password", async (request, reply) => {
+    const { id } = parseWith(AgentIdParam, request.params);
+    parseWith(ActionBody, request.body ?? {});
+    const { agent, password } = await newPassword(id);
+    request.log.info({ agentId: id }, "agent password set from the dashboard");
+    const page = agentsPage(context(request), { ...(await list()), flow, zone: service.zone, newPassword: { agentId: id, name: agent.name, password } });
+    return reply.type("text/html; charset=utf-8").send(page.toString());
+  });
+
+  app.get("/api/agents", async () => {
+    const { agents, passwords } = await list();
+    return { agents: agents.map((a) => ({ ...a, passwordSet: passwords.get(a.id) ?? false })) };
+  });
+
+  app.post("/api/agents/:id/password", async (request) => {
+    const { id } = parseWith(AgentIdParam, request.params);
+    parseWith(ActionBody, request.body ?? {});
+    const { password } = await newPassword(id);
+    request.log.info({ agentId: id }, "agent password set through the API");
+    return { ok: true, id, password };
+  });
+
+  app.post("/api/agents/:id/state", async (request) => {
+    const { id } = parseWith(AgentIdParam, request.params);
+    const body = parseWith(StateBody, request.body ?? {});
+    if (!desk) throw new ActionError(503, "no-acd", "the ACD is not running");
+    const result = await desk.choose(id, body.state, body.reason ?? null);
+    if (result === "unknown-agent") throw notFound(`no agent ${id}`);
+    if (result === "not-in-flow") throw new ActionError(409, "not-in-flow", `agent ${id} is no longer in the flow file`);
+    if (result === "busy") throw new ActionError(409, "busy", `agent ${id} is offered a call or on one: their state follows the call`);
+    request.log.info({ agentId: id, state: body.state }, "agent state set from the dashboard");
+    return { ok: true, agent: result };
+  });
+
+  // Each queue department's line: who waits (first in line first) and how its agents stand.
+  app.get("/api/queues", async () => {
+    const now = clock();
+    const departments = Object.entries(flow.nodes).filter(([, node]) => isQueueDepartment(node));
+    return {
+      queues: await Promise.all(
+        departments.map(async ([id, node]) => ({
+          department: id,
+          name: node.type === "department" ? node.name : id,
+          staffing: await repositories.queue.staffing(id),
+          waiting: (await repositories.queue.line(id)).map((entry) => ({
+            callSid: entry.callSid,
+            kind: entry.kind,
+            status: entry.status,
+            waitSeconds: Math.max(0, Math.round((now.getTime() - entry.enqueuedAt.getTime()) / 1000)),
+            agent: entry.agentId,
+          })),
+        })),
+      ),
+    };
+  });
+}
+
+const StateBody = z.object({
+  state: z.enum(["available", "break", "offline"]),
+  reason: z.string().trim().min(1).max(100).optional(),
+  _csrf: z.string().optional(),
+  redirect: z.string().max(2000).optional(),
+});
