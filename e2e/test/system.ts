@@ -193,9 +193,19 @@ export class CarrierClient {
   }
 
   async press(sid: string, digits: string): Promise<CallView> {
+    await this.keys(sid, digits);
+    return this.settled(sid);
+  }
+
+  /** Presses keys and returns at once: the clock does not move (press() settles the call after). */
+  async keys(sid: string, digits: string): Promise<void> {
     const { accepted } = await this.json<{ accepted: boolean }>("POST", `/calls/${sid}/digits`, { digits });
     if (!accepted) throw new Error(`nothing was listening for ${digits}`);
-    return this.settled(sid);
+  }
+
+  /** The clock: its time and its next timer. */
+  clock(): Promise<{ now: string; nextTimerAt: string | null }> {
+    return this.json("GET", "/clock");
   }
 
   async say(sid: string, text: string): Promise<void> {

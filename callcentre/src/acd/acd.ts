@@ -14,7 +14,8 @@ import type { Repositories } from "../plugins/app/repositories.js";
 import type { AgentRow, AgentSpec, ChosenState, Device, StateRefusal } from "../repositories/agents-repository.js";
 import type { EntryRow, NewOffer, OfferRow } from "../repositories/queue-repository.js";
 import type { TwilioClient } from "../twilio-client.js";
-import type { DeskPort } from "./desk-port.js";
+import type { CallAction, CallRefusal, DeskPort } from "./desk-port.js";
+import { HOLD_MUSIC } from "./hold-music.js";
 
 export interface AcdOptions {
   db: Database;
@@ -342,5 +343,181 @@ export class Acd implements DeskPort {
         log.warn({ err: error, callSid }, "a call could not be ended");
       }
     }
+  }
+
+  // ---- From the desk: the agent's conversation (docs/queue.md, "From the desk") ----
+
+  async callAction(agentId: string, request: CallAction): Promise<"done" | CallRefusal> {
+    const { repositories, db, clock } = this.o;
+    const work = await repositories.queue.agentWork(agentId);
+    if (!work || work.entry.status !== "connected" || work.offer.status !== "accepted" || work.entry.agentId !== agentId) return "no-call";
+    const { entry, offer } = work;
+    const customer = entry.kind === "callback" ? entry.customerCallSid : entry.callSid;
+    const conference = await this.conferenceOf(entry);
+    if (!conference || !customer || !offer.agentCallSid) return "no-call";
+    const participant = (callSid: string) => this.o.twilio.conferences(conference).participants(callSid);
+    const note = (kind: string, detail: Record<string, unknown> = {}) =>
+      repositories.calls.addEvents(entry.callSid, [{ kind, node: entry.department, detail: { agent: agentId, ...detail } }], clock());
+    const hold = (on: boolean) => participant(customer).update(on ? { hold: true, holdUrl: `${this.o.config.publicBaseUrl}${HOLD_MUSIC.path}`, holdMethod: "GET" } : { hold: false });
+    try {
+      switch (request.action) {
+        case "hold":
+        case "resume":
+          await hold(request.action === "hold");
+          await repositories.queue.setFlags(entry.id, { callerHeld: request.action === "hold" });
+          await note(request.action === "hold" ? "call.held" : "call.resumed");
+          break;
+        case "mute":
+        case "unmute":
+          await participant(offer.agentCallSid).update({ muted: request.action === "mute" });
+          await repositories.queue.setFlags(entry.id, { agentMuted: request.action === "mute" });
+          break;
+        case "hangup":
+          await this.endCall(offer.agentCallSid);
+          break;
+        case "pause-recording":
+        case "resume-recording": {
+          const recordings = await this.o.twilio.conferences(conference).recordings.list({ limit: 20 });
+          const live = recordings.find((r) => r.status === "in-progress" || r.status === "paused");
+          if (!live) return "no-recording";
+          const pause = request.action === "pause-recording";
+          await this.o.twilio.conferences(conference).recordings(live.sid).update({ status: pause ? "paused" : "in-progress", ...(pause ? { pauseBehavior: "silence" } : {}) });
+          await repositories.queue.setFlags(entry.id, { recordingPaused: pause });
+          // Kept on the call's steps with its time: where the recording is silent, and why.
+          await note(pause ? "recording.paused" : "recording.resumed", { recordingSid: live.sid });
+          break;
+        }
+        case "transfer":
+          return await this.coldTransfer(agentId, entry, request);
+        case "consult":
+          return await this.consult(agentId, entry, customer, request.agent, hold, note);
+        case "complete-transfer":
+        case "cancel-consult": {
+          const consult = await repositories.queue.consultation(entry.id);
+          if (!consult?.agentCallSid) return "no-consult";
+          if (request.action === "cancel-consult") {
+            await this.endCall(consult.agentCallSid);
+            await repositories.queue.endConsultation(consult.id, clock());
+            await hold(false);
+            await repositories.queue.setFlags(entry.id, { callerHeld: false });
+            await note("transfer.consult-ended", { with: consult.agentId });
+            break;
+          }
+          if (consult.status !== "accepted") return "no-consult";
+          // The second agent now ends the conversation when they leave; the first may go.
+          await participant(consult.agentCallSid).update({ endConferenceOnExit: true });
+          await participant(offer.agentCallSid).update({ endConferenceOnExit: false });
+          await db.transaction((tx) => repositories.queue.with(tx).handOver(entry.id, consult));
+          await hold(false);
+          await note("transfer.completed", { to: consult.agentId });
+          await this.endCall(offer.agentCallSid);
+          this.changed(consult.agentId);
+          break;
+        }
+      }
+    } catch (error) {
+      this.o.log.warn({ err: error, agent: agentId, action: request.action, entry: entry.id }, "a call action failed at Twilio");
+      return "twilio";
+    }
+    this.changed(agentId);
+    return "done";
+  }
+
+  /** The conversation's conference: as its status callback named it, or found by name. */
+  private async conferenceOf(entry: EntryRow): Promise<string | undefined> {
+    if (entry.conferenceSid) return entry.conferenceSid;
+    if (!entry.conference) return undefined;
+    const [found] = await this.o.twilio.conferences.list({ friendlyName: entry.conference, status: "in-progress", limit: 1 });
+    if (found) await this.o.repositories.queue.setConferenceSid(entry.id, found.sid);
+    return found?.sid;
+  }
+
+  /**
+   * A cold transfer: the caller goes back to a line, at its front and with their original wait,
+   * another department's or their own for one named agent; the agent's conversation ends.
+   */
+  private async coldTransfer(agentId: string, entry: EntryRow, to: { department: string } | { agent: string }): Promise<"done" | CallRefusal> {
+    const { repositories, db, clock, flow, twilio, config } = this.o;
+    let target: { department: string; forAgent?: string };
+    if ("department" in to) {
+      const node = flow.nodes[to.department];
+      if (node?.type !== "department" || !node.queue) return "unknown-target";
+      target = { department: to.department };
+    } else {
+      const agent = await repositories.agents.get(to.agent);
+      if (!agent?.inFlow || agent.id === agentId || agent.state === "offline") return "unknown-target";
+      target = { department: entry.department, forAgent: agent.id };
+    }
+    const now = clock();
+    const moved = await db.transaction(async (tx) => {
+      const next = await repositories.queue.with(tx).transfer(entry.id, target, now);
+      if (!next) return undefined;
+      const transfers = repositories.transfers.with(tx);
+      const name = (id: string) => {
+        const node = flow.nodes[id];
+        return node?.type === "department" ? node.name : id;
+      };
+      await transfers.end(entry.callSid, "answered", {}, now);
+      await transfers.start(entry.callSid, target.department, name(target.department), next.enqueuedAt);
+      await repositories.calls.with(tx).addEvents(entry.callSid, [{ kind: "transfer.cold", node: entry.department, detail: { agent: agentId, to: target.forAgent ?? target.department } }], now);
+      return next;
+    });
+    if (!moved) return "no-call";
+    // Out of the conference into the line: the caller's leaving ends the conference for the agent.
+    await twilio.calls(entry.callSid).update({ url: `${config.publicBaseUrl}${voicePaths.requeue(moved.id)}`, method: "POST" });
+    this.kick();
+    return "done";
+  }
+
+  /** A warm transfer begins: the caller on hold, the second agent rung with a whisper. */
+  private async consult(
+    agentId: string,
+    entry: EntryRow,
+    customer: string,
+    to: string,
+    hold: (on: boolean) => Promise<unknown>,
+    note: (kind: string, detail?: Record<string, unknown>) => Promise<unknown>,
+  ): Promise<"done" | CallRefusal> {
+    const { repositories, db, clock, twilio, config } = this.o;
+    const agent = await repositories.agents.get(to);
+    if (!agent || agent.id === agentId) return "unknown-target";
+    const offer = await db.transaction((tx) => repositories.queue.with(tx).consult(entry.id, agentId, to, clock()));
+    if (!offer) return "unavailable";
+    await hold(true);
+    await repositories.queue.setFlags(entry.id, { callerHeld: true });
+    await note("transfer.consult", { with: to });
+    void customer;
+    const line = this.line(entry.department);
+    const useClient = agent.client !== null && (agent.device === "client" || agent.phone === null);
+    try {
+      const call = await twilio.calls.create({
+        to: useClient ? `client:${agent.client}` : (agent.phone ?? ""),
+        from: line.callerId ?? entry.called ?? config.phoneNumber ?? entry.number,
+        url: `${config.publicBaseUrl}${voicePaths.offer(offer.id)}`,
+        method: "POST",
+        timeout: line.ringTimeout,
+        statusCallback: `${config.publicBaseUrl}${voicePaths.offerStatus(offer.id)}`,
+        statusCallbackMethod: "POST",
+        statusCallbackEvent: ["answered", "completed"],
+      });
+      await repositories.queue.offerCalling(offer.id, call.sid);
+    } catch (error) {
+      this.o.log.warn({ err: error, offer: offer.id, agent: to }, "a consultation call could not be placed");
+      await db.transaction((tx) => repositories.queue.with(tx).miss(offer.id, "failed", "call not placed", clock(), line.maxNoAnswer));
+      return "twilio";
+    }
+    this.changed(to);
+    return "done";
+  }
+
+  /** The consulted agent pressed 1: they join the conversation (the caller still on hold). */
+  async acceptConsult(offerId: number): Promise<{ entry: EntryRow; offer: OfferRow } | undefined> {
+    const { db, repositories, clock } = this.o;
+    const accepted = await db.transaction((tx) => repositories.queue.with(tx).acceptConsult(offerId, clock()));
+    if (accepted) {
+      this.changed(accepted.offer.agentId);
+      if (accepted.offer.fromAgent) this.changed(accepted.offer.fromAgent);
+    }
+    return accepted;
   }
 }

@@ -1,6 +1,6 @@
 // What an agent's desk shows (the snapshot) and does (choose a state, a device, save a wrap-up), over
 // the repositories and the ACD's DeskPort. Routes parse input and render; this decides.
-import type { DeskPort } from "../acd/desk-port.js";
+import type { CallAction, CallRefusal, DeskPort } from "../acd/desk-port.js";
 import { ActionError } from "../dashboard/dashboard-service.js";
 import { nodeName, stepLine } from "../dashboard/labels.js";
 import type { Flow } from "../flows/flow-schema.js";
@@ -9,6 +9,7 @@ import { notFound } from "../lib/http-errors.js";
 import type { Repositories } from "../plugins/app/repositories.js";
 import type { AgentState, ChosenState, Device } from "../repositories/agents-repository.js";
 import type { Disposition } from "../repositories/desk-repository.js";
+import type { EntryRow } from "../repositories/queue-repository.js";
 
 /** How many of a caller's earlier calls, voicemails and texts the desk shows. */
 export const HISTORY_LIMIT = 5;
@@ -46,6 +47,19 @@ export interface DeskSnapshot {
     enqueuedAt: string;
     offeredAt: string;
     connectedAt: string | null;
+    /** What the call controls show (docs/queue.md, "From the desk"). */
+    controls: {
+      callerHeld: boolean;
+      muted: boolean;
+      /** The department records its conversations: pause and resume are offered. */
+      records: boolean;
+      recordingPaused: boolean;
+      /** A warm transfer's consultation under way: with whom, ringing or joined. */
+      consult: { agentId: string; name: string; status: "ringing" | "joined" } | null;
+      /** Where a transfer can go: the other lines, and the agents who could be consulted now. */
+      departments: { id: string; name: string }[];
+      agents: { id: string; name: string; state: string }[];
+    } | null;
   } | null;
   /** In wrap-up: the call just ended, and what the agent has saved of it so far. */
   wrapUp: {
@@ -108,6 +122,7 @@ export class DeskService {
           enqueuedAt: current.entry.enqueuedAt.toISOString(),
           offeredAt: current.offer.createdAt.toISOString(),
           connectedAt: iso(current.entry.connectedAt),
+          controls: current.offer.status === "accepted" && current.entry.agentId === agentId ? await this.controls(agentId, current.entry) : null,
         }
       : null;
     const about = current?.entry ?? handled;
@@ -173,6 +188,34 @@ export class DeskService {
   }
 
   /** Saves the disposition and note of a call the agent talked on, once it has ended. */
+  /** The call controls of the agent's conversation. */
+  private async controls(agentId: string, entry: EntryRow): Promise<NonNullable<NonNullable<DeskSnapshot["work"]>["controls"]>> {
+    const { repositories, flow } = this.deps;
+    const node = flow.nodes[entry.department];
+    const consult = await repositories.queue.consultation(entry.id);
+    const consulted = consult ? await repositories.agents.get(consult.agentId) : undefined;
+    const agents = await repositories.agents.list();
+    return {
+      callerHeld: entry.callerHeld,
+      muted: entry.agentMuted,
+      records: node?.type === "department" && node.queue?.record !== undefined,
+      recordingPaused: entry.recordingPaused,
+      consult: consult ? { agentId: consult.agentId, name: consulted?.name ?? consult.agentId, status: consult.status === "ringing" ? "ringing" : "joined" } : null,
+      departments: Object.entries(flow.nodes)
+        .filter(([id, n]) => id !== entry.department && n.type === "department" && n.queue !== undefined)
+        .map(([id, n]) => ({ id, name: n.type === "department" ? n.name : id })),
+      agents: agents.filter((a) => a.id !== agentId && a.state !== "offline").map((a) => ({ id: a.id, name: a.name, state: a.state })),
+    };
+  }
+
+  /** Acts on the agent's conversation; a refusal is an ActionError the page puts into words. */
+  async callAction(agentId: string, action: CallAction): Promise<void> {
+    const result = await this.deps.port.callAction(agentId, action);
+    if (result === "done") return;
+    const status = result === "twilio" ? 502 : result === "no-call" || result === "no-recording" || result === "no-consult" ? 409 : result === "unknown-target" ? 400 : 409;
+    throw new ActionError(status, result, CALL_REFUSALS[result]);
+  }
+
   async saveWrapUp(agentId: string, entryId: number, disposition: Disposition, note: string | null): Promise<void> {
     if (!(await this.deps.repositories.desk.saveWrapUp(entryId, agentId, disposition, note))) {
       throw new ActionError(409, "not-your-call", `call ${entryId} is not one of yours that has ended`);
@@ -185,3 +228,12 @@ function refusal(code: DeskRefusal): ActionError {
   if (code === "not-in-flow") return new ActionError(409, "not-in-flow", "you are no longer one of the flow's agents");
   return new ActionError(404, "unknown-agent", "no such agent");
 }
+
+const CALL_REFUSALS: Record<CallRefusal, string> = {
+  "no-call": "you are not on a call",
+  "no-recording": "this call is not being recorded",
+  unavailable: "that agent is not available",
+  "no-consult": "there is no consultation to complete or end",
+  "unknown-target": "no such department or agent to transfer to",
+  twilio: "Twilio refused the change; try again",
+};

@@ -30,6 +30,8 @@ export const voicePaths = {
   offerStatus: (offer: number) => `/twilio/voice/offer/${offer}/status`,
   /** A caller taken out of the line (REST), or the customer of a call back who answered: into the conversation. */
   connect: (entry: number) => `/twilio/voice/entry/${entry}/connect`,
+  /** A caller transferred (cold) from the conversation back into a line. */
+  requeue: (entry: number) => `/twilio/voice/entry/${entry}/requeue`,
   callbackStatus: (entry: number) => `/twilio/voice/entry/${entry}/callback-status`,
   /** The <Dial action> of the caller's and the agent's conference. */
   callerLeft: (entry: number) => `/twilio/voice/entry/${entry}/caller-left`,

@@ -41,11 +41,63 @@ export function queueArrival(ctx: FlowContext, facts: CallFacts, id: string, now
   if (now.waiting >= node.queue.maxSize) return turnAway("queue.full", node.queue.whenFull, { waiting: now.waiting });
   turn.event("queue.entered", id, { department: node.name, position: now.waiting + 1 });
   turn.effects.push({ type: "transfer-start", node: id, department: node.name });
+  enqueue(turn, id);
+  return Object.assign(turn, { enqueued: true });
+}
+
+/** Twilio's queue of the department's line, with the line's waitUrl and action. */
+function enqueue(turn: Turn, id: string) {
   turn.twiml.enqueue(
     { waitUrl: turn.url(voicePaths.queueWait(id)), waitUrlMethod: "POST", action: turn.url(voicePaths.queueLeft(id)), method: "POST" },
     id,
   );
-  return Object.assign(turn, { enqueued: true });
+}
+
+/**
+ * A caller transferred from a conversation (cold) back into a line, at its front: another
+ * department's, or their own for one named agent (`to`: the name said).
+ */
+export function requeued(ctx: FlowContext, facts: CallFacts, id: string, to: string): FlowResult {
+  queueDepartment(ctx, id);
+  const turn = new Turn(ctx, facts);
+  turn.event("queue.transferred", id, { to });
+  turn.twiml.say(sayAttributes(ctx), `Please hold while I transfer you to ${to}.`);
+  enqueue(turn, id);
+  return turn;
+}
+
+/** The whisper of a warm transfer's consultation: "Ava Nguyen would like to consult you about a billing call. Press 1 to accept." */
+export function consultWhisper(ctx: FlowContext, offerId: number, from: string, department: string): Twiml {
+  const twiml = new TwimlResponse();
+  const url = (path: string) => new URL(path, `${ctx.baseUrl}/`).toString();
+  const gather = twiml.gather({ input: ["dtmf"], numDigits: 1, timeout: 8, action: url(voicePaths.offerAccept(offerId)), method: "POST" });
+  gather.say(sayAttributes(ctx), `${from} would like to consult you about a ${department.toLowerCase()} call. Press 1 to accept.`);
+  twiml.say(sayAttributes(ctx), "No key was pressed. Goodbye.");
+  twiml.hangup();
+  return twiml;
+}
+
+/**
+ * The consulted agent joins the conversation's conference. Their leaving does not end it (the first
+ * agent may go back to the caller), until the transfer completes and they have the call.
+ */
+export function consultJoins(ctx: FlowContext, entryId: number, conference: string): Twiml {
+  const twiml = new TwimlResponse();
+  const url = (path: string) => new URL(path, `${ctx.baseUrl}/`).toString();
+  twiml
+    .dial({ action: url(voicePaths.agentLeft(entryId)), method: "POST" })
+    .conference(
+      {
+        startConferenceOnEnter: true,
+        endConferenceOnExit: false,
+        beep: "false",
+        statusCallback: url(voicePaths.conferenceEvents(entryId)),
+        statusCallbackEvent: CONFERENCE_EVENTS,
+        statusCallbackMethod: "POST",
+      },
+      conference,
+    );
+  return twiml;
 }
 
 /** What one round of the waitUrl holds: the announcement, the in-queue menu, then hold music. */
@@ -202,7 +254,8 @@ const CONFERENCE_EVENTS: VoiceResponse.ConferenceAttributes["statusCallbackEvent
  * joins (after the recording notice, if any); an agent hanging up ends it for the caller, who then
  * hears the survey (the caller's <Dial action>).
  */
-export function agentJoins(ctx: FlowContext, entryId: number, conference: string, customer: "caller" | "callback"): Twiml {
+export function agentJoins(ctx: FlowContext, id: string, entryId: number, conference: string, customer: "caller" | "callback"): Twiml {
+  const node = queueDepartment(ctx, id);
   const twiml = new TwimlResponse();
   const url = (path: string) => new URL(path, `${ctx.baseUrl}/`).toString();
   twiml.say(sayAttributes(ctx), customer === "callback" ? "Calling the customer now." : "Connecting.");
@@ -214,6 +267,9 @@ export function agentJoins(ctx: FlowContext, entryId: number, conference: string
         endConferenceOnExit: true,
         beep: "false",
         waitUrl: customer === "callback" ? url(HOLD_MUSIC.path) : "",
+        // Twilio takes a conference's recording settings from its first participant: the agent. It
+        // starts with the conference, when the caller joins after the notice.
+        ...recordAttributes(node, url, entryId),
         statusCallback: url(voicePaths.conferenceEvents(entryId)),
         statusCallbackEvent: CONFERENCE_EVENTS,
         statusCallbackMethod: "POST",
@@ -241,9 +297,7 @@ export function callerJoins(ctx: FlowContext, facts: CallFacts, id: string, entr
         startConferenceOnEnter: true,
         endConferenceOnExit: true,
         beep: "false",
-        ...(node.queue.record
-          ? { record: "record-from-start", recordingStatusCallback: turn.url(voicePaths.conferenceRecording(entryId)), recordingStatusCallbackMethod: "POST" }
-          : {}),
+        ...recordAttributes(node, (path) => turn.url(path), entryId),
         statusCallback: turn.url(voicePaths.conferenceEvents(entryId)),
         statusCallbackEvent: CONFERENCE_EVENTS,
         statusCallbackMethod: "POST",
@@ -307,6 +361,17 @@ export function agentDone(ctx: FlowContext, because: "ended" | "unanswered"): Tw
   if (because === "unanswered") twiml.say(sayAttributes(ctx), "The customer did not answer. We will try again later.");
   twiml.hangup();
   return twiml;
+}
+
+/** A recording department's conference is recorded from its start; its status comes to the entry's URL. */
+function recordAttributes(node: QueueDepartment, url: (path: string) => string, entryId: number): Partial<VoiceResponse.ConferenceAttributes> {
+  if (!node.queue.record) return {};
+  return {
+    record: "record-from-start",
+    recordingStatusCallback: url(voicePaths.conferenceRecording(entryId)),
+    recordingStatusCallbackMethod: "POST",
+    recordingStatusCallbackEvent: ["in-progress", "completed", "absent"],
+  };
 }
 
 function sayAttributes(ctx: FlowContext) {

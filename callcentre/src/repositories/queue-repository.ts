@@ -9,6 +9,8 @@ import { changeState, type Device, type Level } from "./agents-repository.js";
 export type EntryStatus = "queued" | "offered" | "connected" | "ended" | "abandoned" | "left" | "failed";
 export type EntryKind = "call" | "callback";
 export type OfferStatus = "ringing" | "accepted" | "missed" | "declined" | "canceled" | "failed";
+/** An offer of a caller, or a consultation a first agent asked of a second (a warm transfer). */
+export type OfferKind = "offer" | "consult";
 
 /** Serialises dispatch across instances (another key than the migrations' and the tests'). */
 const DISPATCH_LOCK_KEY = 727_274_100;
@@ -32,12 +34,18 @@ export interface EntryRow {
   attempts: number;
   notBefore: Date | null;
   customerCallSid: string | null;
+  conferenceSid: string | null;
+  callerHeld: boolean;
+  agentMuted: boolean;
+  recordingPaused: boolean;
+  forAgent: string | null;
 }
 
 const ENTRY_COLUMNS = `e.id::int as id, e.call_sid as "callSid", e.department, e.kind, e.status, e.priority,
   e.enqueued_at as "enqueuedAt", e.number, e.called, e.city, e.agent_id as "agentId", e.conference,
   e.connected_at as "connectedAt", e.ended_at as "endedAt", e.outcome, e.attempts, e.not_before as "notBefore",
-  e.customer_call_sid as "customerCallSid"`;
+  e.customer_call_sid as "customerCallSid", e.conference_sid as "conferenceSid", e.caller_held as "callerHeld",
+  e.agent_muted as "agentMuted", e.recording_paused as "recordingPaused", e.for_agent as "forAgent"`;
 
 export interface OfferRow {
   id: number;
@@ -49,10 +57,13 @@ export interface OfferRow {
   readyAt: Date | null;
   endedAt: Date | null;
   reason: string | null;
+  kind: OfferKind;
+  fromAgent: string | null;
 }
 
 const OFFER_COLUMNS = `o.id::int as id, o.entry_id::int as "entryId", o.agent_id as "agentId", o.status,
-  o.agent_call_sid as "agentCallSid", o.created_at as "createdAt", o.ready_at as "readyAt", o.ended_at as "endedAt", o.reason`;
+  o.agent_call_sid as "agentCallSid", o.created_at as "createdAt", o.ready_at as "readyAt", o.ended_at as "endedAt", o.reason,
+  o.kind, o.from_agent as "fromAgent"`;
 
 /** An offer made by dispatch, with what placing the agent's call needs. */
 export interface NewOffer {
@@ -71,6 +82,8 @@ export interface Enqueue {
   priority?: number;
   /** When the caller started waiting: now, or the original wait of a transferred caller. */
   enqueuedAt: Date;
+  /** Transferred to one named agent: only they are offered this caller. */
+  forAgent?: string | undefined;
 }
 
 /** How a department's agents stand: signed in (not offline), working (not on break either), available now. */
@@ -91,8 +104,8 @@ export class QueueRepository {
   async enqueue(e: Enqueue): Promise<EntryRow> {
     const [row] = await this.db.query<EntryRow>(
       `with added as (
-         insert into queue_entries (call_sid, department, kind, status, priority, enqueued_at, number, called, city)
-         values ($1, $2, $3, 'queued', $4, $5, $6, $7, $8)
+         insert into queue_entries (call_sid, department, kind, status, priority, enqueued_at, number, called, city, for_agent)
+         values ($1, $2, $3, 'queued', $4, $5, $6, $7, $8, $9)
          on conflict (call_sid, kind) where status in ('queued', 'offered', 'connected') do nothing
          returning *
        )
@@ -100,7 +113,7 @@ export class QueueRepository {
        union all
        select ${ENTRY_COLUMNS} from queue_entries e
        where e.call_sid = $1 and e.kind = $3 and e.status in ('queued', 'offered', 'connected') and not exists (select 1 from added)`,
-      [e.callSid, e.department, e.kind ?? "call", e.priority ?? 0, e.enqueuedAt, e.number, e.called ?? null, e.city ?? null],
+      [e.callSid, e.department, e.kind ?? "call", e.priority ?? 0, e.enqueuedAt, e.number, e.called ?? null, e.city ?? null, e.forAgent ?? null],
     );
     if (!row) throw new Error(`could not enqueue ${e.callSid}`);
     return row;
@@ -216,17 +229,19 @@ export class QueueRepository {
     if (agents.length === 0) return [];
     const entries = await this.db.query<EntryRow>(
       `select ${ENTRY_COLUMNS} from queue_entries e
-       where e.status = 'queued' and (e.not_before is null or e.not_before <= $1) and e.department = any ($2::text[])
+       where e.status = 'queued' and (e.not_before is null or e.not_before <= $1)
+         and (case when e.for_agent is null then e.department = any ($2::text[]) else e.for_agent = any ($3::text[]) end)
        order by e.priority desc, e.enqueued_at, e.id limit 1000
        for update of e`,
-      [now, [...new Set(agents.map((a) => a.department))]],
+      [now, [...new Set(agents.map((a) => a.department))], [...new Set(agents.map((a) => a.id))]],
     );
     const taken = new Set<string>();
     const offers: NewOffer[] = [];
     for (const entry of entries) {
       if (offers.length >= limit) break;
       // Agents come ordered by level, then by how long they have been idle.
-      const agent = agents.find((a) => a.department === entry.department && !taken.has(a.id));
+      // A caller transferred to one named agent waits for that agent alone.
+      const agent = agents.find((a) => (entry.forAgent ? a.id === entry.forAgent : a.department === entry.department) && !taken.has(a.id));
       if (!agent) continue;
       taken.add(agent.id);
       const readyAt = new Date(Math.max(agent.since.getTime(), entry.enqueuedAt.getTime(), entry.notBefore?.getTime() ?? 0));
@@ -408,7 +423,13 @@ export class QueueRepository {
   async agentCallEnded(agentCallSid: string, now: Date, wrapUpSeconds: number): Promise<OfferRow | undefined> {
     const [offer] = await this.db.query<OfferRow>(`select ${OFFER_COLUMNS} from offers o where o.agent_call_sid = $1`, [agentCallSid]);
     if (!offer || offer.status !== "accepted") return offer;
-    await this.conversationEnded(offer.entryId, now);
+    // The conversation ends with the agent who has it: not with one who handed it over (a warm
+    // transfer) or who was only consulted.
+    await this.db.query(
+      `update queue_entries set status = 'ended', ended_at = $2, outcome = coalesce(outcome, 'ended') where id = $1 and status = 'connected' and agent_id = $3`,
+      [offer.entryId, now, offer.agentId],
+    );
+    if (offer.kind === "consult") await this.endConsultation(offer.id, now);
     await changeState(
       this.db,
       offer.agentId,
@@ -456,5 +477,99 @@ export class QueueRepository {
       [entryId],
     );
     return row;
+  }
+
+  // ---- From the desk: the conversation's conference, hold, mute, recording, transfers ----
+
+  /** The conference the conversation is in (its first status callback names it). */
+  async setConferenceSid(entryId: number, conferenceSid: string): Promise<void> {
+    await this.db.query(`update queue_entries set conference_sid = $2 where id = $1 and conference_sid is distinct from $2`, [entryId, conferenceSid]);
+  }
+
+  /** What the desk shows of the conversation: the caller on hold, the agent muted, the recording paused. */
+  async setFlags(entryId: number, flags: { callerHeld?: boolean; agentMuted?: boolean; recordingPaused?: boolean }): Promise<void> {
+    await this.db.query(
+      `update queue_entries set caller_held = coalesce($2, caller_held), agent_muted = coalesce($3, agent_muted), recording_paused = coalesce($4, recording_paused)
+       where id = $1`,
+      [entryId, flags.callerHeld ?? null, flags.agentMuted ?? null, flags.recordingPaused ?? null],
+    );
+  }
+
+  /**
+   * A cold transfer: the conversation ends ("transferred") and the caller is back in a line, at the
+   * front (a higher priority) and with their original wait: another department's, or their own for one
+   * named agent. Returns the new place; undefined when the conversation is no longer connected.
+   */
+  async transfer(entryId: number, to: { department: string; forAgent?: string | undefined }, now: Date): Promise<EntryRow | undefined> {
+    const [old] = await this.db.query<EntryRow>(
+      `update queue_entries e set status = 'ended', ended_at = $2, outcome = 'transferred'
+       where e.id = $1 and e.status = 'connected' and e.kind = 'call' returning ${ENTRY_COLUMNS}`,
+      [entryId, now],
+    );
+    if (!old) return undefined;
+    return this.enqueue({
+      callSid: old.callSid,
+      department: to.department,
+      number: old.number,
+      called: old.called ?? undefined,
+      city: old.city ?? undefined,
+      priority: old.priority + 1,
+      enqueuedAt: old.enqueuedAt,
+      forAgent: to.forAgent,
+    });
+  }
+
+  /**
+   * A warm transfer's consultation: the second agent, if available, is rung about the conversation.
+   * Undefined when they are not available (or the conversation has ended).
+   */
+  async consult(entryId: number, fromAgent: string, toAgent: string, now: Date): Promise<OfferRow | undefined> {
+    const [entry] = await this.db.query<{ id: number }>(`select id from queue_entries where id = $1 and status = 'connected' and agent_id = $2 for update`, [entryId, fromAgent]);
+    if (!entry) return undefined;
+    const busy = await changeState(this.db, toAgent, { state: "busy", reason: "consulted", since: now }, "state = 'available' and in_flow");
+    if (!busy) return undefined;
+    const [offer] = await this.db.query<OfferRow>(
+      `insert into offers (entry_id, agent_id, created_at, kind, from_agent) values ($1, $2, $3, 'consult', $4) returning ${OFFER_COLUMNS.replaceAll("o.", "")}`,
+      [entryId, toAgent, now, fromAgent],
+    );
+    return offer;
+  }
+
+  /** The consultation the conversation has now (ringing, or accepted and still on), if any. */
+  async consultation(entryId: number): Promise<OfferRow | undefined> {
+    const [row] = await this.db.query<OfferRow>(
+      `select ${OFFER_COLUMNS} from offers o join queue_entries e on e.id = o.entry_id
+       where o.entry_id = $1 and o.kind = 'consult' and o.agent_id <> e.agent_id
+         and (o.status = 'ringing' or (o.status = 'accepted' and o.ended_at is null))
+       order by o.id desc limit 1`,
+      [entryId],
+    );
+    return row;
+  }
+
+  /** The consulted agent accepted: they join the conversation. */
+  async acceptConsult(offerId: number, now: Date): Promise<{ entry: EntryRow; offer: OfferRow } | undefined> {
+    await this.lockEntryOf(offerId);
+    const [offer] = await this.db.query<OfferRow>(
+      `update offers o set status = 'accepted' where o.id = $1 and o.status = 'ringing' and o.kind = 'consult'
+         and exists (select 1 from queue_entries e where e.id = o.entry_id and e.status = 'connected')
+       returning ${OFFER_COLUMNS}`,
+      [offerId],
+    );
+    if (!offer) return undefined;
+    await changeState(this.db, offer.agentId, { state: "busy", reason: "on a call", since: now, missedInRow: "reset" }, "state = 'busy'");
+    const entry = await this.entry(offer.entryId);
+    return entry ? { entry, offer } : undefined;
+  }
+
+  /** A warm transfer completes: the consulted agent has the conversation now. */
+  async handOver(entryId: number, consult: OfferRow): Promise<boolean> {
+    const rows = await this.db.query(`update queue_entries set agent_id = $2, caller_held = false, agent_muted = false where id = $1 and status = 'connected' returning id`, [entryId, consult.agentId]);
+    return rows.length > 0;
+  }
+
+  /** A consultation is over without a hand-over (the first agent went back to the caller). */
+  async endConsultation(offerId: number, now: Date): Promise<void> {
+    await this.db.query(`update offers set ended_at = $2 where id = $1 and ended_at is null`, [offerId, now]);
   }
 }

@@ -19,6 +19,7 @@ function port() {
   return {
     choose: () => Promise.reject(new Error("not used")),
     setDevice: () => Promise.reject(new Error("not used")),
+    callAction: () => Promise.reject(new Error("not used")),
     onChange(listener: (agentId: string | undefined) => void) {
       listeners.add(listener);
       return () => listeners.delete(listener);

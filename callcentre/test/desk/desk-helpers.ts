@@ -50,6 +50,11 @@ export class TestDeskPort implements DeskPort {
     return done;
   }
 
+  /** The desk's tests make no calls: a call action finds none. */
+  callAction() {
+    return Promise.resolve("no-call" as const);
+  }
+
   onChange(listener: (agentId: string | undefined) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

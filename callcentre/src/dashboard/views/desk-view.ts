@@ -153,10 +153,38 @@ function callPanel(ctx: DeskContext, s: DeskSnapshot, now: string): Html | "" {
   return html`<section class="card on-call" data-entry="${work.entryId}">
 <h2>On a call: ${work.departmentName} <small>talking ${work.connectedAt ? since(work.connectedAt, now) : "—"}</small></h2>
 ${callerFacts(s, s.caller)}
-<!-- Call controls (hold, mute, transfer, recording) go in #call-controls; the ACD's call controls fill it. -->
-<div id="call-controls"></div>
+${callControls(ctx, work.controls)}
 ${history(ctx, s.caller)}
 </section>`;
+}
+
+/** One control: a small form that posts an action (and, for a transfer, its target). */
+function control(ctx: DeskContext, action: string, label: string, extra: Html | "" = "", kind = "") {
+  return html`<form method="post" action="/desk/api/call" class="control">${hidden(ctx)}<input type="hidden" name="action" value="${action}">${extra}<button type="submit" class="${kind}" data-action="${action}">${label}</button></form>`;
+}
+
+/** Hold, mute, recording, transfers (cold and warm) and hang up, for the conversation the agent has. */
+function callControls(ctx: DeskContext, c: NonNullable<DeskSnapshot["work"]>["controls"]): Html {
+  if (!c) return html`<div id="call-controls"></div>`;
+  const targets = html`<select name="to" aria-label="Transfer to">${c.departments.map((d) => html`<option value="department:${d.id}">${d.name} (line)</option>`)}${c.agents.map(
+    (a) => html`<option value="agent:${a.id}">${a.name} (${STATE_WORDS[a.state as keyof typeof STATE_WORDS] ?? a.state})</option>`,
+  )}</select>`;
+  const consulting = c.consult
+    ? html`<p class="consult" data-consult="${c.consult.status}">${c.consult.status === "ringing" ? html`Calling ${c.consult.name}…` : html`Talking with ${c.consult.name}; the caller is on hold.`}</p>
+<div class="controls-row">${c.consult.status === "joined" ? control(ctx, "complete-transfer", `Hand over to ${c.consult.name}`, "", "primary") : ""}${control(ctx, "cancel-consult", "Back to the caller")}</div>`
+    : html`<form method="post" action="/desk/api/call" class="controls-row transfer">${hidden(ctx)}${targets}<button type="submit" name="action" value="transfer" data-action="transfer">Transfer</button>${
+        c.agents.length > 0 ? html`<button type="submit" name="action" value="consult" data-action="consult" title="Put the caller on hold and talk to the agent first">Consult first</button>` : ""
+      }</form>`;
+  return html`<div id="call-controls" data-held="${String(c.callerHeld)}" data-muted="${String(c.muted)}" data-recording="${c.records ? (c.recordingPaused ? "paused" : "on") : "off"}">
+<div class="controls-row">
+${c.consult ? "" : control(ctx, c.callerHeld ? "resume" : "hold", c.callerHeld ? "Resume" : "Hold")}
+${control(ctx, c.muted ? "unmute" : "mute", c.muted ? "Unmute" : "Mute")}
+${c.records ? control(ctx, c.recordingPaused ? "resume-recording" : "pause-recording", c.recordingPaused ? "Resume recording" : "Pause recording") : ""}
+${control(ctx, "hangup", "Hang up", "", "danger")}
+</div>
+${c.recordingPaused ? html`<p class="hint">Recording paused: resume it once the card details are given.</p>` : ""}
+${consulting}
+</div>`;
 }
 
 function wrapUpPanel(ctx: DeskContext, s: DeskSnapshot): Html | "" {

@@ -3,7 +3,7 @@
 // device, a wrap-up), which go back to the page with ?done= or ?error= or answer JSON to scripts.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
-import type { DeskPort } from "../../acd/desk-port.js";
+import type { CallAction, DeskPort } from "../../acd/desk-port.js";
 import { ActionError } from "../../dashboard/dashboard-service.js";
 import type { SessionStreams } from "../../dashboard/session-streams.js";
 import { deskNotice, deskPage, deskPanel, type DeskContext } from "../../dashboard/views/desk-view.js";
@@ -27,6 +27,26 @@ export const StateBody = z.strictObject({
   reason: z.preprocess(blank, z.enum(BREAK_REASONS).optional()),
 });
 export const DeviceBody = z.strictObject({ ...ActionFields, device: z.enum(["phone", "client"]) });
+/** A call control: the action, and for a transfer or consultation, where to (a department, or an agent). */
+export const CallBody = z
+  .strictObject({
+    ...ActionFields,
+    action: z.enum(["hold", "resume", "mute", "unmute", "hangup", "pause-recording", "resume-recording", "transfer", "consult", "complete-transfer", "cancel-consult"]),
+    // The page's one select says "department:sales" or "agent:noah".
+    to: z.preprocess(blank, z.string().regex(/^(department|agent):[a-z0-9][a-z0-9-]*$/, 'must be "department:<id>" or "agent:<id>"').optional()),
+  })
+  .transform((body, ctx): CallAction => {
+    const [kind, id = ""] = body.to?.split(":") ?? [];
+    if (body.action === "transfer") {
+      if (!kind) return (ctx.addIssue({ code: "custom", path: ["to"], message: "a transfer needs somewhere to go" }), z.NEVER);
+      return kind === "agent" ? { action: "transfer", agent: id } : { action: "transfer", department: id };
+    }
+    if (body.action === "consult") {
+      if (kind !== "agent") return (ctx.addIssue({ code: "custom", path: ["to"], message: "a consultation is with an agent" }), z.NEVER);
+      return { action: "consult", agent: id };
+    }
+    return { action: body.action };
+  });
 export const WrapUpBody = z.strictObject({
   ...ActionFields,
   entryId: z.coerce.number().int().positive().max(2 ** 53),
@@ -45,6 +65,7 @@ export const WrapUpBody = z.strictObject({
 const NO_ACD: DeskPort = {
   choose: () => Promise.reject(new ActionError(503, "no-acd", "the call distributor is not running: states cannot be changed now")),
   setDevice: () => Promise.reject(new ActionError(503, "no-acd", "the call distributor is not running: the device cannot be changed now")),
+  callAction: () => Promise.reject(new ActionError(503, "no-acd", "the call distributor is not running: calls cannot be changed now")),
   onChange: () => () => undefined,
 };
 
@@ -157,6 +178,14 @@ export default async function deskRoutes(app: FastifyInstance, opts: DeskRoutesO
     await desk.setDevice(agentId, body.device);
     feed.changed(agentId);
     return done(request, reply, { device: body.device });
+  });
+
+  app.post("/desk/api/call", async (request, reply) => {
+    const action = parseWith(CallBody, request.body ?? {});
+    const agentId = agentOf(request);
+    await desk.callAction(agentId, action);
+    feed.changed(agentId);
+    return done(request, reply, { action: action.action });
   });
 
   app.post("/desk/api/wrap-up", async (request, reply) => {

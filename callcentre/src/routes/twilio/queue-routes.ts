@@ -10,6 +10,8 @@ import {
   agentDone,
   agentJoins,
   callerJoins,
+  consultJoins,
+  consultWhisper,
   conversationOver,
   offerGone,
   offerWhisper,
@@ -19,6 +21,7 @@ import {
   queueMenuChoice,
   queueOption,
   queueWait,
+  requeued,
   surveyScored,
   surveyThanks,
   type LeftBecause,
@@ -186,6 +189,10 @@ export default async function queueRoutes(app: FastifyInstance, opts: QueueRoute
     parseParams(VoiceParams, request.body);
     const offer = await queue.offer(id);
     const entry = offer && (await queue.entry(offer.entryId));
+    if (offer?.kind === "consult" && entry && offer.status === "ringing" && entry.status === "connected") {
+      const from = offer.fromAgent ? await repositories.agents.get(offer.fromAgent) : undefined;
+      return xml(reply, consultWhisper(ctx, id, from?.name ?? "A colleague", queueDepartment(ctx, entry.department).name));
+    }
     if (!offer || !entry || offer.status !== "ringing" || entry.status !== "offered") return xml(reply, offerGone(ctx, "gone"));
     const node = queueDepartment(ctx, entry.department);
     const waitedSeconds = Math.max(0, (clock().getTime() - entry.enqueuedAt.getTime()) / 1000);
@@ -200,9 +207,14 @@ export default async function queueRoutes(app: FastifyInstance, opts: QueueRoute
       await acd.decline(id);
       return xml(reply, offerGone(ctx, params.Digits ? "declined" : "gone"));
     }
+    if ((await queue.offer(id))?.kind === "consult") {
+      const consulted = await acd.acceptConsult(id);
+      if (!consulted?.entry.conference) return xml(reply, offerGone(ctx, "gone"));
+      return xml(reply, consultJoins(ctx, consulted.entry.id, consulted.entry.conference));
+    }
     const accepted = await acd.accept(id);
     if (!accepted) return xml(reply, offerGone(ctx, "gone"));
-    return xml(reply, agentJoins(ctx, accepted.entry.id, accepted.entry.conference ?? `entry-${accepted.entry.id}`, accepted.entry.kind === "callback" ? "callback" : "caller"));
+    return xml(reply, agentJoins(ctx, accepted.entry.department, accepted.entry.id, accepted.entry.conference ?? `entry-${accepted.entry.id}`, accepted.entry.kind === "callback" ? "callback" : "caller"));
   });
 
   // The agent's call for an offer: ended unanswered (missed), or ended after the conversation (wrap-up).
@@ -224,6 +236,16 @@ export default async function queueRoutes(app: FastifyInstance, opts: QueueRoute
     }
     const customer = entry.kind === "callback" ? "callback" : "caller";
     return respond(request, reply, params, callerJoins(ctx, callFacts, entry.department, entry.id, entry.conference, customer), now);
+  });
+
+  // A caller transferred (cold) back into a line: another department's, or theirs for one named agent.
+  app.post("/voice/entry/:id/requeue", twimlRoute, async (request, reply) => {
+    const entry = await entryOf(request);
+    const params = parseParams(VoiceParams, request.body);
+    const now = clock();
+    if (entry.status !== "queued" && entry.status !== "offered") return xml(reply, agentDone(ctx, "ended"));
+    const to = entry.forAgent ? ((await repositories.agents.get(entry.forAgent))?.name ?? "a colleague") : `our ${queueDepartment(ctx, entry.department).name.toLowerCase()} team`;
+    return respond(request, reply, params, requeued(ctx, facts(params, now), entry.department, to), now);
   });
 
   // The caller's conference ended. Still on the line: the agent hung up first; the survey.
@@ -257,6 +279,7 @@ export default async function queueRoutes(app: FastifyInstance, opts: QueueRoute
   app.post("/voice/entry/:id/conference", async (request, reply) => {
     const entry = await entryOf(request);
     const params = parseParams(ConferenceEventParams, request.body);
+    if (entry.status === "connected" && !entry.conferenceSid) await queue.setConferenceSid(entry.id, params.ConferenceSid);
     const who = params.CallSid === undefined ? undefined : params.CallSid === entry.callSid || params.CallSid === entry.customerCallSid ? "customer" : "agent";
     await step(entry.callSid, `conference.${params.StatusCallbackEvent}`, entry.department, {
       conferenceSid: params.ConferenceSid,
