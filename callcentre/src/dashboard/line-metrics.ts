@@ -1,5 +1,5 @@
 // Queue metrics of a department's line, from the line itself (queue_entries, surveys), with the
-// definitions of docs/callcentre-domain.md §1 applied to the places callers took in it, pure:
+// definitions of docs/callcentre-domain.md §1 applied to the places callers took in it (§1.3), pure:
 //   offered            = places taken in the line (callers who joined it)
 //   answered           = callers an agent accepted; their wait ends at the acceptance
 //   abandoned in queue = callers who hung up while waiting or while offered; their wait ends then

@@ -109,7 +109,7 @@ test("live: a line lists its callers first in line first, a call back holding it
   assert.equal(snapshot.lines[0].longestWaitingSince, third.enqueuedAt.toISOString());
   assert.deepEqual(snapshot.agents.find((a: { id: string }) => a.id === "ava").call, { sid: first.callSid, department: "Billing", kind: "call", customer: "+61491570201", ringing: false, since: iso(clock, -40) });
   fragment = (await get(app, session, "/live/fragment")).body;
-  assert.match(fragment, /<span class="state busy">busy \(on a call\)<\/span><\/td>\n<td><span class="ticker"[^>]*>0:40<\/span><\/td>\n<td><a href="\/calls\/[^"]+">Billing · \+61491570201<\/a> since/);
+  assert.match(fragment, /<span class="state busy">busy \(on a call\)<\/span><\/td>\n<td class="in-state"><span class="ticker"[^>]*>0:40<\/span><\/td>\n<td class="current"><a href="\/calls\/[^"]+">Billing · \+61491570201<\/a> since/);
 
   // Her call ends: wrap-up, with no call.
   await queue.agentCallEnded(sid("CA", 0x5001), clock.now(), 30);

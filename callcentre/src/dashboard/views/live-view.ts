@@ -53,10 +53,10 @@ function agentsTable(agents: LiveAgent[], now: string): Html {
 <thead><tr><th>Agent</th><th>State</th><th>In state</th><th>Current call</th></tr></thead>
 <tbody>${agents.map(
     (a) => html`<tr data-agent="${a.id}">
-<td>${a.name}<br><small class="hint">${a.departments.join(", ") || "—"}</small></td>
-<td>${stateBadge(a)}</td>
-<td>${since(a.since, now)}</td>
-<td>${currentCall(a, now)}</td>
+<td class="name">${a.name}<br><small class="hint">${a.departments.join(", ") || "—"}</small></td>
+<td class="state-cell">${stateBadge(a)}</td>
+<td class="in-state">${since(a.since, now)}</td>
+<td class="current${a.call ? "" : " none"}">${currentCall(a, now)}</td>
 </tr>`,
   )}</tbody></table></div>`;
 }

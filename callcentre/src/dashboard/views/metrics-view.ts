@@ -77,7 +77,7 @@ ${
     : html`<h2>Lines</h2>
 <p class="hint">Measured from each queue department's line itself: the callers who joined it this day.</p>
 <div class="scroll"><table class="line-metrics">
-<thead><tr><th>Line</th><th>Offered</th><th>Answered</th><th>Abandoned in queue</th><th>Short</th><th>Deflected</th><th>SL</th><th>Abandon rate</th><th>ASA</th><th>Waiting</th><th>Longest wait now</th><th>Call backs requested / completed / failed</th><th>Survey (count)</th></tr></thead>
+<thead><tr><th>Line</th><th>Offered</th><th>Answered</th><th>Abandoned in queue</th><th>Short</th><th>Deflected</th><th>SL</th><th>Abandon rate</th><th>ASA</th><th>Waiting</th><th>Longest wait now</th><th>Call backs <small>requested / completed / failed</small></th><th>Survey <small>mean (count)</small></th></tr></thead>
 <tbody>${m.lines.map((l) => lineRow(l.department, l.name, l.metrics))}</tbody>
 </table></div>`
 }
