@@ -1,7 +1,8 @@
 // The dashboard in a real browser (Debian's Chromium through playwright-core), against the call
 // centre and the carrier as two processes: sign in, watch a call arrive live while the carrier places
 // it, play a voicemail, reply to a text and see it reach the handset, and check the day's metrics
-// against the calls made. A screenshot of every page is kept in test-artifacts/dashboard/.
+// against the calls made, and follow a caller through Billing's line to an agent. A screenshot of
+// every page is kept in test-artifacts/dashboard/.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
@@ -17,6 +18,7 @@ const TEXTER = "+61491570156";
 const WAIT = { timeout: 15_000 };
 const DESKTOP = { width: 1280, height: 900 };
 const PHONE = { width: 390, height: 844 };
+const TABLET = { width: 768, height: 1024 };
 /** What the pages must never show people: the identifiers stored for steps, outcomes, statuses. */
 const INTERNAL = /\b(?:call|menu|transfer|voicemail|callback|hours)\.[a-z-]+\b|voicemail-offered|closed-holiday|\bnone\b|in-progress|no-answer|outbound-api|outbound-dial|\binbound\b/;
 
@@ -183,6 +185,94 @@ test("the dashboard, in Chromium, follows the calls and texts the carrier carrie
     await page.getByRole("link", { name: "Flow" }).click();
     assert.equal(await page.locator("svg g.node[data-node='main-menu']").count(), 1);
     await shot("flow");
+  });
+
+  await t.test("Billing's line live: the caller first in line, the offer ringing for Noah, then Noah on the call and in wrap-up", async () => {
+    await page.goto(`${centreUrl}/`);
+    await page.locator("body[data-live-connected=true]").waitFor(WAIT);
+    /** The owner changes an agent's state, as a supervisor would (POST /api/agents/<id>/state). */
+    const setState = (id: string, state: string, reason?: string) =>
+      page.evaluate(
+        async ([id, state, reason]) => {
+          const csrf = document.querySelector('meta[name="csrf-token"]')?.getAttribute("content") ?? "";
+          const response = await fetch(`/api/agents/${id}/state`, {
+            method: "POST",
+            headers: { "content-type": "application/json", "x-csrf-token": csrf },
+            body: JSON.stringify(reason ? { state, reason } : { state }),
+          });
+          return response.status;
+        },
+        [id, state, reason] as const,
+      );
+    assert.equal(await setState("ava", "break", "lunch"), 200);
+    const line = page.locator('section.line[data-line="billing"]');
+    await line.locator('li[data-state="break"]').getByText("Ava Nguyen (lunch)").waitFor(WAIT);
+
+    // Ava is on a break, so she is signed in: the caller waits in the line.
+    const sid = await carrier.placeCall(CALLER);
+    await carrier.settled(sid);
+    await carrier.press(sid, "1");
+    await carrier.press(sid, "2");
+    const place = line.locator("li[data-entry]");
+    await place.waitFor(WAIT);
+    assert.match(await line.locator("h3").innerText(), /^Billing\s+1 waiting$/);
+    assert.match(await place.innerText(), new RegExp(`^\\${CALLER} waiting \\d+:\\d\\d$`));
+    // The line's longest wait ticks with its caller's.
+    const first = await place.locator(".ticker").innerText();
+    await page.waitForFunction((shown) => document.querySelector("section.line li[data-entry] .ticker")?.textContent !== shown, first, WAIT);
+    const [longest, caller] = await page.evaluate(() => [
+      document.querySelector('section.line [data-metric="line-longest"]')?.textContent,
+      document.querySelector("section.line li[data-entry] .ticker")?.textContent,
+    ]);
+    assert.equal(longest, caller);
+    assert.equal(await page.locator('section.queue[data-department="Billing"]').count(), 0, "a line's caller is listed once, in the line");
+    await words();
+    await shot("live-line-waiting");
+
+    // Noah is ready: the ACD offers him the caller; his phone rings.
+    assert.equal(await setState("noah", "available"), 200);
+    await place.getByText("offered to Noah Williams").waitFor(WAIT);
+    const noahRow = page.locator('tr[data-agent="noah"]');
+    assert.match(await noahRow.innerText(), new RegExp(`busy \\(offered\\)[\\s\\S]*ringing: Billing · \\${CALLER} since \\d+:\\d\\d`));
+    await shot("live-line-offered");
+    const offer = (await carrier.phoneCalls("+61491570111")).calls.findLast((c) => c.status === "ringing");
+    assert.ok(offer, "Noah's phone rings");
+    await carrier.answer(offer.sid);
+    await carrier.settled(offer.sid);
+    await carrier.press(offer.sid, "1");
+    // The caller hears the recording notice (on the carrier's clock), then joins Noah.
+    for (let i = 0; i < 20 && (await carrier.settled(sid)).activity !== "bridged"; i++);
+    assert.equal((await carrier.call(sid)).activity, "bridged");
+    await noahRow.getByText("busy (on a call)").waitFor(WAIT);
+    await line.getByText("Nobody in line.").waitFor(WAIT);
+    assert.match(await noahRow.innerText(), new RegExp(`Billing · \\${CALLER} since \\d+:\\d\\d`));
+    await words();
+    await shot("live-agents");
+    await page.setViewportSize(PHONE);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `the Live page with a line is ${overflow}px wider than a phone`);
+    await shot("phone-live-line");
+    await page.setViewportSize(TABLET);
+    const tabletOverflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(tabletOverflow <= 0, `the Live page with a line is ${tabletOverflow}px wider than a tablet`);
+    await shot("tablet-live-line");
+    await page.setViewportSize(DESKTOP);
+
+    // They talk, then the caller hangs up: Noah wraps up, and the call's page shows who answered.
+    await carrier.advance(20);
+    await carrier.hangup(sid);
+    await noahRow.getByText("wrap-up").waitFor(WAIT);
+    await page.goto(`${centreUrl}/calls/${sid}`);
+    assert.match(await page.locator("main table").first().innerText(), /Billing\t0:\d\d\tanswered\tNoah Williams/);
+    await words();
+    await shot("call-line");
+
+    // The day's figures for the line: one caller offered, answered within the service level.
+    await page.getByRole("link", { name: "Metrics" }).click();
+    const row = page.locator('table.line-metrics tr[data-line="billing"]');
+    assert.match(await row.innerText(), /^Billing\t1\t1\t0\t0\t0\t100\.0 %\t0\.0 %\t\d+\.\d s\t0\t0:00\t0 \/ 0 \/ 0\t— \(0\)$/);
+    await words();
+    await shot("metrics-lines");
   });
 
   await t.test("every page fits a phone-sized screen", async () => {

@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { isDeepStrictEqual } from "node:util";
 import type { Config } from "../config.js";
-import { E164, type Flow } from "../flows/flow-schema.js";
+import { E164, isQueueDepartment, type Flow } from "../flows/flow-schema.js";
 import { FlowError, parseFlow } from "../flows/load-flow.js";
 import { VOICE_STATUS, voicePaths } from "../flows/paths.js";
 import { HttpError, notFound } from "../lib/http-errors.js";
@@ -15,6 +15,8 @@ import type { SmsService } from "../sms/sms-service.js";
 import type { TwilioClient } from "../twilio-client.js";
 import { centreZone, localDayRange } from "./format.js";
 import { stepLine } from "./labels.js";
+import { lineMetrics, type LineMetrics } from "./line-metrics.js";
+import { liveLines, type LiveAgent, type LiveLine } from "./live-lines.js";
 import { metricsByDepartment, queueMetrics, waitSeconds, type QueueMetrics } from "./queue-metrics.js";
 
 export const CALLS_PAGE_SIZE = 50;
@@ -70,12 +72,19 @@ export interface LiveCall {
 export interface LiveSnapshot {
   now: string;
   calls: LiveCall[];
+  /** Callers waiting for a department, from its visits (`transfers`): ring groups and lines alike. */
   queues: { department: string; waiting: number; longestWaitSeconds: number; callers: { sid: string; from: string; since: string }[] }[];
+  /** The queue departments' lines, from the ACD's own rows (docs/queue.md). */
+  lines: LiveLine[];
+  /** Every agent of the flow, with their state and the call they are on. */
+  agents: LiveAgent[];
+  /** Callers waiting now: those ringing a ring group's agents, and those on the phone in a line. */
   waiting: number;
   longestWaitSeconds: number;
   /**
-   * When the longest-waiting caller began to wait (null: nobody waits). "Longest wait now" is the
-   * clock from this instant, the same start and clock as that caller's own wait, so the two agree.
+   * When the longest-waiting of those callers began to wait (null: nobody waits). "Longest wait now"
+   * is the clock from this instant, the same start and clock as that caller's own wait as listed, so
+   * the two agree.
    */
   longestWaitingSince: string | null;
 }
@@ -85,6 +94,8 @@ export interface DayMetrics {
   timezone: string;
   queue: QueueMetrics;
   departments: { department: string; metrics: QueueMetrics }[];
+  /** Each queue department's line, measured from the line itself (line-metrics.ts). */
+  lines: { department: string; name: string; metrics: LineMetrics }[];
   callsPerHour: number[];
   calls: number;
   outcomes: Record<string, number>;
@@ -145,7 +156,11 @@ export class DashboardService {
 
   async live(): Promise<LiveSnapshot> {
     const now = this.deps.clock();
-    const calls = (await this.deps.repositories.calls.live(new Date(now.getTime() - LIVE_HORIZON_MS))).map((row) => liveCall(row, this.deps.flow));
+    const [rows, { lines, agents }] = await Promise.all([
+      this.deps.repositories.calls.live(new Date(now.getTime() - LIVE_HORIZON_MS)),
+      liveLines(this.deps.flow, this.deps.repositories),
+    ]);
+    const calls = rows.map((row) => liveCall(row, this.deps.flow));
     const byDepartment = new Map<string, LiveSnapshot["queues"][number]>();
     for (const call of calls) {
       if (call.state !== "waiting" || !call.waitingSince || !call.department) continue;
@@ -157,13 +172,20 @@ export class DashboardService {
       byDepartment.set(call.department, queue);
     }
     const queues = [...byDepartment.values()];
-    const since = queues.flatMap((q) => q.callers.map((c) => c.since)).sort()[0] ?? null;
+    // A line's callers are counted from the line itself (their wait begins when they join it), and a
+    // ring group's from its visits: each caller once, as the page lists them.
+    const lineNames = new Set(lines.map((line) => line.name));
+    const ringing = queues.filter((q) => !lineNames.has(q.department));
+    const starts = [...ringing.flatMap((q) => q.callers.map((c) => c.since)), ...lines.flatMap((l) => l.callers.filter((c) => c.kind === "call").map((c) => c.since))].sort();
+    const since = starts[0] ?? null;
     return {
       now: now.toISOString(),
       calls,
       queues,
-      waiting: queues.reduce((n, q) => n + q.waiting, 0),
-      longestWaitSeconds: queues.reduce((n, q) => Math.max(n, q.longestWaitSeconds), 0),
+      lines,
+      agents,
+      waiting: starts.length,
+      longestWaitSeconds: since ? Math.max(0, Math.round((now.getTime() - Date.parse(since)) / 1000)) : 0,
       longestWaitingSince: since,
     };
   }
@@ -173,8 +195,10 @@ export class DashboardService {
     const { repositories } = this.deps;
     const now = this.deps.clock();
     const { from, to } = localDayRange(date, this.zone);
-    const [visits, callsPerHour, outcomes, voicemails, sms] = await Promise.all([
+    const [visits, entries, surveys, callsPerHour, outcomes, voicemails, sms] = await Promise.all([
       repositories.transfers.startedBetween(from, to),
+      repositories.queue.enteredBetween(from, to),
+      repositories.queue.surveyScores(from, to),
       repositories.calls.perHour(from, to, this.zone),
       repositories.calls.outcomes(from, to),
       repositories.recordings.countVoicemails(from, to),
@@ -185,12 +209,31 @@ export class DashboardService {
       timezone: this.zone,
       queue: queueMetrics(visits, now),
       departments: metricsByDepartment(visits, now),
+      lines: this.lineDepartments(entries.map((e) => e.department), surveys.map((s) => s.department)).map(({ id, name }) => {
+        const survey = surveys.find((s) => s.department === id);
+        return {
+          department: id,
+          name,
+          metrics: lineMetrics(
+            entries.filter((e) => e.department === id),
+            { count: survey?.count ?? 0, averageScore: survey?.averageScore ?? null },
+            now,
+          ),
+        };
+      }),
       callsPerHour,
       calls: callsPerHour.reduce((a, b) => a + b, 0),
       outcomes,
       voicemails,
       sms,
     };
+  }
+
+  /** The flow's queue departments, then any other department seen in the lines' rows (since removed from the flow). */
+  private lineDepartments(...seen: string[][]): { id: string; name: string }[] {
+    const lines = Object.entries(this.deps.flow.nodes).flatMap(([id, node]) => (isQueueDepartment(node) ? [{ id, name: node.name }] : []));
+    const others = [...new Set(seen.flat())].filter((id) => !lines.some((line) => line.id === id)).sort();
+    return [...lines, ...others.map((id) => ({ id, name: id }))];
   }
 
   /** One page of the call log. */
@@ -206,20 +249,21 @@ export class DashboardService {
     });
   }
 
-  /** Everything about one call: its steps, department visits with their waits, recordings, callback request. */
+  /** Everything about one call: its steps, department visits with their waits, recordings, callback request, surveys. */
   async callDetail(sid: string) {
     const { repositories } = this.deps;
     const call = await repositories.calls.get(sid);
     if (!call) throw notFound(`no call ${sid}`);
     const now = this.deps.clock();
-    const [events, visits, recordings, callback] = await Promise.all([
+    const [events, visits, recordings, callback, surveys] = await Promise.all([
       repositories.calls.events(sid),
       repositories.transfers.forCall(sid),
       repositories.recordings.forCall(sid),
       repositories.callbacks.forCall(sid),
+      repositories.queue.surveysForCall(sid),
     ]);
     const transfers = visits.map((t) => ({ ...t, waitSeconds: waitSeconds(t, now) }));
-    return { call, events, transfers, recordings, callback: callback ?? null };
+    return { call, events, transfers, recordings, callback: callback ?? null, surveys };
   }
 
   async conversation(number: string) {

@@ -100,7 +100,16 @@ export const HOURS_REASON: Vocabulary = { closed: "outside business hours", holi
 export const REJECT_REASON: Vocabulary = { rejected: "not-in-service tone", busy: "busy signal" };
 export const TRANSCRIPTION_STATUS: Vocabulary = { completed: "done", failed: "failed" };
 export const CALLBACK_STATUS: Vocabulary = { pending: "waiting to be called back", "called-back": "called back" };
-export const RECORDING_KIND: Vocabulary = { voicemail: "Voicemail" };
+export const RECORDING_KIND: Vocabulary = { voicemail: "Voicemail", conversation: "Conversation with an agent" };
+/** A recording's status (Twilio's RecordingStatus), said only when it is not simply done. */
+export const RECORDING_STATUS: Vocabulary = {
+  "in-progress": "still recording",
+  paused: "paused",
+  stopped: "stopped",
+  completed: "done",
+  absent: "no audio (absent)",
+  failed: "failed",
+};
 
 /** What a text was (messages.kind). */
 export const MESSAGE_KIND: Vocabulary = {

@@ -72,6 +72,31 @@ export interface NewOffer {
   agent: { id: string; name: string; phone: string | null; client: string | null; device: Device | null; level: Level };
 }
 
+/** A busy agent's offer or conversation (`work`). */
+export interface AgentWork {
+  agentId: string;
+  /** The offer still rings; else the agent is in the conversation. */
+  ringing: boolean;
+  since: Date;
+  entryId: number;
+  callSid: string;
+  department: string;
+  kind: EntryKind;
+  number: string;
+}
+
+/** A post-call survey, as a call's page shows it. */
+export interface CallSurvey {
+  entryId: number;
+  department: string;
+  agentId: string | null;
+  agentName: string | null;
+  score: number;
+  commentUrl: string | null;
+  commentSeconds: number | null;
+  at: Date;
+}
+
 export interface Enqueue {
   callSid: string;
   department: string;
@@ -455,6 +480,60 @@ export class QueueRepository {
     if (!row) return undefined;
     const [offer, entry] = await Promise.all([this.offer(row.offerId), this.entry(row.entryId)]);
     return offer && entry ? { offer, entry } : undefined;
+  }
+
+  /**
+   * What every busy agent is doing now, for the dashboard: the offer ringing for them (since it was
+   * made) or the conversation they are in (since it was accepted). One row per agent, their latest.
+   */
+  async work(): Promise<AgentWork[]> {
+    return this.db.query<AgentWork>(
+      `select distinct on (o.agent_id) o.agent_id as "agentId", o.status = 'ringing' as ringing,
+              case when o.status = 'ringing' then o.created_at else e.connected_at end as since,
+              e.id::int as "entryId", e.call_sid as "callSid", e.department, e.kind, e.number
+       from offers o join queue_entries e on e.id = o.entry_id
+       where o.status = 'ringing' or (o.status = 'accepted' and e.status = 'connected' and e.agent_id = o.agent_id)
+       order by o.agent_id, o.id desc`,
+    );
+  }
+
+  /**
+   * The places taken in lines in [from, to) by inbound calls, for the day's queue metrics
+   * (docs/dashboard.md, "Metrics"). A place is counted on the day its wait began. Calls placed from
+   * the dashboard are outbound: not queue traffic (docs/callcentre-domain.md §5).
+   */
+  async enteredBetween(from: Date, to: Date): Promise<EntryRow[]> {
+    return this.db.query<EntryRow>(
+      `select ${ENTRY_COLUMNS} from queue_entries e join calls c on c.sid = e.call_sid
+       where e.enqueued_at >= $1 and e.enqueued_at < $2 and c.direction = 'inbound'
+       order by e.enqueued_at, e.id`,
+      [from, to],
+    );
+  }
+
+  /** Surveys scored in [from, to), by department: how many, and their mean score. */
+  async surveyScores(from: Date, to: Date): Promise<{ department: string; count: number; averageScore: number }[]> {
+    return this.db.query<{ department: string; count: number; averageScore: number }>(
+      `select department, count(*)::int as count, avg(score)::float8 as "averageScore"
+       from surveys where at >= $1 and at < $2 group by department order by department`,
+      [from, to],
+    );
+  }
+
+  /** The surveys of a call's conversations, oldest first. */
+  async surveysForCall(callSid: string): Promise<CallSurvey[]> {
+    return this.db.query<CallSurvey>(
+      `select s.entry_id::int as "entryId", s.department, s.agent_id as "agentId", a.name as "agentName", s.score,
+              s.comment_url as "commentUrl", s.comment_seconds as "commentSeconds", s.at
+       from surveys s left join agents a on a.id = s.agent_id where s.call_sid = $1 order by s.at, s.entry_id`,
+      [callSid],
+    );
+  }
+
+  /** A survey's spoken comment: where Twilio keeps it. */
+  async surveyCommentUrl(entryId: number): Promise<string | null | undefined> {
+    const [row] = await this.db.query<{ url: string | null }>(`select comment_url as url from surveys where entry_id = $1`, [entryId]);
+    return row ? row.url : undefined;
   }
 
   /** A post-call survey's score (1 to 5); a repeated keypress replaces it. */

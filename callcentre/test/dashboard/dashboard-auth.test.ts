@@ -16,6 +16,7 @@ const API_GETS = [
   "/api/voicemails",
   "/api/callbacks",
   `/api/recordings/${sid("RE", 1)}/audio`,
+  "/api/surveys/1/comment/audio",
   "/api/conversations",
   "/api/conversations/%2B61491570001",
   "/api/inbox",

@@ -1,13 +1,14 @@
-// Calls: the searchable log, and one call's page with its steps, department visits, recordings and
-// transcriptions.
+// Calls: the searchable log, and one call's page with its steps, department visits, recordings
+// (voicemails with their transcriptions, conversations with agents) and post-call surveys.
 import { html, type Html } from "../html.js";
 import { duration, localClock, localDateTime } from "../format.js";
-import { CALL_STATUS, CALLBACK_STATUS, DIRECTION, describeStep, OUTCOME, RECORDING_KIND, say, TRANSFER_RESULT } from "../labels.js";
+import { CALL_STATUS, CALLBACK_STATUS, DIRECTION, describeStep, OUTCOME, RECORDING_KIND, RECORDING_STATUS, nodeName, say, TRANSFER_RESULT } from "../labels.js";
 import type { Flow } from "../../flows/flow-schema.js";
 import type { CallEventRow, CallRow } from "../../repositories/calls-repository.js";
 import { STORED_CALL_STATUSES } from "../../repositories/calls-repository.js";
 import type { RecordingRow } from "../../repositories/recordings-repository.js";
 import type { CallbackRequestRow } from "../../repositories/callbacks-repository.js";
+import type { CallSurvey } from "../../repositories/queue-repository.js";
 import type { TransferRow } from "../../repositories/transfers-repository.js";
 import { CALLS_PAGE_SIZE, type CallLogQuery } from "../dashboard-service.js";
 import { page, type PageContext } from "./layout.js";
@@ -69,6 +70,37 @@ export function audio(recordingSid: string): Html {
   return html`<audio controls preload="none" src="/api/recordings/${recordingSid}/audio" data-recording="${recordingSid}"></audio>`;
 }
 
+/**
+ * A recording on a call's page. A voicemail has its transcription; a conversation with an agent has
+ * its status when it is not simply done: "still recording" while the conversation goes on, "paused"
+ * while the agent has paused it (a card number being read), "failed" or "no audio" when Twilio says so.
+ */
+function recording(r: RecordingRow): Html {
+  const status = r.status && r.status !== "completed" ? ` · ${say(RECORDING_STATUS, r.status)}` : "";
+  return html`<article class="recording" data-recording-kind="${r.kind}" data-recording-status="${r.status}">
+<p>${say(RECORDING_KIND, r.kind)} · ${duration(r.durationSeconds)}${r.department ? ` · ${r.department}` : ""}${status}</p>
+${audio(r.sid)}
+${
+  r.kind === "conversation"
+    ? ""
+    : html`<blockquote class="transcription">${r.transcriptionText ?? (r.transcriptionStatus === "failed" ? "Transcription failed." : "No transcription yet.")}</blockquote>`
+}
+</article>`;
+}
+
+/** A post-call survey: the score, the agent, and the caller's spoken comment with a player. */
+function survey(s: CallSurvey, departmentName: string, zone: string): Html {
+  return html`<article class="survey" data-survey="${s.entryId}">
+<p><strong data-score="${s.score}">${s.score} out of 5</strong> · ${departmentName}${s.agentName ? ` · ${s.agentName}` : ""} · ${localDateTime(s.at, zone)}</p>
+${
+  s.commentUrl
+    ? html`<p>Comment (${duration(s.commentSeconds)}): <a href="/api/surveys/${s.entryId}/comment/audio">open the recording</a></p>
+<audio controls preload="none" src="/api/surveys/${s.entryId}/comment/audio" data-recording="survey-${s.entryId}"></audio>`
+    : html`<p class="hint">No comment left.</p>`
+}
+</article>`;
+}
+
 export function callPage(
   ctx: PageContext,
   data: {
@@ -77,6 +109,7 @@ export function callPage(
     transfers: (TransferRow & { waitSeconds: number })[];
     recordings: RecordingRow[];
     callback: CallbackRequestRow | null;
+    surveys: CallSurvey[];
     zone: string;
     flow: Flow;
   },
@@ -107,17 +140,8 @@ ${data.transfers.map((t) => html`<tr><td>${t.department}</td><td>${duration(t.wa
 </tbody></table></div>`
     : ""
 }
-${
-  data.recordings.length > 0
-    ? html`<h2>Recordings</h2>${data.recordings.map(
-        (r) => html`<article class="recording">
-<p>${say(RECORDING_KIND, r.kind)} · ${duration(r.durationSeconds)}${r.department ? ` · ${r.department}` : ""}</p>
-${audio(r.sid)}
-<blockquote class="transcription">${r.transcriptionText ?? (r.transcriptionStatus === "failed" ? "Transcription failed." : "No transcription yet.")}</blockquote>
-</article>`,
-      )}`
-    : ""
-}
+${data.recordings.length > 0 ? html`<h2>Recordings</h2>${data.recordings.map(recording)}` : ""}
+${data.surveys.length > 0 ? html`<h2>Survey</h2>${data.surveys.map((s) => survey(s, nodeName(data.flow, s.department), zone))}` : ""}
 ${data.callback ? html`<h2>Callback request</h2><p>${say(CALLBACK_STATUS, data.callback.status)} · requested ${localDateTime(data.callback.requestedAt, zone)}${data.callback.department ? ` for ${data.callback.department}` : ""}</p>` : ""}`,
   });
 }

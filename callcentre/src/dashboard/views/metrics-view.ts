@@ -3,6 +3,7 @@
 import { html, raw, type Html } from "../html.js";
 import { duration, percent, secondsText } from "../format.js";
 import type { DayMetrics } from "../dashboard-service.js";
+import type { LineMetrics } from "../line-metrics.js";
 import { OUTCOME, say } from "../labels.js";
 import { SERVICE_LEVEL_SECONDS, SHORT_ABANDON_SECONDS, type QueueMetrics } from "../queue-metrics.js";
 import { page, type PageContext } from "./layout.js";
@@ -37,6 +38,13 @@ function departmentRow(name: string, m: QueueMetrics): Html {
 <td>${percent(m.serviceLevel)}</td><td>${percent(m.abandonmentRate)}</td><td>${secondsText(m.averageSpeedOfAnswer)}</td><td>${duration(m.longestWait)}</td></tr>`;
 }
 
+function lineRow(department: string, name: string, m: LineMetrics): Html {
+  const cb = m.callbacks;
+  return html`<tr data-line="${department}"><td>${name}</td><td>${m.offered}</td><td>${m.answered}</td><td>${m.abandoned}</td><td>${m.shortAbandoned}</td><td>${m.deflected}</td>
+<td>${percent(m.serviceLevel)}</td><td>${percent(m.abandonmentRate)}</td><td>${secondsText(m.averageSpeedOfAnswer)}</td><td>${m.waiting}</td><td>${duration(m.longestWaitNow)}</td>
+<td>${cb.requested} / ${cb.completed} / ${cb.failed}</td><td>${m.survey.averageScore === null ? "—" : m.survey.averageScore.toFixed(2)} (${m.survey.count})</td></tr>`;
+}
+
 export function metricsFragment(m: DayMetrics): Html {
   const q = m.queue;
   return html`<section class="tiles" aria-label="Calls">
@@ -63,6 +71,16 @@ ${hourChart(m.callsPerHour)}
 <tbody>${m.departments.map((d) => departmentRow(d.department, d.metrics))}</tbody>
 </table></div>
 ${m.departments.length === 0 ? html`<p class="empty">No calls reached a department this day.</p>` : ""}
+${
+  m.lines.length === 0
+    ? ""
+    : html`<h2>Lines</h2>
+<p class="hint">Measured from each queue department's line itself: the callers who joined it this day.</p>
+<div class="scroll"><table class="line-metrics">
+<thead><tr><th>Line</th><th>Offered</th><th>Answered</th><th>Abandoned in queue</th><th>Short</th><th>Deflected</th><th>SL</th><th>Abandon rate</th><th>ASA</th><th>Waiting</th><th>Longest wait now</th><th>Call backs <small>requested / completed / failed</small></th><th>Survey <small>mean (count)</small></th></tr></thead>
+<tbody>${m.lines.map((l) => lineRow(l.department, l.name, l.metrics))}</tbody>
+</table></div>`
+}
 <h2>Outcomes of calls received</h2>
 <ul class="plain outcomes">${Object.entries(m.outcomes).map(([outcome, n]) => html`<li data-outcome="${outcome}"><strong>${n}</strong> ${say(OUTCOME, outcome)}</li>`)}</ul>`;
 }
@@ -85,6 +103,16 @@ ${today ? html`<span class="hint">Today, live.</span>` : html`<a href="/metrics"
 <li><strong>Average speed of answer</strong> = total wait of answered calls ÷ answered calls</li>
 <li><strong>Longest wait</strong> = the longest wait of the day, counting callers still waiting</li>
 <li>Hang-ups within ${SHORT_ABANDON_SECONDS} s (short abandons) and calls nobody answered (sent to voicemail or a callback offer) are shown but counted in neither rate. With nothing to divide by, a rate shows —.</li>
+</ul>
+<p><strong>Lines</strong> are measured from the places callers took in each queue department's line, counted on the day their wait began. A caller's <em>wait</em> runs from joining the line (kept through a call back or a transfer to another line) until an agent accepts the call, or the caller hangs up.</p>
+<ul>
+<li><strong>Offered</strong> = callers who joined the line. A caller sent on because nobody was signed in or the line was full never joined it: that visit is in the department's row above, not here.</li>
+<li><strong>Answered</strong> = callers an agent accepted. <strong>Abandoned in queue</strong> = callers who hung up after more than ${SHORT_ABANDON_SECONDS} s while waiting or while an offer rang (<strong>Short</strong>: within ${SHORT_ABANDON_SECONDS} s).</li>
+<li><strong>Deflected</strong> = callers who left the line (voicemail, the maximum wait, nobody signed in, another department) or chose a call back; in neither rate.</li>
+<li><strong>Service level</strong> = answered within ${SERVICE_LEVEL_SECONDS} s ÷ (answered + abandoned in queue after ${SHORT_ABANDON_SECONDS} s) × 100; <strong>abandonment rate</strong> = abandoned in queue after ${SHORT_ABANDON_SECONDS} s ÷ the same; <strong>ASA</strong> = total wait of answered callers ÷ answered callers.</li>
+<li><strong>Waiting</strong> = callers on the phone in the line now; <strong>longest wait now</strong> = the longest wait among them (call backs holding a place are not on the phone and count in neither).</li>
+<li><strong>Call backs</strong>: requested = callers who chose one; completed = the customer was called and the conversation took place; failed = the customer did not answer any attempt. The rest are still pending.</li>
+<li><strong>Survey</strong> = the mean of the scores (1 to 5) given this day, and how many.</li>
 </ul>
 </details>`,
     scripts: today ? ["/dashboard/assets/live.js"] : [],

@@ -36,6 +36,8 @@ export const MetricsQuery = z.strictObject({ date: optional(LocalDay) });
 export const CallSidParam = z.strictObject({ sid: sid("CA") });
 export const CallbackParam = z.strictObject({ callSid: sid("CA") });
 export const RecordingParam = z.strictObject({ sid: sid("RE") });
+/** A survey, by its line entry's id. */
+export const SurveyParam = z.strictObject({ entryId: z.coerce.number().int().positive().max(2 ** 53) });
 export const NumberParam = z.strictObject({ number: E164 });
 export const MessageIdParam = z.strictObject({ id: z.coerce.number().int().positive().max(2 ** 53) });
 

@@ -3,10 +3,10 @@
 // browser would run: only audio is passed on, with nosniff and a CSP that allows nothing.
 import { Readable } from "node:stream";
 import type { ReadableStream } from "node:stream/web";
-import type { FastifyInstance, FastifyReply } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { notFound } from "../../lib/http-errors.js";
 import { parseWith } from "../twilio/webhook-params.js";
-import { RecordingParam } from "./dashboard-params.js";
+import { RecordingParam, SurveyParam } from "./dashboard-params.js";
 import type { DashboardRoutesOptions } from "./dashboard-options.js";
 
 const MEDIA_TIMEOUT_MS = 15_000;
@@ -27,9 +27,23 @@ export default async function recordingRoutes(app: FastifyInstance, opts: Dashbo
     const { sid } = parseWith(RecordingParam, request.params);
     const recording = await repositories.recordings.get(sid);
     if (!recording) throw notFound(`no recording ${sid}`);
+    return relay(request, reply, sid, recording.url);
+  });
+
+  // A post-call survey's spoken comment: Twilio keeps it as a recording of the caller's call, known
+  // here by its URL on the survey.
+  app.get("/api/surveys/:entryId/comment/audio", async (request, reply) => {
+    const { entryId } = parseWith(SurveyParam, request.params);
+    const url = await repositories.queue.surveyCommentUrl(entryId);
+    if (!url) throw notFound(`no survey comment for line entry ${entryId}`);
+    return relay(request, reply, `survey ${entryId}`, url);
+  });
+
+  /** Passes on the recording at `recordingUrl` (its WAV), if it is audio from the configured API. */
+  async function relay(request: FastifyRequest, reply: FastifyReply, sid: string, recordingUrl: string) {
     // The media is asked for only at the configured API (TWILIO_API_BASE_URL): a RecordingUrl
     // elsewhere gets neither the credentials nor a request.
-    const url = URL.canParse(recording.url) ? new URL(`${recording.url.replace(/\.(wav|mp3|json)$/, "")}.wav`) : undefined;
+    const url = URL.canParse(recordingUrl) ? new URL(`${recordingUrl.replace(/\.(wav|mp3|json)$/, "")}.wav`) : undefined;
     if (url?.origin !== apiOrigin) {
       request.log.warn({ recordingSid: sid, origin: url?.origin }, "recording URL is not on the configured Twilio API: not fetched");
       return badGateway(reply, "the recording is not on the configured Twilio API (TWILIO_API_BASE_URL)");
@@ -65,5 +79,5 @@ export default async function recordingRoutes(app: FastifyInstance, opts: Dashbo
       }
     }
     return reply.code(media.status).send(Readable.fromWeb(media.body as ReadableStream));
-  });
+  }
 }
