@@ -77,14 +77,15 @@ export class RecordingsRepository {
 
   /**
    * A recorded agent conversation (a conference's recording), kept on the caller's call with the line's
-   * entry it belongs to. Its status moves as applyStatus's does.
+   * entry it belongs to. Its status follows pauses and resumes until a final one (completed, absent, failed), which stays.
    */
   async saveConversation(r: { sid: string; callSid: string; entryId: number; department: string; url: string; status: string; durationSeconds?: number | undefined }): Promise<void> {
     await this.db.query(
       `insert into recordings (sid, call_sid, kind, department, entry_id, url, status, duration_seconds)
        values ($1, $2, 'conversation', $3, $4, $5, $6, $7)
        on conflict (sid) do update set
-         status = case when excluded.status = 'in-progress' then recordings.status else excluded.status end,
+         -- A final status stays; a pause and its resume (in-progress again) follow each other.
+         status = case when recordings.status in ('completed', 'absent', 'failed') then recordings.status else excluded.status end,
          duration_seconds = coalesce(excluded.duration_seconds, recordings.duration_seconds),
          updated_at = now()`,
       [r.sid, r.callSid, r.department, r.entryId, r.url, r.status, r.durationSeconds ?? null],

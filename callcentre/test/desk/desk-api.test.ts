@@ -115,7 +115,10 @@ test("on a call the desk shows who is calling, their way through the menu, the w
   assert.deepEqual(onCall.caller?.texts.map((m) => m.body), ["Is my bill ready?"]);
   const page = (await get(app, session, "/desk")).body;
   assert.match(page, /On a call: Billing/);
-  assert.match(page, /<div id="call-controls"><\/div>/, "the place for the call controls is there, empty");
+  // The call controls: hold, mute, the recording (Billing records), hang up; nowhere to transfer to.
+  assert.match(page, /<div id="call-controls" data-held="false" data-muted="false" data-recording="on">/);
+  for (const action of ["hold", "mute", "pause-recording", "hangup"]) assert.match(page, new RegExp(`data-action="${action}"`));
+  assert.doesNotMatch(page, /data-action="transfer"/);
   assert.match(page, /<dd>1:35<\/dd>/, "waited 1:35");
 
   await queue.agentCallEnded(sid("CA", 0xa1), new Date(OPEN_TIME.getTime() + 60_000), 0);

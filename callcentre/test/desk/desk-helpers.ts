@@ -10,7 +10,7 @@ import type { Clock } from "../../src/lib/clock.js";
 import { hashPassword } from "../../src/plugins/app/agent-passwords.js";
 import { AgentsRepository, type AgentSpec } from "../../src/repositories/agents-repository.js";
 import { QueueRepository, type NewOffer } from "../../src/repositories/queue-repository.js";
-import { fixedClock, OPEN_TIME, sid, testApp, testDatabase } from "../helpers.js";
+import { fixedClock, OPEN_TIME, shippedFlow, sid, testApp, testDatabase } from "../helpers.js";
 import type { Session } from "../dashboard/dashboard-helpers.js";
 
 /** Cheap scrypt for tests: the format and the checks are the same, the cost is not. */
@@ -83,7 +83,10 @@ export async function deskApp(t: TestContext, options: { clock?: Clock } = {}): 
   await agents.setPasswordHash(AVA.id, await hashPassword(AVA_PASSWORD, TEST_SCRYPT));
   await agents.setPasswordHash(BOB.id, await hashPassword(BOB_PASSWORD, TEST_SCRYPT));
   const port = new TestDeskPort(agents, clock);
-  const { app } = await testApp(t, { db, clock, desk: port });
+  // The app brings the agents table in line with its flow when it starts: the flow's agents are these.
+  const shipped = shippedFlow();
+  const flow = { ...shipped, agents: Object.assign(Object.create(null) as typeof shipped.agents, { ava: { ...AVA }, bob: { ...BOB } }) };
+  const { app } = await testApp(t, { db, clock, desk: port, flow });
   return { app, db, port, agents, queue: new QueueRepository(db) };
 }
 

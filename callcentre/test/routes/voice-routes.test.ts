@@ -168,23 +168,26 @@ test("blocklisted callers are rejected; with business hours, closed hours go to 
   assert.match(holiday.body, /Merry Christmas from Bluegum Energy/);
 });
 
-test("a call placed back from the dashboard, answered: who is calling, then the department's agents ring", async (t) => {
+test("a call placed back from the dashboard, answered: who is calling, then the department's agents ring, or its line", async (t) => {
   const { app } = await testApp(t);
   const callSid = sid("CA", 0xcb);
   // Twilio requests the REST call's Url when the customer answers; From is our number on an outbound call.
   const outbound = voiceParams(callSid, { Direction: "outbound-api", CallStatus: "in-progress", From: "+61255501234", To: "+61491570001", Caller: "+61255501234", Called: "+61491570001" });
-  const res = await signedPost(app, "/twilio/voice/call-back/billing", outbound);
+  const res = await signedPost(app, "/twilio/voice/call-back/sales", outbound);
   assert.equal(res.statusCode, 200);
   assert.match(
     res.body,
-    /^<\?xml version="1.0" encoding="UTF-8"\?><Response><Say voice="Polly.Olivia-Neural" language="en-AU">This is Bluegum Energy returning your call\.<\/Say><Say [^>]*>Please hold while we connect you to the billing team\.<\/Say><Dial action="https:\/\/callcentre\.example\.test\/twilio\/voice\/dial\/billing\?agent=0"/,
+    /^<\?xml version="1.0" encoding="UTF-8"\?><Response><Say voice="Polly.Olivia-Neural" language="en-AU">This is Bluegum Energy returning your call\.<\/Say><Say [^>]*>Connecting you to our sales team\.<\/Say><Dial action="https:\/\/callcentre\.example\.test\/twilio\/voice\/dial\/sales"/,
   );
   assert.doesNotMatch(res.body, /Thank you for calling|For billing and payments|<Gather/, "not the inbound greeting or menu");
   assert.deepEqual(
     (await app.repositories.calls.events(callSid)).map((e) => [e.kind, e.node]),
-    [["callback.answered", "billing"], ["transfer.started", "billing"]],
+    [["callback.answered", "sales"], ["transfer.started", "sales"]],
   );
-  assert.equal((await app.repositories.calls.get(callSid))?.department, "Billing");
+  assert.equal((await app.repositories.calls.get(callSid))?.department, "Sales");
+  // A department with a line: the greeting, then the line's own webhook (queue-routes.ts).
+  const toLine = await signedPost(app, "/twilio/voice/call-back/billing", voiceParams(sid("CA", 0xcc), { ...outbound, CallSid: sid("CA", 0xcc) }));
+  assert.match(toLine.body, /returning your call\.<\/Say><Say [^>]*>Please hold while we connect you to the billing team\.<\/Say><Redirect method="POST">https:\/\/callcentre\.example\.test\/twilio\/voice\/queue\/billing<\/Redirect>/);
   assert.equal((await signedPost(app, "/twilio/voice/call-back/nowhere", outbound)).statusCode, 404);
 });
 

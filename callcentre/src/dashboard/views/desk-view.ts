@@ -172,7 +172,9 @@ function callControls(ctx: DeskContext, c: NonNullable<DeskSnapshot["work"]>["co
   const consulting = c.consult
     ? html`<p class="consult" data-consult="${c.consult.status}">${c.consult.status === "ringing" ? html`Calling ${c.consult.name}…` : html`Talking with ${c.consult.name}; the caller is on hold.`}</p>
 <div class="controls-row">${c.consult.status === "joined" ? control(ctx, "complete-transfer", `Hand over to ${c.consult.name}`, "", "primary") : ""}${control(ctx, "cancel-consult", "Back to the caller")}</div>`
-    : html`<form method="post" action="/desk/api/call" class="controls-row transfer">${hidden(ctx)}${targets}<button type="submit" name="action" value="transfer" data-action="transfer">Transfer</button>${
+    : c.departments.length + c.agents.length === 0
+      ? ""
+      : html`<form method="post" action="/desk/api/call" class="controls-row transfer">${hidden(ctx)}${targets}<button type="submit" name="action" value="transfer" data-action="transfer">Transfer</button>${
         c.agents.length > 0 ? html`<button type="submit" name="action" value="consult" data-action="consult" title="Put the caller on hold and talk to the agent first">Consult first</button>` : ""
       }</form>`;
   return html`<div id="call-controls" data-held="${String(c.callerHeld)}" data-muted="${String(c.muted)}" data-recording="${c.records ? (c.recordingPaused ? "paused" : "on") : "off"}">
