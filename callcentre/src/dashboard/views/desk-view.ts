@@ -26,6 +26,12 @@ const NOTICES: Record<string, string> = {
   "not-found": "That item no longer exists.",
   invalid: "That request was not valid.",
   "no-acd": "The call distributor is not running: your state cannot be changed now.",
+  "no-call": "Not done: you are not on a call (or the caller has not joined yet).",
+  "no-recording": "This call is not being recorded.",
+  unavailable: "That agent is not available now.",
+  "no-consult": "There is no consultation to complete or end.",
+  "unknown-target": "There is no such line or agent to transfer to.",
+  twilio: "Twilio refused the change (the caller may not have joined yet): try again.",
 };
 
 export function deskNotice(query: { done?: unknown; error?: unknown }): DeskContext["notice"] {

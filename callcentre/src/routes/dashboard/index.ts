@@ -65,15 +65,15 @@ export default async function dashboardRoutes(app: FastifyInstance, opts: Dashbo
       ? `Twilio refused the request: error ${String(twilioCode(error))}: ${error.message}`
       : offline
         ? "the Twilio REST API could not be reached; try again"
-        : status >= 500
+        : status >= 500 && !(error instanceof ActionError)
           ? "internal error"
           : error.message;
     if (fromTwilio || offline) request.log.warn({ twilioCode: twilioCode(error) }, "Twilio REST request from the dashboard failed");
-    else if (status >= 500) request.log.error({ err: error }, "dashboard request failed");
+    else if (status >= 500 && !(error instanceof ActionError)) request.log.error({ err: error }, "dashboard request failed");
     const redirect = (request.body as { redirect?: unknown } | undefined)?.redirect;
     // Only a signed-in form is sent back to its page: without a session there is nobody to tell.
     const formAction = request.method === "POST" && isApi(request.url) && typeof redirect === "string" && request.session;
-    if (formAction && (status < 500 || fromTwilio || offline)) {
+    if (formAction && (status < 500 || fromTwilio || offline || error instanceof ActionError)) {
       const code =
         error instanceof ActionError ? error.code : fromTwilio ? "twilio" : offline ? "twilio-unreachable" : status === 404 ? "not-found" : "invalid";
       const params: Record<string, string> = { error: code, ...(fromTwilio ? { code: String(twilioCode(error)) } : {}) };
