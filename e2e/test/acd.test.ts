@@ -55,6 +55,9 @@ test("a department's line: position, offers with a whisper, the conference, miss
     assert.equal(call.status, "completed");
     const events = await owner.events(sid);
     assert.deepEqual(events.find((e) => e.kind === "survey.scored")?.detail, { score: 4 });
+    // The survey counts for Ava, who had the call.
+    const { agents } = await owner.get<{ agents: { id: string; survey30Days: { count: number; averageScore: number } | null }[] }>("/api/agents");
+    assert.deepEqual(agents.find((a) => a.id === "ava")?.survey30Days, { agentId: "ava", count: 1, averageScore: 4 });
     assert.ok(events.some((e) => e.kind === "transfer.answered"));
     const ava = await waitFor("Ava in wrap-up", async () => {
       const agent = await owner.agent("ava");

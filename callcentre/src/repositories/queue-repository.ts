@@ -520,6 +520,15 @@ export class QueueRepository {
     );
   }
 
+  /** Post-call survey results per agent (the agent who had the call) in [from, to). */
+  async surveyScoresByAgent(from: Date, to: Date): Promise<{ agentId: string; count: number; averageScore: number }[]> {
+    return this.db.query<{ agentId: string; count: number; averageScore: number }>(
+      `select agent_id as "agentId", count(*)::int as count, avg(score)::float8 as "averageScore"
+       from surveys where at >= $1 and at < $2 and agent_id is not null group by agent_id order by agent_id`,
+      [from, to],
+    );
+  }
+
   /** The surveys of a call's conversations, oldest first. */
   async surveysForCall(callSid: string): Promise<CallSurvey[]> {
     return this.db.query<CallSurvey>(

@@ -10,6 +10,8 @@ import { page, type PageContext } from "./layout.js";
 export interface AgentsPageData {
   agents: AgentRow[];
   passwords: Map<string, boolean>;
+  /** Each agent's post-call surveys over the last 30 days: how many, and their mean score. */
+  surveys: Map<string, { count: number; averageScore: number }>;
   flow: Flow;
   zone: string;
   /** A password just set: shown once. */
@@ -17,7 +19,7 @@ export interface AgentsPageData {
 }
 
 export function agentsPage(ctx: PageContext, data: AgentsPageData): Html {
-  const { agents, passwords, flow, zone } = data;
+  const { agents, passwords, surveys, flow, zone } = data;
   return page(ctx, {
     title: "Agents",
     active: "/agents",
@@ -35,13 +37,17 @@ ${
   agents.length === 0
     ? html`<p class="empty">The flow has no agents.</p>`
     : html`<div class="scroll"><table class="agents">
-<thead><tr><th>Name · agent id</th><th>Departments</th><th>State · since</th><th>Rings on</th><th>Password</th></tr></thead>
+<thead><tr><th>Name · agent id</th><th>Departments</th><th>State · since</th><th>Rings on</th><th title="Post-call surveys of the last 30 days: the mean score (1 to 5) and how many">Survey, 30 days</th><th>Password</th></tr></thead>
 <tbody>${agents.map(
         (a) => html`<tr data-agent="${a.id}">
 <td>${a.name}<br><code>${a.id}</code></td>
 <td>${a.departments.map((d) => nodeName(flow, d.department) + (d.level === "overflow" ? " (overflow)" : "")).join(", ") || "—"}</td>
 <td><span class="state ${a.state}">${a.state}${a.reason ? ` · ${a.reason}` : ""}</span><br><small class="hint">${localDateTime(a.stateSince, zone)}</small></td>
 <td>${a.device === "client" ? "softphone" : a.device === "phone" ? "phone" : "not chosen"}</td>
+<td data-survey="${a.id}">${(() => {
+      const survey = surveys.get(a.id);
+      return survey ? `${survey.averageScore.toFixed(1)} from ${survey.count}` : "—";
+    })()}</td>
 <td data-password-state="${passwords.get(a.id) ? "set" : "not-set"}">${passwords.get(a.id) ? "set" : "not set"} <form method="post" action="/agents/${encodeURIComponent(a.id)}/password" class="inline"><input type="hidden" name="_csrf" value="${ctx.csrfToken}"><button type="submit" class="secondary">Set password</button></form></td>
 </tr>`,
       )}</tbody></table></div>`

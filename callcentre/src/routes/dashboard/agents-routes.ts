@@ -21,8 +21,13 @@ export default async function agentsRoutes(app: FastifyInstance, opts: Dashboard
     notice: noticeFrom(request.query as Record<string, unknown>),
   });
   const list = async () => {
-    const [agents, passwords] = await Promise.all([repositories.agents.list(), repositories.desk.passwordsSet()]);
-    return { agents, passwords };
+    const now = clock();
+    const [agents, passwords, scores] = await Promise.all([
+      repositories.agents.list(),
+      repositories.desk.passwordsSet(),
+      repositories.queue.surveyScoresByAgent(new Date(now.getTime() - 30 * 86_400_000), now),
+    ]);
+    return { agents, passwords, surveys: new Map(scores.map((s) => [s.agentId, s])) };
   };
 
   /** Gives the agent a new random password (ending their sessions); returns it, to be shown once. */
@@ -51,8 +56,8 @@ export default async function agentsRoutes(app: FastifyInstance, opts: Dashboard
   });
 
   app.get("/api/agents", async () => {
-    const { agents, passwords } = await list();
-    return { agents: agents.map((a) => ({ ...a, passwordSet: passwords.get(a.id) ?? false })) };
+    const { agents, passwords, surveys } = await list();
+    return { agents: agents.map((a) => ({ ...a, passwordSet: passwords.get(a.id) ?? false, survey30Days: surveys.get(a.id) ?? null })) };
   });
 
   app.post("/api/agents/:id/password", async (request) => {
