@@ -154,23 +154,11 @@ export class Acd implements DeskPort {
 
   /** Rings the agent for an offer: the whisper answers, a key accepts. */
   private async ring({ offer, entry, agent }: NewOffer): Promise<void> {
-    const { twilio, config, repositories, clock, log } = this.o;
+    const { repositories, clock, log } = this.o;
     const line = this.line(entry.department);
-    const useClient = agent.client !== null && (agent.device === "client" || agent.phone === null);
-    const to = useClient ? `client:${agent.client}` : (agent.phone ?? "");
-    // From one of our numbers (Twilio refuses any other as the caller id, 21210); the whisper says who is calling.
-    const from = line.callerId ?? entry.called ?? config.phoneNumber ?? entry.number;
+    const to = this.addressOf(agent);
     try {
-      const call = await twilio.calls.create({
-        to,
-        from,
-        url: `${config.publicBaseUrl}${voicePaths.offer(offer.id)}`,
-        method: "POST",
-        timeout: line.ringTimeout,
-        statusCallback: `${config.publicBaseUrl}${voicePaths.offerStatus(offer.id)}`,
-        statusCallbackMethod: "POST",
-        statusCallbackEvent: ["answered", "completed"],
-      });
+      const call = await this.callAgent(to, offer.id, entry, line);
       await repositories.queue.offerCalling(offer.id, call.sid);
       log.info({ offer: offer.id, agent: agent.id, callSid: entry.callSid, agentCallSid: call.sid }, "offer ringing");
     } catch (error) {
@@ -179,6 +167,31 @@ export class Acd implements DeskPort {
       await this.o.db.transaction((tx) => repositories.queue.with(tx).miss(offer.id, "failed", "call not placed", clock(), line.maxNoAnswer));
       this.kick();
     }
+  }
+
+  /** Where an agent's offers ring: their client (the softphone) or their phone, as they chose. */
+  private addressOf(agent: Pick<AgentRow, "client" | "phone" | "device">): string {
+    const useClient = agent.client !== null && (agent.device === "client" || agent.phone === null);
+    return useClient ? `client:${agent.client}` : (agent.phone ?? "");
+  }
+
+  /**
+   * Rings an agent for an offer or a consultation. The call's Url is the whisper; its status callback
+   * says whether it was answered. From one of our numbers: Twilio refuses any other as the caller id
+   * (21210), and the whisper says who is calling.
+   */
+  private callAgent(to: string, offerId: number, entry: EntryRow, line: LineSettings) {
+    const { twilio, config } = this.o;
+    return twilio.calls.create({
+      to,
+      from: line.callerId ?? entry.called ?? config.phoneNumber ?? entry.number,
+      url: `${config.publicBaseUrl}${voicePaths.offer(offerId)}`,
+      method: "POST",
+      timeout: line.ringTimeout,
+      statusCallback: `${config.publicBaseUrl}${voicePaths.offerStatus(offerId)}`,
+      statusCallbackMethod: "POST",
+      statusCallbackEvent: ["answered", "completed"],
+    });
   }
 
   /**
@@ -390,7 +403,7 @@ export class Acd implements DeskPort {
         case "transfer":
           return await this.coldTransfer(agentId, entry, request);
         case "consult":
-          return await this.consult(agentId, entry, customer, request.agent, hold, note);
+          return await this.consult(agentId, entry, request.agent, hold, note);
         case "complete-transfer":
         case "cancel-consult": {
           const consult = await repositories.queue.consultation(entry.id);
@@ -473,12 +486,11 @@ export class Acd implements DeskPort {
   private async consult(
     agentId: string,
     entry: EntryRow,
-    customer: string,
     to: string,
     hold: (on: boolean) => Promise<unknown>,
     note: (kind: string, detail?: Record<string, unknown>) => Promise<unknown>,
   ): Promise<"done" | CallRefusal> {
-    const { repositories, db, clock, twilio, config } = this.o;
+    const { repositories, db, clock } = this.o;
     const agent = await repositories.agents.get(to);
     if (!agent || agent.id === agentId) return "unknown-target";
     const offer = await db.transaction((tx) => repositories.queue.with(tx).consult(entry.id, agentId, to, clock()));
@@ -486,20 +498,9 @@ export class Acd implements DeskPort {
     await hold(true);
     await repositories.queue.setFlags(entry.id, { callerHeld: true });
     await note("transfer.consult", { with: to });
-    void customer;
     const line = this.line(entry.department);
-    const useClient = agent.client !== null && (agent.device === "client" || agent.phone === null);
     try {
-      const call = await twilio.calls.create({
-        to: useClient ? `client:${agent.client}` : (agent.phone ?? ""),
-        from: line.callerId ?? entry.called ?? config.phoneNumber ?? entry.number,
-        url: `${config.publicBaseUrl}${voicePaths.offer(offer.id)}`,
-        method: "POST",
-        timeout: line.ringTimeout,
-        statusCallback: `${config.publicBaseUrl}${voicePaths.offerStatus(offer.id)}`,
-        statusCallbackMethod: "POST",
-        statusCallbackEvent: ["answered", "completed"],
-      });
+      const call = await this.callAgent(this.addressOf(agent), offer.id, entry, line);
       await repositories.queue.offerCalling(offer.id, call.sid);
     } catch (error) {
       this.o.log.warn({ err: error, offer: offer.id, agent: to }, "a consultation call could not be placed");

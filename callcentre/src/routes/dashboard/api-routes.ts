@@ -3,7 +3,7 @@
 // audio: recording-routes.ts.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { CALLS_PAGE_SIZE, LIST_LIMIT } from "../../dashboard/dashboard-service.js";
-import type { SessionStreams } from "../../dashboard/session-streams.js";
+import { sessionEventStream, type SessionStreams } from "../../dashboard/session-streams.js";
 import { localPath } from "../../plugins/app/dashboard-auth.js";
 import { notFound } from "../../lib/http-errors.js";
 import { parseWith } from "../twilio/webhook-params.js";
@@ -22,8 +22,6 @@ import {
   VoicemailQuery,
 } from "./dashboard-params.js";
 import type { DashboardRoutesOptions } from "./dashboard-options.js";
-
-const SSE_HEARTBEAT_MS = 15_000;
 
 /** Answers an action: back to the form's page with ?done=, or JSON for API clients. */
 function done(request: FastifyRequest, reply: FastifyReply, code: string, result: Record<string, unknown>) {
@@ -50,47 +48,12 @@ export default async function apiRoutes(app: FastifyInstance, opts: ApiRoutesOpt
   // keep-alive after the session has ended otherwise (expired, or the password changed).
   app.get("/api/live/stream", async (request, reply) => {
     const tokenHash = request.session?.tokenHash ?? "";
-    reply.hijack();
-    const res = reply.raw;
-    res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store", connection: "keep-alive", "x-accel-buffering": "no" });
-    res.write("retry: 3000\n\n");
-    streams.add(tokenHash, res);
-    /** Writes `text` if the session is still live, otherwise ends the stream; in order. */
-    let sending = Promise.resolve();
-    const send = (text: string) => {
-      sending = sending.then(async () => {
-        try {
-          if (res.writableEnded) return;
-          if (await repositories.sessions.find(tokenHash, await fingerprint(), clock())) res.write(text);
-          else res.end();
-        } catch (error) {
-          request.log.warn({ err: error }, "live stream: the session could not be checked");
-        }
-      });
-    };
-    // Everything is released on close, which may come while the first snapshot is still being built.
-    let unsubscribe: (() => void) | undefined;
-    const heartbeat = setInterval(() => send(": keep-alive\n\n"), SSE_HEARTBEAT_MS);
-    heartbeat.unref();
-    res.on("close", () => {
-      clearInterval(heartbeat);
-      unsubscribe?.();
+    await sessionEventStream(request, reply, {
+      streams,
+      signedIn: async () => (await repositories.sessions.find(tokenHash, await fingerprint(), clock())) !== undefined,
+      label: "live stream",
+      subscribe: (emit) => live.subscribe((snapshot) => emit(`event: live\ndata: ${snapshot}\n\n`)),
     });
-    let first = true;
-    try {
-      const remove = await live.subscribe((snapshot) => {
-        const event = `event: live\ndata: ${snapshot}\n\n`;
-        // The first snapshot follows the session check of this very request.
-        if (first) res.write(event);
-        else send(event);
-        first = false;
-      });
-      if (res.destroyed) remove();
-      else unsubscribe = remove;
-    } catch (error) {
-      request.log.warn({ err: error }, "live stream could not start");
-      res.end();
-    }
   });
 
   app.get("/api/calls", async (request) => {

@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { CallAction, DeskPort } from "../../acd/desk-port.js";
 import { ActionError } from "../../dashboard/dashboard-service.js";
-import type { SessionStreams } from "../../dashboard/session-streams.js";
+import { sessionEventStream, type SessionStreams } from "../../dashboard/session-streams.js";
 import { deskNotice, deskPage, deskPanel, type DeskContext } from "../../dashboard/views/desk-view.js";
 import { DeskFeed } from "../../desk/desk-feed.js";
 import { BREAK_REASONS, DeskService, type DeskSnapshot } from "../../desk/desk-service.js";
@@ -14,8 +14,6 @@ import { DISPOSITIONS } from "../../repositories/desk-repository.js";
 import type { DashboardRoutesOptions } from "../dashboard/dashboard-options.js";
 import { Notice } from "../dashboard/dashboard-params.js";
 import { parseWith } from "../twilio/webhook-params.js";
-
-const SSE_HEARTBEAT_MS = 15_000;
 
 /** Fields every action form carries: the CSRF token and where to go back to. */
 const ActionFields = { _csrf: z.string().optional(), redirect: z.string().max(2000).optional() };
@@ -120,48 +118,16 @@ export default async function deskRoutes(app: FastifyInstance, opts: DeskRoutesO
     const agentId = agentOf(request);
     const tokenHash = request.session?.tokenHash ?? "";
     const ctx = { ...context(request), notice: undefined };
-    reply.hijack();
-    const res = reply.raw;
-    res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store", connection: "keep-alive", "x-accel-buffering": "no" });
-    res.write("retry: 3000\n\n");
-    streams.add(tokenHash, res);
     const event = (snapshot: DeskSnapshot) => {
       const now = clock().toISOString();
       return `event: desk\ndata: ${JSON.stringify({ now, snapshot, html: deskPanel(ctx, snapshot, now).toString() })}\n\n`;
     };
-    let sending = Promise.resolve();
-    const send = (text: string) => {
-      sending = sending.then(async () => {
-        try {
-          if (res.writableEnded) return;
-          if (await repositories.sessions.find(tokenHash, await fingerprint(), clock())) res.write(text);
-          else res.end();
-        } catch (error) {
-          request.log.warn({ err: error }, "desk stream: the session could not be checked");
-        }
-      });
-    };
-    let unsubscribe: (() => void) | undefined;
-    const heartbeat = setInterval(() => send(": keep-alive\n\n"), SSE_HEARTBEAT_MS);
-    heartbeat.unref();
-    res.on("close", () => {
-      clearInterval(heartbeat);
-      unsubscribe?.();
+    await sessionEventStream(request, reply, {
+      streams,
+      signedIn: async () => (await repositories.sessions.find(tokenHash, await fingerprint(), clock())) !== undefined,
+      label: "desk stream",
+      subscribe: (emit) => feed.subscribe(agentId, (snapshot) => emit(event(snapshot))),
     });
-    let first = true;
-    try {
-      const remove = await feed.subscribe(agentId, (snapshot) => {
-        // The first snapshot follows the session check of this very request.
-        if (first) res.write(event(snapshot));
-        else send(event(snapshot));
-        first = false;
-      });
-      if (res.destroyed) remove();
-      else unsubscribe = remove;
-    } catch (error) {
-      request.log.warn({ err: error }, "desk stream could not start");
-      res.end();
-    }
   });
 
   app.post("/desk/api/state", async (request, reply) => {
