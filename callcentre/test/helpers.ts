@@ -207,6 +207,7 @@ export async function fakeTwilioApi(t: TestContext) {
       req.on("end", () => resolve(body));
     });
   const created: Record<string, unknown>[] = [];
+  const callStatuses = new Map<string, string>();
   const server = createServer(async (req, res) => {
     const request: ApiRequest = {
       method: req.method ?? "",
@@ -234,6 +235,13 @@ export async function fakeTwilioApi(t: TestContext) {
       }
       res.setHeader("content-type", "audio/x-wav");
       res.end(RECORDING_WAV);
+      return;
+    }
+    const fetched = req.method === "GET" ? /\/Calls\/(CA[0-9a-f]{32})\.json$/.exec(url.pathname) : null;
+    if (fetched) {
+      // A call as Twilio's REST API shows it: the status a test set for it, else "no-answer".
+      const callSid = fetched[1] ?? "";
+      res.end(JSON.stringify({ sid: callSid, account_sid: ACCOUNT_SID, status: callStatuses.get(callSid) ?? "no-answer", direction: "outbound-api", api_version: "2010-04-01" }));
       return;
     }
     if (failWith && failuresLeft > 0) {
@@ -297,6 +305,8 @@ export async function fakeTwilioApi(t: TestContext) {
     requests,
     /** The messages it accepted, oldest first. */
     created,
+    /** What a fetch of a call (GET Calls/{sid}.json) says its status is. */
+    callStatuses,
     /**
      * Accepts the next message but holds the answer until `release()`: the sender cannot know whether
      * Twilio took it (a timeout, or a crash right after the request).

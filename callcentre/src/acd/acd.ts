@@ -37,6 +37,10 @@ export interface LineSettings {
   callback: { attempts: number; retryAfter: number };
 }
 
+/** How often offers left ringing are looked at, and how old one is before it is. */
+const SWEEP_EVERY_MS = 30_000;
+const STALE_OFFER_MS = 60_000;
+
 /** The final statuses of a call (Twilio's). */
 const ENDED = new Set(["completed", "busy", "no-answer", "failed", "canceled"]);
 
@@ -46,6 +50,7 @@ export class Acd implements DeskPort {
   private again = false;
   private readonly timers = new Set<NodeJS.Timeout>();
   private stopped = false;
+  private lastSweep: number | undefined;
 
   constructor(private readonly o: AcdOptions) {}
 
@@ -136,11 +141,42 @@ export class Acd implements DeskPort {
     do {
       this.again = false;
       try {
+        await this.sweep();
         await this.dispatch();
       } catch (error) {
         this.o.log.error({ err: error }, "ACD dispatch failed");
       }
     } while (this.again && !this.stopped);
+  }
+
+  /**
+   * Offers left ringing too long, at most every SWEEP_EVERY_MS: one whose agent's call was never placed
+   * (the instance that made it stopped first) is dropped, the caller back in place; one whose status
+   * callback has not come is settled from the call's status at Twilio, as the status callback would have.
+   */
+  async sweep(force = false): Promise<void> {
+    const { repositories, db, clock, twilio, log } = this.o;
+    const now = clock();
+    if (!force && this.lastSweep !== undefined && now.getTime() - this.lastSweep < SWEEP_EVERY_MS) return;
+    this.lastSweep = now.getTime();
+    for (const offer of await repositories.queue.staleOffers(new Date(now.getTime() - STALE_OFFER_MS))) {
+      if (!offer.agentCallSid) {
+        const dropped = await db.transaction((tx) => repositories.queue.with(tx).dropOffer(offer.id, now));
+        if (dropped) log.warn({ offer: offer.id, agent: offer.agentId }, "an offer whose call was never placed was dropped: the caller is back in line");
+        continue;
+      }
+      const entry = await repositories.queue.entry(offer.entryId);
+      if (!entry || now.getTime() - offer.createdAt.getTime() < (this.line(entry.department).ringTimeout + 60) * 1000) continue;
+      try {
+        const call = await twilio.calls(offer.agentCallSid).fetch();
+        if (ENDED.has(call.status)) {
+          log.warn({ offer: offer.id, status: call.status }, "an offer's status callback never came: settled from the call's status");
+          await this.agentCallStatus(offer.id, offer.agentCallSid, call.status);
+        }
+      } catch (error) {
+        log.warn({ err: error, offer: offer.id }, "an offer left ringing could not be checked at Twilio");
+      }
+    }
   }
 
   /** One round: the offers the database decides, then their calls. Returns the offers made. */

@@ -660,4 +660,28 @@ export class QueueRepository {
   async endConsultation(offerId: number, now: Date): Promise<void> {
     await this.db.query(`update offers set ended_at = $2 where id = $1 and ended_at is null`, [offerId, now]);
   }
+
+  /**
+   * Offers still ringing that were made before `before`: those whose agent's call was never placed (the
+   * instance that made the offer stopped first), and those whose status callback may have been lost.
+   */
+  async staleOffers(before: Date): Promise<OfferRow[]> {
+    return this.db.query<OfferRow>(`select ${OFFER_COLUMNS} from offers o where o.status = 'ringing' and o.created_at < $1 order by o.id limit 100`, [before]);
+  }
+
+  /**
+   * An offer whose agent's call was never placed is given up: the caller is back in their place and
+   * the agent available, with no miss counted (it was not theirs).
+   */
+  async dropOffer(offerId: number, now: Date): Promise<OfferRow | undefined> {
+    await this.lockEntryOf(offerId);
+    const [offer] = await this.db.query<OfferRow>(
+      `update offers o set status = 'failed', reason = 'call never placed', ended_at = $2 where o.id = $1 and o.status = 'ringing' and o.agent_call_sid is null returning ${OFFER_COLUMNS}`,
+      [offerId, now],
+    );
+    if (!offer) return undefined;
+    await this.db.query(`update queue_entries set status = 'queued', agent_id = null where id = $1 and status = 'offered'`, [offer.entryId]);
+    await changeState(this.db, offer.agentId, { state: "available", since: now }, "state = 'busy'");
+    return offer;
+  }
 }
