@@ -250,6 +250,8 @@ export class Acd implements DeskPort {
       await db.transaction((tx) => this.agentCallEnded(tx, callSid, now, line.wrapUp));
     }
     this.changed(offer.agentId);
+    // A consultation's end (missed, or the consulted agent gone) changes the first agent's desk too.
+    if (offer.fromAgent) this.changed(offer.fromAgent);
     this.kick();
   }
 
@@ -295,6 +297,7 @@ export class Acd implements DeskPort {
     if (!offer || !entry) return;
     await this.o.db.transaction((tx) => this.o.repositories.queue.with(tx).miss(offerId, "declined", "declined", this.o.clock(), this.line(entry.department).maxNoAnswer));
     this.changed(offer.agentId);
+    if (offer.fromAgent) this.changed(offer.fromAgent);
     this.kick();
   }
 
