@@ -208,3 +208,27 @@ test("the owner's Agents page lists the agents and sets a password, shown once; 
     [["ava", true], ["bob", true]],
   );
 });
+
+test("call controls and an owner's change of state refuse bad input with the reason, and change nothing", async (t) => {
+  const { app, agents } = await deskApp(t);
+  const ava = await signInAgent(app, "ava", AVA_PASSWORD);
+  const refused = async (url: string, body: Record<string, unknown>, status: number, reason: RegExp, session = ava) => {
+    const res = await postJson(app, session, url, body);
+    assert.equal(res.statusCode, status, res.body);
+    assert.match(res.json().message, reason);
+  };
+  await refused("/desk/api/call", { action: "hold-forever" }, 400, /action/);
+  await refused("/desk/api/call", { action: "transfer" }, 400, /to: a transfer needs somewhere to go/);
+  await refused("/desk/api/call", { action: "transfer", to: "queue:sales" }, 400, /to: must be "department:<id>" or "agent:<id>"/);
+  await refused("/desk/api/call", { action: "consult", to: "department:sales" }, 400, /to: a consultation is with an agent/);
+  await refused("/desk/api/call", { action: "hold", extra: "x" }, 400, /extra|unrecognized/i);
+  const owner = await signIn(app);
+  await refused("/api/agents/ava/state", { state: "asleep" }, 400, /state/, owner);
+  await refused("/api/agents/nobody/state", { state: "available" }, 404, /no agent nobody/, owner);
+  // An agent's session cannot change another agent's state through the owner's API.
+  assert.equal((await postJson(app, ava, "/api/agents/bob/state", { state: "available" })).statusCode, 403);
+  assert.deepEqual((await agents.list()).map((a) => [a.id, a.state]), [["ava", "offline"], ["bob", "offline"]]);
+  const done = await postJson(app, owner, "/api/agents/ava/state", { state: "break", reason: "training" });
+  assert.equal(done.statusCode, 200);
+  assert.deepEqual([done.json().agent.state, done.json().agent.reason], ["break", "training"]);
+});
