@@ -15,7 +15,7 @@ import type { AgentRow, AgentSpec, ChosenState, Device, StateRefusal } from "../
 import type { EntryRow, NewOffer, OfferRow } from "../repositories/queue-repository.js";
 import type { TwilioClient } from "../twilio-client.js";
 import type { CallAction, CallRefusal, DeskPort } from "./desk-port.js";
-import { HOLD_MUSIC } from "./hold-music.js";
+import { HOLD_MUSIC } from "../flows/hold-music.js";
 
 export interface AcdOptions {
   db: Database;

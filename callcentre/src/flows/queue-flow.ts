@@ -3,7 +3,7 @@
 // and act on what it returns. Callers wait in Twilio's <Enqueue>, one queue per department, named after
 // the department's node; agents are called by the ACD (acd/acd.ts) and hear a whisper first.
 import type VoiceResponse from "twilio/lib/twiml/VoiceResponse.js";
-import { HOLD_MUSIC } from "../acd/hold-music.js";
+import { HOLD_MUSIC } from "./hold-music.js";
 import { isQueueDepartment, type Prompt, type QueueDepartment } from "./flow-schema.js";
 import { TwimlResponse, type Twiml } from "./twiml.js";
 import { Turn, type CallFacts, type FlowContext, type FlowResult } from "./voice-flow.js";

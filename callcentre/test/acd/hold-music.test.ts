@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { HOLD_MUSIC } from "../../src/acd/hold-music.js";
+import { HOLD_MUSIC } from "../../src/flows/hold-music.js";
 import { testApp } from "../helpers.js";
 
 const SHIPPED = fileURLToPath(new URL(`../../public${HOLD_MUSIC.path}`, import.meta.url));
