@@ -145,7 +145,7 @@ export class Acd implements DeskPort {
   /** One round: the offers the database decides, then their calls. Returns the offers made. */
   async dispatch(): Promise<NewOffer[]> {
     const { db, repositories, clock, config } = this.o;
-    const offers = await db.transaction((tx) => repositories.queue.with(tx).dispatch(clock()), { timeoutMs: config.databaseTimeoutMs });
+    const offers = await db.transaction((tx) => repositories.queue.with(tx).dispatch(clock), { timeoutMs: config.databaseTimeoutMs });
     await Promise.all(offers.map((offer) => this.ring(offer)));
     for (const offer of offers) this.changed(offer.agent.id);
     return offers;
