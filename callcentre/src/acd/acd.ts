@@ -195,7 +195,11 @@ export class Acd implements DeskPort {
     const line = this.line(entry.department);
     const now = clock();
     if (offer.status === "ringing") {
-      await db.transaction((tx) => repositories.queue.with(tx).miss(offerId, "missed", status === "completed" ? "no key pressed" : status, now, line.maxNoAnswer));
+      const missed = await db.transaction((tx) => repositories.queue.with(tx).miss(offerId, "missed", status === "completed" ? "no key pressed" : status, now, line.maxNoAnswer));
+      // No longer ringing once the miss had the caller's place: a key accepted it meanwhile (the agent
+      // pressed 1 and hung up at once, the two requests crossing). The call has ended, and with it the
+      // conversation: the wrap-up starts, or the agent would stay busy with no call.
+      if (!missed) await db.transaction((tx) => this.agentCallEnded(tx, callSid, now, line.wrapUp));
     } else if (offer.status === "accepted" && offer.agentCallSid === callSid) {
       await db.transaction((tx) => this.agentCallEnded(tx, callSid, now, line.wrapUp));
     }
