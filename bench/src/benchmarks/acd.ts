@@ -47,6 +47,11 @@ const ARRIVAL_SECONDS = 120;
 const MISS_RATE = 0.08;
 /** Share of offers whose caller hangs up while the agent's phone rings (the offer is canceled). */
 const CANCEL_RATE = 0.04;
+/**
+ * Share of accepted offers where the agent presses 1 and hangs up at once (the key and the call's end
+ * reach the centre together): the agent must go to wrap-up, never stay busy with no call.
+ */
+const DROP_RATE = 0.03;
 /** An agent answers after this many seconds of ringing, and talks this long. */
 const RING_SECONDS = [1, 5] as const;
 const TALK_SECONDS = [5, 40] as const;
@@ -186,6 +191,7 @@ async function runOne(ctx: BenchContext, scope: Scope, result: BenchmarkResult):
   let accepted = 0;
   let misses = 0;
   let cancels = 0;
+  let drops = 0;
   const reader = openReader(database);
   let lastProgress = 0;
   let tick = 0;
@@ -198,7 +204,8 @@ async function runOne(ctx: BenchContext, scope: Scope, result: BenchmarkResult):
     if (accepted + agents.reduce((n, a) => n + a.rang.length, 0) > before) lastProgress = tick;
     const inLine = line.filter((c) => c.phase === "in-line").length;
     const arrived = line.every((c) => c.phase === "in-line" || c.phase === "hung-up" || c.phase === "failed");
-    if (arrived && accepted >= inLine && agents.every((a) => a.phase === "idle")) break;
+    // Done when every caller has called, no agent has anything left to do, and nobody is in line.
+    if (arrived && agents.every((a) => a.phase === "idle") && (await reader.query("select 1 from queue_entries where status in ('queued', 'offered')")).length === 0) break;
     if (tick - lastProgress > STALL_SECONDS && tick > ARRIVAL_SECONDS) {
       stalled = true;
       break;
@@ -263,7 +270,12 @@ async function runOne(ctx: BenchContext, scope: Scope, result: BenchmarkResult):
         return;
       case "whisper": {
         const view = await carrier.client.call(agent.sid ?? "", 1_000_000);
-        if (view.activity === "gathering") agent.phase = (await carrier.client.press(agent.sid ?? "", "1")) ? "accepting" : "gone";
+        if (view.activity === "gathering" && prng.chance(DROP_RATE)) {
+          // Either may find the call ended by the other first.
+          await Promise.allSettled([carrier.client.press(agent.sid ?? "", "1"), carrier.client.hangup(agent.sid ?? "")]);
+          drops += 1;
+          agent.phase = "wrapping";
+        } else if (view.activity === "gathering") agent.phase = (await carrier.client.press(agent.sid ?? "", "1")) ? "accepting" : "gone";
         else if (view.activity === "ended") agent.phase = "idle";
         return;
       }
@@ -321,13 +333,14 @@ async function runOne(ctx: BenchContext, scope: Scope, result: BenchmarkResult):
   ];
   result.notes.push(
     `acd (${setting}): ${tick} s of the carrier's clock in ${seconds.toFixed(1)} s of real time; ${usage}`,
-    `  callers: ${hungUp} hung up while waiting (abandoned, not lost), ${cancels} of them while an agent's phone rang for them; offers: ${Object.entries(checks.offers).map(([status, n]) => `${n} ${status}`).join(", ")}; ${misses} left to ring out by the agents; webhooks and API requests per instance: ${balancer.served.join(" and ")}`,
+    `  callers: ${hungUp} hung up while waiting (abandoned, not lost), ${cancels} of them while an agent's phone rang for them; offers: ${Object.entries(checks.offers).map(([status, n]) => `${n} ${status}`).join(", ")}; ${misses} left to ring out by the agents; ${drops} times an agent pressed 1 and hung up at once; webhooks and API requests per instance: ${balancer.served.join(" and ")}`,
     `  offers after a miss with ready_at earlier than the caller's return to the line (their wait counted from the return): ${checks.readyAtBeforeBackInLine}`,
     `  'available' sent → phone rings (harness): p50 ${percentile(harnessMs, 50).toFixed(0)} ms, p95 ${percentile(harnessMs, 95).toFixed(0)} ms; caller in line → offer (centre): p50 ${percentile(checks.callerReady, 50).toFixed(0)} ms`,
   );
   const failures: string[] = [];
   if (!checks.uniqueIndexes) failures.push("the offers table lacks its partial unique indexes (offers_ringing_entry, offers_ringing_agent)");
-  if (stalled) failures.push(`no offer for ${STALL_SECONDS} s of the carrier's clock with callers still waiting`);
+  const stuck = agents.filter((a) => a.phase !== "idle").map((a) => `${a.spec.id} ${a.phase}`);
+  if (stalled) failures.push(`nothing happened for ${STALL_SECONDS} s of the carrier's clock, with callers waiting or agents not done (${stuck.join(", ") || "none"})`);
   if (notInLine.length > 0) failures.push(`${notInLine.length} callers did not reach the line: ${notInLine.slice(0, 5).map((c) => c.sid ?? `caller ${c.index}`).join(", ")}`);
   if (checks.lost.length > 0) failures.push(`${checks.lost.length} callers lost (never reached an agent): ${checks.lost.slice(0, 5).join(", ")}`);
   if (duplicatesOfCallers > 0) failures.push(`${checks.callerOverlaps} pairs of overlapping offers of one caller, ${checks.acceptedTwice} callers accepted twice`);
