@@ -3,6 +3,7 @@
 // Progress goes to stderr; the table (or, with --json, the results as JSON) to stdout. The exit code
 // is 1 when a run failed its checks (errors, lost calls, duplicates), 0 otherwise, goals met or not.
 import { parseArgs } from "node:util";
+import { runAcd } from "./benchmarks/acd.js";
 import { runBroadcast } from "./benchmarks/broadcast.js";
 import { runCalls } from "./benchmarks/calls.js";
 import { runSoak } from "./benchmarks/soak.js";
@@ -24,12 +25,13 @@ const BENCHMARKS = {
   broadcast: runBroadcast,
   startup: runStartup,
   soak: runSoak,
+  acd: runAcd,
 } satisfies Record<string, (ctx: BenchContext) => Promise<BenchmarkResult>>;
 type Name = keyof typeof BENCHMARKS;
-/** `npm run bench` with no name. The soak takes 10 minutes: it runs only when named. */
+/** `npm run bench` with no name. The soak takes 10 minutes, and acd needs Postgres: they run only when named. */
 const ALL: Name[] = ["webhook", "calls", "broadcast", "startup"];
 
-const USAGE = `usage: npm run bench -- [webhook|calls|broadcast|startup|soak|all] [options]
+const USAGE = `usage: npm run bench -- [webhook|calls|broadcast|startup|soak|acd|all] [options]
 
   --database embedded|postgres|both  the call centre's database (default: postgres; startup both).
                                    embedded: no DATABASE_URL, the centre runs its own in DATA_DIR
@@ -46,6 +48,8 @@ const USAGE = `usage: npm run bench -- [webhook|calls|broadcast|startup|soak|all
              --node-options "…" (NODE_OPTIONS for the CLI, e.g. --max-old-space-size=160)
   startup:   --repeat N (3 runs per database)
   soak:      --minutes M (10)  --rate R (5 calls/s)  --pool N
+  acd:       --callers N (200, into 5 queue departments, 20 agents, 2 instances; postgres only)
+             --seed S (1: the callers' and agents' choices)
 `;
 
 function fail(message: string): never {
@@ -75,6 +79,8 @@ function parse(): { names: Name[]; options: BenchOptions; json: boolean; keep: b
       minutes: { type: "string", default: "10" },
       rate: { type: "string", default: "5" },
       repeat: { type: "string", default: "3" },
+      callers: { type: "string", default: "200" },
+      seed: { type: "string", default: "1" },
       "node-options": { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -118,6 +124,8 @@ function parse(): { names: Name[]; options: BenchOptions; json: boolean; keep: b
       minutes: number("minutes", values.minutes, 0.1),
       rate: number("rate", values.rate, 0.01),
       repeat: integer("repeat", values.repeat, 1),
+      callers: integer("callers", values.callers, 1),
+      seed: integer("seed", values.seed, 0),
       profile: values.profile,
       nodeOptions: values["node-options"],
     },

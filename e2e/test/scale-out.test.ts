@@ -4,13 +4,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync } from "node:fs";
-import { createServer, request as httpRequest } from "node:http";
-import { once } from "node:events";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { AddressInfo } from "node:net";
 import pg from "pg";
 import { postgresReachable, startOpenMeteoFixture } from "@callcentre/testkit";
+import { roundRobin } from "./round-robin.js";
 import { CENTRE_NUMBER, centreEnv, provisionNumber, scenarioDatabase, startCarrier, startCentre } from "./system.js";
 
 const POSTGRES_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
@@ -18,36 +16,6 @@ const CALLS = 12;
 const SUBSCRIBERS = 60;
 const caller = (i: number) => `+61491570${String(200 + i).padStart(3, "0")}`;
 const subscriber = (i: number) => `+61491570${String(500 + i).padStart(3, "0")}`;
-
-/**
- * An HTTP load balancer on loopback: each request goes to the next backend in turn, untouched. Backends
- * are added as they start (each on a port the system picks).
- */
-async function roundRobin() {
-  const backends: string[] = [];
-  const served: number[] = [];
-  let next = 0;
-  const server = createServer((req, res) => {
-    const index = next++ % backends.length;
-    served[index] = (served[index] ?? 0) + 1;
-    const target = new URL(req.url ?? "/", backends[index]);
-    const upstream = httpRequest(target, { method: req.method, headers: req.headers }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
-    upstream.on("error", () => {
-      res.writeHead(502).end();
-    });
-    req.pipe(upstream);
-  });
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const add = (backend: string) => {
-    backends.push(backend);
-    served.push(0);
-  };
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, add, served, close: () => server.close() };
-}
 
 test("two instances behind a round-robin share Postgres: calls recorded once, forecasts sent once", async (t) => {
   if (!(await postgresReachable(POSTGRES_URL))) return t.skip(`needs Postgres at ${POSTGRES_URL}`);

@@ -208,6 +208,12 @@ export class CarrierClient {
     return this.json("GET", "/clock");
   }
 
+  /** Presses keys without waiting for the call to settle (several handsets keying in at once). */
+  async pressOnly(sid: string, digits: string): Promise<void> {
+    const { accepted } = await this.json<{ accepted: boolean }>("POST", `/calls/${sid}/digits`, { digits });
+    if (!accepted) throw new Error(`nothing was listening for ${digits}`);
+  }
+
   async say(sid: string, text: string): Promise<void> {
     const { accepted } = await this.json<{ accepted: boolean }>("POST", `/calls/${sid}/speech`, { text });
     if (!accepted) throw new Error(`nothing was listening for "${text}"`);
@@ -221,8 +227,19 @@ export class CarrierClient {
     return this.json("POST", `/calls/${sid}/answer`);
   }
 
+  /** The handset declines a call ringing on it (busy). */
+  reject(sid: string): Promise<unknown> {
+    return this.json("POST", `/calls/${sid}/reject`);
+  }
+
   async advance(seconds: number): Promise<void> {
     await this.json("POST", "/clock/advance", { seconds });
+  }
+
+  /** Moves the manual clock to its next timer, if there is one. */
+  async advanceToNextTimer(): Promise<void> {
+    const clock = await this.json<{ now: string; nextTimerAt: string | null }>("GET", "/clock");
+    if (clock.nextTimerAt) await this.advance(Math.max(0.001, (Date.parse(clock.nextTimerAt) - Date.parse(clock.now)) / 1000));
   }
 
   phoneCalls(number: string): Promise<{ calls: { sid: string; status: string; activity: string }[] }> {

@@ -82,6 +82,11 @@ export class CarrierClient {
     return (await this.http.ok<{ accepted: boolean }>("POST", `/_carrier/calls/${sid}/digits`, { json: { digits } })).accepted;
   }
 
+  /** The handset answers a call ringing on it. */
+  async answer(sid: string): Promise<void> {
+    await this.http.ok("POST", `/_carrier/calls/${sid}/answer`);
+  }
+
   async hangup(sid: string): Promise<void> {
     await this.http.ok("POST", `/_carrier/calls/${sid}/hangup`);
   }

@@ -31,6 +31,10 @@ export interface BenchOptions {
   rate: number;
   /** startup: runs per database. */
   repeat: number;
+  /** acd: callers placed into the queue departments. */
+  callers: number;
+  /** acd: the seed of the callers' and agents' choices. */
+  seed: number;
   /** Profile the call centre (or the broadcast CLI) with --cpu-prof and summarise it. */
   profile: boolean;
   /** broadcast: NODE_OPTIONS for the CLI (e.g. --max-old-space-size=160), to try a fix. */

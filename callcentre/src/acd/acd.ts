@@ -182,7 +182,7 @@ export class Acd implements DeskPort {
   /** One round: the offers the database decides, then their calls. Returns the offers made. */
   async dispatch(): Promise<NewOffer[]> {
     const { db, repositories, clock, config } = this.o;
-    const offers = await db.transaction((tx) => repositories.queue.with(tx).dispatch(clock()), { timeoutMs: config.databaseTimeoutMs });
+    const offers = await db.transaction((tx) => repositories.queue.with(tx).dispatch(clock), { timeoutMs: config.databaseTimeoutMs });
     await Promise.all(offers.map((offer) => this.ring(offer)));
     for (const offer of offers) this.changed(offer.agent.id);
     return offers;
@@ -245,7 +245,11 @@ export class Acd implements DeskPort {
     const line = this.line(entry.department);
     const now = clock();
     if (offer.status === "ringing") {
-      await db.transaction((tx) => repositories.queue.with(tx).miss(offerId, "missed", status === "completed" ? "no key pressed" : status, now, line.maxNoAnswer));
+      const missed = await db.transaction((tx) => repositories.queue.with(tx).miss(offerId, "missed", status === "completed" ? "no key pressed" : status, now, line.maxNoAnswer));
+      // No longer ringing once the miss had the caller's place: a key accepted it meanwhile (the agent
+      // pressed 1 and hung up at once, the two requests crossing). The call has ended, and with it the
+      // conversation: the wrap-up starts, or the agent would stay busy with no call.
+      if (!missed) await db.transaction((tx) => this.agentCallEnded(tx, callSid, now, line.wrapUp));
     } else if (offer.status === "accepted" && offer.agentCallSid === callSid) {
       await db.transaction((tx) => this.agentCallEnded(tx, callSid, now, line.wrapUp));
     }

@@ -13,7 +13,7 @@ export type OfferStatus = "ringing" | "accepted" | "missed" | "declined" | "canc
 export type OfferKind = "offer" | "consult";
 
 /** Serialises dispatch across instances (another key than the migrations' and the tests'). */
-const DISPATCH_LOCK_KEY = 727_274_100;
+export const DISPATCH_LOCK_KEY = 727_274_100;
 
 export interface EntryRow {
   id: number;
@@ -233,16 +233,23 @@ export class QueueRepository {
    * agents' calls. First come, first served within a line (priority first: a transferred caller goes
    * to the front); for each caller, the longest-idle available agent of the department, first-line
    * before overflow. Timed wrap-ups that are over end first. Run it inside a transaction.
+   *
+   * Given a clock, it reads the time once it holds the lock and has read the agents and callers, so
+   * that an offer is never timed before a change it was decided on (another instance's miss or an
+   * agent becoming available, committed while this one waited for the lock): otherwise an offer could
+   * appear to ring before the previous offer of its caller ended, or before its agent was available.
    */
-  async dispatch(now: Date, limit = 50): Promise<NewOffer[]> {
+  async dispatch(clock: Date | (() => Date), limit = 50): Promise<NewOffer[]> {
+    const time = typeof clock === "function" ? clock : () => clock;
     await this.db.query("select pg_advisory_xact_lock($1)", [DISPATCH_LOCK_KEY]);
+    const locked = time();
     await this.db.query(
       `with ended as (
          update agents set state = 'available', reason = null, state_since = wrap_until, wrap_until = null
          where state = 'wrap-up' and wrap_until <= $1 returning id, state_since
        )
        insert into agent_state_changes (agent_id, state, at) select id, 'available', state_since from ended`,
-      [now],
+      [locked],
     );
     const agents = await this.db.query<{ id: string; name: string; phone: string | null; client: string | null; device: Device | null; since: Date; department: string; level: number }>(
       `select a.id, a.name, a.phone, a.client, a.device, a.state_since as since, d.department, d.level
@@ -258,8 +265,9 @@ export class QueueRepository {
          and (case when e.for_agent is null then e.department = any ($2::text[]) else e.for_agent = any ($3::text[]) end)
        order by e.priority desc, e.enqueued_at, e.id limit 1000
        for update of e`,
-      [now, [...new Set(agents.map((a) => a.department))], [...new Set(agents.map((a) => a.id))]],
+      [locked, [...new Set(agents.map((a) => a.department))], [...new Set(agents.map((a) => a.id))]],
     );
+    const now = time();
     const taken = new Set<string>();
     const offers: NewOffer[] = [];
     for (const entry of entries) {

@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { Database } from "../../src/db/database.js";
 import { AgentsRepository, type AgentSpec } from "../../src/repositories/agents-repository.js";
-import { QueueRepository } from "../../src/repositories/queue-repository.js";
+import { DISPATCH_LOCK_KEY, QueueRepository } from "../../src/repositories/queue-repository.js";
 import { sid, testDatabase } from "../helpers.js";
 
 const t0 = new Date("2026-12-01T00:00:00Z");
@@ -21,7 +21,7 @@ async function setup(t: Parameters<typeof testDatabase>[0]) {
   const agents = new AgentsRepository(db);
   const queue = new QueueRepository(db);
   await agents.sync(AGENTS, t0);
-  const dispatch = (now: Date) => db.transaction((tx) => queue.with(tx).dispatch(now));
+  const dispatch = (now: Date) => db.transaction((tx) => queue.with(tx).dispatch(() => now));
   const caller = (n: number, department: string, waitingSince: Date) =>
     queue.enqueue({ callSid: sid("CA", n), department, number: `+6149157000${n}`, enqueuedAt: waitingSince });
   return { db, agents, queue, dispatch, caller };
@@ -269,6 +269,39 @@ test("instances dispatching at once never offer a caller twice nor give an agent
   // First come, first served: the eight who came first.
   const entries = await db.query<{ call_sid: string }>(`select call_sid from queue_entries where status = 'offered' order by enqueued_at`);
   assert.deepEqual(entries.map((e) => e.call_sid), Array.from({ length: 8 }, (_, i) => sid("CA", i + 1)));
+});
+
+test("an offer is timed once the dispatch holds the lock, never before a change it was decided on", async (t) => {
+  const { db, agents, queue, caller } = await setup(t);
+  await caller(1, "billing", at(1));
+  // Another instance's dispatch holds the lock when this one starts, at 5 s.
+  let now = at(5);
+  let release = () => {};
+  let held = () => {};
+  const holding = new Promise<void>((resolve) => (held = resolve));
+  const other = db.transaction(async (tx) => {
+    await tx.query("select pg_advisory_xact_lock($1)", [DISPATCH_LOCK_KEY]);
+    held();
+    await new Promise<void>((resolve) => (release = resolve));
+  });
+  await holding;
+  const dispatching = db.transaction((tx) => queue.with(tx).dispatch(() => now));
+  const waiting = async () =>
+    (await db.query(`select 1 from pg_locks where locktype = 'advisory' and not granted and database = (select oid from pg_database where datname = current_database())`)).length > 0;
+  while (!(await waiting())) await new Promise((resolve) => setImmediate(resolve));
+  // While it waits, Ava becomes available at 6 s (another instance's request, committed at once).
+  now = at(6);
+  await agents.choose("ava", "available", null, at(6));
+  release();
+  await other;
+  const [offer] = await dispatching;
+  assert.equal(offer?.agent.id, "ava");
+  assert.deepEqual([offer?.offer.readyAt, offer?.offer.createdAt], [at(6), at(6)], "offered when it was decided, not before Ava was available");
+  assert.deepEqual(
+    (await agents.history("ava", t0, at(10))).map((c) => [c.state, c.at.getTime()]),
+    [["available", at(6).getTime()], ["busy", at(6).getTime()]],
+    "the agent's history in time order",
+  );
 });
 
 test("a caller hanging up while the agent accepts: exactly one of the two wins", async (t) => {
