@@ -259,8 +259,9 @@ export class QueueRepository {
        for update of a`,
     );
     if (agents.length === 0) return [];
-    const entries = await this.db.query<EntryRow>(
-      `select ${ENTRY_COLUMNS} from queue_entries e
+    // Back in line after a missed offer: waiting again only from that offer's end.
+    const entries = await this.db.query<EntryRow & { backInLine: Date | null }>(
+      `select ${ENTRY_COLUMNS}, (select max(o.ended_at) from offers o where o.entry_id = e.id) as "backInLine" from queue_entries e
        where e.status = 'queued' and (e.not_before is null or e.not_before <= $1)
          and (case when e.for_agent is null then e.department = any ($2::text[]) else e.for_agent = any ($3::text[]) end)
        order by e.priority desc, e.enqueued_at, e.id limit 1000
@@ -277,7 +278,7 @@ export class QueueRepository {
       const agent = agents.find((a) => (entry.forAgent ? a.id === entry.forAgent : a.department === entry.department) && !taken.has(a.id));
       if (!agent) continue;
       taken.add(agent.id);
-      const readyAt = new Date(Math.max(agent.since.getTime(), entry.enqueuedAt.getTime(), entry.notBefore?.getTime() ?? 0));
+      const readyAt = new Date(Math.max(agent.since.getTime(), entry.enqueuedAt.getTime(), entry.notBefore?.getTime() ?? 0, entry.backInLine?.getTime() ?? 0));
       const [offer] = await this.db.query<OfferRow>(
         `insert into offers (entry_id, agent_id, created_at, ready_at) values ($1, $2, $3, $4) returning ${OFFER_COLUMNS.replaceAll("o.", "")}`,
         [entry.id, agent.id, now, readyAt],
@@ -287,7 +288,7 @@ export class QueueRepository {
       if (!offer) throw new Error("offer not recorded");
       offers.push({
         offer,
-        entry: { ...entry, status: "offered", agentId: agent.id },
+        entry: { ...withoutBackInLine(entry), status: "offered", agentId: agent.id },
         agent: { id: agent.id, name: agent.name, phone: agent.phone, client: agent.client, device: agent.device, level: agent.level === 0 ? "first-line" : "overflow" },
       });
     }
@@ -692,4 +693,8 @@ export class QueueRepository {
     await changeState(this.db, offer.agentId, { state: "available", since: now }, "state = 'busy'");
     return offer;
   }
+}
+
+function withoutBackInLine({ backInLine: _backInLine, ...entry }: EntryRow & { backInLine: Date | null }): EntryRow {
+  return entry;
 }

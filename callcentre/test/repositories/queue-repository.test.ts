@@ -123,6 +123,19 @@ test("a missed offer puts the caller back in their place and the agent last in l
   assert.equal((await agents.get("ava"))?.missedInRow, 0, "back from break, the count starts again");
 });
 
+test("an offer made after a miss counts the wait from the caller's return to the line", async (t) => {
+  const { agents, queue, dispatch, caller } = await setup(t);
+  await agents.choose("ava", "available", null, at(1));
+  await agents.choose("noah", "available", null, at(2));
+  await caller(1, "billing", at(10));
+  const [first] = await dispatch(at(10));
+  assert.equal(first?.agent.id, "ava");
+  await queue.miss(first.offer.id, "missed", "no-answer", at(20), 3);
+  const [second] = await dispatch(at(21));
+  assert.equal(second?.agent.id, "noah", "idle since 2 s: longer than Ava, back at 20 s");
+  assert.equal(second.offer.readyAt?.toISOString(), at(20).toISOString(), "not from 10 s: the caller was being offered to Ava until 20 s");
+});
+
 test("accept connects caller and agent; the agent's call ending starts a timed wrap-up that ends by itself", async (t) => {
   const { agents, queue, dispatch, caller } = await setup(t);
   await agents.choose("ava", "available", null, at(1));
