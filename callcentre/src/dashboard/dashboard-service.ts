@@ -198,7 +198,7 @@ export class DashboardService {
     const [visits, entries, surveys, callsPerHour, outcomes, voicemails, sms] = await Promise.all([
       repositories.transfers.startedBetween(from, to),
       repositories.queue.enteredBetween(from, to),
-      repositories.queue.surveyScores(from, to),
+      repositories.surveys.byDepartment(from, to),
       repositories.calls.perHour(from, to, this.zone),
       repositories.calls.outcomes(from, to),
       repositories.recordings.countVoicemails(from, to),
@@ -260,7 +260,7 @@ export class DashboardService {
       repositories.transfers.forCall(sid),
       repositories.recordings.forCall(sid),
       repositories.callbacks.forCall(sid),
-      repositories.queue.surveysForCall(sid),
+      repositories.surveys.forCall(sid),
     ]);
     const transfers = visits.map((t) => ({ ...t, waitSeconds: waitSeconds(t, now) }));
     return { call, events, transfers, recordings, callback: callback ?? null, surveys };

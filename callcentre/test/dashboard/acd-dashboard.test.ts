@@ -17,7 +17,7 @@ async function setUp(t: TestContext, config: { twilioApiBaseUrl?: string } = {})
   const { app, db } = await testApp(t, { clock: clock.now, config });
   const session = await signIn(app);
   const driver = new CallDriver(app, clock);
-  const { queue, agents } = app.repositories;
+  const { queue, agents, surveys } = app.repositories;
   /** A call made through the webhooks (so it is an inbound call of the log), then put in Billing's line. */
   const joins = async (from: string) => {
     const callSid = await driver.call(from);
@@ -34,7 +34,7 @@ async function setUp(t: TestContext, config: { twilioApiBaseUrl?: string } = {})
     assert.ok(accepted);
     return accepted.entry;
   };
-  return { app, db: db as Database, session, clock, queue, agents, joins, dispatch, avaTakes };
+  return { app, db: db as Database, session, clock, queue, agents, surveys, joins, dispatch, avaTakes };
 }
 
 const live = async (app: FastifyInstance, session: Awaited<ReturnType<typeof signIn>>) => (await get(app, session, "/api/live")).json();
@@ -120,7 +120,7 @@ test("live: a line lists its callers first in line first, a call back holding it
 });
 
 test("metrics: each line's figures from the line itself, with its call backs and surveys, and the formulas on the page", async (t) => {
-  const { app, session, clock, queue, agents, joins, avaTakes } = await setUp(t);
+  const { app, session, clock, queue, agents, surveys, joins, avaTakes } = await setUp(t);
   await agents.choose("ava", "available", null, clock.now());
   const ready = () => agents.choose("ava", "available", null, clock.now());
 
@@ -128,14 +128,14 @@ test("metrics: each line's figures from the line itself, with its call backs and
   const a = await joins("+61491570301");
   clock.advance(12);
   const answeredA = await avaTakes(sid("CA", 0x6001));
-  await queue.surveyScored(answeredA, 5, clock.now());
+  await surveys.scored(answeredA, 5, clock.now());
   clock.advance(48);
   await queue.agentCallEnded(sid("CA", 0x6001), clock.now(), 0);
   await ready();
   await joins("+61491570302");
   clock.advance(30);
   const answeredD = await avaTakes(sid("CA", 0x6002));
-  await queue.surveyScored(answeredD, 3, clock.now());
+  await surveys.scored(answeredD, 3, clock.now());
   clock.advance(10);
   await queue.agentCallEnded(sid("CA", 0x6002), clock.now(), 0);
   await ready();
@@ -209,7 +209,7 @@ test("metrics: each line's figures from the line itself, with its call backs and
 
 test("a call's page: its conversation recording (paused while paused) with a player, and its survey with the comment played through the server", async (t) => {
   const api = await fakeTwilioApi(t);
-  const { app, session, clock, queue, agents, joins, avaTakes } = await setUp(t, { twilioApiBaseUrl: api.url });
+  const { app, session, clock, queue, agents, surveys, joins, avaTakes } = await setUp(t, { twilioApiBaseUrl: api.url });
   await agents.choose("ava", "available", null, clock.now());
   const entry = await joins("+61491570401");
   clock.advance(4);
@@ -231,9 +231,9 @@ test("a call's page: its conversation recording (paused while paused) with a pla
   clock.advance(95);
   await queue.agentCallEnded(sid("CA", 0x7001), clock.now(), 0);
   await save("completed", 95);
-  await queue.surveyScored(connected, 4, clock.now());
+  await surveys.scored(connected, 4, clock.now());
   const commentUrl = `${api.url}/2010-04-01/Accounts/${ACCOUNT_SID}/Recordings/${sid("RE", 0x7102)}`;
-  await queue.surveyComment(entry.id, commentUrl, 7);
+  await surveys.comment(entry.id, commentUrl, 7);
 
   page = (await get(app, session, `/calls/${entry.callSid}`)).body;
   assert.match(page, /<p>Conversation with an agent · 1:35 · Billing<\/p>/, "a finished recording shows no status");

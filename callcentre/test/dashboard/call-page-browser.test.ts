@@ -67,7 +67,7 @@ test("a call's page plays the conversation's recording and the survey's comment,
 
   const clock = new HandClock();
   const { app, db } = await testApp(t, { clock: clock.now, config: { twilioApiBaseUrl: api } });
-  const { queue, agents, recordings } = app.repositories;
+  const { queue, agents, recordings, surveys } = app.repositories;
   await agents.choose("ava", "available", null, clock.now());
   const callSid = await new CallDriver(app, clock).call("+61491570501");
   const entry = await queue.enqueue({ callSid, department: "billing", number: "+61491570501", enqueuedAt: clock.now() });
@@ -80,8 +80,8 @@ test("a call's page plays the conversation's recording and the survey's comment,
   clock.advance(125);
   await queue.agentCallEnded(sid("CA", 0x8101), clock.now(), 30);
   await recordings.saveConversation({ sid: CONVERSATION, callSid, entryId: entry.id, department: "Billing", url: recordingUrl(CONVERSATION), status: "completed", durationSeconds: 125 });
-  await queue.surveyScored(accepted.entry, 5, clock.now());
-  await queue.surveyComment(entry.id, recordingUrl(COMMENT), 6);
+  await surveys.scored(accepted.entry, 5, clock.now());
+  await surveys.comment(entry.id, recordingUrl(COMMENT), 6);
 
   await app.listen({ port: 0, host: "127.0.0.1" });
   // localhost is a secure context: the session cookie (Secure, as the public URL is https) is kept.

@@ -8,7 +8,7 @@ import type { CallEventRow, CallRow } from "../../repositories/calls-repository.
 import { STORED_CALL_STATUSES } from "../../repositories/calls-repository.js";
 import type { RecordingRow } from "../../repositories/recordings-repository.js";
 import type { CallbackRequestRow } from "../../repositories/callbacks-repository.js";
-import type { CallSurvey } from "../../repositories/queue-repository.js";
+import type { CallSurvey } from "../../repositories/surveys-repository.js";
 import type { TransferRow } from "../../repositories/transfers-repository.js";
 import { CALLS_PAGE_SIZE, type CallLogQuery } from "../dashboard-service.js";
 import { page, type PageContext } from "./layout.js";

@@ -9,6 +9,7 @@ import { MessagesRepository } from "../../repositories/messages-repository.js";
 import { SubscriptionsRepository } from "../../repositories/subscriptions-repository.js";
 import { NotificationsRepository } from "../../repositories/notifications-repository.js";
 import { RecordingsRepository } from "../../repositories/recordings-repository.js";
+import { SurveysRepository } from "../../repositories/surveys-repository.js";
 import { SessionsRepository } from "../../repositories/sessions-repository.js";
 import { QueueRepository } from "../../repositories/queue-repository.js";
 import { TransfersRepository } from "../../repositories/transfers-repository.js";
@@ -25,6 +26,7 @@ export interface Repositories {
   sessions: SessionsRepository;
   agents: AgentsRepository;
   queue: QueueRepository;
+  surveys: SurveysRepository;
   desk: DeskRepository;
 }
 
@@ -41,6 +43,7 @@ export function createRepositories(db: Database): Repositories {
     sessions: new SessionsRepository(db),
     agents: new AgentsRepository(db),
     queue: new QueueRepository(db),
+    surveys: new SurveysRepository(db),
     desk: new DeskRepository(db),
   };
 }

@@ -25,7 +25,7 @@ export default async function agentsRoutes(app: FastifyInstance, opts: Dashboard
     const [agents, passwords, scores] = await Promise.all([
       repositories.agents.list(),
       repositories.desk.passwordsSet(),
-      repositories.queue.surveyScoresByAgent(new Date(now.getTime() - 30 * 86_400_000), now),
+      repositories.surveys.byAgent(new Date(now.getTime() - 30 * 86_400_000), now),
     ]);
     return { agents, passwords, surveys: new Map(scores.map((s) => [s.agentId, s])) };
   };

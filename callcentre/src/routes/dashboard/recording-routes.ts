@@ -34,7 +34,7 @@ export default async function recordingRoutes(app: FastifyInstance, opts: Dashbo
   // here by its URL on the survey.
   app.get("/api/surveys/:entryId/comment/audio", async (request, reply) => {
     const { entryId } = parseWith(SurveyParam, request.params);
-    const url = await repositories.queue.surveyCommentUrl(entryId);
+    const url = await repositories.surveys.commentUrl(entryId);
     if (!url) throw notFound(`no survey comment for line entry ${entryId}`);
     return relay(request, reply, `survey ${entryId}`, url);
   });

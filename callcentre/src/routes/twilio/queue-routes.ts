@@ -311,7 +311,7 @@ export default async function queueRoutes(app: FastifyInstance, opts: QueueRoute
     const params = parseParams(GatherParams, request.body);
     const now = clock();
     const score = params.Digits && /^[1-5]$/.test(params.Digits) ? Number(params.Digits) : undefined;
-    if (score !== undefined) await queue.surveyScored(entry, score, now);
+    if (score !== undefined) await repositories.surveys.scored(entry, score, now);
     return respond(request, reply, params, surveyScored(ctx, facts(params, now), entry.department, entry.id, score), now);
   });
 
@@ -320,7 +320,7 @@ export default async function queueRoutes(app: FastifyInstance, opts: QueueRoute
     const entry = await entryOf(request);
     const params = parseParams(RecordParams, request.body);
     const now = clock();
-    await queue.surveyComment(entry.id, params.RecordingUrl, params.RecordingDuration);
+    await repositories.surveys.comment(entry.id, params.RecordingUrl, params.RecordingDuration);
     return respond(request, reply, params, surveyThanks(ctx, facts(params, now), entry.department), now);
   });
 }
