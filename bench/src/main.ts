@@ -28,8 +28,8 @@ const BENCHMARKS = {
   acd: runAcd,
 } satisfies Record<string, (ctx: BenchContext) => Promise<BenchmarkResult>>;
 type Name = keyof typeof BENCHMARKS;
-/** `npm run bench` with no name. The soak takes 10 minutes, and acd needs Postgres: they run only when named. */
-const ALL: Name[] = ["webhook", "calls", "broadcast", "startup"];
+/** `npm run bench` with no name. The soak takes 10 minutes: it runs only when named. (acd runs on Postgres alone.) */
+const ALL: Name[] = ["webhook", "calls", "broadcast", "startup", "acd"];
 
 const USAGE = `usage: npm run bench -- [webhook|calls|broadcast|startup|soak|acd|all] [options]
 
