@@ -2,28 +2,9 @@
 // event carries. What the agent is typing (a wrap-up's note and disposition, marked data-keep) and
 // the field they are in survive the swap. Waits and talk time tick every second from data-since,
 // measured against the server's clock (data-now), so a wrong clock here does not matter.
+import { readServerClock, tick } from "./ticker.js";
+
 const panel = document.querySelector("[data-desk-stream]");
-let offsetMs = 0;
-
-function readServerClock(root) {
-  const marked = root.querySelector("[data-now]");
-  if (marked) offsetMs = Date.parse(marked.getAttribute("data-now")) - Date.now();
-}
-
-function format(seconds) {
-  const s = Math.max(0, Math.round(seconds));
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const rest = String(s % 60).padStart(2, "0");
-  return h > 0 ? `${h}:${String(m).padStart(2, "0")}:${rest}` : `${m}:${rest}`;
-}
-
-function tick() {
-  const now = Date.now() + offsetMs;
-  for (const el of document.querySelectorAll("[data-since]")) {
-    el.textContent = format((now - Date.parse(el.getAttribute("data-since"))) / 1000);
-  }
-}
 
 /** Replaces the panel, keeping what the agent changed in data-keep fields and where their focus was. */
 function swap(html) {

@@ -1,28 +1,9 @@
 // Live parts of the dashboard: follows the server-sent event stream and, on every change, fetches
 // the fresh HTML fragment for each element marked data-live-fragment. Waits tick every second from
 // data-since, measured against the server's clock (data-now), so a wrong clock here does not matter.
+import { readServerClock, tick } from "./ticker.js";
+
 const targets = [...document.querySelectorAll("[data-live-fragment]")];
-let offsetMs = 0;
-
-function readServerClock(root) {
-  const marked = root.querySelector("[data-now]");
-  if (marked) offsetMs = Date.parse(marked.getAttribute("data-now")) - Date.now();
-}
-
-function format(seconds) {
-  const s = Math.max(0, Math.round(seconds));
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const rest = String(s % 60).padStart(2, "0");
-  return h > 0 ? `${h}:${String(m).padStart(2, "0")}:${rest}` : `${m}:${rest}`;
-}
-
-function tick() {
-  const now = Date.now() + offsetMs;
-  for (const el of document.querySelectorAll("[data-since]")) {
-    el.textContent = format((now - Date.parse(el.getAttribute("data-since"))) / 1000);
-  }
-}
 
 async function refresh() {
   for (const target of targets) {
