@@ -1319,7 +1319,25 @@ async function resumeCall() {
   }
 }
 
+/**
+ * A link may open the softphone as a given handset (a call centre's agent desk links to it):
+ * `?client=<identity>` in agent mode, or `?number=<E.164>`. Taken as if typed, and kept as typed ones are.
+ */
+function takeHandsetFromLink() {
+  const asked = new URLSearchParams(window.location.search);
+  const client = asked.get("client");
+  const number = asked.get("number");
+  if (client !== null && IDENTITY.test(client)) {
+    session.set(KEYS.identity, client);
+    session.set(KEYS.mode, "agent");
+  } else if (number !== null && E164.test(number)) {
+    saved.set(KEYS.myNumber, number);
+    session.set(KEYS.mode, "number");
+  }
+}
+
 function init() {
+  takeHandsetFromLink();
   el.myNumber.value = saved.get(KEYS.myNumber, DEFAULTS.myNumber);
   el.toNumber.value = saved.get(KEYS.toNumber, DEFAULTS.toNumber);
   el.smsTo.value = saved.get(KEYS.smsTo, el.toNumber.value);

@@ -48,6 +48,8 @@ test("the desk, in Chromium, drives a call through the carrier: offer, hold, rec
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.waitForURL(`${centreUrl}/desk`, WAIT);
+  // Local mode: the desk links to the carrier's softphone as Ava's handset.
+  assert.equal(await page.locator("a[data-softphone]").getAttribute("href"), `${new URL("/", carrier.url).toString()}?client=ava`);
   await page.getByRole("button", { name: "Available", exact: true }).click();
   await page.locator('[data-state="available"]').first().waitFor(WAIT);
 

@@ -33,6 +33,9 @@ export interface DeskSnapshot {
     device: Device | null;
     hasPhone: boolean;
     hasClient: boolean;
+    /** The agent's phone number and client identity (their own), for the link to the local softphone. */
+    phone: string | null;
+    client: string | null;
     departments: { id: string; name: string; level: "first-line" | "overflow" }[];
   };
   /** The caller offered to the agent (ringing) or connected with them. */
@@ -137,6 +140,8 @@ export class DeskService {
         device: agent.device,
         hasPhone: agent.phone !== null,
         hasClient: agent.client !== null,
+        phone: agent.phone,
+        client: agent.client,
         departments: agent.departments.map((d) => ({ id: d.department, name: nodeName(flow, d.department), level: d.level })),
       },
       work,

@@ -8,7 +8,7 @@ import type { DeskSnapshot } from "../../src/desk/desk-service.js";
 import { waitFor } from "../helpers.js";
 
 const snapshot = (id: string, state: DeskSnapshot["agent"]["state"]): DeskSnapshot => ({
-  agent: { id, name: id, state, reason: null, stateSince: "2026-11-24T01:00:00.000Z", wrapUntil: null, device: "phone", hasPhone: true, hasClient: false, departments: [] },
+  agent: { id, name: id, state, reason: null, stateSince: "2026-11-24T01:00:00.000Z", wrapUntil: null, device: "phone", hasPhone: true, hasClient: false, phone: "+61491570101", client: null, departments: [] },
   work: null,
   wrapUp: null,
   caller: null,

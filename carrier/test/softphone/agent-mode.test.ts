@@ -223,6 +223,25 @@ test("the softphone as an agent: client:ava answers a <Dial><Client> with its pa
     assert.equal(await second.getByTestId("to-number").inputValue(), "+61255501234");
   });
 
+  await t.test("a link opens the softphone as a given handset: ?client=<identity>, or ?number=<E.164>", async () => {
+    const linked = await context.newPage();
+    problems.watch(linked);
+    await linked.goto(`${carrierUrl}/?client=dana`);
+    await linked.locator('[data-testid="identity-state"][data-state="registered"]', { hasText: "client:dana" }).waitFor(WAIT);
+    assert.equal(await linked.getByTestId("mode-agent").isChecked(), true);
+    assert.ok((await clients()).includes("dana"));
+    await linked.goto(`${carrierUrl}/?number=%2B61491570111`);
+    await linked.locator("body[data-ready=true]").waitFor(WAIT);
+    assert.equal(await linked.getByTestId("mode-agent").isChecked(), false);
+    assert.equal(await linked.getByTestId("my-number").inputValue(), "+61491570111");
+    await until("client:dana goes offline", async () => !(await clients()).includes("dana"));
+    // Not an identity by Twilio's rule: the page opens as it would without the link.
+    await linked.goto(`${carrierUrl}/?client=not%20valid`);
+    await linked.locator("body[data-ready=true]").waitFor(WAIT);
+    assert.equal(await linked.getByTestId("mode-agent").isChecked(), false);
+    await linked.close();
+  });
+
   // The one refusal the test asked for: a client's call with no TwiML app on the account.
   const expected = (problem: string) => /calls → 400 .*0 applications/.test(problem) || /status of 400/.test(problem);
   assert.deepEqual((await problems.list()).filter((problem) => !expected(problem)), []);

@@ -13,6 +13,11 @@ export interface DeskContext {
   company: string;
   csrfToken: string;
   zone: string;
+  /**
+   * In local mode (the REST API is a Twilio-compatible carrier, not Twilio), the carrier's softphone:
+   * the desk links to it as the agent's own handset.
+   */
+  softphone?: string | undefined;
   /** A notice from the last action (?done=… or ?error=…), already put into words. */
   notice?: { kind: "done" | "error"; text: string } | undefined;
 }
@@ -89,6 +94,16 @@ ${busy ? html`<p class="hint" data-why="busy">Your state follows the call until 
 <select id="break-reason" name="reason"${disabled}>${BREAK_REASONS.map((r) => html`<option value="${r}"${s.agent.state === "break" && s.agent.reason === r ? " selected" : ""}>${REASON_WORDS[r]}</option>`)}</select>
 <button type="submit" class="secondary"${disabled}>Break</button></form>
 </div>`;
+}
+
+/** In local mode, a link that opens the carrier's softphone as the handset the agent's offers ring. */
+function softphoneLink(ctx: DeskContext, s: DeskSnapshot): Html | "" {
+  if (!ctx.softphone) return "";
+  const useClient = s.agent.client !== null && (s.agent.device === "client" || s.agent.phone === null);
+  const handset: [string, string] | undefined = useClient ? ["client", s.agent.client ?? ""] : s.agent.phone ? ["number", s.agent.phone] : undefined;
+  if (!handset) return "";
+  const url = `${ctx.softphone}?${new URLSearchParams([handset]).toString()}`;
+  return html`<p class="hint softphone">Your phone here: <a href="${url}" target="_blank" rel="noopener" data-softphone>the softphone as ${handset[0] === "client" ? `client:${handset[1]}` : handset[1]}</a> (local mode).</p>`;
 }
 
 function deviceForm(ctx: DeskContext, s: DeskSnapshot): Html | "" {
@@ -236,6 +251,7 @@ ${departments ? html`<p class="hint">${departments}</p>` : ""}
 ${stateLine(s, now)}
 ${stateForms(ctx, s)}
 ${deviceForm(ctx, s)}
+${softphoneLink(ctx, s)}
 </section>
 <div class="desk-work" aria-live="polite">
 ${offerPanel(s, now)}${callPanel(ctx, s, now)}${wrapUpPanel(ctx, s)}${idlePanel(s)}

@@ -87,8 +87,11 @@ export default async function deskRoutes(app: FastifyInstance, opts: DeskRoutesO
     if (!agentId) throw new Error("desk route without an agent's session");
     return agentId;
   };
+  // Local mode: the REST API is a carrier's, whose softphone is at its root.
+  const softphone = /^https:\/\/api\.twilio\.com\/?$/.test(opts.config.twilioApiBaseUrl) ? undefined : new URL("/", opts.config.twilioApiBaseUrl).toString();
   const context = (request: FastifyRequest): DeskContext => ({
     company: flow.company,
+    softphone,
     csrfToken: request.session?.csrfToken ?? "",
     zone: service.zone,
     notice: deskNotice(request.query as Record<string, unknown>),
