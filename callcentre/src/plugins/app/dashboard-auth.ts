@@ -100,8 +100,16 @@ function sameSite(value: unknown): URL | undefined {
   }
 }
 
-/** Who a group of routes is for: the owner (the dashboard), an agent (the desk), or either (sign-out). */
-export type SessionRole = "owner" | "agent" | "any";
+/**
+ * Who a group of routes is for: the owner (configuration and accounts), supervisors (the live views,
+ * monitoring, reports and agents' states; the owner may do all a supervisor may), an agent (the desk),
+ * or anyone signed in (sign-out).
+ */
+export type SessionRole = "owner" | "supervisor" | "agent" | "any";
+
+/** Whether a session of role `has` may use routes for `needed`. */
+export const roleAllows = (has: "owner" | "agent", needed: SessionRole): boolean =>
+  needed === "any" || has === needed || (needed === "supervisor" && has === "owner");
 
 /** The role of a session: an agent's has their id. */
 export const sessionRole = (session: Pick<SessionRow, "agentId">): "owner" | "agent" => (session.agentId === null ? "owner" : "agent");
@@ -125,7 +133,7 @@ export function requireSession(sessions: SessionsRepository, clock: Clock, finge
     }
     request.session = session;
     const has = sessionRole(session);
-    if (role !== "any" && has !== role) {
+    if (!roleAllows(has, role)) {
       if (has === "agent" && request.method === "GET" && !isApi(request.url)) return reply.redirect(homeOf(has), 303);
       throw forbidden(
         has === "agent"

@@ -156,6 +156,12 @@ export default async function dashboardRoutes(app: FastifyInstance, opts: Dashbo
     await signedIn.register(agentsRoutes, opts);
   });
 
+  // Supervising: the live views, monitoring and reports, for supervisors and the owner.
+  await app.register(async (supervising) => {
+    supervising.addHook("preHandler", requireSession(repositories.sessions, clock, fingerprint, "supervisor"));
+    supervising.addHook("onSend", noStore);
+  });
+
   // The agents' desk: only an agent's session.
   await app.register(async (desk) => {
     desk.addHook("preHandler", requireSession(repositories.sessions, clock, fingerprint, "agent"));
