@@ -15,6 +15,7 @@ import { secretScrubber, serializeError } from "./lib/error-serializer.js";
 import { maskPhonesIn } from "./lib/phone.js";
 import { RateLimiter } from "./lib/rate-limiter.js";
 import { Notifier } from "./notifications/notifier.js";
+import { hashPassword } from "./plugins/app/agent-passwords.js";
 import { createRepositories, type Repositories } from "./plugins/app/repositories.js";
 import { CROSS_ORIGIN_RESOURCE, helmet, helmetOptions } from "./plugins/external/helmet.js";
 import { GeocodeCacheRepository } from "./repositories/geocode-cache-repository.js";
@@ -194,6 +195,9 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   const live = new LiveFeed({ snapshot: () => dashboard.live(), log: app.log });
   const acd = new Acd({ db, repositories, twilio, flow, config, clock, log: app.log });
   await acd.syncAgents();
+  // The first owner's password is the first-run one (DASHBOARD_PASSWORD, or the generated file); once
+  // the account exists it keeps its own, and DASHBOARD_PASSWORD is no longer read for sign-in.
+  await repositories.accounts.ensureOwner("Owner", () => hashPassword(config.dashboard.password), clock());
   acd.onChange(() => live.changed());
   const reconciler = new CallReconciler({ db, repositories, twilio, clock, log: app.log, afterMs: config.calls.reconcileAfterMs, onClosed: () => live.changed() });
   app.decorate("repositories", repositories);

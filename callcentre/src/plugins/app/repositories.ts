@@ -1,5 +1,6 @@
 // The repositories, built once over the app's database.
 import type { Database } from "../../db/database.js";
+import { AccountsRepository } from "../../repositories/accounts-repository.js";
 import { AgentsRepository } from "../../repositories/agents-repository.js";
 import { CallbacksRepository } from "../../repositories/callbacks-repository.js";
 import { CallsRepository } from "../../repositories/calls-repository.js";
@@ -24,6 +25,7 @@ export interface Repositories {
   subscriptions: SubscriptionsRepository;
   transfers: TransfersRepository;
   sessions: SessionsRepository;
+  accounts: AccountsRepository;
   agents: AgentsRepository;
   queue: QueueRepository;
   surveys: SurveysRepository;
@@ -41,6 +43,7 @@ export function createRepositories(db: Database): Repositories {
     subscriptions: new SubscriptionsRepository(db),
     transfers: new TransfersRepository(db),
     sessions: new SessionsRepository(db),
+    accounts: new AccountsRepository(db),
     agents: new AgentsRepository(db),
     queue: new QueueRepository(db),
     surveys: new SurveysRepository(db),
