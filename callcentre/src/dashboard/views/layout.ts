@@ -39,6 +39,13 @@ const NOTICES: Record<string, string> = {
   "not-found": "That item no longer exists.",
   invalid: "That request was not valid.",
   "twilio-unreachable": "The Twilio REST API could not be reached: nothing was sent. Try again.",
+  "account-saved": "Account saved.",
+  "account-deleted": "Account deleted: its sessions have ended.",
+  "password-changed": "Your password is changed: your other sessions have ended.",
+  "last-owner": "That would leave no owner: make another account an owner first.",
+  "account-exists": "That sign-in name is taken.",
+  "agent-id": "That sign-in name is an agent's: choose another.",
+  "wrong-password": "Your current password is not right: nothing was changed.",
 };
 
 export function noticeFrom(query: { done?: unknown; error?: unknown; code?: unknown }): PageContext["notice"] {

@@ -20,6 +20,7 @@ import { LoginBody } from "./dashboard-params.js";
 import deskRoutes from "../desk/desk-routes.js";
 import agentsRoutes, { agentPasswordRoutes } from "./agents-routes.js";
 import configRoutes from "./config-routes.js";
+import accountsRoutes, { ownAccountRoutes } from "./accounts-routes.js";
 import pageRoutes from "./page-routes.js";
 import recordingRoutes from "./recording-routes.js";
 
@@ -140,6 +141,7 @@ export default async function dashboardRoutes(app: FastifyInstance, opts: Dashbo
     signedIn.addHook("preHandler", requireSession(repositories.sessions, clock, "owner"));
     signedIn.addHook("onSend", noStore);
     await signedIn.register(configRoutes, opts);
+    await signedIn.register(accountsRoutes, opts);
     await signedIn.register(agentPasswordRoutes, opts);
   });
 
@@ -152,6 +154,7 @@ export default async function dashboardRoutes(app: FastifyInstance, opts: Dashbo
     await supervising.register(apiRoutes, { ...opts, streams });
     await supervising.register(recordingRoutes, opts);
     await supervising.register(agentsRoutes, opts);
+    await supervising.register(ownAccountRoutes, opts);
   });
 
   // The agents' desk: only an agent's session.
