@@ -67,7 +67,7 @@ export default async function accountsRoutes(app: FastifyInstance, opts: Dashboa
 
   // The page's forms that make a password answer with the page itself, the password on it.
   app.post("/accounts", async (request, reply) => {
-    const { password, _csrf, redirect, ...fields } = parseWith(NewAccountBody, request.body ?? {});
+    const { password, _csrf, redirect: _redirect, ...fields } = parseWith(NewAccountBody, request.body ?? {});
     const { account, generated } = await create(request, fields, password);
     return render(request, reply, { id: account.id, name: account.name, password: generated, created: true });
   });
@@ -82,7 +82,7 @@ export default async function accountsRoutes(app: FastifyInstance, opts: Dashboa
   app.get("/api/accounts", async () => ({ accounts: (await accounts.list()).map(shown) }));
 
   app.post("/api/accounts", async (request) => {
-    const { password, _csrf, redirect, ...fields } = parseWith(NewAccountBody, request.body ?? {});
+    const { password, _csrf, redirect: _redirect, ...fields } = parseWith(NewAccountBody, request.body ?? {});
     const { account, generated } = await create(request, fields, password);
     return { ok: true, account: shown(account), ...(generated ? { password: generated } : {}) };
   });
@@ -96,7 +96,7 @@ export default async function accountsRoutes(app: FastifyInstance, opts: Dashboa
 
   app.post("/api/accounts/:id", async (request, reply) => {
     const { id } = parseWith(AccountIdParam, request.params);
-    const { _csrf, redirect, ...changes } = parseWith(AccountChangesBody, request.body ?? {});
+    const { _csrf, redirect: _redirect, ...changes } = parseWith(AccountChangesBody, request.body ?? {});
     const result = await accounts.update(id, changes, clock());
     if (typeof result === "string") refused(result, id);
     request.log.info({ accountId: id, changed: Object.keys(changes), by: by(request) }, "account changed");
