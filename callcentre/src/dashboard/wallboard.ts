@@ -136,7 +136,8 @@ export function departmentBoard(
 
 export interface WallboardDeps {
   flow: Flow;
-  repositories: Repositories;
+  /** Read through a transaction's connection when given one (the alerts' evaluation does). */
+  repositories: Pick<Repositories, "agents" | "queue">;
   clock: Clock;
   /** The centre's zone (the flow's timezone). */
   zone: string;
