@@ -23,6 +23,7 @@ import configRoutes from "./config-routes.js";
 import accountsRoutes, { ownAccountRoutes } from "./accounts-routes.js";
 import pageRoutes from "./page-routes.js";
 import recordingRoutes from "./recording-routes.js";
+import wallboardRoutes from "./wallboard-routes.js";
 
 export type { DashboardRoutesOptions };
 
@@ -155,6 +156,7 @@ export default async function dashboardRoutes(app: FastifyInstance, opts: Dashbo
     await supervising.register(recordingRoutes, opts);
     await supervising.register(agentsRoutes, opts);
     await supervising.register(ownAccountRoutes, opts);
+    await supervising.register(wallboardRoutes, { ...opts, streams });
   });
 
   // The agents' desk: only an agent's session.
