@@ -6,6 +6,7 @@ import { CallsRepository } from "../../repositories/calls-repository.js";
 import { DeskRepository } from "../../repositories/desk-repository.js";
 import { ContactsRepository } from "../../repositories/contacts-repository.js";
 import { MessagesRepository } from "../../repositories/messages-repository.js";
+import { MonitorsRepository } from "../../repositories/monitors-repository.js";
 import { SubscriptionsRepository } from "../../repositories/subscriptions-repository.js";
 import { NotificationsRepository } from "../../repositories/notifications-repository.js";
 import { RecordingsRepository } from "../../repositories/recordings-repository.js";
@@ -28,6 +29,7 @@ export interface Repositories {
   queue: QueueRepository;
   surveys: SurveysRepository;
   desk: DeskRepository;
+  monitors: MonitorsRepository;
 }
 
 export function createRepositories(db: Database): Repositories {
@@ -45,5 +47,6 @@ export function createRepositories(db: Database): Repositories {
     queue: new QueueRepository(db),
     surveys: new SurveysRepository(db),
     desk: new DeskRepository(db),
+    monitors: new MonitorsRepository(db),
   };
 }

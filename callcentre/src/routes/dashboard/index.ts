@@ -26,6 +26,7 @@ import type { DashboardRoutesOptions } from "./dashboard-options.js";
 import { LoginBody } from "./dashboard-params.js";
 import deskRoutes from "../desk/desk-routes.js";
 import agentsRoutes from "./agents-routes.js";
+import monitorRoutes from "./monitor-routes.js";
 import pageRoutes from "./page-routes.js";
 import recordingRoutes from "./recording-routes.js";
 
@@ -160,6 +161,7 @@ export default async function dashboardRoutes(app: FastifyInstance, opts: Dashbo
   await app.register(async (supervising) => {
     supervising.addHook("preHandler", requireSession(repositories.sessions, clock, fingerprint, "supervisor"));
     supervising.addHook("onSend", noStore);
+    await supervising.register(monitorRoutes, opts);
   });
 
   // The agents' desk: only an agent's session.
