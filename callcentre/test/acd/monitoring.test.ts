@@ -202,3 +202,37 @@ test("a supervisor's participant-join is the supervisor's on the call's steps", 
   const [step] = await db.query<{ detail: { who: string } }>(`select detail from call_events where call_sid = $1 and kind = 'conference.participant-join'`, [entry.callSid]);
   assert.equal(step?.detail.who, "supervisor");
 });
+
+test("the Live page: Listen, Whisper, Barge on a conversation; the mode and Leave for the one monitoring; agents' state controls", async (t) => {
+  const { app, session, conversation, agents, clock } = await setUp(t);
+  const entry = await conversation();
+  await agents.choose("noah", "break", "missed", clock.now());
+  const fragment = async () => (await app.inject({ method: "GET", url: "/live/fragment", headers: { cookie: session.cookie } })).body;
+  const rowOf = (body: string, agent: string) => new RegExp(`<tr data-agent="${agent}">[\\s\\S]*?</tr>`).exec(body)?.[0] ?? "";
+
+  let ava = rowOf(await fragment(), "ava");
+  assert.match(ava, new RegExp(`action="/api/conversations/${entry.id}/monitor"`));
+  assert.deepEqual([...ava.matchAll(/value="(listen|whisper|barge)"[^>]*>(\w+)</g)].map((m) => m[2]), ["Listen", "Whisper", "Barge"]);
+  assert.doesNotMatch(ava, /Make available|Sign out/, "no state buttons while Ava is on a call");
+  const noah = rowOf(await fragment(), "noah");
+  assert.match(noah, /action="\/api\/agents\/noah\/state"[\s\S]*value="available"[\s\S]*Make available/);
+  assert.match(noah, /Sign out/);
+
+  const started = await postJson(app, session, `/api/conversations/${entry.id}/monitor`, { mode: "listen", to: SUPERVISOR });
+  const { monitor } = started.json() as { monitor: { id: number; callSid: string } };
+  ava = rowOf(await fragment(), "ava");
+  assert.match(ava, /Your phone is ringing/);
+  assert.match(ava, new RegExp(`action="/api/monitors/${monitor.id}/leave"`));
+  await signedPost(app, `/twilio/voice/monitor/${monitor.id}/status`, voiceParams(monitor.callSid, { CallStatus: "in-progress", Direction: "outbound-api" }));
+  ava = rowOf(await fragment(), "ava");
+  assert.match(ava, /You are listening/);
+  assert.match(ava, /value="listen"[^>]*aria-pressed="true"[^>]*disabled/);
+  const live = (await app.inject({ method: "GET", url: "/api/live", headers: { cookie: session.cookie } })).json() as { agents: { id: string; call: { monitors: unknown[] } | null }[] };
+  assert.deepEqual(live.agents.find((a) => a.id === "ava")?.call?.monitors, [{ id: monitor.id, supervisor: "owner", mode: "listen", joined: true }]);
+
+  // Taking Noah off his break from the page's form: back to the page.
+  const made = await postForm(app, session, "/api/agents/noah/state", { state: "available", redirect: "/" });
+  assert.equal(made.statusCode, 303);
+  assert.equal(made.headers.location, "/?done=state");
+  assert.equal((await agents.get("noah"))?.state, "available");
+});
