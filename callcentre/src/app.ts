@@ -284,7 +284,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     acd,
   });
 
-  await app.register(dashboardRoutes, { config, flow, service: dashboard, repositories, live, clock, desk: deps.desk ?? acd });
+  await app.register(dashboardRoutes, { config, flow, service: dashboard, repositories, live, clock, desk: deps.desk ?? acd, monitoring: acd.monitoring });
 
   return app;
 }

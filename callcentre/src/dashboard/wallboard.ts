@@ -137,7 +137,7 @@ export function departmentBoard(
 export interface WallboardDeps {
   flow: Flow;
   /** Read through a transaction's connection when given one (the alerts' evaluation does). */
-  repositories: Pick<Repositories, "agents" | "queue">;
+  repositories: Pick<Repositories, "agents" | "queue" | "monitors">;
   clock: Clock;
   /** The centre's zone (the flow's timezone). */
   zone: string;

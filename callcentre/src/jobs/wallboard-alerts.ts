@@ -87,7 +87,7 @@ export class WallboardAlerts {
       await breaches.lock();
       // Read after the lock, in the transaction: the figures are no older than the last evaluation's
       // decisions, and evaluations waiting for the lock cannot starve this one of connections.
-      const board = await buildWallboard({ flow, repositories: { agents: repositories.agents.with(tx), queue: repositories.queue.with(tx) }, clock, zone });
+      const board = await buildWallboard({ flow, repositories: { agents: repositories.agents.with(tx), queue: repositories.queue.with(tx), monitors: repositories.monitors.with(tx) }, clock, zone });
       const now = new Date(board.now);
       const breached = new Map<string, { department: WallboardDepartment; check: ThresholdCheck & { measure: AlertMeasure } }>();
       for (const department of board.departments) {

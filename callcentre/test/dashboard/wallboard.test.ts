@@ -73,7 +73,7 @@ test("tiles: waiting and the longest wait from the live line; agents by state; c
       { id: "mia", name: "Mia", state: "available", reason: null, since: ago(5).toISOString(), overflow: true },
     ],
   };
-  const call = (department: string, ringing: boolean) => ({ sid: "CA1", department, kind: "call" as const, customer: "+61491570001", ringing, since: NOW.toISOString() });
+  const call = (department: string, ringing: boolean) => ({ sid: "CA1", entryId: 1, department, kind: "call" as const, customer: "+61491570001", ringing, since: NOW.toISOString(), monitors: [] });
   const agents: LiveAgent[] = [
     { id: "ava", name: "Ava", state: "busy", reason: null, since: ago(30).toISOString(), departments: ["Billing"], call: call("Billing", false) },
     { id: "zoe", name: "Zoe", state: "busy", reason: null, since: ago(3).toISOString(), departments: ["Billing"], call: call("Billing", true) },

@@ -46,6 +46,19 @@ const NOTICES: Record<string, string> = {
   "account-exists": "That sign-in name is taken.",
   "agent-id": "That sign-in name is an agent's: choose another.",
   "wrong-password": "Your current password is not right: nothing was changed.",
+  // Monitoring and agents' states from the Live page (docs/monitoring.md).
+  "monitor-listen": "Listening in: answer your phone. Nobody hears you.",
+  "monitor-whisper": "Whispering: only the agent hears you.",
+  "monitor-barge": "Barging in: the caller and the agent hear you.",
+  "monitor-left": "You left the call.",
+  "already-monitoring": "You are already monitoring a call: leave it first.",
+  "not-in-progress": "That conversation is not in progress any more.",
+  "not-joined": "Your phone has not joined the call yet: answer it first.",
+  "no-phone": "Give a number to ring (Ring me at): your account has no phone.",
+  ended: "That monitoring session has ended.",
+  "not-yours": "That monitoring session is another supervisor's.",
+  state: "Agent's state changed.",
+  busy: "Not changed: the agent is on a call; their state follows the call.",
 };
 
 export function noticeFrom(query: { done?: unknown; error?: unknown; code?: unknown }): PageContext["notice"] {

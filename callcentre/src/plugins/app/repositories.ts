@@ -7,6 +7,7 @@ import { CallsRepository } from "../../repositories/calls-repository.js";
 import { DeskRepository } from "../../repositories/desk-repository.js";
 import { ContactsRepository } from "../../repositories/contacts-repository.js";
 import { MessagesRepository } from "../../repositories/messages-repository.js";
+import { MonitorsRepository } from "../../repositories/monitors-repository.js";
 import { SubscriptionsRepository } from "../../repositories/subscriptions-repository.js";
 import { NotificationsRepository } from "../../repositories/notifications-repository.js";
 import { RecordingsRepository } from "../../repositories/recordings-repository.js";
@@ -30,6 +31,7 @@ export interface Repositories {
   queue: QueueRepository;
   surveys: SurveysRepository;
   desk: DeskRepository;
+  monitors: MonitorsRepository;
 }
 
 export function createRepositories(db: Database): Repositories {
@@ -48,5 +50,6 @@ export function createRepositories(db: Database): Repositories {
     queue: new QueueRepository(db),
     surveys: new SurveysRepository(db),
     desk: new DeskRepository(db),
+    monitors: new MonitorsRepository(db),
   };
 }

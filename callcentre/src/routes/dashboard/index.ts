@@ -21,6 +21,7 @@ import deskRoutes from "../desk/desk-routes.js";
 import agentsRoutes, { agentPasswordRoutes } from "./agents-routes.js";
 import configRoutes from "./config-routes.js";
 import accountsRoutes, { ownAccountRoutes } from "./accounts-routes.js";
+import monitorRoutes from "./monitor-routes.js";
 import pageRoutes from "./page-routes.js";
 import recordingRoutes from "./recording-routes.js";
 import wallboardRoutes from "./wallboard-routes.js";
@@ -157,6 +158,7 @@ export default async function dashboardRoutes(app: FastifyInstance, opts: Dashbo
     await supervising.register(agentsRoutes, opts);
     await supervising.register(ownAccountRoutes, opts);
     await supervising.register(wallboardRoutes, { ...opts, streams });
+    await supervising.register(monitorRoutes, opts);
   });
 
   // The agents' desk: only an agent's session.
