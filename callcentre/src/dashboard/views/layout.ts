@@ -8,6 +8,7 @@ export const NAV = [
   { path: "/messages", label: "Messages" },
   { path: "/subscribers", label: "Subscribers" },
   { path: "/metrics", label: "Metrics" },
+  { path: "/reports", label: "Reports" },
   { path: "/flow", label: "Flow" },
   { path: "/agents", label: "Agents" },
 ] as const;
@@ -47,7 +48,7 @@ export function noticeFrom(query: { done?: unknown; error?: unknown; code?: unkn
   return undefined;
 }
 
-export function page(ctx: PageContext, opts: { title: string; active: NavPath | undefined; body: Html; scripts?: string[] }): Html {
+export function page(ctx: PageContext, opts: { title: string; active: NavPath | undefined; body: Html; scripts?: string[]; styles?: string[] }): Html {
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -56,7 +57,7 @@ export function page(ctx: PageContext, opts: { title: string; active: NavPath | 
 <meta name="csrf-token" content="${ctx.csrfToken}">
 <title>${opts.title} · ${ctx.company}</title>
 <link rel="stylesheet" href="/dashboard/assets/dashboard.css">
-<link rel="icon" href="data:,">
+${(opts.styles ?? []).map((href) => html`<link rel="stylesheet" href="${href}">\n`)}<link rel="icon" href="data:,">
 </head>
 <body>
 <header class="top">

@@ -9,6 +9,7 @@ import { MessagesRepository } from "../../repositories/messages-repository.js";
 import { SubscriptionsRepository } from "../../repositories/subscriptions-repository.js";
 import { NotificationsRepository } from "../../repositories/notifications-repository.js";
 import { RecordingsRepository } from "../../repositories/recordings-repository.js";
+import { ReportsRepository } from "../../repositories/reports-repository.js";
 import { SurveysRepository } from "../../repositories/surveys-repository.js";
 import { SessionsRepository } from "../../repositories/sessions-repository.js";
 import { QueueRepository } from "../../repositories/queue-repository.js";
@@ -28,6 +29,7 @@ export interface Repositories {
   queue: QueueRepository;
   surveys: SurveysRepository;
   desk: DeskRepository;
+  reports: ReportsRepository;
 }
 
 export function createRepositories(db: Database): Repositories {
@@ -45,5 +47,6 @@ export function createRepositories(db: Database): Repositories {
     queue: new QueueRepository(db),
     surveys: new SurveysRepository(db),
     desk: new DeskRepository(db),
+    reports: new ReportsRepository(db),
   };
 }

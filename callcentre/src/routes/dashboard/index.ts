@@ -160,6 +160,7 @@ export default async function dashboardRoutes(app: FastifyInstance, opts: Dashbo
   await app.register(async (supervising) => {
     supervising.addHook("preHandler", requireSession(repositories.sessions, clock, fingerprint, "supervisor"));
     supervising.addHook("onSend", noStore);
+    await supervising.register(import("./reports-routes.js"), opts);
   });
 
   // The agents' desk: only an agent's session.
