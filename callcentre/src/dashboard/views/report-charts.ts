@@ -5,12 +5,15 @@
 // are presentation attributes: the page's CSP allows no inline style.
 import { escapeHtml, raw, type Html } from "../html.js";
 
-const WIDTH = 720;
+// A narrow drawing, so that its 13-unit type stays readable when a phone scales it down.
+const WIDTH = 480;
 const HEIGHT = 240;
-const LEFT = 44;
-const RIGHT = 12;
-const TOP = 16;
-const BOTTOM = 34;
+const LEFT = 52;
+const RIGHT = 10;
+/** The legend runs along the top, above the plot. */
+const TOP = 34;
+const BOTTOM = 24;
+const FONT = 13;
 const PLOT_W = WIDTH - LEFT - RIGHT;
 const PLOT_H = HEIGHT - TOP - BOTTOM;
 
@@ -27,8 +30,13 @@ const y = (value: number, top: number) => TOP + PLOT_H - (value / top) * PLOT_H;
 const fmt = (n: number) => String(Math.round(n * 10) / 10);
 
 function frame(id: string, title: string, description: string, body: string, legend: [string, string][]): Html {
+  let x = LEFT;
   const legendItems = legend
-    .map(([label, colour], i) => `<g transform="translate(${LEFT + i * 130},${HEIGHT - 8})"><rect width="10" height="10" y="-9" fill="${colour}"/><text x="14" font-size="11" fill="#1c2430">${escapeHtml(label)}</text></g>`)
+    .map(([label, colour]) => {
+      const item = `<g transform="translate(${x},16)"><rect width="11" height="11" y="-10" fill="${colour}"/><text x="15" font-size="${FONT}" fill="#1c2430">${escapeHtml(label)}</text></g>`;
+      x += 15 + label.length * 7.2 + 14;
+      return item;
+    })
     .join("");
   return raw(
     `<figure class="report-chart" data-chart="${id}"><svg viewBox="0 0 ${WIDTH} ${HEIGHT}" width="100%" role="img" aria-labelledby="${id}-title ${id}-desc" xmlns="http://www.w3.org/2000/svg">` +
@@ -39,16 +47,16 @@ function frame(id: string, title: string, description: string, body: string, leg
 
 function axes(top: number, unit: string): string {
   const ticks = [0, top / 2, top]
-    .map((v) => `<line x1="${LEFT}" x2="${WIDTH - RIGHT}" y1="${y(v, top)}" y2="${y(v, top)}" stroke="#d9dee5"/><text x="${LEFT - 6}" y="${y(v, top) + 4}" text-anchor="end" font-size="11" fill="#5b6675">${fmt(v)}${unit}</text>`)
+    .map((v) => `<line x1="${LEFT}" x2="${WIDTH - RIGHT}" y1="${y(v, top)}" y2="${y(v, top)}" stroke="#d9dee5"/><text x="${LEFT - 6}" y="${y(v, top) + 4}" text-anchor="end" font-size="${FONT}" fill="#5b6675">${fmt(v)}${unit}</text>`)
     .join("");
   return `${ticks}<line x1="${LEFT}" x2="${LEFT}" y1="${TOP}" y2="${TOP + PLOT_H}" stroke="#5b6675"/>`;
 }
 
-/** At most about 12 labels along the x axis, so that they never overlap. */
+/** At most about 8 labels along the x axis, so that they never overlap. */
 function xLabels(labels: string[], slot: number): string {
-  const every = Math.max(1, Math.ceil(labels.length / 12));
+  const every = Math.max(1, Math.ceil(labels.length / 8));
   return labels
-    .map((label, i) => (i % every === 0 ? `<text x="${LEFT + slot * i + slot / 2}" y="${TOP + PLOT_H + 14}" text-anchor="middle" font-size="11" fill="#5b6675">${escapeHtml(label)}</text>` : ""))
+    .map((label, i) => (i % every === 0 ? `<text x="${LEFT + slot * i + slot / 2}" y="${TOP + PLOT_H + 14}" text-anchor="middle" font-size="${FONT}" fill="#5b6675">${escapeHtml(label)}</text>` : ""))
     .join("");
 }
 
@@ -126,6 +134,8 @@ export function serviceLevelChart(id: string, title: string, points: RatePoint[]
 
 export interface WaitPoint {
   label: string;
+  /** The bin's inclusive upper bound in seconds; null for the open last bin. */
+  upTo: number | null;
   answered: number;
   abandoned: number;
   other: number;
@@ -158,9 +168,9 @@ export function waitsChart(id: string, title: string, bins: WaitPoint[]): Html {
     .join("");
   const total = bins.reduce((a, b) => a + b.answered + b.abandoned + b.other, 0);
   const description = total === 0 ? "No visits in the range." : `${total} waits in ${bins.length} bins: ${bins.map((b) => `${b.label} ${b.answered + b.abandoned + b.other}`).join(", ")}.`;
-  return frame(id, title, description, axes(top, "") + bars + xLabels(bins.map((b) => b.label), slot), [
+  return frame(id, title, description, axes(top, "") + bars + xLabels(bins.map((b, i) => (b.upTo === null ? `>${bins[i - 1]?.upTo ?? 0} s` : `≤${b.upTo}`)), slot), [
     ["Answered", CHART_COLOURS.answered],
     ["Abandoned", CHART_COLOURS.abandoned],
-    ["Other (deflected, waiting)", CHART_COLOURS.other],
+    ["Other", CHART_COLOURS.other],
   ]);
 }
