@@ -4,11 +4,13 @@ import { html, type Html } from "../html.js";
 /** The pages, each with the least role that may open it (docs/dashboard.md, "Accounts and roles"). */
 export const NAV = [
   { path: "/", label: "Live", role: "supervisor" },
+  { path: "/wallboard", label: "Wallboard", role: "supervisor" },
   { path: "/calls", label: "Calls", role: "supervisor" },
   { path: "/voicemail", label: "Voicemail", role: "supervisor" },
   { path: "/messages", label: "Messages", role: "supervisor" },
   { path: "/subscribers", label: "Subscribers", role: "supervisor" },
   { path: "/metrics", label: "Metrics", role: "supervisor" },
+  { path: "/reports", label: "Reports", role: "supervisor" },
   { path: "/agents", label: "Agents", role: "supervisor" },
   { path: "/flow", label: "Flow", role: "owner" },
   { path: "/accounts", label: "Accounts", role: "owner" },
@@ -73,7 +75,7 @@ export function noticeFrom(query: { done?: unknown; error?: unknown; code?: unkn
   return undefined;
 }
 
-export function page(ctx: PageContext, opts: { title: string; active: NavPath | undefined; body: Html; scripts?: string[] }): Html {
+export function page(ctx: PageContext, opts: { title: string; active: NavPath | undefined; body: Html; scripts?: string[]; styles?: string[] }): Html {
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -82,7 +84,7 @@ export function page(ctx: PageContext, opts: { title: string; active: NavPath | 
 <meta name="csrf-token" content="${ctx.csrfToken}">
 <title>${opts.title} · ${ctx.company}</title>
 <link rel="stylesheet" href="/dashboard/assets/dashboard.css">
-<link rel="icon" href="data:,">
+${(opts.styles ?? []).map((href) => html`<link rel="stylesheet" href="${href}">\n`)}<link rel="icon" href="data:,">
 </head>
 <body>
 <header class="top">

@@ -11,6 +11,7 @@ import { MonitorsRepository } from "../../repositories/monitors-repository.js";
 import { SubscriptionsRepository } from "../../repositories/subscriptions-repository.js";
 import { NotificationsRepository } from "../../repositories/notifications-repository.js";
 import { RecordingsRepository } from "../../repositories/recordings-repository.js";
+import { ReportsRepository } from "../../repositories/reports-repository.js";
 import { SurveysRepository } from "../../repositories/surveys-repository.js";
 import { SessionsRepository } from "../../repositories/sessions-repository.js";
 import { QueueRepository } from "../../repositories/queue-repository.js";
@@ -32,6 +33,7 @@ export interface Repositories {
   surveys: SurveysRepository;
   desk: DeskRepository;
   monitors: MonitorsRepository;
+  reports: ReportsRepository;
 }
 
 export function createRepositories(db: Database): Repositories {
@@ -51,5 +53,6 @@ export function createRepositories(db: Database): Repositories {
     surveys: new SurveysRepository(db),
     desk: new DeskRepository(db),
     monitors: new MonitorsRepository(db),
+    reports: new ReportsRepository(db),
   };
 }

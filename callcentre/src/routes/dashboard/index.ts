@@ -24,6 +24,7 @@ import accountsRoutes, { ownAccountRoutes } from "./accounts-routes.js";
 import monitorRoutes from "./monitor-routes.js";
 import pageRoutes from "./page-routes.js";
 import recordingRoutes from "./recording-routes.js";
+import reportsRoutes from "./reports-routes.js";
 import wallboardRoutes from "./wallboard-routes.js";
 
 export type { DashboardRoutesOptions };
@@ -159,6 +160,7 @@ export default async function dashboardRoutes(app: FastifyInstance, opts: Dashbo
     await supervising.register(ownAccountRoutes, opts);
     await supervising.register(wallboardRoutes, { ...opts, streams });
     await supervising.register(monitorRoutes, opts);
+    await supervising.register(reportsRoutes, opts);
   });
 
   // The agents' desk: only an agent's session.
