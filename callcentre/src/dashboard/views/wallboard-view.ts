@@ -57,7 +57,7 @@ ${tile("calls", String(d.callsInProgress), d.callsInProgress === 1 ? "call in pr
 }
 
 export function wallboardFragment(board: Wallboard): Html {
-  return html`<div class="wb-board" data-now="${board.now}">${
+  return html`<div class="wb-board${board.departments.length === 1 ? " single" : ""}" data-now="${board.now}">${
     board.departments.length === 0 ? html`<p class="wb-empty">No department has a queue in the flow file.</p>` : board.departments.map((d) => department(d, board.now))
   }</div>`;
 }
