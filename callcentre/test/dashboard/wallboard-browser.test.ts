@@ -10,6 +10,7 @@ import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { chromium, type Page } from "playwright-core";
 import { chromiumPath } from "@callcentre/testkit";
+import { parseFlow } from "../../src/flows/load-flow.js";
 import { DASHBOARD_PASSWORD, sid, testApp } from "../helpers.js";
 import { CallDriver, HandClock } from "./call-driver.js";
 
@@ -22,7 +23,7 @@ async function tile(page: Page, measure: string) {
   return {
     level: await el.getAttribute("data-level"),
     value: await el.locator(".wb-value").innerText(),
-    why: (await el.locator(".wb-why").count()) > 0 ? await el.locator(".wb-why").innerText() : "",
+    why: (await el.locator(".wb-why").count()) > 0 ? (await el.locator(".wb-why").innerText()).replace(/\u00a0/g, " ") : "",
   };
 }
 
@@ -109,5 +110,98 @@ test("wallboard: a caller waits past Billing's limit, the tile turns red and say
   assert.equal(new Set(lefts).size, 1, `one column: ${lefts.join(", ")}`);
   await page.screenshot({ path: join(ARTIFACTS, "phone-390x844.png"), fullPage: true });
 
+  assert.deepEqual(problems, []);
+});
+
+// Two lines, for the board of all departments: Billing's service level breached, Faults near its
+// limit of waiting callers.
+const TWO_LINES = `company: Bluegum Energy
+greeting: Hello.
+timezone: Australia/Sydney
+start: main
+agents:
+  ava: { name: Ava Nguyen, client: ava, departments: [billing] }
+  noah: { name: Noah Williams, phone: "+61491570111", departments: [billing, { department: faults, level: overflow }] }
+  liam: { name: Liam Smith, phone: "+61491570120", departments: [faults] }
+  mia: { name: Mia Jones, phone: "+61491570122", departments: [faults] }
+nodes:
+  main:
+    type: menu
+    prompt: For billing press 1, for faults press 2.
+    options:
+      - { key: "1", label: Billing, goto: billing }
+      - { key: "2", label: Faults, goto: faults }
+  billing:
+    type: department
+    name: Billing
+    queue:
+      whenNobody: hangup
+      thresholds: { serviceLevelBelow: 80, longestWaitOver: 120, alert: none }
+  faults:
+    type: department
+    name: Faults
+    queue:
+      whenNobody: hangup
+      thresholds: { waitingOver: 2, longestWaitOver: 300, alert: none }
+`;
+
+test("wallboard: every line on one board, one red and one amber, on a TV and a phone", async (t) => {
+  const clock = new HandClock();
+  const { app, db } = await testApp(t, { clock: clock.now, flow: parseFlow(TWO_LINES, "two-lines.yaml") });
+  const { queue, agents } = app.repositories;
+  const driver = new CallDriver(app, clock);
+  const joins = async (department: string, from: string) => queue.enqueue({ callSid: await driver.call(from), department, number: from, enqueuedAt: clock.now() });
+  await agents.choose("ava", "available", null, clock.now());
+  await agents.choose("noah", "break", "training", clock.now());
+  await agents.choose("mia", "break", "lunch", clock.now());
+  // Billing: Ava answers after 25 s (outside 20 s), then a caller waits; Faults: two callers wait, nobody to take them.
+  await joins("billing", "+61491570421");
+  await joins("faults", "+61491570431");
+  clock.advance(10);
+  await joins("faults", "+61491570432");
+  clock.advance(15);
+  const [offer] = await db.transaction((tx) => queue.with(tx).dispatch(clock.now()));
+  assert.equal(offer?.agent.id, "ava");
+  await queue.offerCalling(offer.offer.id, sid("CA", 0x8421));
+  assert.ok(await db.transaction((tx) => queue.with(tx).accept(offer.offer.id, clock.now())));
+  await joins("billing", "+61491570422");
+  clock.advance(45);
+
+  await app.listen({ port: 0, host: "127.0.0.1" });
+  const origin = `http://localhost:${(app.server.address() as AddressInfo).port}`;
+  const browser = await chromium.launch({ executablePath: chromiumPath(), args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
+  t.after(() => browser.close());
+  const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+  const problems: string[] = [];
+  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  page.on("console", (message) => {
+    if (message.type() === "error") problems.push(`console error: ${message.text()} (${message.location().url})`);
+  });
+  await page.goto(`${origin}/wallboard?tv=1`);
+  await page.getByLabel("Password").fill(DASHBOARD_PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.locator('[data-department="faults"] [data-tile="waiting"]').waitFor(WAIT);
+
+  const billing = page.locator('[data-department="billing"]');
+  const faults = page.locator('[data-department="faults"]');
+  assert.equal(await billing.locator('[data-tile="service-level"]').getAttribute("data-level"), "breached");
+  assert.equal(await billing.locator('[data-tile="service-level"] .wb-value').innerText(), "0.0 %");
+  assert.equal(await billing.locator('[data-tile="service-level"] .wb-why').innerText(), "Breached · below the 80\u00a0% target", "80 % never split across lines");
+  assert.equal(await billing.locator("h2 .wb-alarm").innerText(), "2 limits breached", "the last 30 minutes and today");
+  assert.equal(await faults.locator('[data-tile="waiting"]').getAttribute("data-level"), "near");
+  assert.equal(await faults.locator('[data-tile="waiting"] .wb-why').innerText(), "Warning · near the 2 callers limit");
+  assert.equal(await faults.locator("h2 .wb-near").innerText(), "near a limit");
+  assert.match(await faults.locator('[data-state="break"]').innerText(), /Mia Jones \(lunch\).*\n?.*Noah Williams \(training\)/s);
+
+  mkdirSync(ARTIFACTS, { recursive: true });
+  assert.ok((await overflow(page)) <= 0, "no sideways scrolling on the TV");
+  const bottom = await page.evaluate<number>(`document.querySelector("#wallboard").getBoundingClientRect().bottom`);
+  assert.ok(bottom <= 1080, `two lines fit the TV's screen (the board ends at ${bottom}px)`);
+  await page.screenshot({ path: join(ARTIFACTS, "tv-two-lines-1920x1080.png") });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(`${origin}/wallboard`);
+  await page.locator('[data-department="faults"]').waitFor(WAIT);
+  assert.ok((await overflow(page)) <= 0, "no sideways scrolling on a phone");
+  await page.screenshot({ path: join(ARTIFACTS, "phone-two-lines-390x844.png"), fullPage: true });
   assert.deepEqual(problems, []);
 });
