@@ -18,6 +18,7 @@ import apiRoutes from "./api-routes.js";
 import type { DashboardRoutesOptions } from "./dashboard-options.js";
 import { LoginBody } from "./dashboard-params.js";
 import deskRoutes from "../desk/desk-routes.js";
+import deskHistoryRoutes from "../desk/desk-history-routes.js";
 import agentsRoutes, { agentPasswordRoutes } from "./agents-routes.js";
 import configRoutes from "./config-routes.js";
 import accountsRoutes, { ownAccountRoutes } from "./accounts-routes.js";
@@ -162,5 +163,6 @@ export default async function dashboardRoutes(app: FastifyInstance, opts: Dashbo
     desk.addHook("preHandler", requireSession(repositories.sessions, clock, "agent"));
     desk.addHook("onSend", noStore);
     await desk.register(deskRoutes, { ...opts, streams });
+    await desk.register(deskHistoryRoutes, opts);
   });
 }
