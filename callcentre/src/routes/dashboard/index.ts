@@ -100,8 +100,8 @@ export default async function dashboardRoutes(app: FastifyInstance, opts: Dashbo
     const body = parseWith(LoginBody, request.body ?? {});
     const given = (body.user ?? body.agent ?? "").trim();
     const name = given === "" ? FIRST_OWNER_ID : given;
-    const accountHash = await repositories.accounts.passwordHash(name);
-    const agentHash = accountHash === undefined ? await repositories.agents.passwordHash(name) : undefined;
+    // Both looked up every time, so that which one knows the name does not show in the time taken.
+    const [accountHash, agentHash] = await Promise.all([repositories.accounts.passwordHash(name), repositories.agents.passwordHash(name)]);
     const stored = accountHash ?? agentHash ?? null;
     // Hashed whether or not the name exists or has a password: the same work for every refusal.
     const matches = await verifyPassword(body.password, stored);
