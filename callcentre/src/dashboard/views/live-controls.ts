@@ -58,7 +58,8 @@ ${othersLine}</div>`;
 export function stateControls(agent: LiveAgent, viewer: LiveViewer): Html {
   if (agent.state === "busy") return html``;
   const choices: { state: "available" | "break" | "offline"; label: string; reason?: string }[] = [];
-  if (agent.state !== "available") choices.push({ state: "available", label: agent.state === "offline" ? "Sign in" : "Make available" });
+  // Not "sign in" for an offline agent: calls would ring a phone nobody may be at.
+  if (agent.state === "break" || agent.state === "wrap-up") choices.push({ state: "available", label: "Make available" });
   if (agent.state === "available") choices.push({ state: "break", label: "Break", reason: "supervisor" });
   if (agent.state !== "offline") choices.push({ state: "offline", label: "Sign out" });
   return html`${choices.map(
