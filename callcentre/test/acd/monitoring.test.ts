@@ -6,7 +6,7 @@
 import { test, type TestContext } from "node:test";
 import assert from "node:assert/strict";
 import { hashPassword } from "../../src/plugins/app/agent-passwords.js";
-import { ACCOUNT_SID, BASE_URL, fakeTwilioApi, sid, signedPost, testApp, voiceParams } from "../helpers.js";
+import { ACCOUNT_SID, BASE_URL, fakeTwilioApi, sid, signedPost, testApp, voiceParams, waitFor } from "../helpers.js";
 import { CallDriver, HandClock } from "../dashboard/call-driver.js";
 import { postForm, postJson, signIn } from "../dashboard/dashboard-helpers.js";
 import { TEST_SCRYPT } from "../desk/desk-helpers.js";
@@ -235,4 +235,44 @@ test("the Live page: Listen, Whisper, Barge on a conversation; the mode and Leav
   assert.equal(made.statusCode, 303);
   assert.equal(made.headers.location, "/?done=state");
   assert.equal((await agents.get("noah"))?.state, "available");
+});
+
+test("a conversation that ends while the supervisor's call is being placed: the call is hung up, the session closed", async (t) => {
+  const { app, db, session, conversation, steps, monitors, api, participantRequests } = await setUp(t);
+  const entry = await conversation();
+  const held = api.holdNextAnswer();
+  const starting = postJson(app, session, `/api/conversations/${entry.id}/monitor`, { mode: "listen", to: SUPERVISOR });
+  await waitFor(() => participantRequests().length > 0, "the participant requested");
+  const ended = await signedPost(app, `/twilio/voice/entry/${entry.id}/conference`, {
+    AccountSid: ACCOUNT_SID,
+    ConferenceSid: CONFERENCE,
+    FriendlyName: `entry-${entry.id}`,
+    StatusCallbackEvent: "conference-end",
+  });
+  assert.equal(ended.statusCode, 204);
+  held.release();
+  const answer = await starting;
+  assert.equal(answer.statusCode, 409, answer.body);
+  const [row] = await db.query<{ id: number; supervisorCallSid: string }>(`select id::int, supervisor_call_sid as "supervisorCallSid" from monitor_sessions`);
+  assert.ok(row?.supervisorCallSid);
+  assert.ok((await monitors.get(row.id))?.endedAt);
+  assert.equal(api.requests.findLast((r) => r.path.endsWith(`/Calls/${row.supervisorCallSid}.json`))?.form.get("Status"), "completed", "the supervisor's call is hung up");
+  assert.deepEqual(await steps(entry.callSid), [
+    ["monitor.listen", "owner"],
+    ["monitor.left", "owner", "conversation ended"],
+  ]);
+});
+
+test("a supervisor's call Twilio refuses: the session ends, with a step, and the answer says why", async (t) => {
+  const { app, session, conversation, steps, api, monitors } = await setUp(t);
+  const entry = await conversation();
+  api.fail(400, 21211, "Invalid 'To' Phone Number", 1);
+  const refused = await postJson(app, session, `/api/conversations/${entry.id}/monitor`, { mode: "barge", to: SUPERVISOR });
+  assert.equal(refused.statusCode, 502, refused.body);
+  assert.match(refused.body, /21211/);
+  assert.equal(await monitors.openFor("owner"), undefined, "free to try again");
+  assert.deepEqual(await steps(entry.callSid), [
+    ["monitor.barge", "owner"],
+    ["monitor.left", "owner", "call not placed"],
+  ]);
 });
