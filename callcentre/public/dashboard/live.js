@@ -62,7 +62,8 @@ document.addEventListener("submit", (event) => {
 
 if (targets.length > 0) {
   readServerClock(document);
-  const events = new EventSource("/api/live/stream");
+  // A page may follow another stream of the same events (the wallboard's, for supervisors).
+  const events = new EventSource(targets[0].getAttribute("data-live-stream") ?? "/api/live/stream");
   // Every event refreshes, the first included: a change between rendering the page and
   // connecting the stream is not lost.
   events.addEventListener("live", () => {

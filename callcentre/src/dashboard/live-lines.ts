@@ -74,7 +74,7 @@ const byState = (a: { state: AgentState; since: string; name: string }, b: typeo
   STATE_ORDER.indexOf(a.state) - STATE_ORDER.indexOf(b.state) || a.since.localeCompare(b.since) || a.name.localeCompare(b.name);
 
 /** Each queue department's line and every agent, now. */
-export async function liveLines(flow: Flow, repositories: Repositories): Promise<{ lines: LiveLine[]; agents: LiveAgent[] }> {
+export async function liveLines(flow: Flow, repositories: Pick<Repositories, "agents" | "queue" | "monitors">): Promise<{ lines: LiveLine[]; agents: LiveAgent[] }> {
   const departments = Object.entries(flow.nodes).flatMap(([id, node]) => (isQueueDepartment(node) ? [{ id, name: node.name }] : []));
   const nameOf = (id: string) => departments.find((d) => d.id === id)?.name ?? id;
   const [agents, work, lines, monitors] = await Promise.all([

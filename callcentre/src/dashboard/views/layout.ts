@@ -1,15 +1,19 @@
 // The page shell: navigation, sign-out, notices. Everything is served locally (no CDN).
 import { html, type Html } from "../html.js";
 
+/** The pages, each with the least role that may open it (docs/dashboard.md, "Accounts and roles"). */
 export const NAV = [
-  { path: "/", label: "Live" },
-  { path: "/calls", label: "Calls" },
-  { path: "/voicemail", label: "Voicemail" },
-  { path: "/messages", label: "Messages" },
-  { path: "/subscribers", label: "Subscribers" },
-  { path: "/metrics", label: "Metrics" },
-  { path: "/flow", label: "Flow" },
-  { path: "/agents", label: "Agents" },
+  { path: "/", label: "Live", role: "supervisor" },
+  { path: "/wallboard", label: "Wallboard", role: "supervisor" },
+  { path: "/calls", label: "Calls", role: "supervisor" },
+  { path: "/voicemail", label: "Voicemail", role: "supervisor" },
+  { path: "/messages", label: "Messages", role: "supervisor" },
+  { path: "/subscribers", label: "Subscribers", role: "supervisor" },
+  { path: "/metrics", label: "Metrics", role: "supervisor" },
+  { path: "/reports", label: "Reports", role: "supervisor" },
+  { path: "/agents", label: "Agents", role: "supervisor" },
+  { path: "/flow", label: "Flow", role: "owner" },
+  { path: "/accounts", label: "Accounts", role: "owner" },
 ] as const;
 
 export type NavPath = (typeof NAV)[number]["path"];
@@ -17,6 +21,10 @@ export type NavPath = (typeof NAV)[number]["path"];
 export interface PageContext {
   company: string;
   csrfToken: string;
+  /** The session's role: the navigation shows the owner's pages only to an owner. Unset: a supervisor's view. */
+  role?: "owner" | "supervisor" | undefined;
+  /** The account signed in, shown beside "Sign out". */
+  signedInAs?: string | undefined;
   /** A notice from the last action (?done=… or ?error=…), already put into words. */
   notice?: { kind: "done" | "error"; text: string } | undefined;
 }
@@ -33,6 +41,13 @@ const NOTICES: Record<string, string> = {
   "not-found": "That item no longer exists.",
   invalid: "That request was not valid.",
   "twilio-unreachable": "The Twilio REST API could not be reached: nothing was sent. Try again.",
+  "account-saved": "Account saved.",
+  "account-deleted": "Account deleted: its sessions have ended.",
+  "password-changed": "Your password is changed: your other sessions have ended.",
+  "last-owner": "That would leave no owner: make another account an owner first.",
+  "account-exists": "That sign-in name is taken.",
+  "agent-id": "That sign-in name is an agent's: choose another.",
+  "wrong-password": "Your current password is not right: nothing was changed.",
   // Monitoring and agents' states from the Live page (docs/monitoring.md).
   "monitor-listen": "Listening in: answer your phone. Nobody hears you.",
   "monitor-whisper": "Whispering: only the agent hears you.",
@@ -60,7 +75,7 @@ export function noticeFrom(query: { done?: unknown; error?: unknown; code?: unkn
   return undefined;
 }
 
-export function page(ctx: PageContext, opts: { title: string; active: NavPath | undefined; body: Html; scripts?: string[] }): Html {
+export function page(ctx: PageContext, opts: { title: string; active: NavPath | undefined; body: Html; scripts?: string[]; styles?: string[] }): Html {
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -69,17 +84,19 @@ export function page(ctx: PageContext, opts: { title: string; active: NavPath | 
 <meta name="csrf-token" content="${ctx.csrfToken}">
 <title>${opts.title} · ${ctx.company}</title>
 <link rel="stylesheet" href="/dashboard/assets/dashboard.css">
-<link rel="icon" href="data:,">
+${(opts.styles ?? []).map((href) => html`<link rel="stylesheet" href="${href}">\n`)}<link rel="icon" href="data:,">
 </head>
 <body>
 <header class="top">
   <a class="brand" href="/">${ctx.company}</a>
   <nav aria-label="Dashboard">
-    ${NAV.map((item) => html`<a href="${item.path}"${item.path === opts.active ? html` aria-current="page"` : ""}>${item.label}</a>`)}
+    ${NAV.filter((item) => item.role === "supervisor" || ctx.role === "owner").map(
+      (item) => html`<a href="${item.path}"${item.path === opts.active ? html` aria-current="page"` : ""}>${item.label}</a>`,
+    )}
   </nav>
   <form method="post" action="/logout" class="logout">
     <input type="hidden" name="_csrf" value="${ctx.csrfToken}">
-    <button type="submit">Sign out</button>
+    ${ctx.signedInAs ? html`<span class="signed-in-as" data-signed-in-as="${ctx.signedInAs}">${ctx.signedInAs}</span> ` : ""}<button type="submit">Sign out</button>
   </form>
 </header>
 <main>
@@ -100,7 +117,7 @@ ${Object.entries(fields).map(([name, value]) => html`<input type="hidden" name="
 <button type="submit"${style ? html` class="${style}"` : ""}>${label}</button></form>`;
 }
 
-export function loginPage(opts: { company: string; next: string; error?: string | undefined; agent?: string | undefined }): Html {
+export function loginPage(opts: { company: string; next: string; error?: string | undefined; user?: string | undefined }): Html {
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -113,12 +130,12 @@ export function loginPage(opts: { company: string; next: string; error?: string 
 <body class="login">
 <main>
 <h1>${opts.company}</h1>
-<p>Call centre: the owner signs in with the dashboard password; an agent with their agent id and their own password.</p>
+<p>Call centre: sign in with your own name (your account id, or your agent id) and password.</p>
 ${opts.error ? html`<p class="notice error" role="alert">${opts.error}</p>` : ""}
 <form method="post" action="/login">
   <input type="hidden" name="next" value="${opts.next}">
-  <label for="agent">Agent id <small>(agents only; leave empty for the dashboard)</small></label>
-  <input id="agent" name="agent" type="text" autocomplete="username" autocapitalize="none" spellcheck="false" maxlength="100" value="${opts.agent ?? ""}">
+  <label for="user">Sign-in name <small>(your account or agent id; empty for the first owner, "owner")</small></label>
+  <input id="user" name="user" type="text" autocomplete="username" autocapitalize="none" spellcheck="false" maxlength="100" value="${opts.user ?? ""}">
   <label for="password">Password</label>
   <input id="password" name="password" type="password" autocomplete="current-password" required autofocus>
   <button type="submit">Sign in</button>

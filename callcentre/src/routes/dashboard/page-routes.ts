@@ -1,10 +1,10 @@
-// The dashboard's HTML pages. Each: parse the query → ask the service or a repository → render.
+// The dashboard's HTML pages for supervisors (and the owner); the owner's own: config-routes.ts,
+// accounts-routes.ts. Each: parse the query → ask the service or a repository → render.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Html } from "../../dashboard/html.js";
 import { LIST_LIMIT } from "../../dashboard/dashboard-service.js";
 import { callPage, callsPage } from "../../dashboard/views/calls-view.js";
-import { flowPage } from "../../dashboard/views/flow-view.js";
-import { noticeFrom, type PageContext } from "../../dashboard/views/layout.js";
+import { pageContext } from "./page-context.js";
 import type { LiveViewer } from "../../dashboard/views/live-controls.js";
 import { liveFragment, livePage } from "../../dashboard/views/live-view.js";
 import { conversationPage, messagesPage } from "../../dashboard/views/messages-view.js";
@@ -20,11 +20,7 @@ export default async function pageRoutes(app: FastifyInstance, opts: DashboardRo
   const { service, repositories, flow } = opts;
   const zone = service.zone;
 
-  const context = (request: FastifyRequest): PageContext => ({
-    company: flow.company,
-    csrfToken: request.session?.csrfToken ?? "",
-    notice: noticeFrom(request.query as Record<string, unknown>),
-  });
+  const context = (request: FastifyRequest) => pageContext(request, flow.company);
   const send = (reply: FastifyReply, body: Html) => reply.type("text/html; charset=utf-8").send(body.toString());
   const departments = Object.values(flow.nodes).flatMap((node) => (node.type === "department" ? [node.name] : []));
 
@@ -89,6 +85,4 @@ export default async function pageRoutes(app: FastifyInstance, opts: DashboardRo
     const date = parseWith(MetricsQuery, request.query).date ?? service.today();
     return send(reply, metricsFragment(await service.metrics(date)));
   });
-
-  app.get("/flow", async (request, reply) => send(reply, flowPage(context(request), flow, service.flowFile())));
 }
