@@ -1,11 +1,12 @@
-// Supervising from the Live page in a real browser (Debian's Chromium through playwright-core), on
-// calls the carrier carries: the owner signs in, says where their phone rings, watches a caller wait in
-// Billing's line, and once Ava has taken the call listens in, whispers and barges from the page (their
-// handset is the carrier's), then leaves; and takes Noah, on break after missed calls, off his break.
+// Supervising in a real browser (Debian's Chromium through playwright-core), on calls the carrier
+// carries: Sam, a supervisor whose account says where his phone rings, signs in, watches a caller wait
+// on Billing's wallboard, and once Ava has taken the call listens in, whispers and barges from the Live
+// page (his handset is the carrier's), then leaves; and takes Noah, on break after missed calls, off
+// his break.
 // Screenshots at desktop, TV and phone sizes are kept in test-artifacts/monitoring/.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
@@ -21,7 +22,9 @@ const SUPERVISOR = "+61491570190";
 
 test("a supervisor watches a caller wait, then listens, whispers and barges from the Live page, in Chromium", async (t) => {
   const system = await startAcdSystem(t);
-  const { carrier, centreUrl, dataDir, owner } = system;
+  const { carrier, centreUrl, owner } = system;
+  const password = "sam's long password";
+  await owner.post("/api/accounts", { id: "sam", name: "Sam Lee", role: "supervisor", phone: SUPERVISOR, password });
   const ava = await deskOf(system, "ava");
   await ava.state("available");
   await owner.setState("noah", "break", "missed");
@@ -46,19 +49,25 @@ test("a supervisor watches a caller wait, then listens, whispers and barges from
     await page.setViewportSize(DESKTOP);
   };
 
-  await page.goto(`${centreUrl}/login`);
-  await page.getByLabel("Password").fill(readFileSync(join(dataDir, "dashboard-password"), "utf8").trim());
+  await page.goto(`${centreUrl}/login?next=/wallboard/billing`);
+  await page.getByLabel("Sign-in name").fill("sam");
+  await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(`${centreUrl}/`, WAIT);
+  await page.waitForURL(`${centreUrl}/wallboard/billing`, WAIT);
   await page.locator('body[data-live-connected="true"]').waitFor(WAIT);
-  await page.getByLabel("Ring me at").fill(SUPERVISOR);
 
-  // A caller waits in Billing's line while Ava's phone rings with the offer.
+  // A caller waits in Billing's line (Ava's phone rings with the offer): the wallboard counts them.
   const caller = await system.toBilling(CALLER);
   await joinLine(carrier, caller);
-  const line = page.locator('section.line[data-line="billing"]');
-  await line.locator("ol.line-callers li").first().waitFor(WAIT);
-  await shot("caller-waiting");
+  await page.locator('[data-tile="waiting"] .wb-value').getByText("1", { exact: true }).waitFor(WAIT);
+  await shot("wallboard-caller-waiting");
+
+  // The Live page: Sam's phone is where monitoring rings, from his account.
+  await page.goto(`${centreUrl}/`);
+  await page.locator('body[data-live-connected="true"]').waitFor(WAIT);
+  assert.equal(await page.getByLabel("Ring me at").inputValue(), SUPERVISOR);
+  await page.locator('section.line[data-line="billing"] ol.line-callers li').first().waitFor(WAIT);
+  await shot("live-caller-waiting");
 
   // Ava takes the call: her row on the page offers Listen, Whisper and Barge.
   const offer = await ringing(carrier, AVA);
@@ -86,15 +95,15 @@ test("a supervisor watches a caller wait, then listens, whispers and barges from
   await shot("barging");
   const monitorSteps = async () => (await owner.events(caller)).filter((e) => e.kind.startsWith("monitor.")).map((e) => [e.kind, e.detail.by]);
   assert.deepEqual(await monitorSteps(), [
-    ["monitor.listen", "owner"],
-    ["monitor.whisper", "owner"],
-    ["monitor.barge", "owner"],
+    ["monitor.listen", "sam"],
+    ["monitor.whisper", "sam"],
+    ["monitor.barge", "sam"],
   ]);
 
   await avaRow.getByRole("button", { name: "Leave" }).click();
   await avaRow.getByRole("button", { name: "Listen" }).waitFor(WAIT);
   await waitFor("the supervisor's call to end", async () => ((await carrier.call(supervisorCall.sid)).status === "completed" ? true : undefined));
-  assert.deepEqual((await monitorSteps()).at(-1), ["monitor.left", "owner"]);
+  assert.deepEqual((await monitorSteps()).at(-1), ["monitor.left", "sam"]);
 
   // Noah is on break after missed calls: the supervisor makes him available again.
   const noahRow = page.locator('tr[data-agent="noah"]');

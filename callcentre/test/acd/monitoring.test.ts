@@ -128,20 +128,30 @@ test("one monitor at a time per supervisor, even when asked twice at once; refus
   assert.equal(fromForm.headers.location, "/?done=monitor-listen");
 });
 
-test("the account's phone is where it rings by default; an agent's session cannot monitor", async (t) => {
-  const { app, db, session, conversation, participantRequests, clock } = await setUp(t);
+test("a supervisor's account: its phone is where it rings by default, and it is who monitors; an agent's session cannot monitor", async (t) => {
+  const { app, conversation, participantRequests, clock, steps } = await setUp(t);
   const entry = await conversation();
-  await db.query(`insert into accounts (id, name, role, password_hash, phone, created_at, updated_at) values ('owner', 'Owner', 'owner', 'x', '+61491570888', $1, $1)`, [clock.now()]);
-  const started = await postJson(app, session, `/api/conversations/${entry.id}/monitor`, { mode: "listen" });
+  await app.repositories.accounts.create({ id: "sam", name: "Sam Lee", role: "supervisor", phone: "+61491570888" }, await hashPassword("sam's long password", TEST_SCRYPT), clock.now());
+  const sam = await signIn(app, "sam's long password", "sam");
+  const started = await postJson(app, sam, `/api/conversations/${entry.id}/monitor`, { mode: "listen" });
   assert.equal(started.statusCode, 200, started.body);
   assert.equal(participantRequests()[0]?.form.get("To"), "+61491570888");
+  assert.deepEqual(await steps(entry.callSid), [["monitor.listen", "sam"]]);
+  // The Live page rings Sam's phone unless told otherwise.
+  const page = (await app.inject({ method: "GET", url: "/", headers: { cookie: sam.cookie } })).body;
+  assert.match(page, /<input id="monitor-to" name="to" value="\+61491570888"/);
+  // Sam's session is not the owner's: the owner cannot leave or change it.
+  const owner = await signIn(app);
+  const { monitor } = started.json() as { monitor: { id: number } };
+  assert.equal((await postJson(app, owner, `/api/monitors/${monitor.id}/leave`, {})).statusCode, 403);
 
   await app.repositories.agents.setPasswordHash("noah", await hashPassword("noah's long password", TEST_SCRYPT));
-  const login = await app.inject({ method: "POST", url: "/login", payload: { agent: "noah", password: "noah's long password" } });
+  const login = await app.inject({ method: "POST", url: "/login", payload: { user: "noah", password: "noah's long password" } });
   assert.equal(login.statusCode, 303);
   const cookie = String(login.headers["set-cookie"]).split(";")[0] ?? "";
   const desk = (await app.inject({ method: "GET", url: "/desk", headers: { cookie } })).body;
   const csrf = /<meta name="csrf-token" content="([^"]+)">/.exec(desk)?.[1] ?? "";
+  assert.ok(csrf);
   const refused = await app.inject({ method: "POST", url: `/api/conversations/${entry.id}/monitor`, headers: { cookie, "x-csrf-token": csrf }, payload: { mode: "listen", to: SUPERVISOR } });
   assert.equal(refused.statusCode, 403, refused.body);
 });

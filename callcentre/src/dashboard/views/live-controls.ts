@@ -9,7 +9,7 @@ import type { LiveAgent, LiveMonitor } from "../live-lines.js";
 /** Who is looking at the page: their session's CSRF token, and who they are for monitoring. */
 export interface LiveViewer {
   csrfToken: string;
-  /** An account's id, or "owner". */
+  /** The account's id ("owner", "sam"…). */
   who: string;
   /** Where their phone rings by default (the account's), for the forms posted without script. */
   ringAt?: string | undefined;
