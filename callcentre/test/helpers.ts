@@ -258,6 +258,11 @@ export async function fakeTwilioApi(t: TestContext) {
       const form = Object.fromEntries(request.form);
       const flag = (name: string) => form[name] === "true";
       const callSid = participant[2] ?? sid("CA", 0xe000 + count);
+      const held = participant[2] ? undefined : hold;
+      if (held) {
+        hold = undefined;
+        await held;
+      }
       res.statusCode = participant[2] ? 200 : 201;
       res.end(JSON.stringify({ account_sid: ACCOUNT_SID, conference_sid: participant[1], call_sid: callSid, muted: flag("Muted"), coaching: flag("Coaching"), call_sid_to_coach: form.CallSidToCoach ?? null, hold: false, status: participant[2] ? "connected" : "queued", label: form.Label ?? null, date_created: now, date_updated: now }));
       return;
@@ -326,7 +331,7 @@ export async function fakeTwilioApi(t: TestContext) {
     /** What a fetch of a call (GET Calls/{sid}.json) says its status is. */
     callStatuses,
     /**
-     * Accepts the next message but holds the answer until `release()`: the sender cannot know whether
+     * Accepts the next message (or conference participant) but holds the answer until `release()`: the sender cannot know whether
      * Twilio took it (a timeout, or a crash right after the request).
      */
     holdNextAnswer() {

@@ -95,9 +95,21 @@ export class Monitoring {
     // Not yet a conference at Twilio (the caller is still hearing the recording notice), or no agent
     // on it any more: nothing to join yet.
     if (!conference || !agentCall) return "not-in-progress";
-    const started = await db.transaction((tx) => repositories.monitors.with(tx).start(entryId, who, mode, conference, clock()), { timeoutMs: config.databaseTimeoutMs });
+    // The session and its first step together: a step is never without its session, nor the reverse.
+    const started = await db.transaction(
+      async (tx) => {
+        const now = clock();
+        const session = await repositories.monitors.with(tx).start(entryId, who, mode, conference, now);
+        if (typeof session === "object") {
+          await repositories.calls.with(tx).addEvents(entry.callSid, [{ kind: `monitor.${mode}`, node: entry.department, detail: { by: who, monitor: session.id } }], now);
+        }
+        return session;
+      },
+      { timeoutMs: config.databaseTimeoutMs },
+    );
     if (typeof started === "string") return started;
     const line = this.acd.line(entry.department);
+    let supervisorCallSid: string;
     try {
       const participant = await twilio.conferences(conference).participants.create({
         from: line.callerId ?? entry.called ?? config.phoneNumber ?? entry.number,
@@ -114,16 +126,22 @@ export class Monitoring {
       });
       await repositories.monitors.placed(started.id, participant.callSid);
       started.supervisorCallSid = participant.callSid;
+      supervisorCallSid = participant.callSid;
     } catch (error) {
       log.warn({ err: error, entry: entryId, monitor: started.id, to: maskPhone(to) }, "the supervisor's call could not be placed");
-      await repositories.monitors.end(started.id, "call not placed", clock());
+      const ended = await repositories.monitors.end(started.id, "call not placed", clock());
+      if (ended) await this.closed(ended, "call not placed");
       throw error;
     }
-    await this.step(entry, `monitor.${mode}`, { by: who, monitor: started.id });
     log.info({ entry: entryId, monitor: started.id, mode, by: who }, "monitoring started");
-    // The conversation may have ended while the call was being placed: its end closed nothing yet.
-    const now = await repositories.queue.entry(entryId);
-    if (now?.status !== "connected") await this.conversationEnded(entryId);
+    // The conversation may have ended while the call was being placed: its end could not hang up a
+    // call it did not know of yet, so the call is ended here (the session with it, if still open).
+    const [session, entryNow] = await Promise.all([repositories.monitors.get(started.id), repositories.queue.entry(entryId)]);
+    if (session?.endedAt || entryNow?.status !== "connected") {
+      await this.acd.endCall(supervisorCallSid);
+      await this.conversationEnded(entryId);
+      return "not-in-progress";
+    }
     this.acd.changed();
     return started;
   }

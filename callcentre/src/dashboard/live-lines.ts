@@ -63,7 +63,7 @@ export interface LiveAgent {
 /** A supervisor monitoring a conversation (docs/monitoring.md). */
 export interface LiveMonitor {
   id: number;
-  /** Who: an account's id, or "owner". */
+  /** Who: the account's id ("owner", "sam"…). */
   supervisor: string;
   mode: MonitorMode;
   /** Their phone answered; until then it rings. */

@@ -12,7 +12,7 @@ export interface MonitorRow {
   entryId: number;
   conferenceSid: string | null;
   supervisorCallSid: string | null;
-  /** Who: an account's id, or "owner". */
+  /** Who: the account's id ("owner", "sam"…). */
   supervisor: string;
   mode: MonitorMode;
   startedAt: Date;
@@ -121,16 +121,5 @@ export class MonitorsRepository {
       `update monitor_sessions m set ended_at = $3, end_reason = $2 where entry_id = $1 and ended_at is null returning ${COLUMNS}`,
       [entryId, reason, now],
     );
-  }
-
-  /**
-   * Where an account's monitoring calls ring by default: its phone (E.164) or its Client identity
-   * (accounts, 010_accounts). Undefined when the account has neither, or does not exist.
-   */
-  async addressOf(accountId: string): Promise<string | undefined> {
-    const [row] = await this.db.query<{ phone: string | null; client: string | null }>(`select phone, client from accounts where id = $1`, [accountId]);
-    if (row?.phone) return row.phone;
-    if (row?.client) return `client:${row.client}`;
-    return undefined;
   }
 }

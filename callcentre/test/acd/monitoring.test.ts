@@ -6,7 +6,7 @@
 import { test, type TestContext } from "node:test";
 import assert from "node:assert/strict";
 import { hashPassword } from "../../src/plugins/app/agent-passwords.js";
-import { ACCOUNT_SID, BASE_URL, fakeTwilioApi, sid, signedPost, testApp, voiceParams } from "../helpers.js";
+import { ACCOUNT_SID, BASE_URL, fakeTwilioApi, sid, signedPost, testApp, voiceParams, waitFor } from "../helpers.js";
 import { CallDriver, HandClock } from "../dashboard/call-driver.js";
 import { postForm, postJson, signIn } from "../dashboard/dashboard-helpers.js";
 import { TEST_SCRYPT } from "../desk/desk-helpers.js";
@@ -128,21 +128,30 @@ test("one monitor at a time per supervisor, even when asked twice at once; refus
   assert.equal(fromForm.headers.location, "/?done=monitor-listen");
 });
 
-test("the account's phone is where it rings by default; an agent's session cannot monitor", async (t) => {
-  const { app, db, session, conversation, participantRequests, clock } = await setUp(t);
+test("a supervisor's account: its phone is where it rings by default, and it is who monitors; an agent's session cannot monitor", async (t) => {
+  const { app, conversation, participantRequests, clock, steps } = await setUp(t);
   const entry = await conversation();
-  // The owner's account is made on start: give it a phone.
-  await db.query(`update accounts set phone = '+61491570888', updated_at = $1 where id = 'owner'`, [clock.now()]);
-  const started = await postJson(app, session, `/api/conversations/${entry.id}/monitor`, { mode: "listen" });
+  await app.repositories.accounts.create({ id: "sam", name: "Sam Lee", role: "supervisor", phone: "+61491570888" }, await hashPassword("sam's long password", TEST_SCRYPT), clock.now());
+  const sam = await signIn(app, "sam's long password", "sam");
+  const started = await postJson(app, sam, `/api/conversations/${entry.id}/monitor`, { mode: "listen" });
   assert.equal(started.statusCode, 200, started.body);
   assert.equal(participantRequests()[0]?.form.get("To"), "+61491570888");
+  assert.deepEqual(await steps(entry.callSid), [["monitor.listen", "sam"]]);
+  // The Live page rings Sam's phone unless told otherwise.
+  const page = (await app.inject({ method: "GET", url: "/", headers: { cookie: sam.cookie } })).body;
+  assert.match(page, /<input id="monitor-to" name="to" value="\+61491570888"/);
+  // Sam's session is not the owner's: the owner cannot leave or change it.
+  const owner = await signIn(app);
+  const { monitor } = started.json() as { monitor: { id: number } };
+  assert.equal((await postJson(app, owner, `/api/monitors/${monitor.id}/leave`, {})).statusCode, 403);
 
   await app.repositories.agents.setPasswordHash("noah", await hashPassword("noah's long password", TEST_SCRYPT));
-  const login = await app.inject({ method: "POST", url: "/login", payload: { agent: "noah", password: "noah's long password" } });
+  const login = await app.inject({ method: "POST", url: "/login", payload: { user: "noah", password: "noah's long password" } });
   assert.equal(login.statusCode, 303);
   const cookie = String(login.headers["set-cookie"]).split(";")[0] ?? "";
   const desk = (await app.inject({ method: "GET", url: "/desk", headers: { cookie } })).body;
   const csrf = /<meta name="csrf-token" content="([^"]+)">/.exec(desk)?.[1] ?? "";
+  assert.ok(csrf);
   const refused = await app.inject({ method: "POST", url: `/api/conversations/${entry.id}/monitor`, headers: { cookie, "x-csrf-token": csrf }, payload: { mode: "listen", to: SUPERVISOR } });
   assert.equal(refused.statusCode, 403, refused.body);
 });
@@ -236,4 +245,44 @@ test("the Live page: Listen, Whisper, Barge on a conversation; the mode and Leav
   assert.equal(made.statusCode, 303);
   assert.equal(made.headers.location, "/?done=state");
   assert.equal((await agents.get("noah"))?.state, "available");
+});
+
+test("a conversation that ends while the supervisor's call is being placed: the call is hung up, the session closed", async (t) => {
+  const { app, db, session, conversation, steps, monitors, api, participantRequests } = await setUp(t);
+  const entry = await conversation();
+  const held = api.holdNextAnswer();
+  const starting = postJson(app, session, `/api/conversations/${entry.id}/monitor`, { mode: "listen", to: SUPERVISOR });
+  await waitFor(() => participantRequests().length > 0, "the participant requested");
+  const ended = await signedPost(app, `/twilio/voice/entry/${entry.id}/conference`, {
+    AccountSid: ACCOUNT_SID,
+    ConferenceSid: CONFERENCE,
+    FriendlyName: `entry-${entry.id}`,
+    StatusCallbackEvent: "conference-end",
+  });
+  assert.equal(ended.statusCode, 204);
+  held.release();
+  const answer = await starting;
+  assert.equal(answer.statusCode, 409, answer.body);
+  const [row] = await db.query<{ id: number; supervisorCallSid: string }>(`select id::int, supervisor_call_sid as "supervisorCallSid" from monitor_sessions`);
+  assert.ok(row?.supervisorCallSid);
+  assert.ok((await monitors.get(row.id))?.endedAt);
+  assert.equal(api.requests.findLast((r) => r.path.endsWith(`/Calls/${row.supervisorCallSid}.json`))?.form.get("Status"), "completed", "the supervisor's call is hung up");
+  assert.deepEqual(await steps(entry.callSid), [
+    ["monitor.listen", "owner"],
+    ["monitor.left", "owner", "conversation ended"],
+  ]);
+});
+
+test("a supervisor's call Twilio refuses: the session ends, with a step, and the answer says why", async (t) => {
+  const { app, session, conversation, steps, api, monitors } = await setUp(t);
+  const entry = await conversation();
+  api.fail(400, 21211, "Invalid 'To' Phone Number", 1);
+  const refused = await postJson(app, session, `/api/conversations/${entry.id}/monitor`, { mode: "barge", to: SUPERVISOR });
+  assert.equal(refused.statusCode, 502, refused.body);
+  assert.match(refused.body, /21211/);
+  assert.equal(await monitors.openFor("owner"), undefined, "free to try again");
+  assert.deepEqual(await steps(entry.callSid), [
+    ["monitor.barge", "owner"],
+    ["monitor.left", "owner", "call not placed"],
+  ]);
 });

@@ -9,7 +9,7 @@ import type { LiveAgent, LiveMonitor } from "../live-lines.js";
 /** Who is looking at the page: their session's CSRF token, and who they are for monitoring. */
 export interface LiveViewer {
   csrfToken: string;
-  /** An account's id, or "owner". */
+  /** The account's id ("owner", "sam"…). */
   who: string;
   /** Where their phone rings by default (the account's), for the forms posted without script. */
   ringAt?: string | undefined;
@@ -58,7 +58,8 @@ ${othersLine}</div>`;
 export function stateControls(agent: LiveAgent, viewer: LiveViewer): Html {
   if (agent.state === "busy") return html``;
   const choices: { state: "available" | "break" | "offline"; label: string; reason?: string }[] = [];
-  if (agent.state !== "available") choices.push({ state: "available", label: agent.state === "offline" ? "Sign in" : "Make available" });
+  // Not "sign in" for an offline agent: calls would ring a phone nobody may be at.
+  if (agent.state === "break" || agent.state === "wrap-up") choices.push({ state: "available", label: "Make available" });
   if (agent.state === "available") choices.push({ state: "break", label: "Break", reason: "supervisor" });
   if (agent.state !== "offline") choices.push({ state: "offline", label: "Sign out" });
   return html`${choices.map(

@@ -7,7 +7,7 @@ import { z } from "zod";
 import type { MonitorRefusal } from "../../acd/monitoring.js";
 import { ActionError } from "../../dashboard/dashboard-service.js";
 import { notFound } from "../../lib/http-errors.js";
-import { localPath } from "../../plugins/app/dashboard-auth.js";
+import { localPath, sessionActor } from "../../plugins/app/dashboard-auth.js";
 import { MONITOR_MODES, type MonitorRow } from "../../repositories/monitors-repository.js";
 import { parseWith } from "../twilio/webhook-params.js";
 import type { DashboardRoutesOptions } from "./dashboard-options.js";
@@ -34,8 +34,14 @@ const REFUSALS: Record<MonitorRefusal, [number, string]> = {
   "not-joined": [409, "your phone has not joined the conversation yet: answer it first"],
 };
 
-/** Who the session is: its account, or the owner signed in with the dashboard password. */
-export const supervisorOf = (request: FastifyRequest): string => (request.session as { accountId?: string | null } | undefined)?.accountId ?? "owner";
+/** Who is monitoring: the session's account ("owner", "sam"…). */
+export const supervisorOf = (request: FastifyRequest): string => (request.session ? sessionActor(request.session) : "") || "owner";
+
+/** Where an account's monitoring calls ring unless told: its phone (E.164), else its Client identity. */
+export async function ringAtOf(repositories: DashboardRoutesOptions["repositories"], who: string): Promise<string | undefined> {
+  const account = await repositories.accounts.find(who);
+  return account?.phone ?? (account?.client ? `client:${account.client}` : undefined);
+}
 
 export default async function monitorRoutes(app: FastifyInstance, opts: DashboardRoutesOptions): Promise<void> {
   const { repositories } = opts;
@@ -58,7 +64,7 @@ export default async function monitorRoutes(app: FastifyInstance, opts: Dashboar
     const body = parseWith(StartBody, request.body ?? {});
     const who = supervisorOf(request);
     if (!(await repositories.queue.entry(entryId))) throw notFound(`no conversation ${entryId}`);
-    const to = body.to ?? (await repositories.monitors.addressOf(who));
+    const to = body.to ?? (await ringAtOf(repositories, who));
     if (!to) throw new ActionError(400, "no-phone", "give a number to ring (to: an E.164 number or client:<identity>): your account has no phone or client");
     const result = await monitoring().start(entryId, who, body.mode, to);
     return answer(request, reply, result, `monitor-${body.mode}`);

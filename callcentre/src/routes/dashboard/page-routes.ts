@@ -14,7 +14,7 @@ import { voicemailPage } from "../../dashboard/views/voicemail-view.js";
 import { parseWith } from "../twilio/webhook-params.js";
 import { CallSidParam, CallsQuery, MetricsQuery, Notice, NumberParam, VoicemailQuery } from "./dashboard-params.js";
 import type { DashboardRoutesOptions } from "./dashboard-options.js";
-import { supervisorOf } from "./monitor-routes.js";
+import { ringAtOf, supervisorOf } from "./monitor-routes.js";
 
 export default async function pageRoutes(app: FastifyInstance, opts: DashboardRoutesOptions): Promise<void> {
   const { service, repositories, flow } = opts;
@@ -27,7 +27,7 @@ export default async function pageRoutes(app: FastifyInstance, opts: DashboardRo
   // The Live page, with the controls of one who supervises (monitoring, agents' states).
   const viewer = async (request: FastifyRequest): Promise<LiveViewer> => {
     const who = supervisorOf(request);
-    return { csrfToken: request.session?.csrfToken ?? "", who, ringAt: await repositories.monitors.addressOf(who) };
+    return { csrfToken: request.session?.csrfToken ?? "", who, ringAt: await ringAtOf(repositories, who) };
   };
 
   app.get("/", async (request, reply) => {
