@@ -292,3 +292,35 @@ test("bad ranges and departments are a 400 that says why; without a session, the
   assert.equal((await get(app, agent, "/api/reports")).statusCode, 403);
   assert.equal((await get(app, agent, "/reports/export.csv?table=agents")).statusCode, 303);
 });
+
+test("an agent's occupancy is clipped to the range; a call accepted before midnight counts on its day with its whole talk and wrap-up", async (t) => {
+  const { app, db, clock } = await setUp(t);
+  const { queue, agents } = app.repositories;
+  const to = (iso: string) => clock.advance((Date.parse(iso) - clock.now().getTime()) / 1000);
+  to("2026-11-24T12:50:00Z"); // 23:50 in Sydney
+  await agents.choose("ava", "available", null, clock.now());
+  to("2026-11-24T12:58:00Z");
+  const callSid = await new CallDriver(app, clock).call("+61491570601");
+  await queue.enqueue({ callSid, department: "billing", number: "+61491570601", enqueuedAt: clock.now() });
+  const [offer] = await db.transaction((tx) => queue.with(tx).dispatch(clock.now()));
+  assert.ok(offer);
+  to("2026-11-24T12:58:10Z");
+  await queue.offerCalling(offer.offer.id, "CA00000000000000000000000000009f01");
+  assert.ok(await db.transaction((tx) => queue.with(tx).accept(offer.offer.id, clock.now())));
+  to("2026-11-24T13:01:10Z"); // 00:01:10 on the 25th: 180 s of talk
+  await queue.agentCallEnded("CA00000000000000000000000000009f01", clock.now(), 30);
+  to("2026-11-24T13:10:00Z");
+  await db.transaction((tx) => queue.with(tx).dispatch(clock.now())); // records the wrap-up's end, at 00:01:40
+  await agents.choose("ava", "offline", null, clock.now());
+  to("2026-11-25T01:00:00Z");
+  const session = await signIn(app);
+  const ava = async (day: string) => (await api(app, session, `from=${day}&to=${day}`)).agents.find((a: { agentId: string }) => a.agentId === "ava");
+  const first = await ava("2026-11-24");
+  assert.deepEqual([first.handled, first.averageHandleTime, first.averageWrapUp], [1, 210, 30]);
+  close(first.occupancy, (110 / 600) * 100, "23:50–24:00: on the call from 23:58:10");
+  const second = await ava("2026-11-25");
+  assert.deepEqual([second.handled, second.averageHandleTime], [0, null]);
+  close(second.occupancy, (100 / 600) * 100, "00:00–00:10: talk to 00:01:10, wrap-up to 00:01:40");
+  const range = (await api(app, session, "from=2026-11-24&to=2026-11-25")).agents.find((a: { agentId: string }) => a.agentId === "ava");
+  close(range.occupancy, (210 / 1200) * 100, "the whole stretch");
+});
