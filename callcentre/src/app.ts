@@ -11,10 +11,12 @@ import { systemClock, type Clock } from "./lib/clock.js";
 import { Jobs, QUEUES, type JobsOptions } from "./jobs/jobs.js";
 import { Workers } from "./jobs/workers.js";
 import { CallReconciler } from "./jobs/call-reconcile.js";
+import { WallboardAlerts } from "./jobs/wallboard-alerts.js";
 import { secretScrubber, serializeError } from "./lib/error-serializer.js";
 import { maskPhonesIn } from "./lib/phone.js";
 import { RateLimiter } from "./lib/rate-limiter.js";
 import { Notifier } from "./notifications/notifier.js";
+import { hashPassword } from "./plugins/app/agent-passwords.js";
 import { createRepositories, type Repositories } from "./plugins/app/repositories.js";
 import { CROSS_ORIGIN_RESOURCE, helmet, helmetOptions } from "./plugins/external/helmet.js";
 import { GeocodeCacheRepository } from "./repositories/geocode-cache-repository.js";
@@ -62,6 +64,7 @@ declare module "fastify" {
     live: LiveFeed;
     acd: Acd;
     reconciler: CallReconciler;
+    wallboardAlerts: WallboardAlerts;
     /** Starts the job workers, the every-minute dispatch and the daily-forecast timer (the server does). */
     startBackgroundWork(): Promise<void>;
   }
@@ -187,6 +190,9 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       [QUEUES.callReconcile]: async () => {
         await reconciler.run();
       },
+      [QUEUES.wallboardAlerts]: async () => {
+        await wallboardAlerts.run();
+      },
     },
     app.log,
   );
@@ -194,6 +200,9 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   const live = new LiveFeed({ snapshot: () => dashboard.live(), log: app.log });
   const acd = new Acd({ db, repositories, twilio, flow, config, clock, log: app.log });
   await acd.syncAgents();
+  // The first owner's password is the first-run one (DASHBOARD_PASSWORD, or the generated file); once
+  // the account exists it keeps its own, and DASHBOARD_PASSWORD is no longer read for sign-in.
+  await repositories.accounts.ensureOwner("Owner", () => hashPassword(config.dashboard.password), clock());
   acd.onChange(() => live.changed());
   const reconciler = new CallReconciler({ db, repositories, twilio, clock, log: app.log, afterMs: config.calls.reconcileAfterMs, onClosed: () => live.changed() });
   app.decorate("repositories", repositories);
@@ -201,6 +210,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   app.decorate("live", live);
   app.decorate("acd", acd);
   app.decorate("reconciler", reconciler);
+  const wallboardAlerts = new WallboardAlerts({ db, repositories, flow, config, jobs, clock, log: app.log, zone: dashboard.zone });
+  app.decorate("wallboardAlerts", wallboardAlerts);
   app.decorate("jobs", jobs);
   app.decorate("workers", workers);
   app.decorate("sms", sms);
@@ -273,7 +284,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     acd,
   });
 
-  await app.register(dashboardRoutes, { config, flow, service: dashboard, repositories, live, clock, desk: deps.desk ?? acd });
+  await app.register(dashboardRoutes, { config, flow, service: dashboard, repositories, live, clock, desk: deps.desk ?? acd, monitoring: acd.monitoring });
 
   return app;
 }

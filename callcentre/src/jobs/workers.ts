@@ -27,6 +27,7 @@ export class Workers {
     if (options.schedule) {
       await this.jobs.schedule(QUEUES.forecastDispatch, "* * * * *");
       await this.jobs.schedule(QUEUES.callReconcile, "* * * * *");
+      await this.jobs.schedule(QUEUES.wallboardAlerts, "* * * * *");
     }
     this.log.debug({ queues: Object.keys(this.handlers) }, "workers started");
   }

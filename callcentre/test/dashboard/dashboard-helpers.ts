@@ -8,13 +8,17 @@ export interface Session {
   csrf: string;
 }
 
-/** Signs in with the password; returns the session cookie and the CSRF token the pages carry. */
-export async function signIn(app: FastifyInstance, password = DASHBOARD_PASSWORD): Promise<Session> {
-  const response = await app.inject({ method: "POST", url: "/login", payload: { password, next: "/" } });
+/**
+ * Signs in as an account (blank: the first owner, whose password is DASHBOARD_PASSWORD); returns the
+ * session cookie and the CSRF token the pages carry.
+ */
+export async function signIn(app: FastifyInstance, password = DASHBOARD_PASSWORD, user = ""): Promise<Session> {
+  const response = await app.inject({ method: "POST", url: "/login", payload: { user, password, next: "/" } });
   assert.equal(response.statusCode, 303, response.body);
   const setCookie = String(response.headers["set-cookie"]);
   const cookie = setCookie.split(";")[0] ?? "";
-  const page = await app.inject({ method: "GET", url: "/flow", headers: { cookie } });
+  // The Live page is open to every account (owner and supervisor).
+  const page = await app.inject({ method: "GET", url: "/", headers: { cookie } });
   const csrf = /<meta name="csrf-token" content="([^"]+)">/.exec(page.body)?.[1];
   assert.ok(csrf, "pages carry the session's CSRF token");
   return { cookie, csrf };

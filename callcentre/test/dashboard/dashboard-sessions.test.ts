@@ -1,9 +1,11 @@
 // How long a dashboard session lasts: until it is left unused for SESSION_IDLE_MS, until
-// SESSION_MAX_AGE_MS after sign-in however busy it is, until the password changes (on every instance
-// sharing the database), or until it signs out, which also ends its live event stream.
+// SESSION_MAX_AGE_MS after sign-in however busy it is, until its account's password changes (on every
+// instance sharing the database), or until it signs out, which also ends its live event stream.
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { hashPassword } from "../../src/plugins/app/agent-passwords.js";
 import { SESSION_IDLE_MS, SESSION_MAX_AGE_MS } from "../../src/plugins/app/dashboard-auth.js";
+import { AccountsRepository } from "../../src/repositories/accounts-repository.js";
 import { DASHBOARD_PASSWORD, OPEN_TIME, sid, signedPost, testApp, testDatabase, voiceParams, waitFor } from "../helpers.js";
 import { get, postForm, signIn } from "./dashboard-helpers.js";
 import { openLiveStream } from "./live-stream-client.js";
@@ -17,21 +19,25 @@ function handClock() {
   return { clock: () => new Date(now), advance: (ms: number) => void (now += ms) };
 }
 
-test("changing DASHBOARD_PASSWORD ends every session, on every instance sharing the database", async (t) => {
+test("a new password for the owner's account ends its sessions on every instance; DASHBOARD_PASSWORD only seeds it", async (t) => {
   const db = await testDatabase(t);
   const { app: before } = await testApp(t, { db });
   const session = await signIn(before);
   assert.equal((await get(before, session, "/api/live")).statusCode, 200);
 
-  // The instances restarted with the new password: the old session is refused by each of them.
+  // Restarted with another DASHBOARD_PASSWORD: the account keeps its password, and its sessions live on.
   const changed = { dashboard: { password: NEW_PASSWORD, source: "environment" as const } };
   const { app: first } = await testApp(t, { db, config: changed });
   const { app: second } = await testApp(t, { db, config: changed });
+  assert.equal((await get(first, session, "/api/live")).statusCode, 200);
+  assert.equal((await postForm(first, undefined, "/login", { password: NEW_PASSWORD })).statusCode, 401, "the new DASHBOARD_PASSWORD is not the owner's");
+
+  // The account's password is changed (Accounts page, CLI): its old sessions end on both instances.
+  await new AccountsRepository(db).setPasswordHash("owner", await hashPassword(NEW_PASSWORD, { N: 1024, r: 8, p: 1 }), OPEN_TIME);
   assert.equal((await get(first, session, "/api/live")).statusCode, 401);
   assert.equal((await get(second, session, "/")).statusCode, 303, "a page goes to sign-in");
   assert.equal((await postForm(first, undefined, "/login", { password: DASHBOARD_PASSWORD })).statusCode, 401, "the old password is refused");
 
-  // A session opened with the new password works on both.
   const fresh = await signIn(first, NEW_PASSWORD);
   assert.equal((await get(second, fresh, "/api/live")).statusCode, 200);
   assert.equal((await get(first, fresh, "/api/live")).statusCode, 200);

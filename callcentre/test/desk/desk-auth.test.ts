@@ -24,7 +24,7 @@ test("an agent signs in with their id and password and lands on the desk; the se
   assert.equal(owner.headers.location, "/calls", "an empty agent id is the owner's sign-in");
 });
 
-test("a wrong agent id, a wrong password and an agent without a password all get the same refusal", async (t) => {
+test("a wrong name, a wrong password and an agent without a password all get the same refusal", async (t) => {
   const { app, agents } = await deskApp(t);
   await agents.setPasswordHash("bob", null);
   const refusals = [
@@ -32,14 +32,14 @@ test("a wrong agent id, a wrong password and an agent without a password all get
     { agent: "ava", password: "not ava's password" },
     { agent: "ava", password: BOB_PASSWORD },
     { agent: "bob", password: BOB_PASSWORD },
-    { agent: "ava", password: DASHBOARD_PASSWORD },
+    { agent: "owner", password: AVA_PASSWORD },
   ];
   const bodies = new Set<string>();
   for (const form of refusals) {
     const response = await postForm(app, undefined, "/login", { ...form, next: "/desk" });
     assert.equal(response.statusCode, 401, JSON.stringify(form));
     assert.equal(response.headers["set-cookie"], undefined);
-    assert.match(response.body, /That agent id and password do not match\./);
+    assert.match(response.body, /That sign-in name and password do not match\./);
     // The page keeps what was typed in the id field; apart from that, every refusal is the same page.
     bodies.add(response.body.replace(`value="${form.agent}"`, 'value=""'));
   }
@@ -105,5 +105,5 @@ test("without a session the desk redirects to sign-in and its API answers 401", 
   assert.equal((await get(app, undefined, "/desk/api/snapshot")).statusCode, 401);
   assert.equal((await postForm(app, undefined, "/desk/api/state", { state: "available" })).statusCode, 401);
   const login = await app.inject({ method: "GET", url: "/login?next=/desk" });
-  assert.match(login.body, /<input id="agent" name="agent"/);
+  assert.match(login.body, /<input id="user" name="user"/);
 });

@@ -1,5 +1,5 @@
-// Agents (the owner's page): each agent of the flow with their state, and a button that gives them a
-// new password, shown once on the page that answers it (never in a URL, never stored in clear).
+// Agents (supervisors and the owner): each agent of the flow with their state; for the owner, a button
+// that gives them a new password, shown once on the page that answers it (never in a URL, never stored in clear).
 import type { AgentRow } from "../../repositories/agents-repository.js";
 import { html, type Html } from "../html.js";
 import { localDateTime } from "../format.js";
@@ -32,7 +32,7 @@ export function agentsPage(ctx: PageContext, data: AgentsPageData): Html {
 </section>`
         : ""
     }
-<p class="hint">Agents sign in with their agent id and their own password and work calls at the desk (/desk). The flow file says who they are; setting a password here (or with <code>callcentre agents password &lt;id&gt;</code>) lets them sign in.</p>
+<p class="hint">Agents sign in with their agent id and their own password and work calls at the desk (/desk). The flow file says who they are; an owner setting a password here (or with <code>callcentre agents password &lt;id&gt;</code>) lets them sign in.</p>
 ${
   agents.length === 0
     ? html`<p class="empty">The flow has no agents.</p>`
@@ -48,7 +48,11 @@ ${
       const survey = surveys.get(a.id);
       return survey ? `${survey.averageScore.toFixed(1)} from ${survey.count}` : "—";
     })()}</td>
-<td data-password-state="${passwords.get(a.id) ? "set" : "not-set"}">${passwords.get(a.id) ? "set" : "not set"} <form method="post" action="/agents/${encodeURIComponent(a.id)}/password" class="inline"><input type="hidden" name="_csrf" value="${ctx.csrfToken}"><button type="submit" class="secondary">Set password</button></form></td>
+<td data-password-state="${passwords.get(a.id) ? "set" : "not-set"}">${passwords.get(a.id) ? "set" : "not set"}${
+        ctx.role === "owner"
+          ? html` <form method="post" action="/agents/${encodeURIComponent(a.id)}/password" class="inline"><input type="hidden" name="_csrf" value="${ctx.csrfToken}"><button type="submit" class="secondary">Set password</button></form>`
+          : ""
+      }</td>
 </tr>`,
       )}</tbody></table></div>`
 }`,

@@ -1,16 +1,19 @@
 // The page shell: navigation, sign-out, notices. Everything is served locally (no CDN).
 import { html, type Html } from "../html.js";
 
+/** The pages, each with the least role that may open it (docs/dashboard.md, "Accounts and roles"). */
 export const NAV = [
-  { path: "/", label: "Live" },
-  { path: "/calls", label: "Calls" },
-  { path: "/voicemail", label: "Voicemail" },
-  { path: "/messages", label: "Messages" },
-  { path: "/subscribers", label: "Subscribers" },
-  { path: "/metrics", label: "Metrics" },
-  { path: "/reports", label: "Reports" },
-  { path: "/flow", label: "Flow" },
-  { path: "/agents", label: "Agents" },
+  { path: "/", label: "Live", role: "supervisor" },
+  { path: "/wallboard", label: "Wallboard", role: "supervisor" },
+  { path: "/calls", label: "Calls", role: "supervisor" },
+  { path: "/voicemail", label: "Voicemail", role: "supervisor" },
+  { path: "/messages", label: "Messages", role: "supervisor" },
+  { path: "/subscribers", label: "Subscribers", role: "supervisor" },
+  { path: "/metrics", label: "Metrics", role: "supervisor" },
+  { path: "/reports", label: "Reports", role: "supervisor" },
+  { path: "/agents", label: "Agents", role: "supervisor" },
+  { path: "/flow", label: "Flow", role: "owner" },
+  { path: "/accounts", label: "Accounts", role: "owner" },
 ] as const;
 
 export type NavPath = (typeof NAV)[number]["path"];
@@ -18,6 +21,10 @@ export type NavPath = (typeof NAV)[number]["path"];
 export interface PageContext {
   company: string;
   csrfToken: string;
+  /** The session's role: the navigation shows the owner's pages only to an owner. Unset: a supervisor's view. */
+  role?: "owner" | "supervisor" | undefined;
+  /** The account signed in, shown beside "Sign out". */
+  signedInAs?: string | undefined;
   /** A notice from the last action (?done=… or ?error=…), already put into words. */
   notice?: { kind: "done" | "error"; text: string } | undefined;
 }
@@ -34,6 +41,26 @@ const NOTICES: Record<string, string> = {
   "not-found": "That item no longer exists.",
   invalid: "That request was not valid.",
   "twilio-unreachable": "The Twilio REST API could not be reached: nothing was sent. Try again.",
+  "account-saved": "Account saved.",
+  "account-deleted": "Account deleted: its sessions have ended.",
+  "password-changed": "Your password is changed: your other sessions have ended.",
+  "last-owner": "That would leave no owner: make another account an owner first.",
+  "account-exists": "That sign-in name is taken.",
+  "agent-id": "That sign-in name is an agent's: choose another.",
+  "wrong-password": "Your current password is not right: nothing was changed.",
+  // Monitoring and agents' states from the Live page (docs/monitoring.md).
+  "monitor-listen": "Listening in: answer your phone. Nobody hears you.",
+  "monitor-whisper": "Whispering: only the agent hears you.",
+  "monitor-barge": "Barging in: the caller and the agent hear you.",
+  "monitor-left": "You left the call.",
+  "already-monitoring": "You are already monitoring a call: leave it first.",
+  "not-in-progress": "That conversation is not in progress any more.",
+  "not-joined": "Your phone has not joined the call yet: answer it first.",
+  "no-phone": "Give a number to ring (Ring me at): your account has no phone.",
+  ended: "That monitoring session has ended.",
+  "not-yours": "That monitoring session is another supervisor's.",
+  state: "Agent's state changed.",
+  busy: "Not changed: the agent is on a call; their state follows the call.",
 };
 
 export function noticeFrom(query: { done?: unknown; error?: unknown; code?: unknown }): PageContext["notice"] {
@@ -63,11 +90,13 @@ ${(opts.styles ?? []).map((href) => html`<link rel="stylesheet" href="${href}">\
 <header class="top">
   <a class="brand" href="/">${ctx.company}</a>
   <nav aria-label="Dashboard">
-    ${NAV.map((item) => html`<a href="${item.path}"${item.path === opts.active ? html` aria-current="page"` : ""}>${item.label}</a>`)}
+    ${NAV.filter((item) => item.role === "supervisor" || ctx.role === "owner").map(
+      (item) => html`<a href="${item.path}"${item.path === opts.active ? html` aria-current="page"` : ""}>${item.label}</a>`,
+    )}
   </nav>
   <form method="post" action="/logout" class="logout">
     <input type="hidden" name="_csrf" value="${ctx.csrfToken}">
-    <button type="submit">Sign out</button>
+    ${ctx.signedInAs ? html`<span class="signed-in-as" data-signed-in-as="${ctx.signedInAs}">${ctx.signedInAs}</span> ` : ""}<button type="submit">Sign out</button>
   </form>
 </header>
 <main>
@@ -88,7 +117,7 @@ ${Object.entries(fields).map(([name, value]) => html`<input type="hidden" name="
 <button type="submit"${style ? html` class="${style}"` : ""}>${label}</button></form>`;
 }
 
-export function loginPage(opts: { company: string; next: string; error?: string | undefined; agent?: string | undefined }): Html {
+export function loginPage(opts: { company: string; next: string; error?: string | undefined; user?: string | undefined }): Html {
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -101,12 +130,12 @@ export function loginPage(opts: { company: string; next: string; error?: string 
 <body class="login">
 <main>
 <h1>${opts.company}</h1>
-<p>Call centre: the owner signs in with the dashboard password; an agent with their agent id and their own password.</p>
+<p>Call centre: sign in with your own name (your account id, or your agent id) and password.</p>
 ${opts.error ? html`<p class="notice error" role="alert">${opts.error}</p>` : ""}
 <form method="post" action="/login">
   <input type="hidden" name="next" value="${opts.next}">
-  <label for="agent">Agent id <small>(agents only; leave empty for the dashboard)</small></label>
-  <input id="agent" name="agent" type="text" autocomplete="username" autocapitalize="none" spellcheck="false" maxlength="100" value="${opts.agent ?? ""}">
+  <label for="user">Sign-in name <small>(your account or agent id; empty for the first owner, "owner")</small></label>
+  <input id="user" name="user" type="text" autocomplete="username" autocapitalize="none" spellcheck="false" maxlength="100" value="${opts.user ?? ""}">
   <label for="password">Password</label>
   <input id="password" name="password" type="password" autocomplete="current-password" required autofocus>
   <button type="submit">Sign in</button>

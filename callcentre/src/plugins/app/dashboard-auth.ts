@@ -1,13 +1,13 @@
-// Dashboard sign-in: one admin password (DASHBOARD_PASSWORD), compared in constant time; a session
-// cookie (random token, httpOnly, SameSite=Strict, Secure behind https) whose SHA-256 is the key of
-// its row; a CSRF token per session that every form and API write must echo. A session ends when it
-// has not been used for SESSION_IDLE_MS, SESSION_MAX_AGE_MS after sign-in in any case, and as soon as
-// the password changes.
+// Dashboard sign-in: each person with their own name and password (scrypt, agent-passwords.ts); a
+// session cookie (random token, httpOnly, SameSite=Strict, Secure behind https) whose SHA-256 is the
+// key of its row; a CSRF token per session that every form and API write must echo. A session ends
+// when it has not been used for SESSION_IDLE_MS, SESSION_MAX_AGE_MS after sign-in in any case, and as
+// soon as its person's password changes (or the account is deleted, or the agent leaves the flow).
 //
-// Two roles share these sessions: the owner (signed in with DASHBOARD_PASSWORD; the dashboard) and an
-// agent (signed in with their own id and password; the desk at /desk, docs/desk.md). requireSession
-// takes the role a group of routes is for and refuses the other one there.
-import { createHash, randomBytes, scrypt, timingSafeEqual } from "node:crypto";
+// Three roles share these sessions (docs/dashboard.md, "Accounts and roles"): the owner and supervisors
+// (accounts; the dashboard) and agents (the flow's agents; the desk at /desk, docs/desk.md).
+// requireSession takes the role a group of routes is for and refuses the others there.
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type {} from "@fastify/cookie";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { forbidden, HttpError } from "../../lib/http-errors.js";
@@ -37,27 +37,13 @@ export function secretsMatch(given: string, expected: string): boolean {
 }
 
 /**
- * What identifies the password sessions are opened with, computed once (on first use): scrypt of the
- * password, salted with the Twilio account. Every instance sharing the database computes the same
- * value from the same DASHBOARD_PASSWORD; a copy of the database does not give the password away,
- * nor a fast way to guess it.
+ * Starts a session for an account or an agent, bound to `fingerprint` = agentFingerprint() of their
+ * stored hash; returns the token for the cookie (only its hash is stored).
  */
-export function passwordFingerprint(password: string, salt: string): () => Promise<string> {
-  let fingerprint: Promise<string> | undefined;
-  return () =>
-    (fingerprint ??= new Promise<string>((resolve, reject) => {
-      scrypt(password, `callcentre dashboard session ${salt}`, 32, (error, key) => (error ? reject(error) : resolve(key.toString("base64url"))));
-    }));
-}
-
-/**
- * Starts a session under the current password; returns the token for the cookie (only its hash is
- * stored). With `agentId`, an agent's session, bound to `fingerprint` = agentFingerprint() of their hash.
- */
-export async function startSession(sessions: SessionsRepository, now: Date, fingerprint: string, agentId: string | null = null): Promise<string> {
+export async function startSession(sessions: SessionsRepository, now: Date, fingerprint: string, who: { accountId: string } | { agentId: string }): Promise<string> {
   const token = randomBytes(32).toString("base64url");
   await sessions.create(
-    { tokenHash: hashToken(token), csrfToken: randomBytes(24).toString("base64url"), passwordFingerprint: fingerprint, agentId },
+    { tokenHash: hashToken(token), csrfToken: randomBytes(24).toString("base64url"), passwordFingerprint: fingerprint, who },
     now,
     { idleMs: SESSION_IDLE_MS, maxAgeMs: SESSION_MAX_AGE_MS },
   );
@@ -107,39 +93,46 @@ function sameSite(value: unknown): URL | undefined {
  */
 export type SessionRole = "owner" | "supervisor" | "agent" | "any";
 
-/** Whether a session of role `has` may use routes for `needed`. */
-export const roleAllows = (has: "owner" | "agent", needed: SessionRole): boolean =>
+/** What a signed-in person is. */
+export type Role = Exclude<SessionRole, "any">;
+
+/** Whether a session of role `has` may use routes for `needed`: the owner may do all a supervisor may; agents only their own. */
+export const roleAllows = (has: Role, needed: SessionRole): boolean =>
   needed === "any" || has === needed || (needed === "supervisor" && has === "owner");
 
-/** The role of a session: an agent's has their id. */
-export const sessionRole = (session: Pick<SessionRow, "agentId">): "owner" | "agent" => (session.agentId === null ? "owner" : "agent");
+/** The role of a session: an agent's has their id; an account's, the account's role now. */
+export const sessionRole = (session: Pick<SessionRow, "agentId" | "accountRole">): Role =>
+  session.agentId !== null ? "agent" : session.accountRole === "owner" ? "owner" : "supervisor";
 
-/** Where a page the session may not see sends it instead. */
-const homeOf = (role: "owner" | "agent") => (role === "agent" ? "/desk" : "/");
+/** Who did something, for the record (a call's steps, the log): the account's id or the agent's. */
+export const sessionActor = (session: Pick<SessionRow, "accountId" | "agentId">): string => session.accountId ?? session.agentId ?? "";
+
+/** Why a session of role `has` is refused a route for `needed`. */
+function refusal(has: Role, needed: SessionRole): string {
+  if (has === "agent") return "agents' sessions cannot use the dashboard: the desk is at /desk";
+  if (needed === "agent") return "the desk is for agents: sign out, then sign in with an agent id and its password";
+  return "only an owner may do this (configuration and accounts): sign in with an owner's account";
+}
 
 /**
  * The preHandler of every dashboard and desk page and API route: no session → a page redirects to
- * /login and the API answers 401; a session of the other role → a page goes to that role's home
- * (an agent to /desk; the owner, who has no desk, gets 403), anything else 403; a write must come
- * from this site and carry the session's CSRF token.
+ * /login and the API answers 401; an agent's session on a dashboard page → to /desk, on anything
+ * else of the dashboard 403; a supervisor on an owner's route, or an account on the desk → 403; a
+ * write must come from this site and carry the session's CSRF token.
  */
-export function requireSession(sessions: SessionsRepository, clock: Clock, fingerprint: () => Promise<string>, role: SessionRole = "owner") {
+export function requireSession(sessions: SessionsRepository, clock: Clock, role: SessionRole) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const token = request.cookies[SESSION_COOKIE];
-    const session = token ? await sessions.touch(hashToken(token), await fingerprint(), clock(), SESSION_IDLE_MS) : undefined;
+    const session = token ? await sessions.touch(hashToken(token), clock(), SESSION_IDLE_MS) : undefined;
     if (!session) {
-      if (isApi(request.url)) throw new HttpError(401, "sign in first: POST /login with the dashboard password, or an agent id and its password");
+      if (isApi(request.url)) throw new HttpError(401, "sign in first: POST /login with your sign-in name (account or agent id) and password");
       return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`, 303);
     }
     request.session = session;
     const has = sessionRole(session);
     if (!roleAllows(has, role)) {
-      if (has === "agent" && request.method === "GET" && !isApi(request.url)) return reply.redirect(homeOf(has), 303);
-      throw forbidden(
-        has === "agent"
-          ? "agents' sessions cannot use the owner's dashboard: the desk is at /desk"
-          : "the desk is for agents: sign out, then sign in with an agent id and its password",
-      );
+      if (has === "agent" && request.method === "GET" && !isApi(request.url)) return reply.redirect("/desk", 303);
+      throw forbidden(refusal(has, role));
     }
     if (SAFE_METHODS.has(request.method)) return;
     const origin = request.headers.origin;

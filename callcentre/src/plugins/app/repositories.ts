@@ -1,11 +1,13 @@
 // The repositories, built once over the app's database.
 import type { Database } from "../../db/database.js";
+import { AccountsRepository } from "../../repositories/accounts-repository.js";
 import { AgentsRepository } from "../../repositories/agents-repository.js";
 import { CallbacksRepository } from "../../repositories/callbacks-repository.js";
 import { CallsRepository } from "../../repositories/calls-repository.js";
 import { DeskRepository } from "../../repositories/desk-repository.js";
 import { ContactsRepository } from "../../repositories/contacts-repository.js";
 import { MessagesRepository } from "../../repositories/messages-repository.js";
+import { MonitorsRepository } from "../../repositories/monitors-repository.js";
 import { SubscriptionsRepository } from "../../repositories/subscriptions-repository.js";
 import { NotificationsRepository } from "../../repositories/notifications-repository.js";
 import { RecordingsRepository } from "../../repositories/recordings-repository.js";
@@ -25,10 +27,12 @@ export interface Repositories {
   subscriptions: SubscriptionsRepository;
   transfers: TransfersRepository;
   sessions: SessionsRepository;
+  accounts: AccountsRepository;
   agents: AgentsRepository;
   queue: QueueRepository;
   surveys: SurveysRepository;
   desk: DeskRepository;
+  monitors: MonitorsRepository;
   reports: ReportsRepository;
 }
 
@@ -43,10 +47,12 @@ export function createRepositories(db: Database): Repositories {
     subscriptions: new SubscriptionsRepository(db),
     transfers: new TransfersRepository(db),
     sessions: new SessionsRepository(db),
+    accounts: new AccountsRepository(db),
     agents: new AgentsRepository(db),
     queue: new QueueRepository(db),
     surveys: new SurveysRepository(db),
     desk: new DeskRepository(db),
+    monitors: new MonitorsRepository(db),
     reports: new ReportsRepository(db),
   };
 }

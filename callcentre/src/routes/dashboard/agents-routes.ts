@@ -1,26 +1,24 @@
-// The owner's Agents page and its API: the flow's agents with their states, setting a password (a new
-// random one, shown once in the answer; never in a URL), a change of an agent's state made for them
-// (taking a "missed" agent off break, signing out one who left), and each queue department's line now.
+// The Agents page and its API: the flow's agents with their states, a change of an agent's state made
+// for them (taking a "missed" agent off break, signing out one who left), and each queue department's
+// line now — for supervisors and the owner (agentsRoutes); setting an agent's password (a new random
+// one, shown once in the answer; never in a URL) — the owner's alone (agentPasswordRoutes).
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { ActionError } from "../../dashboard/dashboard-service.js";
 import { isQueueDepartment } from "../../flows/flow-schema.js";
 import { agentsPage } from "../../dashboard/views/agents-view.js";
-import { noticeFrom, type PageContext } from "../../dashboard/views/layout.js";
+import { pageContext } from "./page-context.js";
 import { notFound } from "../../lib/http-errors.js";
 import { generatePassword, hashPassword } from "../../plugins/app/agent-passwords.js";
+import { localPath, sessionActor } from "../../plugins/app/dashboard-auth.js";
 import { parseWith } from "../twilio/webhook-params.js";
 import { ActionBody, AgentIdParam, Notice } from "./dashboard-params.js";
 import type { DashboardRoutesOptions } from "./dashboard-options.js";
 
-export default async function agentsRoutes(app: FastifyInstance, opts: DashboardRoutesOptions): Promise<void> {
-  const { repositories, flow, service, desk, clock } = opts;
-  const context = (request: FastifyRequest): PageContext => ({
-    company: flow.company,
-    csrfToken: request.session?.csrfToken ?? "",
-    notice: noticeFrom(request.query as Record<string, unknown>),
-  });
-  const list = async () => {
+/** What both parts of the page show: the agents, whether each has a password, their survey scores. */
+function agentsData(opts: DashboardRoutesOptions) {
+  const { repositories, clock } = opts;
+  return async () => {
     const now = clock();
     const [agents, passwords, scores] = await Promise.all([
       repositories.agents.list(),
@@ -29,6 +27,13 @@ export default async function agentsRoutes(app: FastifyInstance, opts: Dashboard
     ]);
     return { agents, passwords, surveys: new Map(scores.map((s) => [s.agentId, s])) };
   };
+}
+
+/** Setting agents' passwords: the owner's. */
+export async function agentPasswordRoutes(app: FastifyInstance, opts: DashboardRoutesOptions): Promise<void> {
+  const { repositories, flow, service } = opts;
+  const context = (request: FastifyRequest) => pageContext(request, flow.company);
+  const list = agentsData(opts);
 
   /** Gives the agent a new random password (ending their sessions); returns it, to be shown once. */
   const newPassword = async (id: string) => {
@@ -39,19 +44,35 @@ export default async function agentsRoutes(app: FastifyInstance, opts: Dashboard
     return { agent, password };
   };
 
-  app.get("/agents", async (request, reply) => {
-    parseWith(Notice.strict(), request.query);
-    const page = agentsPage(context(request), { ...(await list()), flow, zone: service.zone });
-    return reply.type("text/html; charset=utf-8").send(page.toString());
-  });
-
   // The page's form: answers with the page itself, the new password on it.
   app.post("/agents/:id/password", async (request, reply) => {
     const { id } = parseWith(AgentIdParam, request.params);
     parseWith(ActionBody, request.body ?? {});
     const { agent, password } = await newPassword(id);
-    request.log.info({ agentId: id }, "agent password set from the dashboard");
+    request.log.info({ agentId: id, by: sessionActorOf(request) }, "agent password set from the dashboard");
     const page = agentsPage(context(request), { ...(await list()), flow, zone: service.zone, newPassword: { agentId: id, name: agent.name, password } });
+    return reply.type("text/html; charset=utf-8").send(page.toString());
+  });
+
+  app.post("/api/agents/:id/password", async (request) => {
+    const { id } = parseWith(AgentIdParam, request.params);
+    parseWith(ActionBody, request.body ?? {});
+    const { password } = await newPassword(id);
+    request.log.info({ agentId: id, by: sessionActorOf(request) }, "agent password set through the API");
+    return { ok: true, id, password };
+  });
+}
+
+const sessionActorOf = (request: FastifyRequest) => (request.session ? sessionActor(request.session) : undefined);
+
+export default async function agentsRoutes(app: FastifyInstance, opts: DashboardRoutesOptions): Promise<void> {
+  const { repositories, flow, service, desk, clock } = opts;
+  const context = (request: FastifyRequest) => pageContext(request, flow.company);
+  const list = agentsData(opts);
+
+  app.get("/agents", async (request, reply) => {
+    parseWith(Notice.strict(), request.query);
+    const page = agentsPage(context(request), { ...(await list()), flow, zone: service.zone });
     return reply.type("text/html; charset=utf-8").send(page.toString());
   });
 
@@ -60,15 +81,7 @@ export default async function agentsRoutes(app: FastifyInstance, opts: Dashboard
     return { agents: agents.map((a) => ({ ...a, passwordSet: passwords.get(a.id) ?? false, survey30Days: surveys.get(a.id) ?? null })) };
   });
 
-  app.post("/api/agents/:id/password", async (request) => {
-    const { id } = parseWith(AgentIdParam, request.params);
-    parseWith(ActionBody, request.body ?? {});
-    const { password } = await newPassword(id);
-    request.log.info({ agentId: id }, "agent password set through the API");
-    return { ok: true, id, password };
-  });
-
-  app.post("/api/agents/:id/state", async (request) => {
+  app.post("/api/agents/:id/state", async (request, reply) => {
     const { id } = parseWith(AgentIdParam, request.params);
     const body = parseWith(StateBody, request.body ?? {});
     if (!desk) throw new ActionError(503, "no-acd", "the ACD is not running");
@@ -76,7 +89,9 @@ export default async function agentsRoutes(app: FastifyInstance, opts: Dashboard
     if (result === "unknown-agent") throw notFound(`no agent ${id}`);
     if (result === "not-in-flow") throw new ActionError(409, "not-in-flow", `agent ${id} is no longer in the flow file`);
     if (result === "busy") throw new ActionError(409, "busy", `agent ${id} is offered a call or on one: their state follows the call`);
-    request.log.info({ agentId: id, state: body.state }, "agent state set from the dashboard");
+    request.log.info({ agentId: id, state: body.state, by: sessionActorOf(request) }, "agent state set from the dashboard");
+    // From the Live page's form: back to the page.
+    if (body.redirect) return reply.redirect(localPath(body.redirect, "/", { done: "state" }), 303);
     return { ok: true, agent: result };
   });
 

@@ -33,24 +33,22 @@ function done(request: FastifyRequest, reply: FastifyReply, code: string, result
 export interface ApiRoutesOptions extends DashboardRoutesOptions {
   /** The open live streams, by session (signing out ends them). */
   streams: SessionStreams;
-  /** The current password's fingerprint (dashboard-auth.ts). */
-  fingerprint: () => Promise<string>;
 }
 
 export default async function apiRoutes(app: FastifyInstance, opts: ApiRoutesOptions): Promise<void> {
-  const { service, repositories, flow, live, clock, streams, fingerprint } = opts;
+  const { service, repositories, live, clock, streams } = opts;
   app.addHook("preClose", async () => streams.endAll());
 
   app.get("/api/live", async () => service.live());
 
   // Server-sent events: a `live` event with the snapshot now, then whenever it changes. The stream
   // lasts only as long as its session: it ends when the session signs out, and at the first event or
-  // keep-alive after the session has ended otherwise (expired, or the password changed).
+  // keep-alive after the session has ended otherwise (expired, or a new password).
   app.get("/api/live/stream", async (request, reply) => {
     const tokenHash = request.session?.tokenHash ?? "";
     await sessionEventStream(request, reply, {
       streams,
-      signedIn: async () => (await repositories.sessions.find(tokenHash, await fingerprint(), clock())) !== undefined,
+      signedIn: async () => (await repositories.sessions.find(tokenHash, clock())) !== undefined,
       label: "live stream",
       subscribe: (emit) => live.subscribe((snapshot) => emit(`event: live\ndata: ${snapshot}\n\n`)),
     });
@@ -120,6 +118,4 @@ export default async function apiRoutes(app: FastifyInstance, opts: ApiRoutesOpt
     const date = parseWith(MetricsQuery, request.query).date ?? service.today();
     return service.metrics(date);
   });
-
-  app.get("/api/flow", async () => ({ flow, file: service.flowFile() }));
 }

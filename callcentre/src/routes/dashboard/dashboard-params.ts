@@ -56,5 +56,6 @@ export const ReplyBody = z.strictObject({
     .pipe(z.string().min(1, "must not be empty").max(1600, "must be at most 1,600 characters (Twilio's limit)")),
 });
 export const ActionBody = z.strictObject(ActionFields);
-export const LoginBody = z.strictObject({ agent: z.string().max(100).optional(), password: z.string().max(1024), next: z.string().max(2000).optional() });
+/** `user`: the sign-in name (an account's or an agent's id; blank for "owner"); `agent`, its older name. */
+export const LoginBody = z.strictObject({ user: z.string().max(100).optional(), agent: z.string().max(100).optional(), password: z.string().max(1024), next: z.string().max(2000).optional() });
 export const AgentIdParam = z.strictObject({ id: z.string().min(1).max(100) });

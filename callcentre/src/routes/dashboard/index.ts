@@ -1,6 +1,7 @@
-// The dashboard at the root URL: sign-in (rate-limited), then pages and a JSON API that all need the
-// owner's session, and the agents' desk under /desk that needs an agent's (routes/desk). Webhooks live
-// under /twilio and never look at the session cookie.
+// The dashboard at the root URL: sign-in (rate-limited), then pages and a JSON API for the owner and
+// supervisors (the owner's routes: configuration and accounts; the supervising ones: everything
+// else), and the agents' desk under /desk that needs an agent's session (routes/desk). Webhooks live
+// under /twilio and never look at the session cookie. docs/dashboard.md, "Accounts and roles".
 import cookie from "@fastify/cookie";
 import formbody from "@fastify/formbody";
 import rateLimit from "@fastify/rate-limit";
@@ -10,24 +11,21 @@ import { html } from "../../dashboard/html.js";
 import { loginPage } from "../../dashboard/views/layout.js";
 import { SessionStreams } from "../../dashboard/session-streams.js";
 import { agentFingerprint, verifyPassword } from "../../plugins/app/agent-passwords.js";
-import {
-  cookieOptions,
-  isApi,
-  localPath,
-  passwordFingerprint,
-  requireSession,
-  secretsMatch,
-  SESSION_COOKIE,
-  startSession,
-} from "../../plugins/app/dashboard-auth.js";
+import { cookieOptions, isApi, localPath, requireSession, SESSION_COOKIE, startSession } from "../../plugins/app/dashboard-auth.js";
+import { FIRST_OWNER_ID } from "../../repositories/accounts-repository.js";
 import { parseWith } from "../twilio/webhook-params.js";
 import apiRoutes from "./api-routes.js";
 import type { DashboardRoutesOptions } from "./dashboard-options.js";
 import { LoginBody } from "./dashboard-params.js";
 import deskRoutes from "../desk/desk-routes.js";
-import agentsRoutes from "./agents-routes.js";
+import agentsRoutes, { agentPasswordRoutes } from "./agents-routes.js";
+import configRoutes from "./config-routes.js";
+import accountsRoutes, { ownAccountRoutes } from "./accounts-routes.js";
+import monitorRoutes from "./monitor-routes.js";
 import pageRoutes from "./page-routes.js";
 import recordingRoutes from "./recording-routes.js";
+import reportsRoutes from "./reports-routes.js";
+import wallboardRoutes from "./wallboard-routes.js";
 
 export type { DashboardRoutesOptions };
 
@@ -42,7 +40,6 @@ const unreachable = (error: unknown) => typeof twilioCode(error) === "string" &&
 export default async function dashboardRoutes(app: FastifyInstance, opts: DashboardRoutesOptions): Promise<void> {
   const { config, repositories, clock } = opts;
   const secure = config.publicBaseUrl.startsWith("https:");
-  const fingerprint = passwordFingerprint(config.dashboard.password, config.twilio.accountSid);
   const streams = new SessionStreams();
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: 64 * 1024 });
@@ -97,36 +94,32 @@ export default async function dashboardRoutes(app: FastifyInstance, opts: Dashbo
     return reply.type("text/html").header("cache-control", "no-store").send(loginPage({ company: opts.flow.company, next }).toString());
   });
 
-  // The owner signs in with the dashboard password alone; an agent with their agent id and their own
-  // password, and goes to the desk. For an agent, a wrong id and a wrong password get the same answer
-  // after the same work (agent-passwords.ts).
+  // Everyone signs in with their own name and password: an account's id (the owner, a supervisor) or
+  // an agent's id; a blank name is the first owner's, "owner". A wrong name and a wrong password get
+  // the same answer after the same work: an unknown name is checked against a dummy hash
+  // (agent-passwords.ts). Accounts are looked up first (an account cannot take an agent's id).
   app.post("/login", { config: { rateLimit: { max: LOGIN_ATTEMPTS_PER_MINUTE, timeWindow: 60_000 } } }, async (request, reply) => {
     const body = parseWith(LoginBody, request.body ?? {});
-    const agentId = body.agent?.trim() ?? "";
-    if (agentId !== "") {
-      const stored = await repositories.agents.passwordHash(agentId);
-      // Hashed whether or not the agent exists or has a password: the same work for every refusal.
-      const matches = await verifyPassword(body.password, stored);
-      if (!matches || !stored) {
-        request.log.warn({ ip: request.ip }, "desk sign-in refused");
-        const page = loginPage({ company: opts.flow.company, next: localPath(body.next), agent: agentId, error: "That agent id and password do not match." });
-        return reply.code(401).type("text/html").send(page.toString());
-      }
-      const token = await startSession(repositories.sessions, clock(), agentFingerprint(stored), agentId);
-      await repositories.sessions.purgeExpired(clock());
-      request.log.info({ ip: request.ip, agentId }, "desk sign-in");
-      const next = localPath(body.next, "/desk");
-      return reply.setCookie(SESSION_COOKIE, token, cookieOptions(secure)).redirect(next.startsWith("/desk") ? next : "/desk", 303);
+    const given = (body.user ?? body.agent ?? "").trim();
+    const name = given === "" ? FIRST_OWNER_ID : given;
+    const accountHash = await repositories.accounts.passwordHash(name);
+    const agentHash = accountHash === undefined ? await repositories.agents.passwordHash(name) : undefined;
+    const stored = accountHash ?? agentHash ?? null;
+    // Hashed whether or not the name exists or has a password: the same work for every refusal.
+    const matches = await verifyPassword(body.password, stored);
+    if (!matches || !stored) {
+      request.log.warn({ ip: request.ip }, "sign-in refused");
+      const error = given === "" ? "That password is not right." : "That sign-in name and password do not match.";
+      const page = loginPage({ company: opts.flow.company, next: localPath(body.next), user: given, error });
+      return reply.code(401).type("text/html").send(page.toString());
     }
-    const next = localPath(body.next);
-    if (!secretsMatch(body.password, config.dashboard.password)) {
-      request.log.warn({ ip: request.ip }, "dashboard sign-in refused");
-      return reply.code(401).type("text/html").send(loginPage({ company: opts.flow.company, next, error: "That password is not right." }).toString());
-    }
-    const token = await startSession(repositories.sessions, clock(), await fingerprint());
+    const who = accountHash !== undefined ? { accountId: name } : { agentId: name };
+    const token = await startSession(repositories.sessions, clock(), agentFingerprint(stored), who);
     await repositories.sessions.purgeExpired(clock());
-    request.log.info({ ip: request.ip }, "dashboard sign-in");
-    return reply.setCookie(SESSION_COOKIE, token, cookieOptions(secure)).redirect(next.startsWith("/desk") ? "/" : next, 303);
+    request.log.info({ ip: request.ip, ...who }, "sign-in");
+    const next = localPath(body.next, "/");
+    const home = "agentId" in who ? (next.startsWith("/desk") ? next : "/desk") : next.startsWith("/desk") ? "/" : next;
+    return reply.setCookie(SESSION_COOKIE, token, cookieOptions(secure)).redirect(home, 303);
   });
 
   const noStore = async (_request: FastifyRequest, reply: FastifyReply) => {
@@ -135,7 +128,7 @@ export default async function dashboardRoutes(app: FastifyInstance, opts: Dashbo
 
   // Either role signs out here.
   await app.register(async (anyone) => {
-    anyone.addHook("preHandler", requireSession(repositories.sessions, clock, fingerprint, "any"));
+    anyone.addHook("preHandler", requireSession(repositories.sessions, clock, "any"));
     anyone.addHook("onSend", noStore);
     anyone.post("/logout", async (request, reply) => {
       if (request.session) {
@@ -146,27 +139,34 @@ export default async function dashboardRoutes(app: FastifyInstance, opts: Dashbo
     });
   });
 
-  // The owner's dashboard: an agent's session is refused on every route (pages send it to /desk).
+  // The owner's: configuration and accounts. A supervisor gets 403; an agent's pages go to /desk.
   await app.register(async (signedIn) => {
-    signedIn.addHook("preHandler", requireSession(repositories.sessions, clock, fingerprint, "owner"));
+    signedIn.addHook("preHandler", requireSession(repositories.sessions, clock, "owner"));
     signedIn.addHook("onSend", noStore);
-    await signedIn.register(pageRoutes, opts);
-    await signedIn.register(apiRoutes, { ...opts, streams, fingerprint });
-    await signedIn.register(recordingRoutes, opts);
-    await signedIn.register(agentsRoutes, opts);
+    await signedIn.register(configRoutes, opts);
+    await signedIn.register(accountsRoutes, opts);
+    await signedIn.register(agentPasswordRoutes, opts);
   });
 
-  // Supervising: the live views, monitoring and reports, for supervisors and the owner.
+  // Supervising: the live views, calls, recordings, metrics, voicemail, messages, subscribers, the
+  // agents and their states, monitoring and reports, for supervisors and the owner.
   await app.register(async (supervising) => {
-    supervising.addHook("preHandler", requireSession(repositories.sessions, clock, fingerprint, "supervisor"));
+    supervising.addHook("preHandler", requireSession(repositories.sessions, clock, "supervisor"));
     supervising.addHook("onSend", noStore);
-    await supervising.register(import("./reports-routes.js"), opts);
+    await supervising.register(pageRoutes, opts);
+    await supervising.register(apiRoutes, { ...opts, streams });
+    await supervising.register(recordingRoutes, opts);
+    await supervising.register(agentsRoutes, opts);
+    await supervising.register(ownAccountRoutes, opts);
+    await supervising.register(wallboardRoutes, { ...opts, streams });
+    await supervising.register(monitorRoutes, opts);
+    await supervising.register(reportsRoutes, opts);
   });
 
   // The agents' desk: only an agent's session.
   await app.register(async (desk) => {
-    desk.addHook("preHandler", requireSession(repositories.sessions, clock, fingerprint, "agent"));
+    desk.addHook("preHandler", requireSession(repositories.sessions, clock, "agent"));
     desk.addHook("onSend", noStore);
-    await desk.register(deskRoutes, { ...opts, streams, fingerprint });
+    await desk.register(deskRoutes, { ...opts, streams });
   });
 }

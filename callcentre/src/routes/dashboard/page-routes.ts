@@ -1,10 +1,11 @@
-// The dashboard's HTML pages. Each: parse the query → ask the service or a repository → render.
+// The dashboard's HTML pages for supervisors (and the owner); the owner's own: config-routes.ts,
+// accounts-routes.ts. Each: parse the query → ask the service or a repository → render.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Html } from "../../dashboard/html.js";
 import { LIST_LIMIT } from "../../dashboard/dashboard-service.js";
 import { callPage, callsPage } from "../../dashboard/views/calls-view.js";
-import { flowPage } from "../../dashboard/views/flow-view.js";
-import { noticeFrom, type PageContext } from "../../dashboard/views/layout.js";
+import { pageContext } from "./page-context.js";
+import type { LiveViewer } from "../../dashboard/views/live-controls.js";
 import { liveFragment, livePage } from "../../dashboard/views/live-view.js";
 import { conversationPage, messagesPage } from "../../dashboard/views/messages-view.js";
 import { metricsFragment, metricsPage } from "../../dashboard/views/metrics-view.js";
@@ -13,25 +14,28 @@ import { voicemailPage } from "../../dashboard/views/voicemail-view.js";
 import { parseWith } from "../twilio/webhook-params.js";
 import { CallSidParam, CallsQuery, MetricsQuery, Notice, NumberParam, VoicemailQuery } from "./dashboard-params.js";
 import type { DashboardRoutesOptions } from "./dashboard-options.js";
+import { supervisorOf } from "./monitor-routes.js";
 
 export default async function pageRoutes(app: FastifyInstance, opts: DashboardRoutesOptions): Promise<void> {
   const { service, repositories, flow } = opts;
   const zone = service.zone;
 
-  const context = (request: FastifyRequest): PageContext => ({
-    company: flow.company,
-    csrfToken: request.session?.csrfToken ?? "",
-    notice: noticeFrom(request.query as Record<string, unknown>),
-  });
+  const context = (request: FastifyRequest) => pageContext(request, flow.company);
   const send = (reply: FastifyReply, body: Html) => reply.type("text/html; charset=utf-8").send(body.toString());
   const departments = Object.values(flow.nodes).flatMap((node) => (node.type === "department" ? [node.name] : []));
 
+  // The Live page, with the controls of one who supervises (monitoring, agents' states).
+  const viewer = async (request: FastifyRequest): Promise<LiveViewer> => {
+    const who = supervisorOf(request);
+    return { csrfToken: request.session?.csrfToken ?? "", who, ringAt: await repositories.monitors.addressOf(who) };
+  };
+
   app.get("/", async (request, reply) => {
     parseWith(Notice.strict(), request.query);
-    return send(reply, livePage(context(request), await service.live(), zone));
+    return send(reply, livePage(context(request), await service.live(), zone, await viewer(request)));
   });
 
-  app.get("/live/fragment", async (_request, reply) => send(reply, liveFragment(await service.live(), zone)));
+  app.get("/live/fragment", async (request, reply) => send(reply, liveFragment(await service.live(), zone, await viewer(request))));
 
   app.get("/calls", async (request, reply) => {
     const q = parseWith(CallsQuery, request.query);
@@ -81,6 +85,4 @@ export default async function pageRoutes(app: FastifyInstance, opts: DashboardRo
     const date = parseWith(MetricsQuery, request.query).date ?? service.today();
     return send(reply, metricsFragment(await service.metrics(date)));
   });
-
-  app.get("/flow", async (request, reply) => send(reply, flowPage(context(request), flow, service.flowFile())));
 }

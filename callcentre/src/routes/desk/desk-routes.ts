@@ -70,12 +70,10 @@ const NO_ACD: DeskPort = {
 export interface DeskRoutesOptions extends DashboardRoutesOptions {
   /** The open event streams, by session (signing out ends them). */
   streams: SessionStreams;
-  /** The owner's password fingerprint (dashboard-auth.ts): sessions.find needs it for owners' rows. */
-  fingerprint: () => Promise<string>;
 }
 
 export default async function deskRoutes(app: FastifyInstance, opts: DeskRoutesOptions): Promise<void> {
-  const { repositories, flow, clock, streams, fingerprint, service } = opts;
+  const { repositories, flow, clock, streams, service } = opts;
   const port = opts.desk ?? NO_ACD;
   const desk = new DeskService({ flow, repositories, port, clock });
   const feed = new DeskFeed({ snapshot: (agentId) => desk.snapshot(agentId), port, log: app.log, pollMs: opts.deskPollMs });
@@ -127,7 +125,7 @@ export default async function deskRoutes(app: FastifyInstance, opts: DeskRoutesO
     };
     await sessionEventStream(request, reply, {
       streams,
-      signedIn: async () => (await repositories.sessions.find(tokenHash, await fingerprint(), clock())) !== undefined,
+      signedIn: async () => (await repositories.sessions.find(tokenHash, clock())) !== undefined,
       label: "desk stream",
       subscribe: (emit) => feed.subscribe(agentId, (snapshot) => emit(event(snapshot))),
     });
