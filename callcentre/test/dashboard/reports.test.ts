@@ -39,11 +39,11 @@ test("every figure of a known day, per department, per agent, per day and hour, 
 
   const byId = Object.fromEntries(report.departments.map((d: { department: string }) => [d.department, d]));
   assert.deepEqual(
-    report.departments.map((d: { department: string; name: string; serviceLevelSeconds: number }) => [d.department, d.name, d.serviceLevelSeconds]),
+    report.departments.map((d: { department: string; name: string; serviceLevelSeconds: number; serviceLevelTarget: number | null }) => [d.department, d.name, d.serviceLevelSeconds, d.serviceLevelTarget]),
     [
-      ["billing", "Billing", 20],
-      ["faults", "Faults", 20],
-      ["sales", "Sales", 20],
+      ["billing", "Billing", 20, 80],
+      ["faults", "Faults", 20, null],
+      ["sales", "Sales", 20, null],
     ],
   );
   const sales = byId.sales.figures;
@@ -246,7 +246,12 @@ test("the page: range picker with presets, department filter, charts with text a
   assert.match(page, /<circle data-value="63.6"[^>]*><title>11-24: 63.6 %<\/title><\/circle>/);
   assert.match(page, /<strong>Service level<\/strong> = answered within the department's threshold ÷ \(answered \+ abandoned after 5 s\) × 100/);
   assert.match(page, /<strong>Occupancy<\/strong> = time on calls and in wrap-up ÷ time signed in and not on break/);
-  assert.match(page, /<th scope="row" data-value="Sales">Sales<\/th><td data-value="20">20 s<\/td><td data-value="9">9<\/td>/);
+  assert.match(page, /<th scope="row" data-value="Sales">Sales<\/th><td data-value="20">20 s<\/td><td data-value="">—<\/td><td data-value="9">9<\/td>/);
+  // Billing's line has the wallboard's 80 % target (the flow's thresholds.serviceLevelBelow); its 75 % is marked, in words too.
+  assert.match(page, /<th scope="row" data-value="Billing">Billing<\/th><td data-value="20">20 s<\/td><td data-value="80.0">80.0 %<\/td>/);
+  assert.match(page, /<td data-value="75.0" class="below-target" title="below the 80 % target">75.0 %<span class="visually-hidden"> \(below the 80 % target\)<\/span><\/td>/);
+  assert.match(page, /The dashed line is the usual target, 80 %./);
+  assert.match((await get(app, session, `/reports?from=${DAY}&to=${DAY}&department=billing`)).body, /The dashed line is Billing&#39;s target, 80 %./);
   assert.match(page, /<td data-value="57.1">57.1 %<\/td>/);
   assert.doesNotMatch(page, /style=|<script>/, "no inline style or script (CSP)");
   // One day: the charts are per hour.
@@ -257,7 +262,7 @@ test("the page: range picker with presets, department filter, charts with text a
   assert.match((await get(app, session, "/reports")).body, /<title>Report for 2026-11-24 · /);
 });
 
-test("bad ranges and departments are a 400 that says why; without a session, the sign-in page or 401; an agent cannot open reports", async (t) => {
+test("bad ranges and departments are a 400 that says why; without a session, the sign-in page or 401; an agent cannot open reports, a supervisor can", async (t) => {
   const { app, session } = await setUp(t);
   const bad = async (query: string, message: RegExp) => {
     for (const path of ["/api/reports", "/reports", "/reports/export.csv"]) {
@@ -284,13 +289,19 @@ test("bad ranges and departments are a 400 that says why; without a session, the
   assert.equal(json.statusCode, 401);
 
   await app.repositories.agents.setPasswordHash("ava", await hashPassword("ava's long password", { N: 1024, r: 8, p: 1 }));
-  const signedIn = await postForm(app, undefined, "/login", { agent: "ava", password: "ava's long password" });
+  const signedIn = await postForm(app, undefined, "/login", { user: "ava", password: "ava's long password" });
   assert.equal(signedIn.statusCode, 303, signedIn.body);
   const agent = { cookie: String(signedIn.headers["set-cookie"]).split(";")[0] ?? "", csrf: "" };
   const agentPage = await get(app, agent, "/reports");
   assert.deepEqual([agentPage.statusCode, agentPage.headers.location], [303, "/desk"]);
   assert.equal((await get(app, agent, "/api/reports")).statusCode, 403);
   assert.equal((await get(app, agent, "/reports/export.csv?table=agents")).statusCode, 303);
+
+  // A supervisor's account may: reports are for supervisors and the owner.
+  await app.repositories.accounts.create({ id: "sam", name: "Sam Lee", role: "supervisor" }, await hashPassword("sam's long password", { N: 1024, r: 8, p: 1 }), new Date());
+  const sam = await signIn(app, "sam's long password", "sam");
+  for (const path of ["/reports", "/api/reports", "/reports/export.csv?table=agents"]) assert.equal((await get(app, sam, path)).statusCode, 200, path);
+  assert.match((await get(app, sam, "/reports")).body, /<a href="\/reports" aria-current="page">Reports<\/a>/);
 });
 
 test("an agent's occupancy is clipped to the range; a call accepted before midnight counts on its day with its whole talk and wrap-up", async (t) => {

@@ -30,11 +30,18 @@ function table(report: Report, name: ReportTable, caption: string): Html {
       html`<tr>${cols.map((c, i) =>
         i === 0
           ? html`<th scope="row" data-value="${cellText(c, row)}">${cellDisplay(c, row)}</th>`
-          : html`<td data-value="${cellText(c, row)}">${cellDisplay(c, row)}</td>`,
+          : flagged(c, row),
       )}</tr>`,
   )}</tbody>
 </table></div>
 </section>`;
+}
+
+/** A cell the page marks (a service level below its target) says why, in its title and in words for screen readers. */
+function flagged(column: Column<unknown>, row: unknown): Html {
+  const why = column.flag?.(row);
+  if (!why) return html`<td data-value="${cellText(column, row)}">${cellDisplay(column, row)}</td>`;
+  return html`<td data-value="${cellText(column, row)}" class="below-target" title="${why}">${cellDisplay(column, row)}<span class="visually-hidden"> (${why})</span></td>`;
 }
 
 const tile = (key: string, value: string, label: string) =>
@@ -49,7 +56,7 @@ function definitions(report: Report): Html {
 <p>Days and hours are local to <strong>${report.timezone}</strong>: a day runs from midnight to midnight there, so a day with a daylight-saving change has 23 or 25 hours, and an hour of the day (02:00–03:00) that happens twice counts both. Only inbound calls count (a call back placed from the dashboard is not queue traffic). A <em>visit</em> is a call reaching a department (joining its line, or its agents' phones ringing); it is counted in the day and hour it started.</p>
 <ul>
 <li><strong>Offered</strong> = visits. <strong>Answered</strong> = visits an agent answered (accepted). <strong>Abandoned</strong> = visits whose caller hung up after more than ${short} s of waiting; <strong>short abandons</strong> hung up within ${short} s (a wait of exactly ${short} s is short). <strong>Deflected</strong> = visits that left for voicemail, a call back or another department. Short abandons and deflections are in neither rate.</li>
-<li><strong>Service level</strong> = answered within the department's threshold ÷ (answered + abandoned after ${short} s) × 100. A wait equal to the threshold is within it.</li>
+<li><strong>Service level</strong> = answered within the department's threshold ÷ (answered + abandoned after ${short} s) × 100. A wait equal to the threshold is within it. A service level below the department's <strong>target</strong> (the wallboard's limit for its line) is marked.</li>
 <li><strong>Abandonment rate</strong> = abandoned after ${short} s ÷ (answered + abandoned after ${short} s) × 100.</li>
 <li><strong>ASA</strong> (average speed of answer) = total wait of answered visits ÷ answered visits.</li>
 <li><strong>Average wait</strong> = total wait of all visits ÷ offered; <strong>longest wait</strong> = the longest of them. A wait runs from the start of the visit to the answer, the hang-up or leaving the line; a caller still waiting counts up to now.</li>
@@ -77,6 +84,8 @@ export function reportsPage(ctx: PageContext, input: ReportsPageInput): Html {
   const intervals = oneDay
     ? report.hours.map((h) => ({ label: hourLabel(h.hour).slice(0, 5), figures: h.figures }))
     : report.days.map((d) => ({ label: d.day.slice(5), figures: d.figures }));
+  const chosen = departments.find((d) => d.id === report.department);
+  const target = chosen?.serviceLevelTarget ? { percent: chosen.serviceLevelTarget, name: `${chosen.name}'s target` } : { percent: 80, name: "the usual target" };
   const title = report.from === report.to ? `Report for ${report.from}` : `Report for ${report.from} to ${report.to}`;
   return page(ctx, {
     title,
@@ -105,7 +114,7 @@ ${tile("longest-wait", `${t.longestWait.toFixed(0)} s`, "longest wait")}
 </section>
 <div class="charts">
 ${callsChart("calls-chart", oneDay ? "Calls per hour" : "Calls per day", intervals.map((i) => ({ label: i.label, offered: i.figures.offered, answered: i.figures.answered })))}
-${serviceLevelChart("service-level-chart", oneDay ? "Service level per hour" : "Service level per day", intervals.map((i) => ({ label: i.label, value: i.figures.serviceLevel })))}
+${serviceLevelChart("service-level-chart", oneDay ? "Service level per hour" : "Service level per day", intervals.map((i) => ({ label: i.label, value: i.figures.serviceLevel })), target.percent, target.name)}
 ${oneDay ? "" : callsChart("hours-chart", "Calls per hour of the day, whole range", report.hours.map((h) => ({ label: hourLabel(h.hour).slice(0, 2), offered: h.figures.offered, answered: h.figures.answered })))}
 ${waitsChart("waits-chart", "Waits distribution", report.waits)}
 </div>
