@@ -195,7 +195,7 @@ test("each table's CSV has a header and the page's figures; the JSON's figures r
     assert.ok(response.body.endsWith("\r\n"));
     const [header, ...rows] = parseCsv(response.body);
     // The page's table: each row's data-value cells, in order.
-    const section = new RegExp(`<table data-table="${table}">([\\s\\S]*?)</table>`).exec(page)?.[1] ?? "";
+    const section = new RegExp(`<table data-table="${table}" aria-labelledby="table-${table}">([\\s\\S]*?)</table>`).exec(page)?.[1] ?? "";
     const pageHeaders = [...section.matchAll(/<th scope="col"[^>]*>([^<]*)(?: <small>\(([^)]*)\)<\/small>)?<\/th>/g)].map((m) => (m[2] ? `${m[1]} (${m[2]})` : m[1]));
     assert.deepEqual(header, pageHeaders, `${table}: the CSV's header is the page's`);
     const pageRows = [...section.matchAll(/<tr>(.*?)<\/tr>/g)].slice(1).map((m) => [...(m[1] ?? "").matchAll(/data-value="([^"]*)"/g)].map((v) => v[1]));

@@ -23,7 +23,7 @@ function table(report: Report, name: ReportTable, caption: string): Html {
   return html`<section class="report-table" aria-labelledby="table-${name}">
 <h2 id="table-${name}">${caption}</h2>
 <p class="export"><a href="/reports/export.csv?${query(report, { table: name })}" download>Download CSV</a></p>
-<div class="scroll"><table data-table="${name}">
+<div class="scroll"><table data-table="${name}" aria-labelledby="table-${name}">
 <thead><tr>${cols.map((c) => html`<th scope="col"${c.title ? html` title="${c.title}"` : ""}>${c.header}${c.unit ? html` <small>(${c.unit})</small>` : ""}</th>`)}</tr></thead>
 <tbody>${rows.map(
     (row) =>
