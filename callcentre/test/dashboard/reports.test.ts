@@ -278,6 +278,11 @@ test("bad ranges and departments are a 400 that says why; without a session, the
   await bad("from=2025-11-23&to=2026-11-24", /the range is 367 days long: a report covers at most 366 days/);
   await bad("from=2026-11-24&to=2026-11-24&department=nowhere", /department: nowhere is not a department of the flow \(billing, faults, sales\)/);
   await bad("from=2026-11-24&to=2026-11-24&colour=red", /Unrecognized key/);
+  // The page gives the picker back, with the values given and the reason.
+  const problem = await get(app, session, "/reports?from=2026-11-24&to=2026-11-23&department=sales");
+  assert.equal(problem.statusCode, 400);
+  assert.match(problem.body, /<p class="notice error" role="alert">That range cannot be reported: from \(2026-11-24\) is after to \(2026-11-23\): the range must start on or before its end<\/p>/);
+  assert.match(problem.body, /<input type="date" name="from" value="2026-11-24" required>[\s\S]*<option value="sales" selected>Sales<\/option>/);
   assert.equal((await get(app, session, "/reports/export.csv?from=2026-11-24&to=2026-11-24&table=calls")).statusCode, 400);
   assert.equal((await get(app, session, "/reports/export.csv?from=2026-11-24&to=2026-11-24")).statusCode, 400, "the table is required");
   assert.equal((await get(app, session, "/api/reports?from=2025-11-24&to=2026-11-24")).statusCode, 200, "366 days (a leap year's worth) is allowed");

@@ -77,6 +77,33 @@ function definitions(report: Report): Html {
 </section>`;
 }
 
+/** The range picker: two local dates, a department, and the presets. */
+function picker(chosen: Pick<Report, "from" | "to" | "department">, departments: ReportDepartment[], presets: ReportsPageInput["presets"]): Html {
+  return html`<form method="get" action="/reports" class="filters report-range">
+<label>From <input type="date" name="from" value="${chosen.from}" required></label>
+<label>To <input type="date" name="to" value="${chosen.to}" required></label>
+<label>Department <select name="department"><option value="">All departments</option>${departments.map(
+    (d) => html`<option value="${d.id}"${d.id === chosen.department ? html` selected` : ""}>${d.name}</option>`,
+  )}</select></label>
+<button type="submit">Show</button>
+</form>
+<nav class="presets" aria-label="Ranges">${presets.map(
+    (p) =>
+      html`<a href="/reports?${query({ from: p.from, to: p.to, department: chosen.department })}"${p.from === chosen.from && p.to === chosen.to ? html` aria-current="true"` : ""}>${p.label}</a>`,
+  )}</nav>`;
+}
+
+/** A range that cannot be reported: the picker again, with the values given and the reason. */
+export function reportsProblemPage(ctx: PageContext, input: Omit<ReportsPageInput, "report"> & { asked: { from: string; to: string; department: string | null }; problem: string }): Html {
+  return page(ctx, {
+    title: "Reports",
+    active: "/reports",
+    styles: ["/dashboard/assets/reports.css"],
+    body: html`<p class="notice error" role="alert">That range cannot be reported: ${input.problem}</p>
+${picker(input.asked, input.departments, input.presets)}`,
+  });
+}
+
 export function reportsPage(ctx: PageContext, input: ReportsPageInput): Html {
   const { report, departments, presets } = input;
   const t = report.total;
@@ -91,18 +118,7 @@ export function reportsPage(ctx: PageContext, input: ReportsPageInput): Html {
     title,
     active: "/reports",
     styles: ["/dashboard/assets/reports.css"],
-    body: html`<form method="get" action="/reports" class="filters report-range">
-<label>From <input type="date" name="from" value="${report.from}" required></label>
-<label>To <input type="date" name="to" value="${report.to}" required></label>
-<label>Department <select name="department"><option value="">All departments</option>${departments.map(
-      (d) => html`<option value="${d.id}"${d.id === report.department ? html` selected` : ""}>${d.name}</option>`,
-    )}</select></label>
-<button type="submit">Show</button>
-</form>
-<nav class="presets" aria-label="Ranges">${presets.map(
-      (p) =>
-        html`<a href="/reports?${query({ from: p.from, to: p.to, department: report.department })}"${p.from === report.from && p.to === report.to ? html` aria-current="true"` : ""}>${p.label}</a>`,
-    )}</nav>
+    body: html`${picker(report, departments, presets)}
 <p class="hint">${report.department ? departments.find((d) => d.id === report.department)?.name : "All departments"} · ${report.days.length} ${report.days.length === 1 ? "day" : "days"} · times in ${report.timezone} · <a href="/api/reports?${query(report)}">JSON</a></p>
 <section class="tiles" aria-label="Totals">
 ${tile("offered", String(t.offered), "offered")}
