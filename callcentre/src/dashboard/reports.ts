@@ -94,7 +94,7 @@ export interface Report {
   /** The department filter's node id, or null for all. */
   department: string | null;
   shortAbandonSeconds: number;
-  departments: { department: string; name: string; serviceLevelSeconds: number; figures: DepartmentFigures }[];
+  departments: { department: string; name: string; serviceLevelSeconds: number; serviceLevelTarget: number | null; figures: DepartmentFigures }[];
   /** Every department in the report together. */
   total: DepartmentFigures;
   /** Every local day of the range, with its length in hours (23 or 25 across a DST change). */
@@ -213,8 +213,8 @@ export interface ReportInput {
   shortAbandonSeconds: number;
   /** The service-level threshold of a department no longer in the flow. */
   defaultServiceLevelSeconds: number;
-  /** The departments to show, in order: node id, name, service-level threshold. */
-  departments: { id: string; name: string; serviceLevelSeconds: number }[];
+  /** The departments to show, in order: node id, name, service-level threshold (seconds) and target (percent). */
+  departments: { id: string; name: string; serviceLevelSeconds: number; serviceLevelTarget: number | null }[];
   visits: VisitCell[];
   callbacks: CountCell[];
   voicemails: CountCell[];
@@ -261,8 +261,8 @@ export function buildReport(input: ReportInput): Report {
   // Departments of the flow first, in its order; then any other seen in the rows (since removed from
   // the flow, or a voicemail or call back with no department: "").
   const rows = [
-    ...input.departments.map((d) => ({ department: d.id, name: d.name, serviceLevelSeconds: d.serviceLevelSeconds })),
-    ...seen.sort().map((id) => ({ department: id, name: id === "" ? "(no department)" : id, serviceLevelSeconds: input.defaultServiceLevelSeconds })),
+    ...input.departments.map((d) => ({ department: d.id, name: d.name, serviceLevelSeconds: d.serviceLevelSeconds, serviceLevelTarget: d.serviceLevelTarget })),
+    ...seen.sort().map((id) => ({ department: id, name: id === "" ? "(no department)" : id, serviceLevelSeconds: input.defaultServiceLevelSeconds, serviceLevelTarget: null })),
   ];
   return {
     from: input.from,
