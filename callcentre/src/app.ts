@@ -11,6 +11,7 @@ import { systemClock, type Clock } from "./lib/clock.js";
 import { Jobs, QUEUES, type JobsOptions } from "./jobs/jobs.js";
 import { Workers } from "./jobs/workers.js";
 import { CallReconciler } from "./jobs/call-reconcile.js";
+import { WallboardAlerts } from "./jobs/wallboard-alerts.js";
 import { secretScrubber, serializeError } from "./lib/error-serializer.js";
 import { maskPhonesIn } from "./lib/phone.js";
 import { RateLimiter } from "./lib/rate-limiter.js";
@@ -63,6 +64,7 @@ declare module "fastify" {
     live: LiveFeed;
     acd: Acd;
     reconciler: CallReconciler;
+    wallboardAlerts: WallboardAlerts;
     /** Every route as registered, method and URL pattern (the role matrix test walks them all). */
     routeTable: readonly { method: string; url: string }[];
     /** Starts the job workers, the every-minute dispatch and the daily-forecast timer (the server does). */
@@ -195,6 +197,9 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       [QUEUES.callReconcile]: async () => {
         await reconciler.run();
       },
+      [QUEUES.wallboardAlerts]: async () => {
+        await wallboardAlerts.run();
+      },
     },
     app.log,
   );
@@ -212,6 +217,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   app.decorate("live", live);
   app.decorate("acd", acd);
   app.decorate("reconciler", reconciler);
+  const wallboardAlerts = new WallboardAlerts({ db, repositories, flow, config, jobs, clock, log: app.log, zone: dashboard.zone });
+  app.decorate("wallboardAlerts", wallboardAlerts);
   app.decorate("jobs", jobs);
   app.decorate("workers", workers);
   app.decorate("sms", sms);
@@ -284,7 +291,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     acd,
   });
 
-  await app.register(dashboardRoutes, { config, flow, service: dashboard, repositories, live, clock, desk: deps.desk ?? acd });
+  await app.register(dashboardRoutes, { config, flow, service: dashboard, repositories, live, clock, desk: deps.desk ?? acd, monitoring: acd.monitoring });
 
   return app;
 }

@@ -252,6 +252,24 @@ export async function fakeTwilioApi(t: TestContext) {
     }
     count += 1;
     const now = new Date().toUTCString().replace("GMT", "+0000");
+    const participant = req.method === "POST" ? /\/Conferences\/(CF[0-9a-f]{32})\/Participants(?:\/(CA[0-9a-f]{32}))?\.json$/.exec(url.pathname) : null;
+    if (participant) {
+      // A conference participant added (a call placed into the conference) or updated, as Twilio shows it.
+      const form = Object.fromEntries(request.form);
+      const flag = (name: string) => form[name] === "true";
+      const callSid = participant[2] ?? sid("CA", 0xe000 + count);
+      res.statusCode = participant[2] ? 200 : 201;
+      res.end(JSON.stringify({ account_sid: ACCOUNT_SID, conference_sid: participant[1], call_sid: callSid, muted: flag("Muted"), coaching: flag("Coaching"), call_sid_to_coach: form.CallSidToCoach ?? null, hold: false, status: participant[2] ? "connected" : "queued", label: form.Label ?? null, date_created: now, date_updated: now }));
+      return;
+    }
+    const updated = req.method === "POST" ? /\/Calls\/(CA[0-9a-f]{32})\.json$/.exec(url.pathname) : null;
+    if (updated) {
+      const callSid = updated[1] ?? "";
+      const status = request.form.get("Status") ?? callStatuses.get(callSid) ?? "in-progress";
+      callStatuses.set(callSid, status);
+      res.end(JSON.stringify({ sid: callSid, account_sid: ACCOUNT_SID, status, direction: "outbound-api", api_version: "2010-04-01" }));
+      return;
+    }
     if (url.pathname.endsWith("/Calls.json")) {
       const call = {
         sid: sid("CA", 0xc000 + count),

@@ -25,9 +25,45 @@ async function refresh() {
   tick();
 }
 
+/**
+ * The supervisor's controls (data-live-action: monitoring, agents' states) post in the background, so
+ * the page stays as it is; a monitoring start takes the number from "Ring me at". The answer is said
+ * in #live-notice, and the fragment refreshes at once (the event stream also brings the change).
+ */
+async function act(form, submitter) {
+  const notice = document.getElementById("live-notice");
+  const body = new URLSearchParams(new FormData(form, submitter));
+  body.delete("redirect");
+  const ringAt = document.getElementById("monitor-to");
+  if (form.hasAttribute("data-monitor") && ringAt) body.set("to", ringAt.value.trim());
+  for (const button of form.querySelectorAll("button")) button.disabled = true;
+  try {
+    const response = await fetch(form.action, { method: "POST", body, headers: { accept: "application/json" }, credentials: "same-origin" });
+    const answer = await response.json().catch(() => ({}));
+    if (notice) {
+      notice.textContent = response.ok ? (submitter?.dataset.done ?? "Done.") : (answer.message ?? `Not done (${response.status}).`);
+      notice.dataset.kind = response.ok ? "done" : "error";
+    }
+  } catch {
+    if (notice) {
+      notice.textContent = "Not done: the call centre could not be reached.";
+      notice.dataset.kind = "error";
+    }
+  }
+  await refresh();
+}
+
+document.addEventListener("submit", (event) => {
+  const form = event.target instanceof HTMLFormElement && event.target.closest("[data-live-fragment]") ? event.target : undefined;
+  if (!form?.hasAttribute("data-live-action")) return;
+  event.preventDefault();
+  void act(form, event.submitter);
+});
+
 if (targets.length > 0) {
   readServerClock(document);
-  const events = new EventSource("/api/live/stream");
+  // A page may follow another stream of the same events (the wallboard's, for supervisors).
+  const events = new EventSource(targets[0].getAttribute("data-live-stream") ?? "/api/live/stream");
   // Every event refreshes, the first included: a change between rendering the page and
   // connecting the stream is not lost.
   events.addEventListener("live", () => {

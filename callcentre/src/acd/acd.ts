@@ -16,6 +16,7 @@ import type { EntryRow, NewOffer, OfferRow } from "../repositories/queue-reposit
 import type { TwilioClient } from "../twilio-client.js";
 import type { CallAction, CallRefusal, DeskPort } from "./desk-port.js";
 import { HOLD_MUSIC } from "../flows/hold-music.js";
+import { Monitoring } from "./monitoring.js";
 
 export interface AcdOptions {
   db: Database;
@@ -51,8 +52,12 @@ export class Acd implements DeskPort {
   private readonly timers = new Set<NodeJS.Timeout>();
   private stopped = false;
   private lastSweep: number | undefined;
+  /** Supervisors listening in, whispering, barging (acd/monitoring.ts). */
+  readonly monitoring: Monitoring;
 
-  constructor(private readonly o: AcdOptions) {}
+  constructor(private readonly o: AcdOptions) {
+    this.monitoring = new Monitoring(o, this);
+  }
 
   /** The flow's agents, as the database should know them. */
   static agentSpecs(flow: Flow): AgentSpec[] {
@@ -480,7 +485,7 @@ export class Acd implements DeskPort {
   }
 
   /** The conversation's conference: as its status callback named it, or found by name. */
-  private async conferenceOf(entry: EntryRow): Promise<string | undefined> {
+  async conferenceOf(entry: EntryRow): Promise<string | undefined> {
     if (entry.conferenceSid) return entry.conferenceSid;
     if (!entry.conference) return undefined;
     const [found] = await this.o.twilio.conferences.list({ friendlyName: entry.conference, status: "in-progress", limit: 1 });

@@ -75,6 +75,11 @@ export const STEP: Vocabulary = {
   "callback.placed": "Called back from the dashboard",
   "callback.answered": "Answered the call-back",
   "call.reconciled": "End never reported; checked with Twilio",
+  // A supervisor monitoring the conversation (docs/monitoring.md): started or changed to a mode, and ended.
+  "monitor.listen": "Listen started",
+  "monitor.whisper": "Whisper started",
+  "monitor.barge": "Barge started",
+  "monitor.left": "Monitoring ended",
 };
 
 /** <Dial>'s DialCallStatus, as the end of a transfer. */
@@ -164,6 +169,7 @@ export function describeStep(flow: Flow, step: { kind: string; node: string | nu
     step.kind === "transfer.started" ? undefined : text("department"),
     Array.isArray(d.agents) && d.agents.length > 0 ? `ringing ${d.agents.join(", ")}` : undefined,
     text("agent"),
+    text("by") && `by ${text("by")}`,
     text("status") && say(statusWords, text("status")),
     text("reason") && say(reasonWords, text("reason")),
     text("holiday"),

@@ -4,6 +4,7 @@
 import { isQueueDepartment, type Flow } from "../flows/flow-schema.js";
 import type { Repositories } from "../plugins/app/repositories.js";
 import type { AgentState } from "../repositories/agents-repository.js";
+import type { MonitorMode } from "../repositories/monitors-repository.js";
 import type { EntryKind } from "../repositories/queue-repository.js";
 
 /** States in the order the page lists them: who can take a call first. */
@@ -55,22 +56,35 @@ export interface LiveAgent {
   since: string;
   /** The departments' names, overflow marked. */
   departments: string[];
-  /** The offer ringing for them, or the conversation they are in. */
-  call: { sid: string; department: string; kind: EntryKind; customer: string; ringing: boolean; since: string } | null;
+  /** The offer ringing for them, or the conversation they are in (its line entry), with who monitors it. */
+  call: { sid: string; entryId: number; department: string; kind: EntryKind; customer: string; ringing: boolean; since: string; monitors: LiveMonitor[] } | null;
+}
+
+/** A supervisor monitoring a conversation (docs/monitoring.md). */
+export interface LiveMonitor {
+  id: number;
+  /** Who: an account's id, or "owner". */
+  supervisor: string;
+  mode: MonitorMode;
+  /** Their phone answered; until then it rings. */
+  joined: boolean;
 }
 
 const byState = (a: { state: AgentState; since: string; name: string }, b: typeof a) =>
   STATE_ORDER.indexOf(a.state) - STATE_ORDER.indexOf(b.state) || a.since.localeCompare(b.since) || a.name.localeCompare(b.name);
 
 /** Each queue department's line and every agent, now. */
-export async function liveLines(flow: Flow, repositories: Repositories): Promise<{ lines: LiveLine[]; agents: LiveAgent[] }> {
+export async function liveLines(flow: Flow, repositories: Pick<Repositories, "agents" | "queue" | "monitors">): Promise<{ lines: LiveLine[]; agents: LiveAgent[] }> {
   const departments = Object.entries(flow.nodes).flatMap(([id, node]) => (isQueueDepartment(node) ? [{ id, name: node.name }] : []));
   const nameOf = (id: string) => departments.find((d) => d.id === id)?.name ?? id;
-  const [agents, work, lines] = await Promise.all([
+  const [agents, work, lines, monitors] = await Promise.all([
     repositories.agents.list(),
     repositories.queue.work(),
     Promise.all(departments.map((d) => repositories.queue.line(d.id))),
+    repositories.monitors.open(),
   ]);
+  const monitorsOf = (entryId: number): LiveMonitor[] =>
+    monitors.filter((m) => m.entryId === entryId).map((m) => ({ id: m.id, supervisor: m.supervisor, mode: m.mode, joined: m.answeredAt !== null }));
   const agentName = new Map(agents.map((a) => [a.id, a.name]));
   const liveAgents: LiveAgent[] = agents.map((a) => {
     const current = work.find((w) => w.agentId === a.id);
@@ -83,7 +97,16 @@ export async function liveLines(flow: Flow, repositories: Repositories): Promise
       departments: a.departments.map((d) => nameOf(d.department) + (d.level === "overflow" ? " (overflow)" : "")),
       call:
         a.state === "busy" && current
-          ? { sid: current.callSid, department: nameOf(current.department), kind: current.kind, customer: current.number, ringing: current.ringing, since: current.since.toISOString() }
+          ? {
+              sid: current.callSid,
+              entryId: current.entryId,
+              department: nameOf(current.department),
+              kind: current.kind,
+              customer: current.number,
+              ringing: current.ringing,
+              since: current.since.toISOString(),
+              monitors: current.ringing ? [] : monitorsOf(current.entryId),
+            }
           : null,
     };
   });

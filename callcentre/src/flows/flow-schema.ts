@@ -10,7 +10,7 @@ import { E164, HANGUP, Key, Prompt, Seconds, Target } from "./schema-fields.js";
 export { E164, HANGUP, Prompt } from "./schema-fields.js";
 export type { PromptStep } from "./schema-fields.js";
 export { AGENT_LEVELS } from "./queue-schema.js";
-export type { AgentConfig, AgentLevel, QueueSettings } from "./queue-schema.js";
+export type { AgentConfig, AgentLevel, QueueSettings, ThresholdSettings } from "./queue-schema.js";
 
 const NodeId = z
   .string()

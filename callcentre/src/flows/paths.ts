@@ -40,6 +40,8 @@ export const voicePaths = {
   conferenceRecording: (entry: number) => `/twilio/voice/entry/${entry}/recording`,
   surveyScore: (entry: number) => `/twilio/voice/entry/${entry}/survey`,
   surveyComment: (entry: number) => `/twilio/voice/entry/${entry}/survey-comment`,
+  /** The status callback of a supervisor's call monitoring a conversation (acd/monitoring.ts). */
+  monitorStatus: (monitor: number) => `/twilio/voice/monitor/${monitor}/status`,
   /** The safe flow's <Dial action>: answered without the database. */
   fallbackDialled: "/twilio/voice/fallback/dialled",
 };

@@ -36,6 +36,30 @@ const QueueMenu = z
     });
   });
 
+/** Whether a breached threshold also sends an SMS alert to the accounts on duty (docs/wallboard.md). */
+export const ALERT_CHANNELS = ["sms", "none"] as const;
+
+/**
+ * The wallboard's limits for a queue department (docs/wallboard.md): a figure past one turns its tile
+ * red (amber when close), and, with `alert: sms`, starts a breach that texts the accounts on duty once.
+ */
+export const Thresholds = z
+  .strictObject({
+    /** Percent: a service level below this (the last 30 minutes, and today) is a breach. */
+    serviceLevelBelow: z.number().gt(0).max(100).optional(),
+    /** Seconds: a caller on the phone in the line waiting longer than this. */
+    longestWaitOver: z.number().int().min(1).max(86400).optional(),
+    /** Callers on the phone in the line: more than this many. */
+    waitingOver: z.number().int().min(0).max(1000).optional(),
+    /** Percent: today's abandonment rate above this. */
+    abandonmentOver: z.number().min(0).lt(100).optional(),
+    alert: z.enum(ALERT_CHANNELS).default("none"),
+  })
+  .refine((t) => [t.serviceLevelBelow, t.longestWaitOver, t.waitingOver, t.abandonmentOver].some((limit) => limit !== undefined), {
+    message: "thresholds need at least one of serviceLevelBelow, longestWaitOver, waitingOver or abandonmentOver",
+  });
+export type ThresholdSettings = z.output<typeof Thresholds>;
+
 /** How a queue department holds its callers and treats its agents (a department's `queue` block). */
 export const Queue = z
   .strictObject({
@@ -71,6 +95,8 @@ export const Queue = z
     menu: QueueMenu.optional(),
     /** Record the conversation with the agent, after this notice to the caller. */
     record: z.strictObject({ notice: Prompt }).optional(),
+    /** The wallboard's limits for this line, and whether a breach texts the accounts on duty. */
+    thresholds: Thresholds.optional(),
     /** A survey for the caller when the agent hangs up first. */
     survey: z
       .strictObject({

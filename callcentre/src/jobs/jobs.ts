@@ -17,6 +17,8 @@ export const QUEUES = {
   notificationSend: "notification-send",
   /** Every minute: close calls whose final status callback never came (jobs/call-reconcile.ts). */
   callReconcile: "call-reconcile",
+  /** Every minute: the wallboard's thresholds; a new breach texts the accounts on duty (jobs/wallboard-alerts.ts). */
+  wallboardAlerts: "wallboard-alerts",
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -35,6 +37,7 @@ const DEFAULT_POLICIES: Record<QueueName, RetryPolicy> = {
   "sms-reply": { retryLimit: 4, retryDelay: 5, retryBackoff: true, expireInSeconds: 60 },
   "notification-send": { retryLimit: 8, retryDelay: 30, retryBackoff: true, expireInSeconds: 60 },
   "call-reconcile": { retryLimit: 0, retryDelay: 0, retryBackoff: false, expireInSeconds: 300 },
+  "wallboard-alerts": { retryLimit: 0, retryDelay: 0, retryBackoff: false, expireInSeconds: 120 },
 };
 
 export interface JobsOptions {

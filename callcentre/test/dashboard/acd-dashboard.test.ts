@@ -77,7 +77,7 @@ test("live: a line lists its callers first in line first, a call back holding it
     ],
   );
   const ava = snapshot.agents.find((a: { id: string }) => a.id === "ava");
-  assert.deepEqual(ava.call, { sid: first.callSid, department: "Billing", kind: "call", customer: "+61491570201", ringing: true, since: iso(clock, -3) });
+  assert.deepEqual(ava.call, { sid: first.callSid, entryId: first.id, department: "Billing", kind: "call", customer: "+61491570201", ringing: true, since: iso(clock, -3), monitors: [] });
   assert.equal(snapshot.agents.find((a: { id: string }) => a.id === "noah").call, null);
   // "Longest wait now" counts the callers on the phone: the call back is not waiting on the line.
   assert.deepEqual([snapshot.waiting, snapshot.longestWaitingSince, snapshot.longestWaitSeconds], [2, first.enqueuedAt.toISOString(), 23]);
@@ -107,7 +107,7 @@ test("live: a line lists its callers first in line first, a call back holding it
     [second.callSid, third.callSid],
   );
   assert.equal(snapshot.lines[0].longestWaitingSince, third.enqueuedAt.toISOString());
-  assert.deepEqual(snapshot.agents.find((a: { id: string }) => a.id === "ava").call, { sid: first.callSid, department: "Billing", kind: "call", customer: "+61491570201", ringing: false, since: iso(clock, -40) });
+  assert.deepEqual(snapshot.agents.find((a: { id: string }) => a.id === "ava").call, { sid: first.callSid, entryId: first.id, department: "Billing", kind: "call", customer: "+61491570201", ringing: false, since: iso(clock, -40), monitors: [] });
   fragment = (await get(app, session, "/live/fragment")).body;
   assert.match(fragment, /<span class="state busy">busy \(on a call\)<\/span><\/td>\n<td class="in-state"><span class="ticker"[^>]*>0:40<\/span><\/td>\n<td class="current"><a href="\/calls\/[^"]+">Billing · \+61491570201<\/a> since/);
 

@@ -174,6 +174,7 @@ const ROUTES: Route[] = [
   { path: "/twilio/voice/offer/:id", kind: "voice-twiml", node: "id", params: voice({ Direction: fc.constant("outbound-api") }) },
   { path: "/twilio/voice/offer/:id/key", kind: "voice-twiml", node: "id", params: voice({ Digits: maybe(fc.constantFrom("1", "2", "#", "")) }) },
   { path: "/twilio/voice/offer/:id/status", kind: "voice-callback", node: "id", params: voice({ CallStatus: fc.constantFrom(...CALL_STATUSES) }) },
+  { path: "/twilio/voice/monitor/:id/status", kind: "voice-callback", node: "id", params: voice({ CallStatus: fc.constantFrom(...CALL_STATUSES) }) },
   { path: "/twilio/voice/entry/:id/connect", kind: "voice-twiml", node: "id", params: voice({}) },
   { path: "/twilio/voice/entry/:id/requeue", kind: "voice-twiml", node: "id", params: voice({}) },
   { path: "/twilio/voice/entry/:id/callback-status", kind: "voice-callback", node: "id", params: voice({ CallStatus: fc.constantFrom(...CALL_STATUSES) }) },

@@ -4,11 +4,13 @@ import { html, type Html } from "../html.js";
 /** The pages, each with the least role that may open it (docs/dashboard.md, "Accounts and roles"). */
 export const NAV = [
   { path: "/", label: "Live", role: "supervisor" },
+  { path: "/wallboard", label: "Wallboard", role: "supervisor" },
   { path: "/calls", label: "Calls", role: "supervisor" },
   { path: "/voicemail", label: "Voicemail", role: "supervisor" },
   { path: "/messages", label: "Messages", role: "supervisor" },
   { path: "/subscribers", label: "Subscribers", role: "supervisor" },
   { path: "/metrics", label: "Metrics", role: "supervisor" },
+  { path: "/reports", label: "Reports", role: "supervisor" },
   { path: "/agents", label: "Agents", role: "supervisor" },
   { path: "/flow", label: "Flow", role: "owner" },
   { path: "/accounts", label: "Accounts", role: "owner" },
@@ -46,6 +48,19 @@ const NOTICES: Record<string, string> = {
   "account-exists": "That sign-in name is taken.",
   "agent-id": "That sign-in name is an agent's: choose another.",
   "wrong-password": "Your current password is not right: nothing was changed.",
+  // Monitoring and agents' states from the Live page (docs/monitoring.md).
+  "monitor-listen": "Listening in: answer your phone. Nobody hears you.",
+  "monitor-whisper": "Whispering: only the agent hears you.",
+  "monitor-barge": "Barging in: the caller and the agent hear you.",
+  "monitor-left": "You left the call.",
+  "already-monitoring": "You are already monitoring a call: leave it first.",
+  "not-in-progress": "That conversation is not in progress any more.",
+  "not-joined": "Your phone has not joined the call yet: answer it first.",
+  "no-phone": "Give a number to ring (Ring me at): your account has no phone.",
+  ended: "That monitoring session has ended.",
+  "not-yours": "That monitoring session is another supervisor's.",
+  state: "Agent's state changed.",
+  busy: "Not changed: the agent is on a call; their state follows the call.",
 };
 
 export function noticeFrom(query: { done?: unknown; error?: unknown; code?: unknown }): PageContext["notice"] {
@@ -60,7 +75,7 @@ export function noticeFrom(query: { done?: unknown; error?: unknown; code?: unkn
   return undefined;
 }
 
-export function page(ctx: PageContext, opts: { title: string; active: NavPath | undefined; body: Html; scripts?: string[] }): Html {
+export function page(ctx: PageContext, opts: { title: string; active: NavPath | undefined; body: Html; scripts?: string[]; styles?: string[] }): Html {
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -69,7 +84,7 @@ export function page(ctx: PageContext, opts: { title: string; active: NavPath | 
 <meta name="csrf-token" content="${ctx.csrfToken}">
 <title>${opts.title} · ${ctx.company}</title>
 <link rel="stylesheet" href="/dashboard/assets/dashboard.css">
-<link rel="icon" href="data:,">
+${(opts.styles ?? []).map((href) => html`<link rel="stylesheet" href="${href}">\n`)}<link rel="icon" href="data:,">
 </head>
 <body>
 <header class="top">

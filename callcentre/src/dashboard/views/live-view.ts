@@ -9,6 +9,7 @@ import type { LiveSnapshot } from "../dashboard-service.js";
 import { inFlowWords } from "../labels.js";
 import { STATE_ORDER, type LiveAgent, type LiveLine } from "../live-lines.js";
 import { page, type PageContext } from "./layout.js";
+import { monitorControls, stateControls, type LiveViewer } from "./live-controls.js";
 
 const since = (from: string, now: string) => html`<span class="ticker" data-since="${from}">${duration((Date.parse(now) - Date.parse(from)) / 1000)}</span>`;
 
@@ -48,20 +49,25 @@ function currentCall(a: LiveAgent, now: string): Html {
   return html`${c.ringing ? "ringing: " : ""}<a href="/calls/${c.sid}">${c.department}${c.kind === "callback" ? " call back" : ""} · ${c.customer}</a> since ${since(c.since, now)}`;
 }
 
-function agentsTable(agents: LiveAgent[], now: string): Html {
+function agentsTable(agents: LiveAgent[], now: string, viewer: LiveViewer | undefined): Html {
   return html`<div class="scroll"><table class="live-agents">
-<thead><tr><th>Agent</th><th>State</th><th>In state</th><th>Current call</th></tr></thead>
+<thead><tr><th>Agent</th><th>State</th><th>In state</th><th>Current call</th>${viewer ? html`<th>Supervise</th>` : ""}</tr></thead>
 <tbody>${agents.map(
     (a) => html`<tr data-agent="${a.id}">
 <td class="name">${a.name}<br><small class="hint">${a.departments.join(", ") || "—"}</small></td>
 <td class="state-cell">${stateBadge(a)}</td>
 <td class="in-state">${since(a.since, now)}</td>
 <td class="current${a.call ? "" : " none"}">${currentCall(a, now)}</td>
-</tr>`,
+${
+  viewer
+    ? html`<td class="supervise">${a.call && !a.call.ringing ? html`<div data-conversation="${a.call.entryId}">${monitorControls(a.call, viewer)}</div>` : ""}<div class="state-controls">${stateControls(a, viewer)}</div></td>`
+    : ""
+}</tr>`,
   )}</tbody></table></div>`;
 }
 
-export function liveFragment(snapshot: LiveSnapshot, zone: string): Html {
+/** With `viewer` (one who supervises), the controls: monitoring conversations, agents' states. */
+export function liveFragment(snapshot: LiveSnapshot, zone: string, viewer?: LiveViewer): Html {
   const { now } = snapshot;
   // A line's callers are shown in its line; the other departments' callers ring their agents.
   const lineNames = new Set(snapshot.lines.map((l) => l.name));
@@ -78,7 +84,7 @@ ${
     : html`<h2>Lines</h2>
 <div class="lines">${snapshot.lines.map((l) => line(l, now))}</div>`
 }
-${snapshot.agents.length === 0 ? "" : html`<h2>Agents</h2>${agentsTable(snapshot.agents, now)}`}
+${snapshot.agents.length === 0 ? "" : html`<h2>Agents</h2>${agentsTable(snapshot.agents, now, viewer)}`}
 <h2>${snapshot.lines.length === 0 ? "Queues" : "Other departments"}</h2>
 ${
   ringGroups.length === 0
@@ -110,12 +116,18 @@ ${
 </div>`;
 }
 
-export function livePage(ctx: PageContext, snapshot: LiveSnapshot, zone: string): Html {
+export function livePage(ctx: PageContext, snapshot: LiveSnapshot, zone: string, viewer?: LiveViewer): Html {
   return page(ctx, {
     title: "Live",
     active: "/",
     body: html`<p class="hint">Updates as calls change. Times in ${zone}.</p>
-<div id="live" data-live-fragment="/live/fragment" aria-live="polite">${liveFragment(snapshot, zone)}</div>`,
+${
+  viewer
+    ? html`<div class="ring-me"><label for="monitor-to">Ring me at</label> <input id="monitor-to" name="to" value="${viewer.ringAt ?? ""}" placeholder="+61491570156 or client:name" autocomplete="tel" inputmode="tel" size="24">
+<small class="hint">where your phone rings when you listen, whisper or barge</small> <output id="live-notice" role="status"></output></div>`
+    : ""
+}
+<div id="live" data-live-fragment="/live/fragment" aria-live="polite">${liveFragment(snapshot, zone, viewer)}</div>`,
     scripts: ["/dashboard/assets/live.js"],
   });
 }

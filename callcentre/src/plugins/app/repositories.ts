@@ -8,9 +8,11 @@ import { CallsRepository } from "../../repositories/calls-repository.js";
 import { DeskRepository } from "../../repositories/desk-repository.js";
 import { ContactsRepository } from "../../repositories/contacts-repository.js";
 import { MessagesRepository } from "../../repositories/messages-repository.js";
+import { MonitorsRepository } from "../../repositories/monitors-repository.js";
 import { SubscriptionsRepository } from "../../repositories/subscriptions-repository.js";
 import { NotificationsRepository } from "../../repositories/notifications-repository.js";
 import { RecordingsRepository } from "../../repositories/recordings-repository.js";
+import { ReportsRepository } from "../../repositories/reports-repository.js";
 import { SurveysRepository } from "../../repositories/surveys-repository.js";
 import { SessionsRepository } from "../../repositories/sessions-repository.js";
 import { QueueRepository } from "../../repositories/queue-repository.js";
@@ -32,6 +34,8 @@ export interface Repositories {
   queue: QueueRepository;
   surveys: SurveysRepository;
   desk: DeskRepository;
+  monitors: MonitorsRepository;
+  reports: ReportsRepository;
 }
 
 export function createRepositories(db: Database): Repositories {
@@ -51,5 +55,7 @@ export function createRepositories(db: Database): Repositories {
     queue: new QueueRepository(db),
     surveys: new SurveysRepository(db),
     desk: new DeskRepository(db),
+    monitors: new MonitorsRepository(db),
+    reports: new ReportsRepository(db),
   };
 }

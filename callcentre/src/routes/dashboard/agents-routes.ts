@@ -10,7 +10,7 @@ import { agentsPage } from "../../dashboard/views/agents-view.js";
 import { pageContext } from "./page-context.js";
 import { notFound } from "../../lib/http-errors.js";
 import { generatePassword, hashPassword } from "../../plugins/app/agent-passwords.js";
-import { sessionActor } from "../../plugins/app/dashboard-auth.js";
+import { localPath, sessionActor } from "../../plugins/app/dashboard-auth.js";
 import { parseWith } from "../twilio/webhook-params.js";
 import { ActionBody, AgentIdParam, Notice } from "./dashboard-params.js";
 import type { DashboardRoutesOptions } from "./dashboard-options.js";
@@ -81,7 +81,7 @@ export default async function agentsRoutes(app: FastifyInstance, opts: Dashboard
     return { agents: agents.map((a) => ({ ...a, passwordSet: passwords.get(a.id) ?? false, survey30Days: surveys.get(a.id) ?? null })) };
   });
 
-  app.post("/api/agents/:id/state", async (request) => {
+  app.post("/api/agents/:id/state", async (request, reply) => {
     const { id } = parseWith(AgentIdParam, request.params);
     const body = parseWith(StateBody, request.body ?? {});
     if (!desk) throw new ActionError(503, "no-acd", "the ACD is not running");
@@ -90,6 +90,8 @@ export default async function agentsRoutes(app: FastifyInstance, opts: Dashboard
     if (result === "not-in-flow") throw new ActionError(409, "not-in-flow", `agent ${id} is no longer in the flow file`);
     if (result === "busy") throw new ActionError(409, "busy", `agent ${id} is offered a call or on one: their state follows the call`);
     request.log.info({ agentId: id, state: body.state, by: sessionActorOf(request) }, "agent state set from the dashboard");
+    // From the Live page's form: back to the page.
+    if (body.redirect) return reply.redirect(localPath(body.redirect, "/", { done: "state" }), 303);
     return { ok: true, agent: result };
   });
 

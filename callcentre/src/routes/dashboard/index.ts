@@ -22,8 +22,11 @@ import deskHistoryRoutes from "../desk/desk-history-routes.js";
 import agentsRoutes, { agentPasswordRoutes } from "./agents-routes.js";
 import configRoutes from "./config-routes.js";
 import accountsRoutes, { ownAccountRoutes } from "./accounts-routes.js";
+import monitorRoutes from "./monitor-routes.js";
 import pageRoutes from "./page-routes.js";
 import recordingRoutes from "./recording-routes.js";
+import reportsRoutes from "./reports-routes.js";
+import wallboardRoutes from "./wallboard-routes.js";
 
 export type { DashboardRoutesOptions };
 
@@ -156,6 +159,9 @@ export default async function dashboardRoutes(app: FastifyInstance, opts: Dashbo
     await supervising.register(recordingRoutes, opts);
     await supervising.register(agentsRoutes, opts);
     await supervising.register(ownAccountRoutes, opts);
+    await supervising.register(wallboardRoutes, { ...opts, streams });
+    await supervising.register(monitorRoutes, opts);
+    await supervising.register(reportsRoutes, opts);
   });
 
   // The agents' desk: only an agent's session.

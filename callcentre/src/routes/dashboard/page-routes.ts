@@ -5,6 +5,7 @@ import type { Html } from "../../dashboard/html.js";
 import { LIST_LIMIT } from "../../dashboard/dashboard-service.js";
 import { callPage, callsPage } from "../../dashboard/views/calls-view.js";
 import { pageContext } from "./page-context.js";
+import type { LiveViewer } from "../../dashboard/views/live-controls.js";
 import { liveFragment, livePage } from "../../dashboard/views/live-view.js";
 import { conversationPage, messagesPage } from "../../dashboard/views/messages-view.js";
 import { metricsFragment, metricsPage } from "../../dashboard/views/metrics-view.js";
@@ -13,6 +14,7 @@ import { voicemailPage } from "../../dashboard/views/voicemail-view.js";
 import { parseWith } from "../twilio/webhook-params.js";
 import { CallSidParam, CallsQuery, MetricsQuery, Notice, NumberParam, VoicemailQuery } from "./dashboard-params.js";
 import type { DashboardRoutesOptions } from "./dashboard-options.js";
+import { supervisorOf } from "./monitor-routes.js";
 
 export default async function pageRoutes(app: FastifyInstance, opts: DashboardRoutesOptions): Promise<void> {
   const { service, repositories, flow } = opts;
@@ -22,12 +24,18 @@ export default async function pageRoutes(app: FastifyInstance, opts: DashboardRo
   const send = (reply: FastifyReply, body: Html) => reply.type("text/html; charset=utf-8").send(body.toString());
   const departments = Object.values(flow.nodes).flatMap((node) => (node.type === "department" ? [node.name] : []));
 
+  // The Live page, with the controls of one who supervises (monitoring, agents' states).
+  const viewer = async (request: FastifyRequest): Promise<LiveViewer> => {
+    const who = supervisorOf(request);
+    return { csrfToken: request.session?.csrfToken ?? "", who, ringAt: await repositories.monitors.addressOf(who) };
+  };
+
   app.get("/", async (request, reply) => {
     parseWith(Notice.strict(), request.query);
-    return send(reply, livePage(context(request), await service.live(), zone));
+    return send(reply, livePage(context(request), await service.live(), zone, await viewer(request)));
   });
 
-  app.get("/live/fragment", async (_request, reply) => send(reply, liveFragment(await service.live(), zone)));
+  app.get("/live/fragment", async (request, reply) => send(reply, liveFragment(await service.live(), zone, await viewer(request))));
 
   app.get("/calls", async (request, reply) => {
     const q = parseWith(CallsQuery, request.query);

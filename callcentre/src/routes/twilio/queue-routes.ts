@@ -280,12 +280,22 @@ export default async function queueRoutes(app: FastifyInstance, opts: QueueRoute
     const entry = await entryOf(request);
     const params = parseParams(ConferenceEventParams, request.body);
     if (entry.status === "connected" && !entry.conferenceSid) await queue.setConferenceSid(entry.id, params.ConferenceSid);
-    const who = params.CallSid === undefined ? undefined : params.CallSid === entry.callSid || params.CallSid === entry.customerCallSid ? "customer" : "agent";
+    const supervisor = params.CallSid !== undefined && params.StatusCallbackEvent === "participant-join" && (await acd.monitoring.joined(params.CallSid));
+    const who =
+      params.CallSid === undefined
+        ? undefined
+        : params.CallSid === entry.callSid || params.CallSid === entry.customerCallSid
+          ? "customer"
+          : supervisor || (await repositories.monitors.byCall(params.CallSid))
+            ? "supervisor"
+            : "agent";
     await step(entry.callSid, `conference.${params.StatusCallbackEvent}`, entry.department, {
       conferenceSid: params.ConferenceSid,
       ...(who ? { who } : {}),
       ...(params.ReasonConferenceEnded ? { reason: params.ReasonConferenceEnded } : {}),
     });
+    // The conversation is over: supervisors monitoring it are too.
+    if (params.StatusCallbackEvent === "conference-end") await acd.monitoring.conversationEnded(entry.id);
     return reply.code(204).send();
   });
 

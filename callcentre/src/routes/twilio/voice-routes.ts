@@ -38,6 +38,7 @@ import {
   VoiceParams,
 } from "./webhook-params.js";
 import { webhookDelivery, type Delivery } from "./webhook-delivery.js";
+import monitorRoutes from "./monitor-routes.js";
 import queueRoutes from "./queue-routes.js";
 import type { Acd } from "../../acd/acd.js";
 
@@ -325,4 +326,5 @@ export default async function voiceRoutes(app: FastifyInstance, opts: VoiceRoute
   });
 
   await app.register(queueRoutes, { flowContext: ctx, repositories, acd, clock, facts, respond });
+  await app.register(monitorRoutes, { acd });
 }
