@@ -86,7 +86,7 @@ export default async function dashboardRoutes(app: FastifyInstance, opts: Dashbo
     return reply
       .code(status)
       .type("text/html")
-      .send(html`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${status}</title><link rel="stylesheet" href="/dashboard/assets/dashboard.css"></head>
+      .send(html`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${status}</title><link rel="stylesheet" href="/dashboard/assets/dashboard.css"><link rel="icon" href="data:,"></head>
 <body><main><h1>${status === 404 ? "Not found" : status === 403 ? "Not allowed" : status >= 500 ? "Something went wrong" : "That request was not valid"}</h1><p>${message}</p><p><a href="${request.session?.agentId ? "/desk" : "/"}">${request.session?.agentId ? "Back to the desk" : "Back to the dashboard"}</a></p></main></body></html>`.toString());
   });
 
