@@ -3,13 +3,13 @@
 // (at least 12 characters), else generated and printed once. They open the database themselves (the
 // embedded one through a running call centre's server, if there is one), as `callcentre agents` does.
 import type { Command } from "commander";
-import { openDatabase, type Database } from "../db/database.js";
-import { migrate } from "../db/migrate.js";
+import type { Database } from "../db/database.js";
 import { generatePassword, hashPassword, passwordProblem } from "../plugins/app/agent-passwords.js";
 import { AccountsRepository } from "../repositories/accounts-repository.js";
 import { AgentsRepository } from "../repositories/agents-repository.js";
 import { AccountClient, AccountId, AccountName, AccountPhone, AccountRoleField } from "../routes/dashboard/accounts-params.js";
 import type { CliContext } from "./context.js";
+import { withCliDatabase } from "./database.js";
 import { CliError } from "./errors.js";
 import { table } from "./format.js";
 import type { AgentsCommandsOptions } from "./agents-commands.js";
@@ -35,22 +35,7 @@ function checked<T>(schema: { safeParse(value: unknown): { success: true; data: 
 export function registerAccountsCommands(options: AccountsCommandsOptions = {}) {
   return (program: Command, cli: CliContext): void => {
     const now = options.now ?? (() => new Date());
-    const withDatabase = async <T>(work: (db: Database) => Promise<T>): Promise<T> => {
-      const config = cli.config();
-      const db = await openDatabase({
-        url: config.databaseUrl,
-        dataDir: config.dataDir,
-        shareEmbedded: true,
-        timeoutMs: config.databaseTimeoutMs,
-        preparedStatements: config.databasePreparedStatements,
-      });
-      try {
-        await migrate(db);
-        return await work(db);
-      } finally {
-        await db.close();
-      }
-    };
+    const withDatabase = <T>(work: (db: Database) => Promise<T>): Promise<T> => withCliDatabase(cli.config(), work);
 
     /** The password to set: piped (checked), or generated (to print once). */
     const passwordFor = async (generate: boolean | undefined): Promise<{ password: string; generated: boolean }> => {

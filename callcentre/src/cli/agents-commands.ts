@@ -3,12 +3,12 @@
 // themselves (the embedded one through a running call centre's server, if there is one); the agents
 // are those the call centre has read from its flow file.
 import type { Command } from "commander";
-import { openDatabase, type Database } from "../db/database.js";
-import { migrate } from "../db/migrate.js";
+import type { Database } from "../db/database.js";
 import { generatePassword, hashPassword, passwordProblem } from "../plugins/app/agent-passwords.js";
 import { AgentsRepository } from "../repositories/agents-repository.js";
 import { DeskRepository } from "../repositories/desk-repository.js";
 import type { CliContext } from "./context.js";
+import { withCliDatabase } from "./database.js";
 import { CliError } from "./errors.js";
 import { table } from "./format.js";
 
@@ -27,22 +27,7 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
 
 export function registerAgentsCommands(options: AgentsCommandsOptions = {}) {
   return (program: Command, cli: CliContext): void => {
-    const withDatabase = async <T>(work: (db: Database) => Promise<T>): Promise<T> => {
-      const config = cli.config();
-      const db = await openDatabase({
-        url: config.databaseUrl,
-        dataDir: config.dataDir,
-        shareEmbedded: true,
-        timeoutMs: config.databaseTimeoutMs,
-        preparedStatements: config.databasePreparedStatements,
-      });
-      try {
-        await migrate(db);
-        return await work(db);
-      } finally {
-        await db.close();
-      }
-    };
+    const withDatabase = <T>(work: (db: Database) => Promise<T>): Promise<T> => withCliDatabase(cli.config(), work);
 
     const agents = program.command("agents").description("the agents who work the departments' lines at the desk: list them, set their passwords");
 

@@ -5,10 +5,9 @@
 // nothing: what is left stays queued for the call centre (or the next broadcast).
 import type { Command } from "commander";
 import { buildApp, loggerOptions, logSecrets } from "../app.js";
-import { openDatabase } from "../db/database.js";
-import { migrate } from "../db/migrate.js";
 import { loadFlowFile } from "../flows/load-flow.js";
 import type { CliContext } from "./context.js";
+import { openCliDatabase } from "./database.js";
 
 export interface BroadcastOptions {
   /** How often progress is read from the database, in ms. */
@@ -34,17 +33,7 @@ export function registerBroadcastCommand(options: BroadcastOptions = {}) {
         const write = options.stderr ?? ((text: string) => process.stderr.write(text));
         const tty = options.tty ?? process.stderr.isTTY === true;
         // With the embedded database, a running call centre's server is used; with none, one is started for this run.
-        const db = await openDatabase({
-          url: config.databaseUrl,
-          dataDir: config.dataDir,
-          shareEmbedded: true,
-          timeoutMs: config.databaseTimeoutMs,
-          preparedStatements: config.databasePreparedStatements,
-        });
-        await migrate(db).catch(async (error: unknown) => {
-          await db.close();
-          throw error;
-        });
+        const db = await openCliDatabase(config);
         const app = await buildApp({
           config,
           db,
