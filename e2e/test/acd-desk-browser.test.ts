@@ -9,8 +9,8 @@ import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
-import { chromiumPath } from "@callcentre/testkit";
+import { collectPageErrors, launchChromium } from "@callcentre/testkit";
+
 import { AVA, CALLER, inConversation, joinLine, ringing, startAcdSystem, waitFor } from "./acd-system.js";
 
 const ARTIFACTS = fileURLToPath(new URL("../../test-artifacts/desk-call/", import.meta.url));
@@ -23,18 +23,11 @@ test("the desk, in Chromium, drives a call through the carrier: offer, hold, rec
   const { carrier, centreUrl, owner } = system;
   const { password } = await owner.post<{ password: string }>("/api/agents/ava/password", {});
   mkdirSync(ARTIFACTS, { recursive: true });
-  const browser = await chromium.launch({
-    executablePath: chromiumPath(),
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run", "--disable-component-update", "--disable-sync"],
-  });
-  t.after(() => browser.close());
+  const browser = await launchChromium(t);
   const context = await browser.newContext({ viewport: LAPTOP });
   const page = await context.newPage();
   const problems: string[] = [];
-  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-  page.on("console", (message) => {
-    if (message.type() === "error") problems.push(`console error: ${message.text()} (${message.location().url})`);
-  });
+  collectPageErrors(page, problems);
   const shot = async (name: string) => {
     await page.screenshot({ path: join(ARTIFACTS, `${name}-laptop.png`), fullPage: true });
     await page.setViewportSize(TABLET);

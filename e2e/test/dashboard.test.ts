@@ -8,8 +8,10 @@ import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium, type Page } from "playwright-core";
-import { chromiumPath } from "@callcentre/testkit";
+import { type Page } from "playwright-core";
+
+import { launchChromium } from "@callcentre/testkit";
+
 import { said, startSystem } from "./system.js";
 
 const ARTIFACTS = fileURLToPath(new URL("../../test-artifacts/dashboard/", import.meta.url));
@@ -26,11 +28,7 @@ test("the dashboard, in Chromium, follows the calls and texts the carrier carrie
   const { carrier, centreUrl, dataDir } = await startSystem(t);
   const password = readFileSync(join(dataDir, "dashboard-password"), "utf8").trim();
   mkdirSync(ARTIFACTS, { recursive: true });
-  const browser = await chromium.launch({
-    executablePath: chromiumPath(),
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--autoplay-policy=no-user-gesture-required"],
-  });
-  t.after(() => browser.close());
+  const browser = await launchChromium(t, ["--autoplay-policy=no-user-gesture-required"]);
   const context = await browser.newContext({ viewport: DESKTOP });
   const page = await context.newPage();
   const problems: string[] = [];

@@ -10,8 +10,10 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { chromium, type Page } from "playwright-core";
-import { chromiumPath } from "@callcentre/testkit";
+import { type Page } from "playwright-core";
+
+import { launchChromium } from "@callcentre/testkit";
+
 import { DASHBOARD_PASSWORD } from "../helpers.js";
 import { AVA_PASSWORD, deskApp } from "../desk/desk-helpers.js";
 
@@ -40,8 +42,7 @@ test("the owner adds a supervisor on the Accounts page; each person signs in as 
   await app.listen({ port: 0, host: "127.0.0.1" });
   // localhost is a secure context: the session cookie (Secure, as the public URL is https) is kept.
   const origin = `http://localhost:${(app.server.address() as AddressInfo).port}`;
-  const browser = await chromium.launch({ executablePath: chromiumPath(), args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
-  t.after(() => browser.close());
+  const browser = await launchChromium(t);
   const problems: string[] = [];
   const newPage = async () => {
     const context = await browser.newContext({ viewport: LAPTOP });

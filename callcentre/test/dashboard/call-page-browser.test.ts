@@ -10,8 +10,9 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
-import { chromiumPath } from "@callcentre/testkit";
+
+import { collectPageErrors, launchChromium } from "@callcentre/testkit";
+
 import { ACCOUNT_SID, DASHBOARD_PASSWORD, sid, testApp } from "../helpers.js";
 import { CallDriver, HandClock } from "./call-driver.js";
 
@@ -86,17 +87,10 @@ test("a call's page plays the conversation's recording and the survey's comment,
   await app.listen({ port: 0, host: "127.0.0.1" });
   // localhost is a secure context: the session cookie (Secure, as the public URL is https) is kept.
   const origin = `http://localhost:${(app.server.address() as AddressInfo).port}`;
-  const browser = await chromium.launch({
-    executablePath: chromiumPath(),
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--autoplay-policy=no-user-gesture-required"],
-  });
-  t.after(() => browser.close());
+  const browser = await launchChromium(t, ["--autoplay-policy=no-user-gesture-required"]);
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   const problems: string[] = [];
-  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-  page.on("console", (message) => {
-    if (message.type() === "error") problems.push(`console error: ${message.text()} (${message.location().url})`);
-  });
+  collectPageErrors(page, problems);
 
   await page.goto(`${origin}/calls/${callSid}`);
   await page.getByLabel("Password").fill(DASHBOARD_PASSWORD);

@@ -8,8 +8,10 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { chromium, type Browser, type Page } from "playwright-core";
-import { chromiumPath } from "@callcentre/testkit";
+import { type Browser, type Page } from "playwright-core";
+
+import { collectPageErrors, launchChromium } from "@callcentre/testkit";
+
 import { NAV } from "../../src/dashboard/views/layout.js";
 import { hashPassword } from "../../src/plugins/app/agent-passwords.js";
 import { DASHBOARD_PASSWORD, sid, testApp } from "../helpers.js";
@@ -29,10 +31,7 @@ const AGENT_PASSWORD = "ava answers the phones";
 /** A page that reports its script errors and failed requests into `problems`. */
 async function watchedPage(browser: Browser, problems: string[]): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: SIZES[0].width, height: SIZES[0].height } });
-  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-  page.on("console", (message) => {
-    if (message.type() === "error") problems.push(`console error: ${message.text()} (${message.location().url})`);
-  });
+  collectPageErrors(page, problems);
   return page;
 }
 
@@ -68,8 +67,7 @@ test("every page at desktop, TV and phone sizes: the owner sees all, a superviso
 
   await app.listen({ port: 0, host: "127.0.0.1" });
   const origin = `http://localhost:${(app.server.address() as AddressInfo).port}`;
-  const browser = await chromium.launch({ executablePath: chromiumPath(), args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
-  t.after(() => browser.close());
+  const browser = await launchChromium(t);
   mkdirSync(ARTIFACTS, { recursive: true });
 
   const tour = async (who: string, user: string, password: string, paths: readonly string[]) => {

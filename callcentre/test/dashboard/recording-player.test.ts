@@ -9,8 +9,8 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
-import { chromiumPath } from "@callcentre/testkit";
+import { launchChromium } from "@callcentre/testkit";
+
 import { ACCOUNT_SID, DASHBOARD_PASSWORD, sid, signedPost, testApp, voiceParams } from "../helpers.js";
 
 const ARTIFACTS = fileURLToPath(new URL("../../../test-artifacts/dashboard/", import.meta.url));
@@ -71,11 +71,7 @@ test("a recording that is no longer available says so in its player; one that is
   // localhost is a secure context: the session cookie (Secure, as the public URL is https) is kept.
   const origin = `http://localhost:${(app.server.address() as AddressInfo).port}`;
 
-  const browser = await chromium.launch({
-    executablePath: chromiumPath(),
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--autoplay-policy=no-user-gesture-required"],
-  });
-  t.after(() => browser.close());
+  const browser = await launchChromium(t, ["--autoplay-policy=no-user-gesture-required"]);
   const page = await browser.newPage();
   const problems: string[] = [];
   page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));

@@ -8,8 +8,9 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
-import { chromiumPath } from "@callcentre/testkit";
+
+import { launchChromium } from "@callcentre/testkit";
+
 import { DASHBOARD_PASSWORD, testApp } from "../helpers.js";
 import { CallDriver, HandClock } from "./call-driver.js";
 import { parseCsv } from "./csv.js";
@@ -44,8 +45,7 @@ test("the Reports page draws its charts, downloads a table's CSV with the table'
   await app.listen({ port: 0, host: "127.0.0.1" });
   // localhost is a secure context: the session cookie (Secure, as the public URL is https) is kept.
   const origin = `http://localhost:${(app.server.address() as AddressInfo).port}`;
-  const browser = await chromium.launch({ executablePath: chromiumPath(), args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
-  t.after(() => browser.close());
+  const browser = await launchChromium(t);
   const context = await browser.newContext({ viewport: SIZES[0], acceptDownloads: true });
   const page = await context.newPage();
   const problems: string[] = [];

@@ -8,8 +8,10 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { chromium, type Page } from "playwright-core";
-import { chromiumPath } from "@callcentre/testkit";
+import { type Page } from "playwright-core";
+
+import { collectPageErrors, launchChromium } from "@callcentre/testkit";
+
 import { parseFlow } from "../../src/flows/load-flow.js";
 import { DASHBOARD_PASSWORD, sid, testApp } from "../helpers.js";
 import { CallDriver, HandClock } from "./call-driver.js";
@@ -51,14 +53,10 @@ test("wallboard: a caller waits past Billing's limit, the tile turns red and say
 
   await app.listen({ port: 0, host: "127.0.0.1" });
   const origin = `http://localhost:${(app.server.address() as AddressInfo).port}`;
-  const browser = await chromium.launch({ executablePath: chromiumPath(), args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
-  t.after(() => browser.close());
+  const browser = await launchChromium(t);
   const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
   const problems: string[] = [];
-  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-  page.on("console", (message) => {
-    if (message.type() === "error") problems.push(`console error: ${message.text()} (${message.location().url})`);
-  });
+  collectPageErrors(page, problems);
 
   await page.goto(`${origin}/wallboard/billing`);
   await page.getByLabel("Password").fill(DASHBOARD_PASSWORD);
@@ -169,14 +167,10 @@ test("wallboard: every line on one board, one red and one amber, on a TV and a p
 
   await app.listen({ port: 0, host: "127.0.0.1" });
   const origin = `http://localhost:${(app.server.address() as AddressInfo).port}`;
-  const browser = await chromium.launch({ executablePath: chromiumPath(), args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
-  t.after(() => browser.close());
+  const browser = await launchChromium(t);
   const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
   const problems: string[] = [];
-  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-  page.on("console", (message) => {
-    if (message.type() === "error") problems.push(`console error: ${message.text()} (${message.location().url})`);
-  });
+  collectPageErrors(page, problems);
   await page.goto(`${origin}/wallboard?tv=1`);
   await page.getByLabel("Password").fill(DASHBOARD_PASSWORD);
   await page.getByRole("button", { name: "Sign in" }).click();

@@ -8,8 +8,10 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { chromium, type Page } from "playwright-core";
-import { chromiumPath } from "@callcentre/testkit";
+import { type Page } from "playwright-core";
+
+import { collectPageErrors, launchChromium } from "@callcentre/testkit";
+
 import { CallsRepository } from "../../src/repositories/calls-repository.js";
 import { MessagesRepository } from "../../src/repositories/messages-repository.js";
 import { ACCOUNT_SID, DASHBOARD_PASSWORD, OPEN_TIME, sid } from "../helpers.js";
@@ -44,14 +46,10 @@ test("an agent signs in, goes available, sees an offer arrive live, then the cal
   await app.listen({ port: 0, host: "127.0.0.1" });
   // localhost is a secure context: the session cookie (Secure, as the public URL is https) is kept.
   const origin = `http://localhost:${(app.server.address() as AddressInfo).port}`;
-  const browser = await chromium.launch({ executablePath: chromiumPath(), args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
-  t.after(() => browser.close());
+  const browser = await launchChromium(t);
   const page = await browser.newPage({ viewport: LAPTOP });
   const problems: string[] = [];
-  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-  page.on("console", (message) => {
-    if (message.type() === "error") problems.push(`console error: ${message.text()} (${message.location().url})`);
-  });
+  collectPageErrors(page, problems);
   mkdirSync(ARTIFACTS, { recursive: true });
 
   await page.goto(`${origin}/desk`);
@@ -114,8 +112,7 @@ test("the owner's Agents page sets a password and shows it once; the agent signs
   const { app } = await deskApp(t);
   await app.listen({ port: 0, host: "127.0.0.1" });
   const origin = `http://localhost:${(app.server.address() as AddressInfo).port}`;
-  const browser = await chromium.launch({ executablePath: chromiumPath(), args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
-  t.after(() => browser.close());
+  const browser = await launchChromium(t);
   const owner = await browser.newPage({ viewport: LAPTOP });
   const problems: string[] = [];
   owner.on("pageerror", (error) => problems.push(`page error: ${error.message}`));

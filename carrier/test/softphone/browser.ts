@@ -5,8 +5,7 @@ import { mkdir } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
-import { chromium, type Browser, type Page, type Response } from "playwright-core";
-import { chromiumPath } from "@callcentre/testkit";
+import type { Page, Response } from "playwright-core";
 
 export const ARTIFACTS = fileURLToPath(new URL("../../../test-artifacts/", import.meta.url));
 /** How long a condition may take to come true before the test fails. */
@@ -14,12 +13,7 @@ export const WAIT = { timeout: 10_000 };
 export const DESKTOP = { width: 1280, height: 800 };
 export const PHONE = { width: 390, height: 844 };
 
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: chromiumPath(),
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
-}
+export { launchChromium } from "@callcentre/testkit";
 
 export async function listen(server: Server): Promise<string> {
   await new Promise<void>((resolve, reject) => {
