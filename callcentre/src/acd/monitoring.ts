@@ -192,8 +192,9 @@ export class Monitoring {
     if (session.supervisor !== who) return "not-yours";
     const ended = await repositories.monitors.end(id, "left", clock());
     if (!ended) return "ended";
-    if (ended.supervisorCallSid) await this.acd.endCall(ended.supervisorCallSid);
+    // The step first: it comes before the conference's participant-leave that the hang-up causes.
     await this.closed(ended, "left");
+    if (ended.supervisorCallSid) await this.acd.endCall(ended.supervisorCallSid);
     return ended;
   }
 
@@ -210,7 +211,10 @@ export class Monitoring {
       return;
     }
     if (!ENDED.has(status)) return;
-    const reason = status === "completed" ? "hung up" : status;
+    // Completed: the supervisor hung up, or the conference ended and took their call with it (its
+    // end may be told after this callback: then "hung up" stands, the session is closed either way).
+    const entry = await repositories.queue.entry(session.entryId);
+    const reason = status !== "completed" ? status : entry?.status === "connected" ? "hung up" : "conversation ended";
     const ended = await repositories.monitors.endByCall(callSid, reason, clock());
     if (ended) await this.closed(ended, reason);
   }
@@ -220,6 +224,22 @@ export class Monitoring {
     const joined = await this.o.repositories.monitors.answered(callSid, this.o.clock());
     if (joined) this.acd.changed();
     return joined !== undefined;
+  }
+
+  /**
+   * The conversation changed hands (a warm transfer completed): whispers coach the new agent's call.
+   * A failure is logged, not thrown: the transfer itself is done.
+   */
+  async agentChanged(entryId: number, agentCallSid: string): Promise<void> {
+    const whispering = (await this.o.repositories.monitors.open()).filter((m) => m.entryId === entryId && m.mode === "whisper" && m.answeredAt);
+    for (const session of whispering) {
+      if (!session.conferenceSid || !session.supervisorCallSid) continue;
+      try {
+        await this.o.twilio.conferences(session.conferenceSid).participants(session.supervisorCallSid).update(participantMode("whisper", agentCallSid));
+      } catch (error) {
+        this.o.log.warn({ err: error, monitor: session.id }, "a whisper could not be moved to the agent who took the call over");
+      }
+    }
   }
 
   /** The conversation is over: every session on it ends, and a supervisor's phone still ringing stops. */
