@@ -148,7 +148,7 @@ export class Monitoring {
 
   /** Listen, whisper or barge, on a session the supervisor has open. */
   async setMode(id: number, who: string, mode: MonitorMode): Promise<MonitorRow | MonitorRefusal> {
-    const { db, repositories, twilio, config, log } = this.o;
+    const { db, repositories, twilio, config, clock, log } = this.o;
     const session = await repositories.monitors.get(id);
     if (!session || session.endedAt) return "ended";
     if (session.supervisor !== who) return "not-yours";
@@ -159,12 +159,13 @@ export class Monitoring {
     if (!agentCall || !session.supervisorCallSid || !session.conferenceSid) return "not-joined";
     const { conferenceSid, supervisorCallSid } = session;
     // The session stays locked while Twilio changes the participant, so that two changes at once
-    // leave the same mode here as there.
+    // leave the same mode here as there; the step is written with the change.
     const changed = await db.transaction(
       async (tx) => {
         const monitors = repositories.monitors.with(tx);
         const locked = await monitors.lockOpen(id);
         if (!locked) return "ended" as const;
+        if (locked.mode === mode) return locked;
         try {
           await twilio.conferences(conferenceSid).participants(supervisorCallSid).update(participantMode(mode, agentCall));
         } catch (error) {
@@ -173,12 +174,12 @@ export class Monitoring {
           throw error;
         }
         await monitors.setMode(id, mode);
+        await repositories.calls.with(tx).addEvents(entry.callSid, [{ kind: `monitor.${mode}`, node: entry.department, detail: { by: who, monitor: id, from: locked.mode } }], clock());
         return { ...locked, mode };
       },
       { timeoutMs: config.databaseTimeoutMs },
     );
     if (typeof changed === "string") return changed;
-    await this.step(entry, `monitor.${mode}`, { by: who, monitor: id, from: session.mode });
     log.info({ entry: entry.id, monitor: id, mode, by: who }, "monitoring mode changed");
     this.acd.changed();
     return changed;
