@@ -305,3 +305,13 @@ test("mode changes: two at once make one change at Twilio and one step; a phone 
     ["monitor.whisper", "owner"],
   ]);
 });
+
+test("the caller's leaving the conversation (the <Dial action>) closes the sessions on it too", async (t) => {
+  const { app, session, conversation, monitors } = await setUp(t);
+  const entry = await conversation();
+  const { monitor } = (await postJson(app, session, `/api/conversations/${entry.id}/monitor`, { mode: "barge", to: SUPERVISOR })).json() as { monitor: { id: number } };
+  const left = await signedPost(app, `/twilio/voice/entry/${entry.id}/caller-left`, voiceParams(entry.callSid, { CallStatus: "completed", DialCallStatus: "completed" }));
+  assert.equal(left.statusCode, 200, left.body);
+  assert.equal((await monitors.get(monitor.id))?.endReason, "conversation ended");
+  assert.equal((await postJson(app, session, `/api/monitors/${monitor.id}/mode`, { mode: "listen" })).statusCode, 404);
+});
