@@ -65,6 +65,8 @@ declare module "fastify" {
     acd: Acd;
     reconciler: CallReconciler;
     wallboardAlerts: WallboardAlerts;
+    /** Every route as registered, method and URL pattern (the role matrix test walks them all). */
+    routeTable: readonly { method: string; url: string }[];
     /** Starts the job workers, the every-minute dispatch and the daily-forecast timer (the server does). */
     startBackgroundWork(): Promise<void>;
   }
@@ -147,6 +149,11 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     forceCloseConnections: "idle",
   });
   closeBusyConnectionsOnClose(app);
+  const routeTable: { method: string; url: string }[] = [];
+  app.addHook("onRoute", (route) => {
+    for (const method of [route.method].flat()) routeTable.push({ method, url: route.url });
+  });
+  app.decorate("routeTable", routeTable);
   const repositories = createRepositories(db);
   const twilio = deps.twilio ?? createTwilioClient(config.twilio, config.twilioApiBaseUrl);
   // A send job counts as dead when its lease ends (pg-boss then retries it; the claim keeps that safe).

@@ -68,7 +68,7 @@ export interface CallsConfig {
 }
 
 export interface DashboardConfig {
-  /** The admin password (a secret: never logged). */
+  /** The first-run password: it becomes the owner account's on the first start (a secret: never logged). */
   password: string;
   /** DASHBOARD_PASSWORD, or generated once and kept in `file` (DATA_DIR/dashboard-password). */
   source: "environment" | "generated";

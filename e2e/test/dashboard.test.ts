@@ -277,7 +277,7 @@ test("the dashboard, in Chromium, follows the calls and texts the carrier carrie
 
   await t.test("every page fits a phone-sized screen", async () => {
     await page.setViewportSize(PHONE);
-    for (const path of ["/", "/calls", "/voicemail", "/messages", "/subscribers", "/metrics", "/flow"]) {
+    for (const path of ["/", "/calls", "/voicemail", "/messages", "/subscribers", "/metrics", "/reports", "/flow"]) {
       await page.goto(`${centreUrl}${path}`);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       assert.ok(overflow <= 0, `${path} is ${overflow}px wider than the screen`);

@@ -2,6 +2,7 @@
 // code comes from runCli(); the process exits once its output is flushed, even if a native handle
 // (the ngrok session) would keep it alive.
 import { loadConfig, loadDotEnv } from "../config.js";
+import { registerAccountsCommands } from "./accounts-commands.js";
 import { registerAgentsCommands } from "./agents-commands.js";
 import { registerBroadcastCommand } from "./broadcast-command.js";
 import { runCli } from "./run.js";
@@ -24,6 +25,6 @@ if (process.exitCode === undefined) {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     columns: process.stdout.columns,
-  }, [registerBroadcastCommand(), registerAgentsCommands()]);
+  }, [registerBroadcastCommand(), registerAgentsCommands(), registerAccountsCommands()]);
   exitAfterFlush(code);
 }

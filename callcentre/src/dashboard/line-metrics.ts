@@ -12,22 +12,10 @@
 // Call backs are counted from their places too: requested, completed (the conversation took place),
 // failed (the customer never answered), and still pending.
 import type { EntryRow } from "../repositories/queue-repository.js";
-import { SERVICE_LEVEL_SECONDS, SHORT_ABANDON_SECONDS } from "./queue-metrics.js";
+import { SERVICE_LEVEL_SECONDS, SHORT_ABANDON_SECONDS, visitRates, type VisitCounts, type VisitRates } from "./queue-metrics.js";
 
-export interface LineMetrics {
-  offered: number;
-  answered: number;
-  answeredWithinTarget: number;
-  /** Abandoned in queue with a wait over 5 s. */
-  abandoned: number;
-  shortAbandoned: number;
-  deflected: number;
-  /** Callers on the phone in the line now (of those who joined it on the day). */
-  waiting: number;
-  /** Percentages and seconds, or null when there is nothing to divide by. */
-  serviceLevel: number | null;
-  abandonmentRate: number | null;
-  averageSpeedOfAnswer: number | null;
+/** `abandoned`: in queue with a wait over 5 s; `waiting`: on the phone in the line now (of those who joined it on the day). */
+export interface LineMetrics extends VisitCounts, VisitRates {
   /** Seconds; 0 when nobody is on the line. */
   longestWaitNow: number;
   callbacks: { requested: number; completed: number; failed: number; pending: number };
@@ -37,7 +25,6 @@ export interface LineMetrics {
 type Entry = Pick<EntryRow, "kind" | "status" | "enqueuedAt" | "connectedAt" | "endedAt">;
 
 const seconds = (from: Date, to: Date) => Math.max(0, (to.getTime() - from.getTime()) / 1000);
-const mean = (values: number[]) => (values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length);
 
 export function lineMetrics(entries: readonly Entry[], survey: { count: number; averageScore: number | null }, now: Date): LineMetrics {
   const answeredWaits: number[] = [];
@@ -64,19 +51,18 @@ export function lineMetrics(entries: readonly Entry[], survey: { count: number; 
       longestWaitNow = Math.max(longestWaitNow, seconds(entry.enqueuedAt, now));
     } else deflected += 1;
   }
-  const answeredWithinTarget = answeredWaits.filter((wait) => wait <= SERVICE_LEVEL_SECONDS).length;
-  const denominator = answeredWaits.length + abandonedWaits.length;
-  return {
+  const counts: VisitCounts = {
     offered: entries.length,
     answered: answeredWaits.length,
-    answeredWithinTarget,
+    answeredWithinTarget: answeredWaits.filter((wait) => wait <= SERVICE_LEVEL_SECONDS).length,
     abandoned: abandonedWaits.length,
     shortAbandoned,
     deflected,
     waiting,
-    serviceLevel: denominator === 0 ? null : (answeredWithinTarget / denominator) * 100,
-    abandonmentRate: denominator === 0 ? null : (abandonedWaits.length / denominator) * 100,
-    averageSpeedOfAnswer: mean(answeredWaits),
+  };
+  return {
+    ...counts,
+    ...visitRates(counts, answeredWaits.reduce((a, b) => a + b, 0)),
     longestWaitNow,
     callbacks,
     survey,

@@ -9,6 +9,40 @@ import type { TransferResult } from "../flows/voice-flow.js";
 export const SERVICE_LEVEL_SECONDS = 20;
 export const SHORT_ABANDON_SECONDS = 5;
 
+/** How a department's visits ended (docs/callcentre-domain.md §1): the counts every metrics view shares. */
+export interface VisitCounts {
+  /** Visits that reached a department. */
+  offered: number;
+  answered: number;
+  /** Answered with a wait of at most SERVICE_LEVEL_SECONDS (or the department's own threshold). */
+  answeredWithinTarget: number;
+  /** Abandoned with a wait over SHORT_ABANDON_SECONDS. */
+  abandoned: number;
+  shortAbandoned: number;
+  deflected: number;
+  /** Waiting for an agent now. */
+  waiting: number;
+}
+
+/** The rates made from the counts: percentages and seconds, or null when there is nothing to divide by. */
+export interface VisitRates {
+  serviceLevel: number | null;
+  abandonmentRate: number | null;
+  averageSpeedOfAnswer: number | null;
+}
+
+/** Service level, abandonment rate and ASA: the one place their formulas are written. */
+export function visitRates(c: Pick<VisitCounts, "answered" | "answeredWithinTarget" | "abandoned">, answeredWaitSum: number): VisitRates {
+  const denominator = c.answered + c.abandoned;
+  return {
+    serviceLevel: denominator === 0 ? null : (c.answeredWithinTarget / denominator) * 100,
+    abandonmentRate: denominator === 0 ? null : (c.abandoned / denominator) * 100,
+    averageSpeedOfAnswer: c.answered === 0 ? null : answeredWaitSum / c.answered,
+  };
+}
+
+const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+
 export interface QueueVisit {
   department: string;
   startedAt: Date;
@@ -17,22 +51,8 @@ export interface QueueVisit {
   result: TransferResult | null;
 }
 
-export interface QueueMetrics {
-  /** Visits that reached a department. */
-  offered: number;
-  answered: number;
-  answeredWithinTarget: number;
-  /** Abandoned with a wait over 5 s. */
-  abandoned: number;
-  shortAbandoned: number;
-  deflected: number;
-  /** Waiting for an agent now. */
-  waiting: number;
-  /** Percentages, or null when there is nothing to divide by. */
-  serviceLevel: number | null;
-  abandonmentRate: number | null;
+export interface QueueMetrics extends VisitCounts, VisitRates {
   /** Seconds. */
-  averageSpeedOfAnswer: number | null;
   averageAbandonTime: number | null;
   longestWait: number;
 }
@@ -62,19 +82,18 @@ export function queueMetrics(visits: readonly QueueVisit[], now: Date): QueueMet
     } else if (visit.result === "deflected") deflected += 1;
     else waiting += 1;
   }
-  const answeredWithinTarget = answeredWaits.filter((wait) => wait <= SERVICE_LEVEL_SECONDS).length;
-  const denominator = answeredWaits.length + abandonedWaits.length;
-  return {
+  const counts: VisitCounts = {
     offered: visits.length,
     answered: answeredWaits.length,
-    answeredWithinTarget,
+    answeredWithinTarget: answeredWaits.filter((wait) => wait <= SERVICE_LEVEL_SECONDS).length,
     abandoned: abandonedWaits.length,
     shortAbandoned,
     deflected,
     waiting,
-    serviceLevel: denominator === 0 ? null : (answeredWithinTarget / denominator) * 100,
-    abandonmentRate: denominator === 0 ? null : (abandonedWaits.length / denominator) * 100,
-    averageSpeedOfAnswer: mean(answeredWaits),
+  };
+  return {
+    ...counts,
+    ...visitRates(counts, sum(answeredWaits)),
     averageAbandonTime: mean(abandonedWaits),
     longestWait,
   };

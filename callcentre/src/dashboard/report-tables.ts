@@ -15,6 +15,8 @@ export interface Column<Row> {
   value: (row: Row) => number | string | null;
   /** A short explanation, the header cell's title. */
   title?: string;
+  /** Why the page marks this cell (a service level below its target), or undefined. */
+  flag?: (row: Row) => string | undefined;
 }
 
 /** A cell's text: the figure rounded to the column's decimals; "" for no figure (null). */
@@ -60,6 +62,10 @@ function measures<Row extends Figures>(shortAbandon: number): Column<Row>[] {
 
 /** A department's row, or the total of all (no threshold of its own). */
 export type DepartmentRow = Omit<Report["departments"][number], "serviceLevelSeconds"> & { serviceLevelSeconds: number | null };
+
+/** A department's service level below its target: the page marks the cell. */
+export const belowTarget = (row: DepartmentRow): boolean =>
+  row.serviceLevelTarget !== null && row.figures.serviceLevel !== null && row.figures.serviceLevel < row.serviceLevelTarget;
 export type DayRow = Report["days"][number];
 export type HourRow = Report["hours"][number];
 
@@ -69,7 +75,10 @@ export function departmentColumns(report: Pick<Report, "shortAbandonSeconds">): 
   return [
     { header: "Department", value: (row) => row.name },
     { header: "Service level threshold", unit: "s", value: (row) => row.serviceLevelSeconds, title: "answered within this many seconds counts for the service level" },
-    ...measures<DepartmentRow>(report.shortAbandonSeconds),
+    { header: "Service level target", unit: "%", decimals: 1, value: (row) => row.serviceLevelTarget, title: "the wallboard's limit for the line (thresholds.serviceLevelBelow)" },
+    ...measures<DepartmentRow>(report.shortAbandonSeconds).map((column) =>
+      column.header === "Service level" ? { ...column, flag: (row: DepartmentRow) => (belowTarget(row) ? `below the ${row.serviceLevelTarget} % target` : undefined) } : column,
+    ),
   ];
 }
 
@@ -106,7 +115,7 @@ export const WAIT_COLUMNS: Column<WaitBin>[] = [
 export function reportTable(report: Report, table: ReportTable): { columns: Column<never>[]; rows: unknown[] } {
   switch (table) {
     case "departments": {
-      const total: DepartmentRow = { department: "*", name: "All departments", serviceLevelSeconds: null, figures: report.total };
+      const total: DepartmentRow = { department: "*", name: "All departments", serviceLevelSeconds: null, serviceLevelTarget: null, figures: report.total };
       return { columns: departmentColumns(report) as Column<never>[], rows: [...report.departments, ...(report.department === null ? [total] : [])] };
     }
     case "agents":

@@ -23,6 +23,8 @@ export interface ReportDepartment {
   id: string;
   name: string;
   serviceLevelSeconds: number;
+  /** Percent: the wallboard's `thresholds.serviceLevelBelow` for a line (docs/wallboard.md); null when none. */
+  serviceLevelTarget: number | null;
 }
 
 /**
@@ -50,7 +52,9 @@ export class ReportsService {
   /** The flow's departments, in its order. */
   departments(): ReportDepartment[] {
     return Object.entries(this.deps.flow.nodes).flatMap(([id, node]) =>
-      node.type === "department" ? [{ id, name: node.name, serviceLevelSeconds: serviceLevelSecondsOf(node) }] : [],
+      node.type === "department"
+        ? [{ id, name: node.name, serviceLevelSeconds: serviceLevelSecondsOf(node), serviceLevelTarget: node.queue?.thresholds?.serviceLevelBelow ?? null }]
+        : [],
     );
   }
 

@@ -10,6 +10,7 @@
 //   occupancy        = time on calls and in wrap-up ÷ time signed in and not on break × 100
 // A rate or mean with nothing to divide by is null, shown "—".
 import type { AgentSums, CountCell, VisitCell, WaitBinRow } from "../repositories/reports-repository.js";
+import { visitRates, type VisitCounts, type VisitRates } from "./queue-metrics.js";
 import { addDays } from "../sms/schedule.js";
 
 /** The longest range a report covers, in days: a leap year. */
@@ -18,14 +19,7 @@ export const MAX_REPORT_DAYS = 366;
 /** The waits distribution's bins: inclusive upper bounds in seconds (20 s, the usual target, is a bound). */
 export const WAIT_BIN_BOUNDS = [10, 20, 30, 60, 120, 300, 600] as const;
 
-export interface Sums {
-  offered: number;
-  answered: number;
-  answeredWithinTarget: number;
-  abandoned: number;
-  shortAbandoned: number;
-  deflected: number;
-  waiting: number;
+export interface Sums extends VisitCounts {
   answeredWaitSum: number;
   abandonedWaitSum: number;
   waitSum: number;
@@ -37,20 +31,8 @@ export interface Sums {
   surveySum: number;
 }
 
-export interface DepartmentFigures {
-  offered: number;
-  answered: number;
-  answeredWithinTarget: number;
-  /** Abandoned after more than 5 s. */
-  abandoned: number;
-  shortAbandoned: number;
-  deflected: number;
-  waiting: number;
-  /** Percent. */
-  serviceLevel: number | null;
-  abandonmentRate: number | null;
+export interface DepartmentFigures extends VisitCounts, VisitRates {
   /** Seconds. */
-  averageSpeedOfAnswer: number | null;
   averageAbandonTime: number | null;
   averageWait: number | null;
   longestWait: number;
@@ -94,7 +76,7 @@ export interface Report {
   /** The department filter's node id, or null for all. */
   department: string | null;
   shortAbandonSeconds: number;
-  departments: { department: string; name: string; serviceLevelSeconds: number; figures: DepartmentFigures }[];
+  departments: { department: string; name: string; serviceLevelSeconds: number; serviceLevelTarget: number | null; figures: DepartmentFigures }[];
   /** Every department in the report together. */
   total: DepartmentFigures;
   /** Every local day of the range, with its length in hours (23 or 25 across a DST change). */
@@ -142,7 +124,6 @@ const ratio = (part: number, whole: number) => (whole === 0 ? null : part / whol
 const pct = (part: number, whole: number) => (whole === 0 ? null : (part / whole) * 100);
 
 export function departmentFigures(s: Sums): DepartmentFigures {
-  const denominator = s.answered + s.abandoned;
   return {
     offered: s.offered,
     answered: s.answered,
@@ -151,9 +132,7 @@ export function departmentFigures(s: Sums): DepartmentFigures {
     shortAbandoned: s.shortAbandoned,
     deflected: s.deflected,
     waiting: s.waiting,
-    serviceLevel: pct(s.answeredWithinTarget, denominator),
-    abandonmentRate: pct(s.abandoned, denominator),
-    averageSpeedOfAnswer: ratio(s.answeredWaitSum, s.answered),
+    ...visitRates(s, s.answeredWaitSum),
     averageAbandonTime: ratio(s.abandonedWaitSum, s.abandoned),
     averageWait: ratio(s.waitSum, s.offered),
     longestWait: s.waitMax,
@@ -213,8 +192,8 @@ export interface ReportInput {
   shortAbandonSeconds: number;
   /** The service-level threshold of a department no longer in the flow. */
   defaultServiceLevelSeconds: number;
-  /** The departments to show, in order: node id, name, service-level threshold. */
-  departments: { id: string; name: string; serviceLevelSeconds: number }[];
+  /** The departments to show, in order: node id, name, service-level threshold (seconds) and target (percent). */
+  departments: { id: string; name: string; serviceLevelSeconds: number; serviceLevelTarget: number | null }[];
   visits: VisitCell[];
   callbacks: CountCell[];
   voicemails: CountCell[];
@@ -261,8 +240,8 @@ export function buildReport(input: ReportInput): Report {
   // Departments of the flow first, in its order; then any other seen in the rows (since removed from
   // the flow, or a voicemail or call back with no department: "").
   const rows = [
-    ...input.departments.map((d) => ({ department: d.id, name: d.name, serviceLevelSeconds: d.serviceLevelSeconds })),
-    ...seen.sort().map((id) => ({ department: id, name: id === "" ? "(no department)" : id, serviceLevelSeconds: input.defaultServiceLevelSeconds })),
+    ...input.departments.map((d) => ({ department: d.id, name: d.name, serviceLevelSeconds: d.serviceLevelSeconds, serviceLevelTarget: d.serviceLevelTarget })),
+    ...seen.sort().map((id) => ({ department: id, name: id === "" ? "(no department)" : id, serviceLevelSeconds: input.defaultServiceLevelSeconds, serviceLevelTarget: null })),
   ];
   return {
     from: input.from,

@@ -17,7 +17,7 @@ export class Workers {
     private readonly log: FastifyBaseLogger,
   ) {}
 
-  /** Starts polling every queue; with `schedule`, installs the every-minute forecast dispatch and call reconciliation. */
+  /** Starts polling every queue; with `schedule`, installs the every-minute forecast dispatch, call reconciliation and wallboard alerts. */
   async start(options: { schedule?: boolean } = {}): Promise<void> {
     if (this.started) return;
     this.started = true;

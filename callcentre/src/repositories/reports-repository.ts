@@ -210,7 +210,8 @@ export class ReportsRepository {
   /**
    * Each agent's sums (docs/dashboard.md, "Reports"). From agent_state_changes: a handled call is an
    * acceptance (busy "on a call") in the range; its talk (hold included) runs to the agent's next
-   * state, and its wrap-up is the wrap-up that follows, counted whole even past the range. Occupancy's
+   * state, and its wrap-up is the wrap-up that follows, counted whole even past the range (followed for
+   * up to a day past it: a call still going then is taken as in progress). Occupancy's
    * times are the agent's states clipped to [from, min(to, now)); a timed wrap-up past its end counts
    * as available from then, as the next dispatch would record it. With a department, the call figures
    * are that department's and the agents those who serve it or worked its calls; the state times are
@@ -218,11 +219,15 @@ export class ReportsRepository {
    */
   async agentSums(range: ReportRange, now: Date): Promise<AgentSums[]> {
     const rows = await this.db.query<Record<string, unknown>>(
-      `with changes as (
-         select agent_id, state, reason, at, id from agent_state_changes where at < $2
+      `with starts as (
+         select agent_id, max(at) as at from agent_state_changes where at <= $1 group by agent_id
+       ),
+       changes as (
+         select c.agent_id, c.state, c.reason, c.at, c.id from agent_state_changes c left join starts s on s.agent_id = c.agent_id
+         where c.at >= coalesce(s.at, '-infinity'::timestamptz) and c.at < $2::timestamptz + interval '1 day'
          union all
          select id, 'available', null, wrap_until, 9223372036854775807 from agents
-         where state = 'wrap-up' and wrap_until is not null and wrap_until <= $4 and wrap_until < $2
+         where state = 'wrap-up' and wrap_until is not null and wrap_until <= $4 and wrap_until < $2::timestamptz + interval '1 day'
        ),
        spans as (
          select agent_id, state, reason, at,

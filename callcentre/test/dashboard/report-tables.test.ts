@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { cellDisplay, cellText, csvField, safeCell, toCsv, type Column } from "../../src/dashboard/report-tables.js";
-import { rangeProblem } from "../../src/dashboard/reports.js";
+import { buildReport, rangeProblem } from "../../src/dashboard/reports.js";
 import { niceMax } from "../../src/dashboard/views/report-charts.js";
 import { parseCsv } from "./csv.js";
 
@@ -64,4 +64,36 @@ test("ranges: from after to, and longer than 366 days, are refused with the reas
 
 test("charts: the y axis tops at 1, 2 or 5 times a power of ten", () => {
   assert.deepEqual([0, 1, 3, 7, 14, 20, 99, 101].map(niceMax), [1, 1, 5, 10, 20, 20, 100, 200]);
+});
+
+test("buildReport: rows keyed by a department's name go to its id; others get rows of their own; every day of the range is listed", () => {
+  const cell = (department: string, count: number, extra = 0) => ({ department, day: "2026-11-24", hour: 9, count, extra });
+  const report = buildReport({
+    from: "2026-11-23",
+    to: "2026-11-24",
+    timezone: "Australia/Sydney",
+    department: null,
+    shortAbandonSeconds: 5,
+    defaultServiceLevelSeconds: 20,
+    departments: [{ id: "billing", name: "Billing", serviceLevelSeconds: 20, serviceLevelTarget: 80 }],
+    visits: [],
+    callbacks: [cell("Billing", 2, 1), cell("billing", 1, 1)],
+    voicemails: [cell("", 1), cell("Old team", 3)],
+    surveys: [cell("billing", 2, 9)],
+    waitBins: [],
+    agents: [],
+    dayHours: () => 24,
+  });
+  assert.deepEqual(
+    report.departments.map((d) => [d.department, d.name, d.figures.callbacksRequested, d.figures.callbacksCompleted, d.figures.voicemails, d.figures.surveyAverage]),
+    [
+      ["billing", "Billing", 3, 2, 0, 4.5],
+      ["", "(no department)", 0, 0, 1, null],
+      ["Old team", "Old team", 0, 0, 3, null],
+    ],
+  );
+  assert.deepEqual([report.total.voicemails, report.total.callbacksRequested], [4, 3]);
+  assert.deepEqual(report.days.map((d) => [d.day, d.figures.voicemails]), [["2026-11-23", 0], ["2026-11-24", 4]]);
+  assert.equal(report.hours[9]?.figures.surveyCount, 2);
+  assert.equal(report.total.serviceLevel, null);
 });

@@ -76,7 +76,7 @@ test("the Reports page draws its charts, downloads a table's CSV with the table'
   assert.equal(waitBars, 8);
 
   // The days table and its CSV, downloaded as a person would.
-  const table = page.locator('table[data-table="days"]');
+  const table = page.getByRole("table", { name: "By day" });
   const shown = await table.locator("tbody tr").evaluateAll((rows) => rows.map((row) => [...row.querySelectorAll("th, td")].map((cell) => (cell.textContent ?? "").trim())));
   const header = await table.locator("thead th").evaluateAll((cells) => cells.map((cell) => (cell.textContent ?? "").trim()));
   const downloading = page.waitForEvent("download", WAIT);

@@ -39,11 +39,11 @@ test("every figure of a known day, per department, per agent, per day and hour, 
 
   const byId = Object.fromEntries(report.departments.map((d: { department: string }) => [d.department, d]));
   assert.deepEqual(
-    report.departments.map((d: { department: string; name: string; serviceLevelSeconds: number }) => [d.department, d.name, d.serviceLevelSeconds]),
+    report.departments.map((d: { department: string; name: string; serviceLevelSeconds: number; serviceLevelTarget: number | null }) => [d.department, d.name, d.serviceLevelSeconds, d.serviceLevelTarget]),
     [
-      ["billing", "Billing", 20],
-      ["faults", "Faults", 20],
-      ["sales", "Sales", 20],
+      ["billing", "Billing", 20, 80],
+      ["faults", "Faults", 20, null],
+      ["sales", "Sales", 20, null],
     ],
   );
   const sales = byId.sales.figures;
@@ -195,7 +195,7 @@ test("each table's CSV has a header and the page's figures; the JSON's figures r
     assert.ok(response.body.endsWith("\r\n"));
     const [header, ...rows] = parseCsv(response.body);
     // The page's table: each row's data-value cells, in order.
-    const section = new RegExp(`<table data-table="${table}">([\\s\\S]*?)</table>`).exec(page)?.[1] ?? "";
+    const section = new RegExp(`<table data-table="${table}" aria-labelledby="table-${table}">([\\s\\S]*?)</table>`).exec(page)?.[1] ?? "";
     const pageHeaders = [...section.matchAll(/<th scope="col"[^>]*>([^<]*)(?: <small>\(([^)]*)\)<\/small>)?<\/th>/g)].map((m) => (m[2] ? `${m[1]} (${m[2]})` : m[1]));
     assert.deepEqual(header, pageHeaders, `${table}: the CSV's header is the page's`);
     const pageRows = [...section.matchAll(/<tr>(.*?)<\/tr>/g)].slice(1).map((m) => [...(m[1] ?? "").matchAll(/data-value="([^"]*)"/g)].map((v) => v[1]));
@@ -246,7 +246,12 @@ test("the page: range picker with presets, department filter, charts with text a
   assert.match(page, /<circle data-value="63.6"[^>]*><title>11-24: 63.6 %<\/title><\/circle>/);
   assert.match(page, /<strong>Service level<\/strong> = answered within the department's threshold ÷ \(answered \+ abandoned after 5 s\) × 100/);
   assert.match(page, /<strong>Occupancy<\/strong> = time on calls and in wrap-up ÷ time signed in and not on break/);
-  assert.match(page, /<th scope="row" data-value="Sales">Sales<\/th><td data-value="20">20 s<\/td><td data-value="9">9<\/td>/);
+  assert.match(page, /<th scope="row" data-value="Sales">Sales<\/th><td data-value="20">20 s<\/td><td data-value="">—<\/td><td data-value="9">9<\/td>/);
+  // Billing's line has the wallboard's 80 % target (the flow's thresholds.serviceLevelBelow); its 75 % is marked, in words too.
+  assert.match(page, /<th scope="row" data-value="Billing">Billing<\/th><td data-value="20">20 s<\/td><td data-value="80.0">80.0 %<\/td>/);
+  assert.match(page, /<td data-value="75.0" class="below-target" title="below the 80 % target">75.0 %<span class="visually-hidden"> \(below the 80 % target\)<\/span><\/td>/);
+  assert.match(page, /The dashed line is the usual target, 80 %./);
+  assert.match((await get(app, session, `/reports?from=${DAY}&to=${DAY}&department=billing`)).body, /The dashed line is Billing&#39;s target, 80 %./);
   assert.match(page, /<td data-value="57.1">57.1 %<\/td>/);
   assert.doesNotMatch(page, /style=|<script>/, "no inline style or script (CSP)");
   // One day: the charts are per hour.
@@ -257,7 +262,7 @@ test("the page: range picker with presets, department filter, charts with text a
   assert.match((await get(app, session, "/reports")).body, /<title>Report for 2026-11-24 · /);
 });
 
-test("bad ranges and departments are a 400 that says why; without a session, the sign-in page or 401; an agent cannot open reports", async (t) => {
+test("bad ranges and departments are a 400 that says why; without a session, the sign-in page or 401; an agent cannot open reports, a supervisor can", async (t) => {
   const { app, session } = await setUp(t);
   const bad = async (query: string, message: RegExp) => {
     for (const path of ["/api/reports", "/reports", "/reports/export.csv"]) {
@@ -273,6 +278,11 @@ test("bad ranges and departments are a 400 that says why; without a session, the
   await bad("from=2025-11-23&to=2026-11-24", /the range is 367 days long: a report covers at most 366 days/);
   await bad("from=2026-11-24&to=2026-11-24&department=nowhere", /department: nowhere is not a department of the flow \(billing, faults, sales\)/);
   await bad("from=2026-11-24&to=2026-11-24&colour=red", /Unrecognized key/);
+  // The page gives the picker back, with the values given and the reason.
+  const problem = await get(app, session, "/reports?from=2026-11-24&to=2026-11-23&department=sales");
+  assert.equal(problem.statusCode, 400);
+  assert.match(problem.body, /<p class="notice error" role="alert">That range cannot be reported: from \(2026-11-24\) is after to \(2026-11-23\): the range must start on or before its end<\/p>/);
+  assert.match(problem.body, /<input type="date" name="from" value="2026-11-24" required>[\s\S]*<option value="sales" selected>Sales<\/option>/);
   assert.equal((await get(app, session, "/reports/export.csv?from=2026-11-24&to=2026-11-24&table=calls")).statusCode, 400);
   assert.equal((await get(app, session, "/reports/export.csv?from=2026-11-24&to=2026-11-24")).statusCode, 400, "the table is required");
   assert.equal((await get(app, session, "/api/reports?from=2025-11-24&to=2026-11-24")).statusCode, 200, "366 days (a leap year's worth) is allowed");
@@ -284,11 +294,49 @@ test("bad ranges and departments are a 400 that says why; without a session, the
   assert.equal(json.statusCode, 401);
 
   await app.repositories.agents.setPasswordHash("ava", await hashPassword("ava's long password", { N: 1024, r: 8, p: 1 }));
-  const signedIn = await postForm(app, undefined, "/login", { agent: "ava", password: "ava's long password" });
+  const signedIn = await postForm(app, undefined, "/login", { user: "ava", password: "ava's long password" });
   assert.equal(signedIn.statusCode, 303, signedIn.body);
   const agent = { cookie: String(signedIn.headers["set-cookie"]).split(";")[0] ?? "", csrf: "" };
   const agentPage = await get(app, agent, "/reports");
   assert.deepEqual([agentPage.statusCode, agentPage.headers.location], [303, "/desk"]);
   assert.equal((await get(app, agent, "/api/reports")).statusCode, 403);
   assert.equal((await get(app, agent, "/reports/export.csv?table=agents")).statusCode, 303);
+
+  // A supervisor's account may: reports are for supervisors and the owner.
+  await app.repositories.accounts.create({ id: "sam", name: "Sam Lee", role: "supervisor" }, await hashPassword("sam's long password", { N: 1024, r: 8, p: 1 }), new Date());
+  const sam = await signIn(app, "sam's long password", "sam");
+  for (const path of ["/reports", "/api/reports", "/reports/export.csv?table=agents"]) assert.equal((await get(app, sam, path)).statusCode, 200, path);
+  assert.match((await get(app, sam, "/reports")).body, /<a href="\/reports" aria-current="page">Reports<\/a>/);
+});
+
+test("an agent's occupancy is clipped to the range; a call accepted before midnight counts on its day with its whole talk and wrap-up", async (t) => {
+  const { app, db, clock } = await setUp(t);
+  const { queue, agents } = app.repositories;
+  const to = (iso: string) => clock.advance((Date.parse(iso) - clock.now().getTime()) / 1000);
+  to("2026-11-24T12:50:00Z"); // 23:50 in Sydney
+  await agents.choose("ava", "available", null, clock.now());
+  to("2026-11-24T12:58:00Z");
+  const callSid = await new CallDriver(app, clock).call("+61491570601");
+  await queue.enqueue({ callSid, department: "billing", number: "+61491570601", enqueuedAt: clock.now() });
+  const [offer] = await db.transaction((tx) => queue.with(tx).dispatch(clock.now()));
+  assert.ok(offer);
+  to("2026-11-24T12:58:10Z");
+  await queue.offerCalling(offer.offer.id, "CA00000000000000000000000000009f01");
+  assert.ok(await db.transaction((tx) => queue.with(tx).accept(offer.offer.id, clock.now())));
+  to("2026-11-24T13:01:10Z"); // 00:01:10 on the 25th: 180 s of talk
+  await queue.agentCallEnded("CA00000000000000000000000000009f01", clock.now(), 30);
+  to("2026-11-24T13:10:00Z");
+  await db.transaction((tx) => queue.with(tx).dispatch(clock.now())); // records the wrap-up's end, at 00:01:40
+  await agents.choose("ava", "offline", null, clock.now());
+  to("2026-11-25T01:00:00Z");
+  const session = await signIn(app);
+  const ava = async (day: string) => (await api(app, session, `from=${day}&to=${day}`)).agents.find((a: { agentId: string }) => a.agentId === "ava");
+  const first = await ava("2026-11-24");
+  assert.deepEqual([first.handled, first.averageHandleTime, first.averageWrapUp], [1, 210, 30]);
+  close(first.occupancy, (110 / 600) * 100, "23:50–24:00: on the call from 23:58:10");
+  const second = await ava("2026-11-25");
+  assert.deepEqual([second.handled, second.averageHandleTime], [0, null]);
+  close(second.occupancy, (100 / 600) * 100, "00:00–00:10: talk to 00:01:10, wrap-up to 00:01:40");
+  const range = (await api(app, session, "from=2026-11-24&to=2026-11-25")).agents.find((a: { agentId: string }) => a.agentId === "ava");
+  close(range.occupancy, (210 / 1200) * 100, "the whole stretch");
 });

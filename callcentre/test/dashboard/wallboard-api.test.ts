@@ -111,6 +111,11 @@ test("wallboard: without a session the API is 401 and the pages go to sign-in; t
   assert.match(page.body, /data-live-stream="\/api\/wallboard\/stream"/);
   assert.match(page.body, /data-tile="waiting" data-level="ok">\s*<span class="wb-value">1<\/span>/);
   assert.match(page.body, /data-tile="longest-wait"[^>]*>\s*<span class="wb-value"><span class="ticker" data-since="[^"]+">0:42<\/span>/);
+  assert.doesNotMatch(page.body, /<script(?![^>]*\bsrc=)[^>]*>/, "no inline script (the CSP allows none)");
+  assert.doesNotMatch(page.body, /<style|\sstyle=/, "no inline style (the CSP allows none)");
+  assert.match(page.body, /<link rel="stylesheet" href="\/dashboard\/assets\/wallboard\.css">/);
+  const css = await get(app, undefined, "/dashboard/assets/wallboard.css");
+  assert.equal(css.statusCode, 200, "served by the centre itself, no CDN");
   const all = await get(app, session, "/wallboard");
   assert.equal(all.statusCode, 200);
   assert.match(all.body, /<section class="wb-dept" data-department="billing"/);

@@ -26,9 +26,11 @@ function flowWith(limits: string) {
 const SUPERVISOR_PHONE = "+61491570555";
 const OWNER_PHONE = "+61491570666";
 
+/** An account as the test needs it; "owner" exists already (made on start), so it is updated. */
 async function addAccount(db: Database, a: { id: string; phone: string | null; onDuty: boolean; role?: string }) {
   await db.query(
-    `insert into accounts (id, name, role, password_hash, phone, on_duty, created_at, updated_at) values ($1, $1, $2, 'scrypt$x', $3, $4, now(), now())`,
+    `insert into accounts (id, name, role, password_hash, phone, on_duty, created_at, updated_at) values ($1, $1, $2, 'scrypt$x', $3, $4, now(), now())
+     on conflict (id) do update set phone = excluded.phone, on_duty = excluded.on_duty`,
     [a.id, a.role ?? "supervisor", a.phone, a.onDuty],
   );
 }

@@ -22,6 +22,20 @@ export interface DeskContext {
   notice?: { kind: "done" | "error"; text: string } | undefined;
 }
 
+/** The desk's pages: the desk itself, and the agent's own beside it (desk-history-view.ts). */
+export const DESK_NAV = [
+  { path: "/desk", label: "Desk" },
+  { path: "/desk/calls", label: "My calls" },
+  { path: "/desk/voicemail", label: "Voicemail" },
+  { path: "/desk/messages", label: "Messages" },
+] as const;
+
+export type DeskNavPath = (typeof DESK_NAV)[number]["path"];
+
+export function deskNav(active: DeskNavPath): Html {
+  return html`<nav aria-label="Desk">${DESK_NAV.map((item) => html`<a href="${item.path}"${item.path === active ? html` aria-current="page"` : ""}>${item.label}</a>`)}</nav>`;
+}
+
 const NOTICES: Record<string, string> = {
   saved: "Saved.",
   busy: "Not changed: a call is ringing for you or you are on one. Your state follows the call until it ends.",
@@ -273,7 +287,7 @@ export function deskPage(ctx: DeskContext, s: DeskSnapshot, now: string): Html {
 <body class="desk">
 <header class="top">
   <a class="brand" href="/desk">${ctx.company}</a>
-  <nav aria-label="Desk"><a href="/desk" aria-current="page">Desk</a></nav>
+  ${deskNav("/desk")}
   <form method="post" action="/logout" class="logout">
     <input type="hidden" name="_csrf" value="${ctx.csrfToken}">
     <button type="submit">Sign out</button>

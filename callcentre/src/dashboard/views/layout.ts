@@ -96,7 +96,7 @@ ${(opts.styles ?? []).map((href) => html`<link rel="stylesheet" href="${href}">\
   </nav>
   <form method="post" action="/logout" class="logout">
     <input type="hidden" name="_csrf" value="${ctx.csrfToken}">
-    ${ctx.signedInAs ? html`<span class="signed-in-as" data-signed-in-as="${ctx.signedInAs}">${ctx.signedInAs}</span> ` : ""}<button type="submit">Sign out</button>
+    ${ctx.signedInAs ? html`<a class="signed-in-as" href="/account" title="Your account" data-signed-in-as="${ctx.signedInAs}">${ctx.signedInAs}</a> ` : ""}<button type="submit">Sign out</button>
   </form>
 </header>
 <main>

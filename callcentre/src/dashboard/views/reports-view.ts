@@ -23,18 +23,25 @@ function table(report: Report, name: ReportTable, caption: string): Html {
   return html`<section class="report-table" aria-labelledby="table-${name}">
 <h2 id="table-${name}">${caption}</h2>
 <p class="export"><a href="/reports/export.csv?${query(report, { table: name })}" download>Download CSV</a></p>
-<div class="scroll"><table data-table="${name}">
+<div class="scroll"><table data-table="${name}" aria-labelledby="table-${name}">
 <thead><tr>${cols.map((c) => html`<th scope="col"${c.title ? html` title="${c.title}"` : ""}>${c.header}${c.unit ? html` <small>(${c.unit})</small>` : ""}</th>`)}</tr></thead>
 <tbody>${rows.map(
     (row) =>
       html`<tr>${cols.map((c, i) =>
         i === 0
           ? html`<th scope="row" data-value="${cellText(c, row)}">${cellDisplay(c, row)}</th>`
-          : html`<td data-value="${cellText(c, row)}">${cellDisplay(c, row)}</td>`,
+          : flagged(c, row),
       )}</tr>`,
   )}</tbody>
 </table></div>
 </section>`;
+}
+
+/** A cell the page marks (a service level below its target) says why, in its title and in words for screen readers. */
+function flagged(column: Column<unknown>, row: unknown): Html {
+  const why = column.flag?.(row);
+  if (!why) return html`<td data-value="${cellText(column, row)}">${cellDisplay(column, row)}</td>`;
+  return html`<td data-value="${cellText(column, row)}" class="below-target" title="${why}">${cellDisplay(column, row)}<span class="visually-hidden"> (${why})</span></td>`;
 }
 
 const tile = (key: string, value: string, label: string) =>
@@ -49,7 +56,7 @@ function definitions(report: Report): Html {
 <p>Days and hours are local to <strong>${report.timezone}</strong>: a day runs from midnight to midnight there, so a day with a daylight-saving change has 23 or 25 hours, and an hour of the day (02:00–03:00) that happens twice counts both. Only inbound calls count (a call back placed from the dashboard is not queue traffic). A <em>visit</em> is a call reaching a department (joining its line, or its agents' phones ringing); it is counted in the day and hour it started.</p>
 <ul>
 <li><strong>Offered</strong> = visits. <strong>Answered</strong> = visits an agent answered (accepted). <strong>Abandoned</strong> = visits whose caller hung up after more than ${short} s of waiting; <strong>short abandons</strong> hung up within ${short} s (a wait of exactly ${short} s is short). <strong>Deflected</strong> = visits that left for voicemail, a call back or another department. Short abandons and deflections are in neither rate.</li>
-<li><strong>Service level</strong> = answered within the department's threshold ÷ (answered + abandoned after ${short} s) × 100. A wait equal to the threshold is within it.</li>
+<li><strong>Service level</strong> = answered within the department's threshold ÷ (answered + abandoned after ${short} s) × 100. A wait equal to the threshold is within it. A service level below the department's <strong>target</strong> (the wallboard's limit for its line) is marked.</li>
 <li><strong>Abandonment rate</strong> = abandoned after ${short} s ÷ (answered + abandoned after ${short} s) × 100.</li>
 <li><strong>ASA</strong> (average speed of answer) = total wait of answered visits ÷ answered visits.</li>
 <li><strong>Average wait</strong> = total wait of all visits ÷ offered; <strong>longest wait</strong> = the longest of them. A wait runs from the start of the visit to the answer, the hang-up or leaving the line; a caller still waiting counts up to now.</li>
@@ -70,6 +77,33 @@ function definitions(report: Report): Html {
 </section>`;
 }
 
+/** The range picker: two local dates, a department, and the presets. */
+function picker(chosen: Pick<Report, "from" | "to" | "department">, departments: ReportDepartment[], presets: ReportsPageInput["presets"]): Html {
+  return html`<form method="get" action="/reports" class="filters report-range">
+<label>From <input type="date" name="from" value="${chosen.from}" required></label>
+<label>To <input type="date" name="to" value="${chosen.to}" required></label>
+<label>Department <select name="department"><option value="">All departments</option>${departments.map(
+    (d) => html`<option value="${d.id}"${d.id === chosen.department ? html` selected` : ""}>${d.name}</option>`,
+  )}</select></label>
+<button type="submit">Show</button>
+</form>
+<nav class="presets" aria-label="Ranges">${presets.map(
+    (p) =>
+      html`<a href="/reports?${query({ from: p.from, to: p.to, department: chosen.department })}"${p.from === chosen.from && p.to === chosen.to ? html` aria-current="true"` : ""}>${p.label}</a>`,
+  )}</nav>`;
+}
+
+/** A range that cannot be reported: the picker again, with the values given and the reason. */
+export function reportsProblemPage(ctx: PageContext, input: Omit<ReportsPageInput, "report"> & { asked: { from: string; to: string; department: string | null }; problem: string }): Html {
+  return page(ctx, {
+    title: "Reports",
+    active: "/reports",
+    styles: ["/dashboard/assets/reports.css"],
+    body: html`<p class="notice error" role="alert">That range cannot be reported: ${input.problem}</p>
+${picker(input.asked, input.departments, input.presets)}`,
+  });
+}
+
 export function reportsPage(ctx: PageContext, input: ReportsPageInput): Html {
   const { report, departments, presets } = input;
   const t = report.total;
@@ -77,23 +111,14 @@ export function reportsPage(ctx: PageContext, input: ReportsPageInput): Html {
   const intervals = oneDay
     ? report.hours.map((h) => ({ label: hourLabel(h.hour).slice(0, 5), figures: h.figures }))
     : report.days.map((d) => ({ label: d.day.slice(5), figures: d.figures }));
+  const chosen = departments.find((d) => d.id === report.department);
+  const target = chosen?.serviceLevelTarget ? { percent: chosen.serviceLevelTarget, name: `${chosen.name}'s target` } : { percent: 80, name: "the usual target" };
   const title = report.from === report.to ? `Report for ${report.from}` : `Report for ${report.from} to ${report.to}`;
   return page(ctx, {
     title,
     active: "/reports",
     styles: ["/dashboard/assets/reports.css"],
-    body: html`<form method="get" action="/reports" class="filters report-range">
-<label>From <input type="date" name="from" value="${report.from}" required></label>
-<label>To <input type="date" name="to" value="${report.to}" required></label>
-<label>Department <select name="department"><option value="">All departments</option>${departments.map(
-      (d) => html`<option value="${d.id}"${d.id === report.department ? html` selected` : ""}>${d.name}</option>`,
-    )}</select></label>
-<button type="submit">Show</button>
-</form>
-<nav class="presets" aria-label="Ranges">${presets.map(
-      (p) =>
-        html`<a href="/reports?${query({ from: p.from, to: p.to, department: report.department })}"${p.from === report.from && p.to === report.to ? html` aria-current="true"` : ""}>${p.label}</a>`,
-    )}</nav>
+    body: html`${picker(report, departments, presets)}
 <p class="hint">${report.department ? departments.find((d) => d.id === report.department)?.name : "All departments"} · ${report.days.length} ${report.days.length === 1 ? "day" : "days"} · times in ${report.timezone} · <a href="/api/reports?${query(report)}">JSON</a></p>
 <section class="tiles" aria-label="Totals">
 ${tile("offered", String(t.offered), "offered")}
@@ -105,7 +130,7 @@ ${tile("longest-wait", `${t.longestWait.toFixed(0)} s`, "longest wait")}
 </section>
 <div class="charts">
 ${callsChart("calls-chart", oneDay ? "Calls per hour" : "Calls per day", intervals.map((i) => ({ label: i.label, offered: i.figures.offered, answered: i.figures.answered })))}
-${serviceLevelChart("service-level-chart", oneDay ? "Service level per hour" : "Service level per day", intervals.map((i) => ({ label: i.label, value: i.figures.serviceLevel })))}
+${serviceLevelChart("service-level-chart", oneDay ? "Service level per hour" : "Service level per day", intervals.map((i) => ({ label: i.label, value: i.figures.serviceLevel })), target.percent, target.name)}
 ${oneDay ? "" : callsChart("hours-chart", "Calls per hour of the day, whole range", report.hours.map((h) => ({ label: hourLabel(h.hour).slice(0, 2), offered: h.figures.offered, answered: h.figures.answered })))}
 ${waitsChart("waits-chart", "Waits distribution", report.waits)}
 </div>

@@ -21,7 +21,7 @@ function tile(measure: TileMeasure | "calls", value: Html | string, label: strin
 <span class="wb-value">${value}</span>
 <span class="wb-label">${label}</span>
 ${detail ? html`<span class="wb-detail">${detail}</span>` : ""}
-${level === "ok" ? "" : html`<span class="wb-why"><strong>${LEVEL_WORDS[level]}</strong> · ${check?.text}</span>`}
+${level === "ok" ? "" : html`<span class="wb-why"><strong>${LEVEL_WORDS[level]}</strong> · ${(check?.text ?? "").replace(/ %/g, "\u00a0%")}</span>`}
 </div>`;
 }
 
@@ -31,10 +31,17 @@ const rateDetail = (w: WallboardDepartment["today"]) =>
 function department(d: WallboardDepartment, now: string): Html {
   const check = (measure: TileMeasure) => d.checks.find((c) => c.measure === measure);
   const breached = d.checks.filter((c) => c.level === "breached").length;
+  const near = d.checks.some((c) => c.level === "near");
+  const summary =
+    breached > 0
+      ? html`<span class="wb-alarm">${breached} ${breached === 1 ? "limit" : "limits"} breached</span>`
+      : near
+        ? html`<span class="wb-near">near a limit</span>`
+        : d.thresholds
+          ? html`<span class="wb-fine">within limits</span>`
+          : "";
   return html`<section class="wb-dept" data-department="${d.department}" aria-label="${d.name}">
-<h2>${d.name} ${
-    breached > 0 ? html`<span class="wb-alarm">${breached} ${breached === 1 ? "limit" : "limits"} breached</span>` : d.thresholds ? html`<span class="wb-fine">within limits</span>` : ""
-  }</h2>
+<h2>${d.name} ${summary}</h2>
 <div class="wb-tiles">
 ${tile("waiting", String(d.waiting), d.waiting === 1 ? "caller waiting" : "callers waiting", check("waiting"), d.callbacks > 0 ? `+ ${d.callbacks} call ${d.callbacks === 1 ? "back" : "backs"} holding a place` : "")}
 ${tile("longest-wait", d.longestWaitingSince ? since(d.longestWaitingSince, now) : duration(0), "longest wait", check("longest-wait"))}
@@ -57,7 +64,7 @@ ${tile("calls", String(d.callsInProgress), d.callsInProgress === 1 ? "call in pr
 }
 
 export function wallboardFragment(board: Wallboard): Html {
-  return html`<div class="wb-board" data-now="${board.now}">${
+  return html`<div class="wb-board${board.departments.length === 1 ? " single" : ""}" data-now="${board.now}">${
     board.departments.length === 0 ? html`<p class="wb-empty">No department has a queue in the flow file.</p>` : board.departments.map((d) => department(d, board.now))
   }</div>`;
 }

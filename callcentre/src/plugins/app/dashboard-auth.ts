@@ -131,7 +131,7 @@ export function requireSession(sessions: SessionsRepository, clock: Clock, role:
     request.session = session;
     const has = sessionRole(session);
     if (!roleAllows(has, role)) {
-      if (has === "agent" && request.method === "GET" && !isApi(request.url)) return reply.redirect("/desk", 303);
+      if (has === "agent" && (request.method === "GET" || request.method === "HEAD") && !isApi(request.url)) return reply.redirect("/desk", 303);
       throw forbidden(refusal(has, role));
     }
     if (SAFE_METHODS.has(request.method)) return;

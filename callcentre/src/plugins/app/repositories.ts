@@ -2,6 +2,7 @@
 import type { Database } from "../../db/database.js";
 import { AccountsRepository } from "../../repositories/accounts-repository.js";
 import { AgentsRepository } from "../../repositories/agents-repository.js";
+import { AgentWorkRepository } from "../../repositories/agent-work-repository.js";
 import { CallbacksRepository } from "../../repositories/callbacks-repository.js";
 import { CallsRepository } from "../../repositories/calls-repository.js";
 import { DeskRepository } from "../../repositories/desk-repository.js";
@@ -29,6 +30,7 @@ export interface Repositories {
   sessions: SessionsRepository;
   accounts: AccountsRepository;
   agents: AgentsRepository;
+  agentWork: AgentWorkRepository;
   queue: QueueRepository;
   surveys: SurveysRepository;
   desk: DeskRepository;
@@ -49,6 +51,7 @@ export function createRepositories(db: Database): Repositories {
     sessions: new SessionsRepository(db),
     accounts: new AccountsRepository(db),
     agents: new AgentsRepository(db),
+    agentWork: new AgentWorkRepository(db),
     queue: new QueueRepository(db),
     surveys: new SurveysRepository(db),
     desk: new DeskRepository(db),

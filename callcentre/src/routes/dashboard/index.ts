@@ -18,6 +18,7 @@ import apiRoutes from "./api-routes.js";
 import type { DashboardRoutesOptions } from "./dashboard-options.js";
 import { LoginBody } from "./dashboard-params.js";
 import deskRoutes from "../desk/desk-routes.js";
+import deskHistoryRoutes from "../desk/desk-history-routes.js";
 import agentsRoutes, { agentPasswordRoutes } from "./agents-routes.js";
 import configRoutes from "./config-routes.js";
 import accountsRoutes, { ownAccountRoutes } from "./accounts-routes.js";
@@ -85,7 +86,7 @@ export default async function dashboardRoutes(app: FastifyInstance, opts: Dashbo
     return reply
       .code(status)
       .type("text/html")
-      .send(html`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${status}</title><link rel="stylesheet" href="/dashboard/assets/dashboard.css"></head>
+      .send(html`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${status}</title><link rel="stylesheet" href="/dashboard/assets/dashboard.css"><link rel="icon" href="data:,"></head>
 <body><main><h1>${status === 404 ? "Not found" : status === 403 ? "Not allowed" : status >= 500 ? "Something went wrong" : "That request was not valid"}</h1><p>${message}</p><p><a href="${request.session?.agentId ? "/desk" : "/"}">${request.session?.agentId ? "Back to the desk" : "Back to the dashboard"}</a></p></main></body></html>`.toString());
   });
 
@@ -102,8 +103,8 @@ export default async function dashboardRoutes(app: FastifyInstance, opts: Dashbo
     const body = parseWith(LoginBody, request.body ?? {});
     const given = (body.user ?? body.agent ?? "").trim();
     const name = given === "" ? FIRST_OWNER_ID : given;
-    const accountHash = await repositories.accounts.passwordHash(name);
-    const agentHash = accountHash === undefined ? await repositories.agents.passwordHash(name) : undefined;
+    // Both looked up every time, so that which one knows the name does not show in the time taken.
+    const [accountHash, agentHash] = await Promise.all([repositories.accounts.passwordHash(name), repositories.agents.passwordHash(name)]);
     const stored = accountHash ?? agentHash ?? null;
     // Hashed whether or not the name exists or has a password: the same work for every refusal.
     const matches = await verifyPassword(body.password, stored);
@@ -168,5 +169,6 @@ export default async function dashboardRoutes(app: FastifyInstance, opts: Dashbo
     desk.addHook("preHandler", requireSession(repositories.sessions, clock, "agent"));
     desk.addHook("onSend", noStore);
     await desk.register(deskRoutes, { ...opts, streams });
+    await desk.register(deskHistoryRoutes, opts);
   });
 }

@@ -20,8 +20,7 @@ const badGateway = (reply: FastifyReply, message: string) => reply.code(502).sen
 
 export default async function recordingRoutes(app: FastifyInstance, opts: DashboardRoutesOptions): Promise<void> {
   const { repositories, config } = opts;
-  const apiOrigin = new URL(config.twilioApiBaseUrl).origin;
-  const authorization = `Basic ${Buffer.from(`${config.twilio.accountSid}:${config.twilio.authToken}`).toString("base64")}`;
+  const relay = recordingRelay(config);
 
   app.get("/api/recordings/:sid/audio", async (request, reply) => {
     const { sid } = parseWith(RecordingParam, request.params);
@@ -39,8 +38,16 @@ export default async function recordingRoutes(app: FastifyInstance, opts: Dashbo
     return relay(request, reply, `survey ${entryId}`, url);
   });
 
-  /** Passes on the recording at `recordingUrl` (its WAV), if it is audio from the configured API. */
-  async function relay(request: FastifyRequest, reply: FastifyReply, sid: string, recordingUrl: string) {
+}
+
+/**
+ * What answers with a recording's audio (the dashboard's players, and the desk's for its voicemails):
+ * passes on the recording at `recordingUrl` (its WAV), if it is audio from the configured API.
+ */
+export function recordingRelay(config: Pick<DashboardRoutesOptions["config"], "twilioApiBaseUrl" | "twilio">) {
+  const apiOrigin = new URL(config.twilioApiBaseUrl).origin;
+  const authorization = `Basic ${Buffer.from(`${config.twilio.accountSid}:${config.twilio.authToken}`).toString("base64")}`;
+  return async function relay(request: FastifyRequest, reply: FastifyReply, sid: string, recordingUrl: string) {
     // The media is asked for only at the configured API (TWILIO_API_BASE_URL): a RecordingUrl
     // elsewhere gets neither the credentials nor a request.
     const url = URL.canParse(recordingUrl) ? new URL(`${recordingUrl.replace(/\.(wav|mp3|json)$/, "")}.wav`) : undefined;
@@ -79,5 +86,5 @@ export default async function recordingRoutes(app: FastifyInstance, opts: Dashbo
       }
     }
     return reply.code(media.status).send(Readable.fromWeb(media.body as ReadableStream));
-  }
+  };
 }

@@ -5,7 +5,8 @@ import { z } from "zod";
 import { REPORT_TABLES, reportTable, toCsv } from "../../dashboard/report-tables.js";
 import { ReportsService } from "../../dashboard/reports-service.js";
 import { noticeFrom, type PageContext } from "../../dashboard/views/layout.js";
-import { reportsPage } from "../../dashboard/views/reports-view.js";
+import { reportsPage, reportsProblemPage } from "../../dashboard/views/reports-view.js";
+import { HttpError } from "../../lib/http-errors.js";
 import { parseWith } from "../twilio/webhook-params.js";
 import type { DashboardRoutesOptions } from "./dashboard-options.js";
 import { LocalDay } from "./dashboard-params.js";
@@ -34,10 +35,24 @@ export default async function reportsRoutes(app: FastifyInstance, opts: Dashboar
     notice: noticeFrom(request.query as Record<string, unknown>),
   });
 
+  // A range that cannot be reported gives the picker back with the reason (a 400), so that the person
+  // can correct it there.
   app.get("/reports", async (request, reply) => {
-    const report = await reports.report(rangeOf(parseWith(ReportQuery, request.query)));
-    const body = reportsPage(context(request), { report, departments: reports.departments(), presets: reports.presets() });
-    return reply.type("text/html; charset=utf-8").send(body.toString());
+    const departments = reports.departments();
+    const presets = reports.presets();
+    try {
+      const report = await reports.report(rangeOf(parseWith(ReportQuery, request.query)));
+      return reply.type("text/html; charset=utf-8").send(reportsPage(context(request), { report, departments, presets }).toString());
+    } catch (error) {
+      if (!(error instanceof HttpError) || error.statusCode !== 400) throw error;
+      const given = (name: string) => {
+        const value = (request.query as Record<string, unknown>)[name];
+        return typeof value === "string" ? value.slice(0, 100) : "";
+      };
+      const asked = { from: given("from"), to: given("to"), department: given("department") || null };
+      const body = reportsProblemPage(context(request), { departments, presets, asked, problem: error.message });
+      return reply.code(400).type("text/html; charset=utf-8").send(body.toString());
+    }
   });
 
   app.get("/reports/export.csv", async (request, reply) => {
