@@ -66,6 +66,9 @@ test("a supervisor watches a caller wait, then listens, whispers and barges from
   await page.goto(`${centreUrl}/`);
   await page.locator('body[data-live-connected="true"]').waitFor(WAIT);
   assert.equal(await page.getByLabel("Ring me at").inputValue(), SUPERVISOR);
+  // Local mode: the carrier's softphone can be Sam's phone.
+  const softphone = `${new URL("/", carrier.url).toString()}?number=${encodeURIComponent(SUPERVISOR)}`;
+  assert.equal(await page.locator("#monitor-softphone").getAttribute("href"), softphone);
   await page.locator('section.line[data-line="billing"] ol.line-callers li').first().waitFor(WAIT);
   await shot("live-caller-waiting");
 

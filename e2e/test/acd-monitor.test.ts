@@ -6,7 +6,7 @@
 // with who did it.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { AVA, CALLER, deskOf, inConversation, joinLine, ringing, startAcdSystem, waitFor, type AcdSystem } from "./acd-system.js";
+import { AVA, CALLER, NOAH, deskOf, inConversation, joinLine, ringing, startAcdSystem, waitFor, type AcdSystem } from "./acd-system.js";
 import type { CarrierClient } from "./system.js";
 
 const SUPERVISOR = "+61491570190";
@@ -98,6 +98,9 @@ test("a supervisor listens, whispers, barges and leaves a conversation carried b
   assert.equal(await speak(carrier, caller, "thanks"), true);
   assert.equal(await heard(carrier, offer.sid, "thanks"), true);
 
+  await waitFor("the conference's word that the supervisor left", async () =>
+    (await owner.events(caller)).some((e) => e.kind === "conference.participant-leave" && e.detail.who === "supervisor") ? true : undefined,
+  );
   const steps = (await owner.events(caller)).filter((e) => e.kind.startsWith("monitor.") || (e.kind.startsWith("conference.participant") && e.detail.who === "supervisor"));
   assert.deepEqual(
     steps.map((e) => [e.kind, e.detail.by ?? e.detail.who, e.detail.reason ?? null]),
@@ -124,4 +127,48 @@ test("a supervisor listens, whispers, barges and leaves a conversation carried b
   await carrier.hangup(offer.sid);
   await carrier.hangup(caller);
   await waitFor("Ava in wrap-up", async () => ((await ava.snapshot()).agent.state === "wrap-up" ? true : undefined));
+});
+
+test("a whisper follows the call when Ava hands it over to Noah (a warm transfer)", async (t) => {
+  const system = await startAcdSystem(t);
+  const { carrier, owner } = system;
+  const ava = await deskOf(system, "ava");
+  const noah = await deskOf(system, "noah");
+  await ava.state("available");
+
+  const caller = await system.toBilling(CALLER);
+  await joinLine(carrier, caller);
+  const offer = await ringing(carrier, AVA);
+  await carrier.answer(offer.sid);
+  await carrier.settled(offer.sid);
+  await carrier.press(offer.sid, "1");
+  await inConversation(carrier, caller);
+  const entryId = (await ava.snapshot()).work?.entryId;
+  const { monitor } = await owner.post<{ monitor: { id: number; callSid: string } }>(`/api/conversations/${entryId}/monitor`, { mode: "whisper", to: SUPERVISOR });
+  await carrier.answer((await ringing(carrier, SUPERVISOR)).sid);
+  await waitFor("the supervisor in the conference", async () => ((await participant(system, monitor.callSid))?.status === "connected" ? true : undefined));
+  await waitFor("the session joined", async () => ((await owner.events(caller)).some((e) => e.kind === "conference.participant-join" && e.detail.who === "supervisor") ? true : undefined));
+
+  await noah.state("available");
+  assert.equal((await ava.call("consult", "agent:noah")).status, 200);
+  const toNoah = await ringing(carrier, NOAH);
+  await carrier.answer(toNoah.sid);
+  await carrier.settled(toNoah.sid);
+  await carrier.press(toNoah.sid, "1");
+  await waitFor("Noah in the conference", async () => ((await ava.snapshot()).work?.controls?.consult?.status === "joined" ? true : undefined));
+  assert.equal((await ava.call("complete-transfer")).status, 200);
+  await waitFor("Ava's call to end", async () => ((await carrier.call(offer.sid)).status === "completed" ? true : undefined));
+
+  assert.equal((await participant(system, monitor.callSid))?.call_sid_to_coach, toNoah.sid, "the whisper coaches Noah now");
+  assert.equal(await speak(carrier, monitor.callSid, "Noah, check the March bill"), true);
+  assert.equal(await heard(carrier, toNoah.sid, "Noah, check the March bill"), true);
+  assert.equal(await heard(carrier, caller, "Noah, check the March bill"), false, "the caller still does not hear the whisper");
+
+  // Noah hangs up: the conversation is over for the supervisor too.
+  await carrier.hangup(toNoah.sid);
+  await waitFor("the supervisor's call to end", async () => ((await carrier.call(monitor.callSid)).status === "completed" ? true : undefined));
+  // Closed by whichever Twilio tells first: the conference's end, or the supervisor's call completed.
+  const left = await waitFor("the session closed", async () => (await owner.events(caller)).find((e) => e.kind === "monitor.left"));
+  assert.ok(["conversation ended", "hung up"].includes(String(left.detail.reason)), String(left.detail.reason));
+  await carrier.hangup(caller);
 });

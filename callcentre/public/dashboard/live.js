@@ -53,6 +53,15 @@ async function act(form, submitter) {
   await refresh();
 }
 
+// In local mode the softphone link opens the handset "Ring me at" names.
+document.getElementById("monitor-to")?.addEventListener("input", (event) => {
+  const link = document.getElementById("monitor-softphone");
+  if (!link) return;
+  const address = event.target.value.trim();
+  const [name, value] = address.startsWith("client:") ? ["client", address.slice("client:".length)] : ["number", address];
+  link.href = address ? `${link.dataset.softphone}?${new URLSearchParams([[name, value]])}` : link.dataset.softphone;
+});
+
 document.addEventListener("submit", (event) => {
   const form = event.target instanceof HTMLFormElement && event.target.closest("[data-live-fragment]") ? event.target : undefined;
   if (!form?.hasAttribute("data-live-action")) return;

@@ -469,6 +469,8 @@ export class Acd implements DeskPort {
           await participant(consult.agentCallSid).update({ endConferenceOnExit: true });
           await participant(offer.agentCallSid).update({ endConferenceOnExit: false });
           await db.transaction((tx) => repositories.queue.with(tx).handOver(entry.id, consult));
+          // A supervisor whispering now coaches the agent who has the call.
+          await this.monitoring.agentChanged(entry.id, consult.agentCallSid);
           await hold(false);
           await note("transfer.completed", { to: consult.agentId });
           await this.endCall(offer.agentCallSid);

@@ -148,7 +148,7 @@ export class Monitoring {
 
   /** Listen, whisper or barge, on a session the supervisor has open. */
   async setMode(id: number, who: string, mode: MonitorMode): Promise<MonitorRow | MonitorRefusal> {
-    const { db, repositories, twilio, config, log } = this.o;
+    const { db, repositories, twilio, config, clock, log } = this.o;
     const session = await repositories.monitors.get(id);
     if (!session || session.endedAt) return "ended";
     if (session.supervisor !== who) return "not-yours";
@@ -159,12 +159,13 @@ export class Monitoring {
     if (!agentCall || !session.supervisorCallSid || !session.conferenceSid) return "not-joined";
     const { conferenceSid, supervisorCallSid } = session;
     // The session stays locked while Twilio changes the participant, so that two changes at once
-    // leave the same mode here as there.
+    // leave the same mode here as there; the step is written with the change.
     const changed = await db.transaction(
       async (tx) => {
         const monitors = repositories.monitors.with(tx);
         const locked = await monitors.lockOpen(id);
         if (!locked) return "ended" as const;
+        if (locked.mode === mode) return locked;
         try {
           await twilio.conferences(conferenceSid).participants(supervisorCallSid).update(participantMode(mode, agentCall));
         } catch (error) {
@@ -173,12 +174,12 @@ export class Monitoring {
           throw error;
         }
         await monitors.setMode(id, mode);
+        await repositories.calls.with(tx).addEvents(entry.callSid, [{ kind: `monitor.${mode}`, node: entry.department, detail: { by: who, monitor: id, from: locked.mode } }], clock());
         return { ...locked, mode };
       },
       { timeoutMs: config.databaseTimeoutMs },
     );
     if (typeof changed === "string") return changed;
-    await this.step(entry, `monitor.${mode}`, { by: who, monitor: id, from: session.mode });
     log.info({ entry: entry.id, monitor: id, mode, by: who }, "monitoring mode changed");
     this.acd.changed();
     return changed;
@@ -192,8 +193,9 @@ export class Monitoring {
     if (session.supervisor !== who) return "not-yours";
     const ended = await repositories.monitors.end(id, "left", clock());
     if (!ended) return "ended";
-    if (ended.supervisorCallSid) await this.acd.endCall(ended.supervisorCallSid);
+    // The step first: it comes before the conference's participant-leave that the hang-up causes.
     await this.closed(ended, "left");
+    if (ended.supervisorCallSid) await this.acd.endCall(ended.supervisorCallSid);
     return ended;
   }
 
@@ -210,7 +212,10 @@ export class Monitoring {
       return;
     }
     if (!ENDED.has(status)) return;
-    const reason = status === "completed" ? "hung up" : status;
+    // Completed: the supervisor hung up, or the conference ended and took their call with it (its
+    // end may be told after this callback: then "hung up" stands, the session is closed either way).
+    const entry = await repositories.queue.entry(session.entryId);
+    const reason = status !== "completed" ? status : entry?.status === "connected" ? "hung up" : "conversation ended";
     const ended = await repositories.monitors.endByCall(callSid, reason, clock());
     if (ended) await this.closed(ended, reason);
   }
@@ -220,6 +225,22 @@ export class Monitoring {
     const joined = await this.o.repositories.monitors.answered(callSid, this.o.clock());
     if (joined) this.acd.changed();
     return joined !== undefined;
+  }
+
+  /**
+   * The conversation changed hands (a warm transfer completed): whispers coach the new agent's call.
+   * A failure is logged, not thrown: the transfer itself is done.
+   */
+  async agentChanged(entryId: number, agentCallSid: string): Promise<void> {
+    const whispering = (await this.o.repositories.monitors.open()).filter((m) => m.entryId === entryId && m.mode === "whisper" && m.answeredAt);
+    for (const session of whispering) {
+      if (!session.conferenceSid || !session.supervisorCallSid) continue;
+      try {
+        await this.o.twilio.conferences(session.conferenceSid).participants(session.supervisorCallSid).update(participantMode("whisper", agentCallSid));
+      } catch (error) {
+        this.o.log.warn({ err: error, monitor: session.id }, "a whisper could not be moved to the agent who took the call over");
+      }
+    }
   }
 
   /** The conversation is over: every session on it ends, and a supervisor's phone still ringing stops. */

@@ -286,3 +286,32 @@ test("a supervisor's call Twilio refuses: the session ends, with a step, and the
     ["monitor.left", "owner", "call not placed"],
   ]);
 });
+
+test("mode changes: two at once make one change at Twilio and one step; a phone not yet in the conference is refused", async (t) => {
+  const { app, session, conversation, steps, participantRequests, api } = await setUp(t);
+  const entry = await conversation();
+  const { monitor } = (await postJson(app, session, `/api/conversations/${entry.id}/monitor`, { mode: "listen", to: SUPERVISOR })).json() as { monitor: { id: number } };
+  api.fail(404, 20404, "The requested resource was not found", 1);
+  const early = await postJson(app, session, `/api/monitors/${monitor.id}/mode`, { mode: "barge" });
+  assert.equal(early.statusCode, 409, early.body);
+  assert.match(early.body, /not joined/);
+
+  const before = participantRequests().length;
+  const answers = await Promise.all([1, 2].map(() => postJson(app, session, `/api/monitors/${monitor.id}/mode`, { mode: "whisper" })));
+  assert.deepEqual(answers.map((a) => a.statusCode), [200, 200]);
+  assert.equal(participantRequests().length - before, 1, "one participant update");
+  assert.deepEqual(await steps(entry.callSid), [
+    ["monitor.listen", "owner"],
+    ["monitor.whisper", "owner"],
+  ]);
+});
+
+test("the caller's leaving the conversation (the <Dial action>) closes the sessions on it too", async (t) => {
+  const { app, session, conversation, monitors } = await setUp(t);
+  const entry = await conversation();
+  const { monitor } = (await postJson(app, session, `/api/conversations/${entry.id}/monitor`, { mode: "barge", to: SUPERVISOR })).json() as { monitor: { id: number } };
+  const left = await signedPost(app, `/twilio/voice/entry/${entry.id}/caller-left`, voiceParams(entry.callSid, { CallStatus: "completed", DialCallStatus: "completed" }));
+  assert.equal(left.statusCode, 200, left.body);
+  assert.equal((await monitors.get(monitor.id))?.endReason, "conversation ended");
+  assert.equal((await postJson(app, session, `/api/monitors/${monitor.id}/mode`, { mode: "listen" })).statusCode, 404);
+});

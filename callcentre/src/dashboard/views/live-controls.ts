@@ -13,6 +13,15 @@ export interface LiveViewer {
   who: string;
   /** Where their phone rings by default (the account's), for the forms posted without script. */
   ringAt?: string | undefined;
+  /** In local mode (the REST API is a carrier's), the carrier's softphone: a handset to answer on. */
+  softphone?: string | undefined;
+}
+
+/** The softphone's URL as the handset `address` (E.164 or client:identity) rings on. */
+export function softphoneUrl(softphone: string, address: string | undefined): string {
+  if (!address) return softphone;
+  const handset = address.startsWith("client:") ? ["client", address.slice("client:".length)] : ["number", address];
+  return `${softphone}?${new URLSearchParams([handset as [string, string]]).toString()}`;
 }
 
 export const MODE_WORDS: Record<LiveMonitor["mode"], { button: string; doing: string; hint: string }> = {

@@ -9,7 +9,7 @@ import type { LiveSnapshot } from "../dashboard-service.js";
 import { inFlowWords } from "../labels.js";
 import { STATE_ORDER, type LiveAgent, type LiveLine } from "../live-lines.js";
 import { page, type PageContext } from "./layout.js";
-import { monitorControls, stateControls, type LiveViewer } from "./live-controls.js";
+import { monitorControls, softphoneUrl, stateControls, type LiveViewer } from "./live-controls.js";
 
 const since = (from: string, now: string) => html`<span class="ticker" data-since="${from}">${duration((Date.parse(now) - Date.parse(from)) / 1000)}</span>`;
 
@@ -124,7 +124,11 @@ export function livePage(ctx: PageContext, snapshot: LiveSnapshot, zone: string,
 ${
   viewer
     ? html`<div class="ring-me"><label for="monitor-to">Ring me at</label> <input id="monitor-to" name="to" value="${viewer.ringAt ?? ""}" placeholder="+61491570156 or client:name" autocomplete="tel" inputmode="tel" size="24">
-<small class="hint">where your phone rings when you listen, whisper or barge</small> <output id="live-notice" role="status"></output></div>`
+<small class="hint">where your phone rings when you listen, whisper or barge${
+        viewer.softphone
+          ? html` · <a id="monitor-softphone" href="${softphoneUrl(viewer.softphone, viewer.ringAt)}" data-softphone="${viewer.softphone}" target="_blank" rel="noopener">open the softphone as that phone</a> (local mode)`
+          : ""
+      }</small> <output id="live-notice" role="status"></output></div>`
     : ""
 }
 <div id="live" data-live-fragment="/live/fragment" aria-live="polite">${liveFragment(snapshot, zone, viewer)}</div>`,

@@ -24,10 +24,12 @@ export default async function pageRoutes(app: FastifyInstance, opts: DashboardRo
   const send = (reply: FastifyReply, body: Html) => reply.type("text/html; charset=utf-8").send(body.toString());
   const departments = Object.values(flow.nodes).flatMap((node) => (node.type === "department" ? [node.name] : []));
 
-  // The Live page, with the controls of one who supervises (monitoring, agents' states).
+  // The Live page, with the controls of one who supervises (monitoring, agents' states). Local mode:
+  // the REST API is a carrier's, whose softphone (at its root) can be the supervisor's phone.
+  const softphone = /^https:\/\/api\.twilio\.com\/?$/.test(opts.config.twilioApiBaseUrl) ? undefined : new URL("/", opts.config.twilioApiBaseUrl).toString();
   const viewer = async (request: FastifyRequest): Promise<LiveViewer> => {
     const who = supervisorOf(request);
-    return { csrfToken: request.session?.csrfToken ?? "", who, ringAt: await ringAtOf(repositories, who) };
+    return { csrfToken: request.session?.csrfToken ?? "", who, ringAt: await ringAtOf(repositories, who), softphone };
   };
 
   app.get("/", async (request, reply) => {

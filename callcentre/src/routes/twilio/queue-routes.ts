@@ -254,6 +254,8 @@ export default async function queueRoutes(app: FastifyInstance, opts: QueueRoute
     const params = parseParams(DialParams, request.body);
     const now = clock();
     await queue.conversationEnded(entry.id, now);
+    // Whichever of this and the conference's end Twilio tells first closes the supervisors' sessions.
+    await acd.monitoring.conversationEnded(entry.id);
     if (params.CallStatus !== "in-progress") return xml(reply, agentDone(ctx, "ended"));
     return respond(request, reply, params, conversationOver(ctx, facts(params, now), entry.department, entry.id), now);
   });
