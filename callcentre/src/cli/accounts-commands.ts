@@ -1,4 +1,4 @@
-// `callcentre accounts list|add|password|remove`: the owners' and supervisors' accounts (docs/dashboard.md,
+// `callcentre accounts list|add|set|password|remove`: the owners' and supervisors' accounts (docs/dashboard.md,
 // "Accounts and roles"), as on the dashboard's Accounts page. A password is read from stdin when piped
 // (at least 12 characters), else generated and printed once. They open the database themselves (the
 // embedded one through a running call centre's server, if there is one), as `callcentre agents` does.
@@ -95,6 +95,36 @@ export function registerAccountsCommands(options: AccountsCommandsOptions = {}) 
             cli.out(password);
           }
           cli.out(`They sign in at /login with '${made.id}' and the password.`);
+        });
+      });
+
+    accounts
+      .command("set")
+      .description("change an account's name, role, phone, client or whether it is on duty (the wallboard's alerts); the last owner stays an owner")
+      .argument("<id>", "the account's id")
+      .option("--name <name>", "the person's name")
+      .option("--role <role>", "owner or supervisor")
+      .option("--phone <e164>", "where their monitoring calls ring and on-duty alerts go (E.164), or 'none'")
+      .option("--client <identity>", "a Client identity for monitoring calls, or 'none'")
+      .option("--on-duty", "on duty: gets the wallboard's threshold alerts")
+      .option("--off-duty", "off duty: gets no alerts")
+      .action(async (id: string, flags: { name?: string; role?: string; phone?: string; client?: string; onDuty?: boolean; offDuty?: boolean }) => {
+        if (flags.onDuty && flags.offDuty) throw new CliError("--on-duty and --off-duty together: choose one");
+        const orNone = (value: string) => (value === "none" ? null : value);
+        const changes = {
+          ...(flags.name !== undefined ? { name: checked(AccountName, flags.name, "--name") } : {}),
+          ...(flags.role !== undefined ? { role: checked(AccountRoleField, flags.role, "--role") } : {}),
+          ...(flags.phone !== undefined ? { phone: checked(AccountPhone, orNone(flags.phone), "--phone") } : {}),
+          ...(flags.client !== undefined ? { client: checked(AccountClient, orNone(flags.client), "--client") } : {}),
+          ...(flags.onDuty || flags.offDuty ? { onDuty: flags.onDuty === true } : {}),
+        };
+        if (Object.keys(changes).length === 0) throw new CliError("nothing to change: give --name, --role, --phone, --client, --on-duty or --off-duty");
+        await withDatabase(async (db) => {
+          const result = await new AccountsRepository(db).update(id, changes, now());
+          if (result === "not-found") throw new CliError(`no account '${id}': 'callcentre accounts list' shows the accounts`);
+          if (result === "last-owner") throw new CliError(`'${id}' is the last owner: make another account an owner first; nothing was changed`);
+          const where = [result.phone, result.client ? `client:${result.client}` : null].filter((v) => v !== null).join(", ") || "no phone";
+          cli.out(`Account ${result.id} (${result.name}, ${result.role}, ${where}, ${result.onDuty ? "on duty" : "off duty"}) changed.`);
         });
       });
 

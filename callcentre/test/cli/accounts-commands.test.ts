@@ -94,3 +94,37 @@ test("accounts password sets a piped or generated password; remove keeps the las
   assert.equal(removed.stdout, "Account sam (Sam) removed; any session it had has ended.\n");
   assert.equal(await accounts.find("sam"), undefined);
 });
+
+test("accounts set changes what it is given and nothing else; on and off duty; the last owner stays an owner", async (t) => {
+  const { url, accounts } = await seeded(t);
+  await accounts.create({ id: "sam", name: "Sam Lee", role: "supervisor", phone: "+61491570111" }, HASH, NOW);
+
+  const onDuty = await accountsCli(t, url, ["accounts", "set", "sam", "--on-duty", "--client", "sam-desk"]);
+  assert.equal(onDuty.code, 0, onDuty.stderr);
+  assert.equal(onDuty.stdout, "Account sam (Sam Lee, supervisor, +61491570111, client:sam-desk, on duty) changed.\n");
+  assert.deepEqual(
+    (({ name, role, phone, client, onDuty: duty }) => ({ name, role, phone, client, duty }))((await accounts.find("sam"))!),
+    { name: "Sam Lee", role: "supervisor", phone: "+61491570111", client: "sam-desk", duty: true },
+  );
+
+  const off = await accountsCli(t, url, ["accounts", "set", "sam", "--off-duty", "--phone", "none"]);
+  assert.equal(off.code, 0, off.stderr);
+  assert.equal((await accounts.find("sam"))?.onDuty, false);
+  assert.equal((await accounts.find("sam"))?.phone, null);
+
+  const refusals: [string[], RegExp][] = [
+    [["accounts", "set", "sam"], /nothing to change/],
+    [["accounts", "set", "sam", "--on-duty", "--off-duty"], /choose one/],
+    [["accounts", "set", "sam", "--phone", "0491 570 111"], /--phone/],
+    [["accounts", "set", "sam", "--role", "agent"], /--role/],
+    [["accounts", "set", "nobody", "--on-duty"], /no account 'nobody'/],
+    [["accounts", "set", "owner", "--role", "supervisor"], /last owner/],
+  ];
+  for (const [argv, message] of refusals) {
+    const refused = await accountsCli(t, url, argv);
+    assert.notEqual(refused.code, 0, argv.join(" "));
+    assert.match(refused.stderr, message, argv.join(" "));
+  }
+  assert.equal((await accounts.find("owner"))?.role, "owner");
+  assert.equal((await accounts.find("sam"))?.client, "sam-desk", "a refused change changes nothing");
+});
