@@ -63,6 +63,9 @@ ${othersLine}</div>`;
 ${othersLine}</div>`;
 }
 
+/** What live.js says once an agent's state is changed. */
+const STATE_DONE = { available: "is available", break: "is on a break", offline: "is signed out" } as const;
+
 /** The states a supervisor may set for an agent now: never while busy (their state follows the call). */
 export function stateControls(agent: LiveAgent, viewer: LiveViewer): Html {
   if (agent.state === "busy") return html``;
@@ -74,6 +77,6 @@ export function stateControls(agent: LiveAgent, viewer: LiveViewer): Html {
   return html`${choices.map(
     (c) => html`<form method="post" action="/api/agents/${agent.id}/state" class="inline" data-live-action>${hidden(viewer)}<input type="hidden" name="state" value="${c.state}">${
       c.reason ? html`<input type="hidden" name="reason" value="${c.reason}">` : ""
-    }<button type="submit" class="${c.state === "available" ? "primary" : "secondary"}" data-done="${agent.name}: ${c.label.toLowerCase()} done.">${c.label}</button></form> `,
+    }<button type="submit" class="${c.state === "available" ? "primary" : "secondary"}" data-done="${agent.name} ${STATE_DONE[c.state]}.">${c.label}</button></form> `,
   )}`;
 }
