@@ -9,8 +9,7 @@ import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
-import { chromiumPath } from "@callcentre/testkit";
+import { collectPageErrors, launchChromium } from "@callcentre/testkit";
 import { AVA, CALLER, deskOf, inConversation, joinLine, ringing, startAcdSystem, waitFor } from "./acd-system.js";
 
 const ARTIFACTS = fileURLToPath(new URL("../../test-artifacts/monitoring/", import.meta.url));
@@ -29,18 +28,11 @@ test("a supervisor watches a caller wait, then listens, whispers and barges from
   await ava.state("available");
   await owner.setState("noah", "break", "missed");
   mkdirSync(ARTIFACTS, { recursive: true });
-  const browser = await chromium.launch({
-    executablePath: chromiumPath(),
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run", "--disable-component-update", "--disable-sync"],
-  });
-  t.after(() => browser.close());
+  const browser = await launchChromium(t);
   const context = await browser.newContext({ viewport: DESKTOP });
   const page = await context.newPage();
   const problems: string[] = [];
-  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-  page.on("console", (message) => {
-    if (message.type() === "error") problems.push(`console error: ${message.text()} (${message.location().url})`);
-  });
+  collectPageErrors(page, problems);
   const shot = async (name: string) => {
     for (const [size, viewport] of [["desktop", DESKTOP], ["tv", TV], ["phone", PHONE]] as const) {
       await page.setViewportSize(viewport);
