@@ -140,6 +140,11 @@ test("a supervisor's account: its phone is where it rings by default, and it is 
   // The Live page rings Sam's phone unless told otherwise.
   const page = (await app.inject({ method: "GET", url: "/", headers: { cookie: sam.cookie } })).body;
   assert.match(page, /<input id="monitor-to" name="to" value="\+61491570888"/);
+  // A supervisor cannot have the centre ring a number that is not theirs; a Client identity will do.
+  const patchedOut = await postJson(app, sam, `/api/conversations/${entry.id}/monitor`, { mode: "listen", to: "+61491570999" });
+  assert.equal(patchedOut.statusCode, 403, patchedOut.body);
+  assert.match(patchedOut.body, /phone on their account/);
+  assert.equal(participantRequests().length, 1, "nothing was asked of Twilio");
   // Sam's session is not the owner's: the owner cannot leave or change it.
   const owner = await signIn(app);
   const { monitor } = started.json() as { monitor: { id: number } };

@@ -57,6 +57,7 @@ const NOTICES: Record<string, string> = {
   "not-in-progress": "That conversation is not in progress any more.",
   "not-joined": "Your phone has not joined the call yet: answer it first.",
   "no-phone": "Give a number to ring (Ring me at): your account has no phone.",
+  "not-your-phone": "Your monitoring calls ring the phone on your account (the owner sets it) or a client:<identity>: not another number.",
   ended: "That monitoring session has ended.",
   "not-yours": "That monitoring session is another supervisor's.",
   state: "Agent's state changed.",

@@ -7,7 +7,7 @@ import { z } from "zod";
 import type { MonitorRefusal } from "../../acd/monitoring.js";
 import { ActionError } from "../../dashboard/dashboard-service.js";
 import { notFound } from "../../lib/http-errors.js";
-import { localPath, sessionActor } from "../../plugins/app/dashboard-auth.js";
+import { localPath, sessionActor, sessionRole } from "../../plugins/app/dashboard-auth.js";
 import { MONITOR_MODES, type MonitorRow } from "../../repositories/monitors-repository.js";
 import { parseWith } from "../twilio/webhook-params.js";
 import type { DashboardRoutesOptions } from "./dashboard-options.js";
@@ -66,6 +66,12 @@ export default async function monitorRoutes(app: FastifyInstance, opts: Dashboar
     if (!(await repositories.queue.entry(entryId))) throw notFound(`no conversation ${entryId}`);
     const to = body.to ?? (await ringAtOf(repositories, who));
     if (!to) throw new ActionError(400, "no-phone", "give a number to ring (to: an E.164 number or client:<identity>): your account has no phone or client");
+    // A supervisor's monitoring call rings their own phone (the one the owner put on their account) or a
+    // Client identity, never a number they type: else anyone with a supervisor's sign-in could have the
+    // centre patch a customer's conversation out to any number (and pay for the call). The owner may.
+    if (to.startsWith("+") && request.session && sessionRole(request.session) !== "owner" && to !== (await repositories.accounts.find(who))?.phone) {
+      throw new ActionError(403, "not-your-phone", "a supervisor's monitoring calls ring the phone on their account (the owner sets it on the Accounts page) or client:<identity>");
+    }
     const result = await monitoring().start(entryId, who, body.mode, to);
     return answer(request, reply, result, `monitor-${body.mode}`);
   });
