@@ -6,42 +6,18 @@ import type { AgentCallRow, AgentStats } from "../../repositories/agent-work-rep
 import type { VoicemailRow } from "../../repositories/recordings-repository.js";
 import { duration, localDateTime } from "../format.js";
 import { html, type Html } from "../html.js";
-import { deskNav, type DeskContext, type DeskNavPath } from "./desk-view.js";
+import { deskShell, type DeskContext, type DeskNavPath } from "./desk-view.js";
 
-function deskShell(ctx: DeskContext, opts: { title: string; active: DeskNavPath; body: Html; scripts?: string[] }): Html {
-  return html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="csrf-token" content="${ctx.csrfToken}">
-<title>${opts.title} · ${ctx.company}</title>
-<link rel="stylesheet" href="/dashboard/assets/dashboard.css">
-<link rel="icon" href="data:,">
-</head>
-<body class="desk">
-<header class="top">
-  <a class="brand" href="/desk">${ctx.company}</a>
-  ${deskNav(opts.active)}
-  <form method="post" action="/logout" class="logout">
-    <input type="hidden" name="_csrf" value="${ctx.csrfToken}">
-    <button type="submit">Sign out</button>
-  </form>
-</header>
-<main>
-<h1>${opts.title}</h1>
-${opts.body}
-</main>
-${(opts.scripts ?? []).map((src) => html`<script type="module" src="${src}"></script>`)}
-</body>
-</html>`;
-}
+/** A desk page of its own: its title as the heading. */
+const historyPage = (ctx: DeskContext, opts: { title: string; active: DeskNavPath; body: Html; scripts?: string[] }): Html =>
+  deskShell(ctx, { ...opts, body: html`<h1>${opts.title}</h1>
+${opts.body}` });
 
 const score = (value: number | null) => (value === null ? "—" : value.toFixed(1));
 
 export function myCallsPage(ctx: DeskContext, data: { calls: AgentCallRow[]; today: AgentStats; departments: Map<string, string> }): Html {
   const { today } = data;
-  return deskShell(ctx, {
+  return historyPage(ctx, {
     title: "My calls",
     active: "/desk/calls",
     body: html`<section class="tiles" aria-label="Today">
@@ -67,7 +43,7 @@ ${data.calls.length === 0 ? html`<p class="empty">You have not taken a call yet.
 }
 
 export function deskVoicemailPage(ctx: DeskContext, data: { voicemails: VoicemailRow[]; departments: string[] }): Html {
-  return deskShell(ctx, {
+  return historyPage(ctx, {
     title: "Voicemail",
     active: "/desk/voicemail",
     scripts: ["/dashboard/assets/player.js"],
@@ -84,7 +60,7 @@ ${data.voicemails.map(
 }
 
 export function deskMessagesPage(ctx: DeskContext, data: { inbox: MessageRow[] }): Html {
-  return deskShell(ctx, {
+  return historyPage(ctx, {
     title: "Messages",
     active: "/desk/messages",
     body: html`<p class="hint">Texts for the centre's people (the SMS inbox is one for all departments). A supervisor replies and marks them handled.</p>

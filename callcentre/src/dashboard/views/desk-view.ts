@@ -8,6 +8,7 @@ import { DISPOSITIONS } from "../../repositories/desk-repository.js";
 import { duration, localClock, localDateTime } from "../format.js";
 import { html, type Html } from "../html.js";
 import { CALL_STATUS, DIRECTION, OUTCOME, say } from "../labels.js";
+import { documentHead } from "./layout.js";
 
 export interface DeskContext {
   company: string;
@@ -273,32 +274,33 @@ ${offerPanel(s, now)}${callPanel(ctx, s, now)}${wrapUpPanel(ctx, s)}${idlePanel(
 </div>`;
 }
 
-export function deskPage(ctx: DeskContext, s: DeskSnapshot, now: string): Html {
-  return html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="csrf-token" content="${ctx.csrfToken}">
-<title>Desk · ${s.agent.name} · ${ctx.company}</title>
-<link rel="stylesheet" href="/dashboard/assets/dashboard.css">
-<link rel="icon" href="data:,">
-</head>
+/** A desk page: the desk's header (its navigation, sign-out), `body` in <main>, then `scripts`. */
+export function deskShell(ctx: DeskContext, opts: { title: string; active: DeskNavPath; body: Html; scripts?: string[] }): Html {
+  return html`${documentHead({ title: `${opts.title} · ${ctx.company}`, csrfToken: ctx.csrfToken })}
 <body class="desk">
 <header class="top">
   <a class="brand" href="/desk">${ctx.company}</a>
-  ${deskNav("/desk")}
+  ${deskNav(opts.active)}
   <form method="post" action="/logout" class="logout">
     <input type="hidden" name="_csrf" value="${ctx.csrfToken}">
     <button type="submit">Sign out</button>
   </form>
 </header>
 <main>
-${ctx.notice ? html`<p class="notice ${ctx.notice.kind}" role="status">${ctx.notice.text}</p>` : ""}
-<h1 class="visually-hidden">Desk</h1>
-<div id="desk-panel" data-desk-stream="/desk/stream">${deskPanel(ctx, s, now)}</div>
+${opts.body}
 </main>
-<script type="module" src="/dashboard/assets/desk.js"></script>
+${(opts.scripts ?? []).map((src) => html`<script type="module" src="${src}"></script>`)}
 </body>
 </html>`;
+}
+
+export function deskPage(ctx: DeskContext, s: DeskSnapshot, now: string): Html {
+  return deskShell(ctx, {
+    title: `Desk · ${s.agent.name}`,
+    active: "/desk",
+    body: html`${ctx.notice ? html`<p class="notice ${ctx.notice.kind}" role="status">${ctx.notice.text}</p>` : ""}
+<h1 class="visually-hidden">Desk</h1>
+<div id="desk-panel" data-desk-stream="/desk/stream">${deskPanel(ctx, s, now)}</div>`,
+    scripts: ["/dashboard/assets/desk.js"],
+  });
 }

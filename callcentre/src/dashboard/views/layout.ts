@@ -76,17 +76,26 @@ export function noticeFrom(query: { done?: unknown; error?: unknown; code?: unkn
   return undefined;
 }
 
-export function page(ctx: PageContext, opts: { title: string; active: NavPath | undefined; body: Html; scripts?: string[]; styles?: string[] }): Html {
+/**
+ * The start of every page up to `</head>`: the viewport, the session's CSRF token (signed-in pages),
+ * the title, the dashboard's stylesheet (or `stylesheets`) and an empty icon (no /favicon.ico request).
+ */
+export function documentHead(opts: { title: string; csrfToken?: string | undefined; stylesheets?: readonly string[] }): Html {
+  const stylesheets = opts.stylesheets ?? ["/dashboard/assets/dashboard.css"];
   return html`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="csrf-token" content="${ctx.csrfToken}">
-<title>${opts.title} · ${ctx.company}</title>
-<link rel="stylesheet" href="/dashboard/assets/dashboard.css">
-${(opts.styles ?? []).map((href) => html`<link rel="stylesheet" href="${href}">\n`)}<link rel="icon" href="data:,">
-</head>
+${opts.csrfToken !== undefined ? html`<meta name="csrf-token" content="${opts.csrfToken}">
+` : ""}<title>${opts.title}</title>
+${stylesheets.map((href) => html`<link rel="stylesheet" href="${href}">
+`)}<link rel="icon" href="data:,">
+</head>`;
+}
+
+export function page(ctx: PageContext, opts: { title: string; active: NavPath | undefined; body: Html; scripts?: string[]; styles?: string[] }): Html {
+  return html`${documentHead({ title: `${opts.title} · ${ctx.company}`, csrfToken: ctx.csrfToken, stylesheets: ["/dashboard/assets/dashboard.css", ...(opts.styles ?? [])] })}
 <body>
 <header class="top">
   <a class="brand" href="/">${ctx.company}</a>
@@ -119,15 +128,7 @@ ${Object.entries(fields).map(([name, value]) => html`<input type="hidden" name="
 }
 
 export function loginPage(opts: { company: string; next: string; error?: string | undefined; user?: string | undefined }): Html {
-  return html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Sign in · ${opts.company}</title>
-<link rel="stylesheet" href="/dashboard/assets/dashboard.css">
-<link rel="icon" href="data:,">
-</head>
+  return html`${documentHead({ title: `Sign in · ${opts.company}` })}
 <body class="login">
 <main>
 <h1>${opts.company}</h1>

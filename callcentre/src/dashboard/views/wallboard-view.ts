@@ -9,6 +9,7 @@ import { duration, percent } from "../format.js";
 import { STATE_ORDER } from "../live-lines.js";
 import type { Wallboard, WallboardDepartment } from "../wallboard.js";
 import type { ThresholdCheck, TileMeasure } from "../wallboard-thresholds.js";
+import { documentHead } from "./layout.js";
 
 const since = (from: string, now: string) => html`<span class="ticker" data-since="${from}">${duration((Date.parse(now) - Date.parse(from)) / 1000)}</span>`;
 
@@ -83,15 +84,7 @@ export function wallboardPage(o: WallboardPageOptions): Html {
   const query = new URLSearchParams({ ...(o.department ? { department: o.department } : {}) }).toString();
   const title = o.department ? (o.departments.find((d) => d.id === o.department)?.name ?? o.department) : "All departments";
   const path = o.department ? `/wallboard/${o.department}` : "/wallboard";
-  return html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Wallboard: ${title} · ${o.company}</title>
-<link rel="stylesheet" href="/dashboard/assets/wallboard.css">
-<link rel="icon" href="data:,">
-</head>
+  return html`${documentHead({ title: `Wallboard: ${title} · ${o.company}`, stylesheets: ["/dashboard/assets/wallboard.css"] })}
 <body class="wallboard${o.tv ? " tv" : ""}">
 <header class="wb-bar">
   <h1>${title} <small>${o.company} · times in ${o.board.timezone}</small></h1>
