@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { FlowError, parseFlow } from "../../src/flows/load-flow.js";
+import { parseFlow } from "../../src/flows/load-flow.js";
+import { problems, editOnce } from "./flow-problems.js";
 import { agentsServing, isQueueDepartment, isRingGroupDepartment } from "../../src/flows/flow-schema.js";
 
 // A flow with two queue departments, their agents, and a ring-group department beside them.
@@ -76,21 +77,8 @@ nodes:
     department: billing
 `;
 
-function problems(yaml: string): string[] {
-  try {
-    parseFlow(yaml, "flow.yaml");
-  } catch (error) {
-    assert.ok(error instanceof FlowError, String(error));
-    return error.problems;
-  }
-  assert.fail("the flow was accepted");
-}
 
-/** `ACD` with the text `from` (which must occur once) replaced by `to`. */
-function edit(from: string, to: string): string {
-  assert.equal(ACD.split(from).length, 2, `${JSON.stringify(from)} occurs once`);
-  return ACD.replace(from, to);
-}
+const edit = (from: string, to: string): string => editOnce(ACD, from, to);
 
 test("agents parse by id, without a prototype, with their departments' levels filled in", () => {
   const flow = parseFlow(ACD);

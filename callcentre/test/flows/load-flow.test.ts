@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { FlowError, loadFlowFile, parseFlow } from "../../src/flows/load-flow.js";
+import { loadFlowFile, parseFlow } from "../../src/flows/load-flow.js";
+import { problems } from "./flow-problems.js";
 import { DEFAULT_FLOW_FILE } from "../../src/config.js";
 import { BUSINESS_HOURS_FLOW_FILE } from "../helpers.js";
 
@@ -17,15 +18,6 @@ nodes:
     type: hangup
 `;
 
-function problems(yaml: string): string[] {
-  try {
-    parseFlow(yaml, "flow.yaml");
-  } catch (error) {
-    assert.ok(error instanceof FlowError, String(error));
-    return error.problems;
-  }
-  assert.fail("the flow was accepted");
-}
 
 test("the shipped default flow is valid, uses every node type, and is open at all hours", () => {
   const flow = loadFlowFile(DEFAULT_FLOW_FILE);

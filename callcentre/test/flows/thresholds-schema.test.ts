@@ -2,7 +2,8 @@
 // their default, and each mistake reported at its file:line:column like the rest of the flow file.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { FlowError, parseFlow } from "../../src/flows/load-flow.js";
+import { parseFlow } from "../../src/flows/load-flow.js";
+import { problems, editOnce } from "./flow-problems.js";
 import { isQueueDepartment } from "../../src/flows/flow-schema.js";
 import { shippedFlow } from "../helpers.js";
 
@@ -26,20 +27,8 @@ nodes:
         alert: sms
 `;
 
-function problems(yaml: string): string[] {
-  try {
-    parseFlow(yaml, "flow.yaml");
-  } catch (error) {
-    assert.ok(error instanceof FlowError, String(error));
-    return error.problems;
-  }
-  assert.fail("the flow was accepted");
-}
 
-function edit(from: string, to: string): string {
-  assert.equal(FLOW.split(from).length, 2, `${JSON.stringify(from)} occurs once`);
-  return FLOW.replace(from, to);
-}
+const edit = (from: string, to: string): string => editOnce(FLOW, from, to);
 
 const thresholdsOf = (yaml: string) => {
   const node = parseFlow(yaml).nodes.billing;
