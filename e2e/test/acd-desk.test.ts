@@ -5,20 +5,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { said } from "./system.js";
-import { AVA, CALLER, LIAM, NOAH, deskOf, inConversation, joinLine, ringing, startAcdSystem, waitFor, type AcdSystem } from "./acd-system.js";
+import { LIAM, NOAH, callWithAva, deskOf, inConversation, ringing, startAcdSystem, waitFor, type AcdSystem } from "./acd-system.js";
 
-/** A caller in Billing's line, taken by Ava (the only agent available): the conversation's SIDs. */
-async function callWithAva(system: AcdSystem) {
-  const { carrier } = system;
-  const sid = await system.toBilling(CALLER);
-  await joinLine(carrier, sid);
-  const offer = await ringing(carrier, AVA);
-  await carrier.answer(offer.sid);
-  await carrier.settled(offer.sid);
-  await carrier.press(offer.sid, "1");
-  await inConversation(carrier, sid);
-  return { caller: sid, ava: offer.sid };
-}
 
 /** The conference's participant for a call, as Twilio's REST API shows it. */
 async function participant(system: AcdSystem, callSid: string): Promise<{ hold: boolean; muted: boolean } | undefined> {

@@ -6,7 +6,7 @@
 // with who did it.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { AVA, CALLER, NOAH, deskOf, inConversation, joinLine, ringing, startAcdSystem, waitFor, type AcdSystem } from "./acd-system.js";
+import { NOAH, callWithAva, deskOf, ringing, startAcdSystem, waitFor, type AcdSystem } from "./acd-system.js";
 import type { CarrierClient } from "./system.js";
 
 const SUPERVISOR = "+61491570190";
@@ -42,17 +42,11 @@ test("a supervisor listens, whispers, barges and leaves a conversation carried b
   const ava = await deskOf(system, "ava");
   await ava.state("available");
 
-  const caller = await system.toBilling(CALLER);
-  await joinLine(carrier, caller);
-  const offer = await ringing(carrier, AVA);
-  await carrier.answer(offer.sid);
-  await carrier.settled(offer.sid);
-  await carrier.press(offer.sid, "1");
-  await inConversation(carrier, caller);
+  const { caller, ava: avaCall } = await callWithAva(system);
   const entryId = (await ava.snapshot()).work?.entryId;
   assert.ok(entryId);
   assert.equal(await speak(carrier, caller, "my bill is wrong"), true);
-  assert.equal(await heard(carrier, offer.sid, "my bill is wrong"), true, "the caller and Ava hear each other");
+  assert.equal(await heard(carrier, avaCall, "my bill is wrong"), true, "the caller and Ava hear each other");
 
   // Listen: the supervisor's phone rings; answered, it is in the conference, muted.
   const { monitor } = await owner.post<{ monitor: { id: number; callSid: string } }>(`/api/conversations/${entryId}/monitor`, { mode: "listen", to: SUPERVISOR });
@@ -68,18 +62,18 @@ test("a supervisor listens, whispers, barges and leaves a conversation carried b
   assert.deepEqual(await participant(system, supervisorCall.sid).then((p) => p && { muted: p.muted, coaching: p.coaching }), { muted: true, coaching: false });
   assert.equal(await speak(carrier, caller, "the March bill"), true);
   assert.equal(await heard(carrier, supervisorCall.sid, "the March bill"), true, "the supervisor hears the caller");
-  assert.equal(await speak(carrier, offer.sid, "let me check"), true);
+  assert.equal(await speak(carrier, avaCall, "let me check"), true);
   assert.equal(await heard(carrier, supervisorCall.sid, "let me check"), true, "and Ava");
   assert.equal(await speak(carrier, supervisorCall.sid, "listening only"), false, "nobody hears a listening supervisor");
   assert.equal(await heard(carrier, caller, "listening only"), false);
-  assert.equal(await heard(carrier, offer.sid, "listening only"), false);
+  assert.equal(await heard(carrier, avaCall, "listening only"), false);
 
   // Whisper: Ava hears the supervisor; the caller does not.
   await owner.post(`/api/monitors/${monitor.id}/mode`, { mode: "whisper" });
   const coaching = await participant(system, supervisorCall.sid);
-  assert.deepEqual(coaching && { muted: coaching.muted, coaching: coaching.coaching, toCoach: coaching.call_sid_to_coach }, { muted: false, coaching: true, toCoach: offer.sid });
+  assert.deepEqual(coaching && { muted: coaching.muted, coaching: coaching.coaching, toCoach: coaching.call_sid_to_coach }, { muted: false, coaching: true, toCoach: avaCall });
   assert.equal(await speak(carrier, supervisorCall.sid, "offer the payment plan"), true);
-  assert.equal(await heard(carrier, offer.sid, "offer the payment plan"), true, "Ava hears the whisper");
+  assert.equal(await heard(carrier, avaCall, "offer the payment plan"), true, "Ava hears the whisper");
   assert.equal(await heard(carrier, caller, "offer the payment plan"), false, "the caller does not");
   assert.equal(await speak(carrier, caller, "can I pay later"), true);
   assert.equal(await heard(carrier, supervisorCall.sid, "can I pay later"), true, "the supervisor still hears the caller");
@@ -89,14 +83,14 @@ test("a supervisor listens, whispers, barges and leaves a conversation carried b
   assert.deepEqual(await participant(system, supervisorCall.sid).then((p) => p && { muted: p.muted, coaching: p.coaching }), { muted: false, coaching: false });
   assert.equal(await speak(carrier, supervisorCall.sid, "I am the team lead"), true);
   assert.equal(await heard(carrier, caller, "I am the team lead"), true);
-  assert.equal(await heard(carrier, offer.sid, "I am the team lead"), true);
+  assert.equal(await heard(carrier, avaCall, "I am the team lead"), true);
 
   // Leave: the supervisor's call ends; the conversation goes on.
   await owner.post(`/api/monitors/${monitor.id}/leave`, {});
   await waitFor("the supervisor's call to end", async () => ((await carrier.call(supervisorCall.sid)).status === "completed" ? true : undefined));
   assert.equal((await carrier.call(caller)).activity, "bridged");
   assert.equal(await speak(carrier, caller, "thanks"), true);
-  assert.equal(await heard(carrier, offer.sid, "thanks"), true);
+  assert.equal(await heard(carrier, avaCall, "thanks"), true);
 
   await waitFor("the conference's word that the supervisor left", async () =>
     (await owner.events(caller)).some((e) => e.kind === "conference.participant-leave" && e.detail.who === "supervisor") ? true : undefined,
@@ -124,7 +118,7 @@ test("a supervisor listens, whispers, barges and leaves a conversation carried b
     const events = await owner.events(caller);
     return events.some((e) => e.kind === "monitor.left" && e.detail.monitor === again.monitor.id && e.detail.reason === "hung up") ? true : undefined;
   });
-  await carrier.hangup(offer.sid);
+  await carrier.hangup(avaCall);
   await carrier.hangup(caller);
   await waitFor("Ava in wrap-up", async () => ((await ava.snapshot()).agent.state === "wrap-up" ? true : undefined));
 });
@@ -136,13 +130,7 @@ test("a whisper follows the call when Ava hands it over to Noah (a warm transfer
   const noah = await deskOf(system, "noah");
   await ava.state("available");
 
-  const caller = await system.toBilling(CALLER);
-  await joinLine(carrier, caller);
-  const offer = await ringing(carrier, AVA);
-  await carrier.answer(offer.sid);
-  await carrier.settled(offer.sid);
-  await carrier.press(offer.sid, "1");
-  await inConversation(carrier, caller);
+  const { caller, ava: avaCall } = await callWithAva(system);
   const entryId = (await ava.snapshot()).work?.entryId;
   const { monitor } = await owner.post<{ monitor: { id: number; callSid: string } }>(`/api/conversations/${entryId}/monitor`, { mode: "whisper", to: SUPERVISOR });
   await carrier.answer((await ringing(carrier, SUPERVISOR)).sid);
@@ -157,7 +145,7 @@ test("a whisper follows the call when Ava hands it over to Noah (a warm transfer
   await carrier.press(toNoah.sid, "1");
   await waitFor("Noah in the conference", async () => ((await ava.snapshot()).work?.controls?.consult?.status === "joined" ? true : undefined));
   assert.equal((await ava.call("complete-transfer")).status, 200);
-  await waitFor("Ava's call to end", async () => ((await carrier.call(offer.sid)).status === "completed" ? true : undefined));
+  await waitFor("Ava's call to end", async () => ((await carrier.call(avaCall)).status === "completed" ? true : undefined));
 
   assert.equal((await participant(system, monitor.callSid))?.call_sid_to_coach, toNoah.sid, "the whisper coaches Noah now");
   assert.equal(await speak(carrier, monitor.callSid, "Noah, check the March bill"), true);

@@ -163,6 +163,22 @@ export async function inConversation(carrier: CarrierClient, sid: string): Promi
 
 
 
+/**
+ * A caller (CALLER) in Billing's line, taken by Ava (who must be the only agent available: she is rung,
+ * answers and presses 1): the conversation's SIDs once the caller is in the conference.
+ */
+export async function callWithAva(system: AcdSystem): Promise<{ caller: string; ava: string }> {
+  const { carrier } = system;
+  const sid = await system.toBilling(CALLER);
+  await joinLine(carrier, sid);
+  const offer = await ringing(carrier, AVA);
+  await carrier.answer(offer.sid);
+  await carrier.settled(offer.sid);
+  await carrier.press(offer.sid, "1");
+  await inConversation(carrier, sid);
+  return { caller: sid, ava: offer.sid };
+}
+
 export interface AcdSystem {
   carrier: CarrierClient;
   centreUrl: string;
