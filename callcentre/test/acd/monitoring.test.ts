@@ -218,8 +218,8 @@ test("a supervisor's participant-join is the supervisor's on the call's steps", 
   assert.equal(step?.detail.who, "supervisor");
 });
 
-test("the Live page: Listen, Whisper, Barge on a conversation; the mode and Leave for the one monitoring; agents' state controls", async (t) => {
-  const { app, session, conversation, agents, clock } = await setUp(t);
+test("the Live page: Listen, Whisper, Barge on a conversation; the mode and Leave for the one monitoring, the others' buttons waiting; agents' state controls", async (t) => {
+  const { app, db, queue, session, conversation, agents, clock } = await setUp(t);
   const entry = await conversation();
   await agents.choose("noah", "break", "missed", clock.now());
   const fragment = async () => (await app.inject({ method: "GET", url: "/live/fragment", headers: { cookie: session.cookie } })).body;
@@ -250,6 +250,18 @@ test("the Live page: Listen, Whisper, Barge on a conversation; the mode and Leav
   assert.equal(made.statusCode, 303);
   assert.equal(made.headers.location, "/?done=state");
   assert.equal((await agents.get("noah"))?.state, "available");
+
+  // Noah takes another caller: while the owner monitors Ava's call, Noah's buttons wait for Leave.
+  await queue.enqueue({ callSid: sid("CA", 0xbb2), department: "billing", number: "+61491570203", enqueuedAt: clock.now() });
+  const [second] = await db.transaction((tx) => queue.with(tx).dispatch(clock.now()));
+  assert.equal(second?.agent.id, "noah");
+  await queue.offerCalling(second.offer.id, sid("CA", 0xbb3));
+  assert.ok(await db.transaction((tx) => queue.with(tx).accept(second.offer.id, clock.now())));
+  const body = await fragment();
+  const noahsButtons = [...rowOf(body, "noah").matchAll(/<button type="submit" name="mode" value="(\w+)"[^>]*>/g)].map((m) => m[0]);
+  assert.equal(noahsButtons.length, 3);
+  for (const button of noahsButtons) assert.match(button, /title="You are monitoring another call: leave it first\." [^>]*disabled/);
+  assert.match(rowOf(body, "ava"), new RegExp(`action="/api/monitors/${monitor.id}/leave"`), "the call monitored keeps its Leave");
 });
 
 test("a conversation that ends while the supervisor's call is being placed: the call is hung up, the session closed", async (t) => {

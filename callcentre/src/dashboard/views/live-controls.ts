@@ -39,8 +39,11 @@ const DONE: Record<LiveMonitor["mode"], string> = {
 
 const hidden = (viewer: LiveViewer) => html`<input type="hidden" name="_csrf" value="${viewer.csrfToken}"><input type="hidden" name="redirect" value="/">`;
 
-/** The monitoring controls of one conversation (an agent's call that is no longer ringing). */
-export function monitorControls(call: NonNullable<LiveAgent["call"]>, viewer: LiveViewer): Html {
+/**
+ * The monitoring controls of one conversation (an agent's call that is no longer ringing). With
+ * `elsewhere` (the viewer is monitoring another conversation), its buttons are shown disabled, saying why.
+ */
+export function monitorControls(call: NonNullable<LiveAgent["call"]>, viewer: LiveViewer, elsewhere = false): Html {
   const mine = call.monitors.find((m) => m.supervisor === viewer.who);
   const others = call.monitors.filter((m) => m !== mine);
   const othersLine =
@@ -58,7 +61,8 @@ ${othersLine}</div>`;
   }
   return html`<div class="monitor-controls">
 <form method="post" action="/api/conversations/${call.entryId}/monitor" class="inline" data-live-action data-monitor>${hidden(viewer)}<input type="hidden" name="to" value="${viewer.ringAt ?? ""}">${MODES.map(
-    (mode) => html`<button type="submit" name="mode" value="${mode}" class="secondary" title="${MODE_WORDS[mode].hint}" data-done="${DONE[mode]}">${MODE_WORDS[mode].button}</button> `,
+    (mode) =>
+      html`<button type="submit" name="mode" value="${mode}" class="secondary" title="${elsewhere ? "You are monitoring another call: leave it first." : MODE_WORDS[mode].hint}" data-done="${DONE[mode]}"${elsewhere ? html` disabled` : ""}>${MODE_WORDS[mode].button}</button> `,
   )}</form>
 ${othersLine}</div>`;
 }

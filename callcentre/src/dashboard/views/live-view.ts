@@ -50,6 +50,9 @@ function currentCall(a: LiveAgent, now: string): Html {
 }
 
 function agentsTable(agents: LiveAgent[], now: string, viewer: LiveViewer | undefined): Html {
+  // One conversation at a time: while the viewer monitors one, the others' buttons wait for Leave.
+  const monitoringElsewhere = (call: NonNullable<LiveAgent["call"]>) =>
+    viewer !== undefined && !call.monitors.some((m) => m.supervisor === viewer.who) && agents.some((a) => a.call?.monitors.some((m) => m.supervisor === viewer.who));
   return html`<div class="scroll"><table class="live-agents">
 <thead><tr><th>Agent</th><th>State</th><th>In state</th><th>Current call</th>${viewer ? html`<th>Supervise</th>` : ""}</tr></thead>
 <tbody>${agents.map(
@@ -60,7 +63,7 @@ function agentsTable(agents: LiveAgent[], now: string, viewer: LiveViewer | unde
 <td class="current${a.call ? "" : " none"}">${currentCall(a, now)}</td>
 ${
   viewer
-    ? html`<td class="supervise">${a.call && !a.call.ringing ? html`<div data-conversation="${a.call.entryId}">${monitorControls(a.call, viewer)}</div>` : ""}<div class="state-controls">${stateControls(a, viewer)}</div></td>`
+    ? html`<td class="supervise">${a.call && !a.call.ringing ? html`<div data-conversation="${a.call.entryId}">${monitorControls(a.call, viewer, monitoringElsewhere(a.call))}</div>` : ""}<div class="state-controls">${stateControls(a, viewer)}</div></td>`
     : ""
 }</tr>`,
   )}</tbody></table></div>`;
