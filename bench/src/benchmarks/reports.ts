@@ -248,6 +248,12 @@ function reportCheck(want: { offered: number; answered: number }, days: number):
   };
 }
 
+/** The last error message in the centre's JSON log (the cause of a 500). */
+function lastError(output: string): string {
+  const messages = [...output.matchAll(/"message":"((?:[^"\\]|\\.){1,300})"/g)].map((m) => m[1]).filter((m) => m !== "internal error");
+  return messages.at(-1) ?? output.slice(-300);
+}
+
 const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 
 async function runOne(ctx: BenchContext, scope: Scope, result: BenchmarkResult): Promise<void> {
@@ -338,7 +344,9 @@ async function runOne(ctx: BenchContext, scope: Scope, result: BenchmarkResult):
       try {
         c.check(res.status, body);
       } catch (error) {
-        problem = `${c.setting} (GET ${c.path}): ${(error as Error).message}`;
+        // A 500's cause is in the centre's log (its last lines), not in the answer.
+        const log = res.status >= 500 ? `; the centre logged: ${lastError(centre.child.output())}` : "";
+        problem = `${c.setting} (GET ${c.path}) after ${ms.toFixed(0)} ms: ${(error as Error).message}${log}`;
       }
       if (run > 0) times.push(ms);
     }
