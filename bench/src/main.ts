@@ -5,6 +5,7 @@
 import { parseArgs } from "node:util";
 import { runAcd } from "./benchmarks/acd.js";
 import { runBroadcast } from "./benchmarks/broadcast.js";
+import { runReports } from "./benchmarks/reports.js";
 import { runCalls } from "./benchmarks/calls.js";
 import { runSoak } from "./benchmarks/soak.js";
 import { runStartup } from "./benchmarks/startup.js";
@@ -26,12 +27,13 @@ const BENCHMARKS = {
   startup: runStartup,
   soak: runSoak,
   acd: runAcd,
+  reports: runReports,
 } satisfies Record<string, (ctx: BenchContext) => Promise<BenchmarkResult>>;
 type Name = keyof typeof BENCHMARKS;
 /** `npm run bench` with no name. The soak takes 10 minutes: it runs only when named. (acd runs on Postgres alone.) */
 const ALL: Name[] = ["webhook", "calls", "broadcast", "startup", "acd"];
 
-const USAGE = `usage: npm run bench -- [webhook|calls|broadcast|startup|soak|acd|all] [options]
+const USAGE = `usage: npm run bench -- [webhook|calls|broadcast|startup|soak|acd|reports|all] [options]
 
   --database embedded|postgres|both  the call centre's database (default: postgres; startup both).
                                    embedded: no DATABASE_URL, the centre runs its own in DATA_DIR
@@ -50,6 +52,8 @@ const USAGE = `usage: npm run bench -- [webhook|calls|broadcast|startup|soak|acd
   soak:      --minutes M (10)  --rate R (5 calls/s)  --pool N
   acd:       --callers N (200, into 5 queue departments, 20 agents, 2 instances; postgres only)
              --seed S (1: the callers' and agents' choices)
+  reports:   --days N (90 local days of history)  --per-day N (1500 calls a day)  --runs N (7 timed requests each)
+             --waiting N (50 callers in Billing's line for the wallboard; postgres only)
 `;
 
 function fail(message: string): never {
@@ -81,6 +85,10 @@ function parse(): { names: Name[]; options: BenchOptions; json: boolean; keep: b
       repeat: { type: "string", default: "3" },
       callers: { type: "string", default: "200" },
       seed: { type: "string", default: "1" },
+      days: { type: "string", default: "90" },
+      "per-day": { type: "string", default: "1500" },
+      runs: { type: "string", default: "7" },
+      waiting: { type: "string", default: "50" },
       "node-options": { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -126,6 +134,10 @@ function parse(): { names: Name[]; options: BenchOptions; json: boolean; keep: b
       repeat: integer("repeat", values.repeat, 1),
       callers: integer("callers", values.callers, 1),
       seed: integer("seed", values.seed, 0),
+      reportDays: integer("days", values.days, 1),
+      perDay: integer("per-day", values["per-day"], 10),
+      runs: integer("runs", values.runs, 1),
+      waiting: integer("waiting", values.waiting, 1),
       profile: values.profile,
       nodeOptions: values["node-options"],
     },

@@ -35,6 +35,11 @@ export interface BenchOptions {
   callers: number;
   /** acd: the seed of the callers' and agents' choices. */
   seed: number;
+  /** reports: local days of history seeded, calls a day, measured requests per case, callers waiting now. */
+  reportDays: number;
+  perDay: number;
+  runs: number;
+  waiting: number;
   /** Profile the call centre (or the broadcast CLI) with --cpu-prof and summarise it. */
   profile: boolean;
   /** broadcast: NODE_OPTIONS for the CLI (e.g. --max-old-space-size=160), to try a fix. */
