@@ -8,7 +8,11 @@ import { hasPgliteDatabase, startEmbeddedPostgres, type EmbeddedLog, type Embedd
 export { DataDirLockedError, EmbeddedPostgresError } from "./embedded.js";
 
 export interface Queryable {
-  query<Row = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<Row[]>;
+  /**
+   * With `options.timeoutMs`, this statement's answer is waited for that long instead of
+   * DATABASE_TIMEOUT_MS: for the few reads that are slow by nature (a report over months).
+   */
+  query<Row = Record<string, unknown>>(text: string, params?: readonly unknown[], options?: QueryOptions): Promise<Row[]>;
   /** Runs a script of one or more statements without parameters (migrations). */
   exec(script: string): Promise<void>;
   /** Runs a script of one or more statements without parameters; returns the last statement's rows. */
@@ -28,6 +32,10 @@ export interface Database extends Queryable {
    */
   transaction<T>(work: (tx: Queryable) => Promise<T>, options?: TransactionOptions): Promise<T>;
   close(): Promise<void>;
+}
+
+export interface QueryOptions {
+  timeoutMs?: number | undefined;
 }
 
 export interface TransactionOptions {
@@ -177,6 +185,11 @@ function preparedQuery(text: string, params: readonly unknown[], prepare: boolea
   return name === undefined ? { text, values: params as unknown[] } : { name, text, values: params as unknown[] };
 }
 
+/** The statement with its own client-side deadline (pg's `query_timeout`), when one is given. */
+function withTimeout(config: pg.QueryConfig, options: QueryOptions | undefined): pg.QueryConfig {
+  return options?.timeoutMs === undefined ? config : ({ ...config, query_timeout: options.timeoutMs } as pg.QueryConfig);
+}
+
 async function openPostgres(url: string, engine: Database["engine"], options: DatabaseOptions, server?: EmbeddedPostgres): Promise<Database> {
   const schema = options.schema;
   if (schema && !/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid schema name: ${schema}`);
@@ -196,8 +209,8 @@ async function openPostgres(url: string, engine: Database["engine"], options: Da
   pool.on("error", () => undefined);
   if (schema) await pool.query(`create schema if not exists ${schema}`).catch(classify);
   else await pool.query("select 1").catch(classify);
-  const run = async <Row>(client: pg.Pool | pg.PoolClient, text: string, params: readonly unknown[] = []) =>
-    ((await client.query(preparedQuery(text, params, prepare)).catch(classify)) as pg.QueryResult).rows as Row[];
+  const run = async <Row>(client: pg.Pool | pg.PoolClient, text: string, params: readonly unknown[] = [], options?: QueryOptions) =>
+    ((await client.query(withTimeout(preparedQuery(text, params, prepare), options)).catch(classify)) as pg.QueryResult).rows as Row[];
   // A script of several statements answers with one result per statement.
   const runScript = async <Row>(client: pg.Pool | pg.PoolClient, text: string) => {
     const result = (await client.query(text).catch(classify)) as pg.QueryResult | pg.QueryResult[];
@@ -207,7 +220,7 @@ async function openPostgres(url: string, engine: Database["engine"], options: Da
     engine,
     url,
     schema,
-    query: (text, params) => run(pool, text, params),
+    query: (text, params, options) => run(pool, text, params, options),
     async exec(script) {
       await runScript(pool, script);
     },
@@ -225,9 +238,9 @@ async function openPostgres(url: string, engine: Database["engine"], options: Da
         check();
         await run(client, "begin");
         const result = await work({
-          query: (text, params) => {
+          query: (text, params, options) => {
             check();
-            return run(client, text, params);
+            return run(client, text, params, options);
           },
           exec: async (script) => {
             check();

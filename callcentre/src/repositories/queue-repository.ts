@@ -486,12 +486,19 @@ export class QueueRepository {
    */
   async work(): Promise<AgentWork[]> {
     return this.db.query<AgentWork>(
-      `select distinct on (o.agent_id) o.agent_id as "agentId", o.status = 'ringing' as ringing,
-              case when o.status = 'ringing' then o.created_at else e.connected_at end as since,
-              e.id::int as "entryId", e.call_sid as "callSid", e.department, e.kind, e.number
-       from offers o join queue_entries e on e.id = o.entry_id
-       where o.status = 'ringing' or (o.status = 'accepted' and e.status = 'connected' and e.agent_id = o.agent_id)
-       order by o.agent_id, o.id desc`,
+      // Two small sets, each found by its partial index (offers ringing; places connected), never a
+      // scan of every offer ever made: the Live page and the wallboard ask on every refresh.
+      `select distinct on (w."agentId") w."agentId", w.ringing, w.since, w."entryId", w."callSid", w.department, w.kind, w.number from (
+         select o.agent_id as "agentId", o.id as offer_id, true as ringing, o.created_at as since,
+                e.id::int as "entryId", e.call_sid as "callSid", e.department, e.kind, e.number
+         from offers o join queue_entries e on e.id = o.entry_id
+         where o.status = 'ringing'
+         union all
+         select o.agent_id, o.id, false, e.connected_at, e.id::int, e.call_sid, e.department, e.kind, e.number
+         from queue_entries e join offers o on o.entry_id = e.id and o.agent_id = e.agent_id and o.status = 'accepted'
+         where e.status = 'connected'
+       ) w
+       order by w."agentId", w.offer_id desc`,
     );
   }
 

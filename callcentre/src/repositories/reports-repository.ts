@@ -7,7 +7,13 @@
 // (`queue_entries.department`) and surveys carry it; call-back requests and voicemails carry the
 // department's name, which the caller maps back (`names`). Only inbound calls count
 // (docs/callcentre-domain.md §1.1, §5).
-import type { Queryable } from "../db/database.js";
+import type { Queryable, QueryOptions } from "../db/database.js";
+
+/**
+ * A report's statements may take longer than DATABASE_TIMEOUT_MS: over months of a busy centre they
+ * read a million rows (docs/performance.md, "reports"). They are reads, so waiting is harmless.
+ */
+export const REPORT_QUERY: QueryOptions = { timeoutMs: 60_000 };
 
 export interface ReportRange {
   from: Date;
@@ -111,6 +117,7 @@ export class ReportsRepository {
               coalesce(sum(wait), 0) as wait_sum, coalesce(max(wait), 0) as wait_max
        from v group by 1, 2, 3 order by 2, 3, 1`,
       [range.from, range.to, range.zone, range.department?.id ?? null, now, Object.keys(thresholds), Object.values(thresholds), defaultThreshold, shortAbandon],
+      REPORT_QUERY,
     );
     return rows.map((r) => ({
       department: String(r.department),
@@ -148,6 +155,7 @@ export class ReportsRepository {
               count(*) filter (where answered_at is null and (result is null or result <> 'abandoned')) as other
        from v group by 1 order by 1`,
       [range.from, range.to, range.department?.id ?? null, now, bounds],
+      REPORT_QUERY,
     );
     return [...bounds, null].map((upTo, bin) => {
       const row = rows.find((r) => r.bin === bin);
@@ -177,6 +185,7 @@ export class ReportsRepository {
               count(*) as count, count(*) filter (where done) as extra
        from cb group by 1, 2, 3`,
       [range.from, range.to, range.zone, range.department?.id ?? null, range.department?.name ?? null],
+      REPORT_QUERY,
     );
     return rows.map(countCell);
   }
@@ -191,6 +200,7 @@ export class ReportsRepository {
          and ($4::text is null or r.department = $4)
        group by 1, 2, 3`,
       [range.from, range.to, range.zone, range.department?.name ?? null],
+      REPORT_QUERY,
     );
     return rows.map(countCell);
   }
@@ -203,6 +213,7 @@ export class ReportsRepository {
        from surveys where at >= $1 and at < $2 and ($4::text is null or department = $4)
        group by 1, 2, 3`,
       [range.from, range.to, range.zone, range.department?.id ?? null],
+      REPORT_QUERY,
     );
     return rows.map(countCell);
   }
@@ -220,7 +231,9 @@ export class ReportsRepository {
   async agentSums(range: ReportRange, now: Date): Promise<AgentSums[]> {
     const rows = await this.db.query<Record<string, unknown>>(
       `with starts as (
-         select agent_id, max(at) as at from agent_state_changes where at <= $1 group by agent_id
+         -- Each agent's state in force at the range's start: one step back along (agent_id, at) per
+         -- agent, so a short range costs the same however long the history before it.
+         select a.id as agent_id, (select max(c.at) from agent_state_changes c where c.agent_id = a.id and c.at <= $1) as at from agents a
        ),
        changes as (
          select c.agent_id, c.state, c.reason, c.at, c.id from agent_state_changes c left join starts s on s.agent_id = c.agent_id
@@ -295,6 +308,7 @@ export class ReportsRepository {
           or h.handled is not null or m.missed is not null or x.transfers is not null or s.n is not null
        order by a.name, a.id`,
       [range.from, range.to, range.department?.id ?? null, now],
+      REPORT_QUERY,
     );
     return rows.map((r) => ({
       agentId: String(r.id),
