@@ -2,7 +2,7 @@
 // changing them, resetting passwords, deleting them, never the last owner; and anyone's own password.
 import { test, type TestContext } from "node:test";
 import assert from "node:assert/strict";
-import { verifyPassword } from "../../src/plugins/app/agent-passwords.js";
+import { hashPassword, verifyPassword } from "../../src/plugins/app/agent-passwords.js";
 import { AccountsRepository } from "../../src/repositories/accounts-repository.js";
 import { DASHBOARD_PASSWORD, testApp, testDatabase } from "../helpers.js";
 import { get, postForm, postJson, signIn } from "./dashboard-helpers.js";
@@ -131,4 +131,33 @@ test("a supervisor cannot open the Accounts page or API", async (t) => {
   assert.equal((await postJson(app, sam, "/api/accounts", { id: "eve", name: "Eve", role: "owner" })).statusCode, 403);
   assert.equal((await postJson(app, sam, "/api/accounts/sam", { role: "owner" })).statusCode, 403, "nor promote themselves");
   assert.equal((await get(app, sam, "/account")).statusCode, 200, "their own account page is theirs");
+});
+
+test("a supervisor goes on and off duty from their own page: the alerts' recipients follow", async (t) => {
+  const { app, accounts } = await ownerApp(t);
+  await accounts.create({ id: "sam", name: "Sam Lee", role: "supervisor", phone: "+61491570111" }, await hashPassword("sam's long password", { N: 1024, r: 8, p: 1 }), new Date());
+  const sam = await signIn(app, "sam's long password", "sam");
+  const before = await get(app, sam, "/account");
+  assert.match(before.body, /You are <strong>off duty<\/strong>/);
+  assert.match(before.body, /<button type="submit" name="onDuty" value="true">Go on duty<\/button>/);
+
+  const on = await postForm(app, sam, "/api/account/duty", { redirect: "/account", onDuty: "true" });
+  assert.equal(on.statusCode, 303);
+  assert.equal(on.headers.location, "/account?done=on-duty");
+  assert.deepEqual((await accounts.onDuty()).map((a) => a.id), ["sam"]);
+  const after = await get(app, sam, "/account?done=on-duty");
+  assert.match(after.body, /You are <strong>on duty<\/strong>: the wallboard's threshold alerts are texted to \+61491570111/);
+  assert.match(after.body, /Go off duty/);
+
+  const off = await postJson(app, sam, "/api/account/duty", { onDuty: false });
+  assert.equal(off.statusCode, 200, off.body);
+  assert.deepEqual(off.json(), { ok: true, id: "sam", onDuty: false, phone: true });
+  assert.deepEqual(await accounts.onDuty(), []);
+
+  const bad = await postJson(app, sam, "/api/account/duty", { onDuty: "maybe" });
+  assert.equal(bad.statusCode, 400);
+  assert.match(bad.body, /onDuty/);
+  const forged = await postForm(app, sam, "/api/account/duty", { onDuty: "true" }, "");
+  assert.equal(forged.statusCode, 403, "without the session's CSRF token");
+  assert.deepEqual(await accounts.onDuty(), [], "a refused request changes nothing");
 });

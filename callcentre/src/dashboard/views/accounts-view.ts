@@ -69,6 +69,16 @@ export function ownAccountPage(ctx: PageContext, account: AccountRow): Html {
     title: "Your account",
     active: undefined,
     body: html`<p><code>${account.id}</code> · ${account.name} · ${account.role}</p>
+<h2>On duty</h2>
+<form method="post" action="/api/account/duty" class="own-duty">
+<input type="hidden" name="_csrf" value="${ctx.csrfToken}"><input type="hidden" name="redirect" value="/account">
+<p data-on-duty="${String(account.onDuty)}">${
+      account.onDuty
+        ? html`You are <strong>on duty</strong>: the wallboard's threshold alerts are texted to ${account.phone ?? "your phone (none is set: ask the owner to add it)"}.`
+        : html`You are <strong>off duty</strong>: no threshold alerts are sent to you.`
+    }</p>
+<button type="submit" name="onDuty" value="${account.onDuty ? "false" : "true"}"${account.onDuty ? html` class="secondary"` : ""}>${account.onDuty ? "Go off duty" : "Go on duty"}</button>
+</form>
 <h2>Change your password</h2>
 <form method="post" action="/api/account/password" class="own-password">
 <input type="hidden" name="_csrf" value="${ctx.csrfToken}"><input type="hidden" name="redirect" value="/account">

@@ -48,6 +48,8 @@ const NOTICES: Record<string, string> = {
   "account-exists": "That sign-in name is taken.",
   "agent-id": "That sign-in name is an agent's: choose another.",
   "wrong-password": "Your current password is not right: nothing was changed.",
+  "on-duty": "You are on duty: the wallboard's threshold alerts come to your phone.",
+  "off-duty": "You are off duty: no threshold alerts come to you.",
   // Monitoring and agents' states from the Live page (docs/monitoring.md).
   "monitor-listen": "Listening in: answer your phone. Nobody hears you.",
   "monitor-whisper": "Whispering: only the agent hears you.",

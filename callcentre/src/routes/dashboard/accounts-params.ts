@@ -53,3 +53,6 @@ export const PasswordResetBody = z.strictObject({
 export const OwnPasswordBody = z
   .strictObject({ ...ActionFields, current: z.string().max(1024), password: ChosenPassword, confirm: z.string().max(1024).optional() })
   .refine((b) => b.confirm === undefined || b.confirm === b.password, { message: "the two new passwords differ", path: ["confirm"] });
+
+/** Going on duty, or off: "true" or "false" from the form's buttons, a boolean from a script. */
+export const OwnDutyBody = z.strictObject({ ...ActionFields, onDuty: flag });

@@ -10,7 +10,7 @@ import { agentFingerprint, generatePassword, hashPassword, verifyPassword } from
 import { cookieOptions, localPath, SESSION_COOKIE, sessionActor, startSession } from "../../plugins/app/dashboard-auth.js";
 import type { AccountRefusal, AccountRow, NewAccount } from "../../repositories/accounts-repository.js";
 import { parseWith } from "../twilio/webhook-params.js";
-import { AccountChangesBody, AccountIdParam, NewAccountBody, OwnPasswordBody, PasswordResetBody } from "./accounts-params.js";
+import { AccountChangesBody, AccountIdParam, NewAccountBody, OwnDutyBody, OwnPasswordBody, PasswordResetBody } from "./accounts-params.js";
 import { Notice } from "./dashboard-params.js";
 import type { DashboardRoutesOptions } from "./dashboard-options.js";
 import { pageContext } from "./page-context.js";
@@ -154,4 +154,15 @@ export async function ownAccountRoutes(app: FastifyInstance, opts: DashboardRout
     return done(request, reply, "password-changed", { id: account.id });
   };
   app.post("/api/account/password", change);
+
+  // On duty, or not: the wallboard's threshold alerts go by SMS to the phones of the accounts on duty
+  // (docs/wallboard.md). A supervisor says so at the start and end of a shift; the owner may too.
+  app.post("/api/account/duty", async (request, reply) => {
+    const account = await own(request);
+    const { onDuty } = parseWith(OwnDutyBody, request.body ?? {});
+    const result = await repositories.accounts.update(account.id, { onDuty }, clock());
+    if (typeof result === "string") throw notFound("no account is signed in");
+    request.log.info({ accountId: account.id, onDuty }, "own duty changed");
+    return done(request, reply, onDuty ? "on-duty" : "off-duty", { id: account.id, onDuty, phone: result.phone !== null });
+  });
 }
