@@ -5,21 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { said } from "./system.js";
-import { LIAM, NOAH, callWithAva, deskOf, inConversation, ringing, startAcdSystem, waitFor, type AcdSystem } from "./acd-system.js";
-
-
-/** The conference's participant for a call, as Twilio's REST API shows it. */
-async function participant(system: AcdSystem, callSid: string): Promise<{ hold: boolean; muted: boolean } | undefined> {
-  const { carrier } = system;
-  const auth = `Basic ${Buffer.from(`${carrier.credentials.accountSid}:${carrier.credentials.authToken}`).toString("base64")}`;
-  const base = `${carrier.url}/2010-04-01/Accounts/${carrier.credentials.accountSid}`;
-  const { conferences } = (await (await fetch(`${base}/Conferences.json?Status=in-progress`, { headers: { authorization: auth } })).json()) as { conferences: { sid: string }[] };
-  for (const conference of conferences) {
-    const res = await fetch(`${base}/Conferences/${conference.sid}/Participants/${callSid}.json`, { headers: { authorization: auth } });
-    if (res.ok) return (await res.json()) as { hold: boolean; muted: boolean };
-  }
-  return undefined;
-}
+import { LIAM, NOAH, callWithAva, deskOf, inConversation, participant, ringing, startAcdSystem, waitFor, type AcdSystem } from "./acd-system.js";
 
 async function recordingStatus(system: AcdSystem): Promise<string | undefined> {
   const { carrier } = system;

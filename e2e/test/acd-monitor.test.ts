@@ -6,7 +6,7 @@
 // with who did it.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { NOAH, callWithAva, deskOf, ringing, startAcdSystem, waitFor, type AcdSystem } from "./acd-system.js";
+import { NOAH, callWithAva, deskOf, participant, ringing, startAcdSystem, waitFor } from "./acd-system.js";
 import type { CarrierClient } from "./system.js";
 
 const SUPERVISOR = "+61491570190";
@@ -21,19 +21,6 @@ async function speak(carrier: CarrierClient, sid: string, text: string): Promise
 /** Whether the handset on `sid` heard `text` (the carrier's "heard" events). */
 async function heard(carrier: CarrierClient, sid: string, text: string): Promise<boolean> {
   return (await carrier.call(sid)).timeline.some((e) => e.type === "heard" && e.text === text);
-}
-
-/** The conference participant of a call, as Twilio's REST API shows it. */
-async function participant(system: AcdSystem, callSid: string) {
-  const { carrier } = system;
-  const auth = `Basic ${Buffer.from(`${carrier.credentials.accountSid}:${carrier.credentials.authToken}`).toString("base64")}`;
-  const base = `${carrier.url}/2010-04-01/Accounts/${carrier.credentials.accountSid}`;
-  const { conferences } = (await (await fetch(`${base}/Conferences.json?Status=in-progress`, { headers: { authorization: auth } })).json()) as { conferences: { sid: string }[] };
-  for (const conference of conferences) {
-    const res = await fetch(`${base}/Conferences/${conference.sid}/Participants/${callSid}.json`, { headers: { authorization: auth } });
-    if (res.ok) return (await res.json()) as { muted: boolean; coaching: boolean; call_sid_to_coach: string | null; status: string };
-  }
-  return undefined;
 }
 
 test("a supervisor listens, whispers, barges and leaves a conversation carried by the carrier", async (t) => {

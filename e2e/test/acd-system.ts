@@ -179,6 +179,28 @@ export async function callWithAva(system: AcdSystem): Promise<{ caller: string; 
   return { caller: sid, ava: offer.sid };
 }
 
+/** A conference participant as Twilio's REST API shows it (the fields the tests read). */
+export interface ParticipantView {
+  hold: boolean;
+  muted: boolean;
+  coaching: boolean;
+  call_sid_to_coach: string | null;
+  status: string;
+}
+
+/** The conference participant of a call in any conference in progress, through the carrier's REST API. */
+export async function participant(system: AcdSystem, callSid: string): Promise<ParticipantView | undefined> {
+  const { carrier } = system;
+  const auth = `Basic ${Buffer.from(`${carrier.credentials.accountSid}:${carrier.credentials.authToken}`).toString("base64")}`;
+  const base = `${carrier.url}/2010-04-01/Accounts/${carrier.credentials.accountSid}`;
+  const { conferences } = (await (await fetch(`${base}/Conferences.json?Status=in-progress`, { headers: { authorization: auth } })).json()) as { conferences: { sid: string }[] };
+  for (const conference of conferences) {
+    const res = await fetch(`${base}/Conferences/${conference.sid}/Participants/${callSid}.json`, { headers: { authorization: auth } });
+    if (res.ok) return (await res.json()) as ParticipantView;
+  }
+  return undefined;
+}
+
 export interface AcdSystem {
   carrier: CarrierClient;
   centreUrl: string;

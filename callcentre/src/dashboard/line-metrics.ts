@@ -12,7 +12,7 @@
 // Call backs are counted from their places too: requested, completed (the conversation took place),
 // failed (the customer never answered), and still pending.
 import type { EntryRow } from "../repositories/queue-repository.js";
-import { SERVICE_LEVEL_SECONDS, SHORT_ABANDON_SECONDS, visitRates, type VisitCounts, type VisitRates } from "./queue-metrics.js";
+import { SHORT_ABANDON_SECONDS, visitFigures, type VisitCounts, type VisitRates } from "./queue-metrics.js";
 
 /** `abandoned`: in queue with a wait over 5 s; `waiting`: on the phone in the line now (of those who joined it on the day). */
 export interface LineMetrics extends VisitCounts, VisitRates {
@@ -51,18 +51,8 @@ export function lineMetrics(entries: readonly Entry[], survey: { count: number; 
       longestWaitNow = Math.max(longestWaitNow, seconds(entry.enqueuedAt, now));
     } else deflected += 1;
   }
-  const counts: VisitCounts = {
-    offered: entries.length,
-    answered: answeredWaits.length,
-    answeredWithinTarget: answeredWaits.filter((wait) => wait <= SERVICE_LEVEL_SECONDS).length,
-    abandoned: abandonedWaits.length,
-    shortAbandoned,
-    deflected,
-    waiting,
-  };
   return {
-    ...counts,
-    ...visitRates(counts, answeredWaits.reduce((a, b) => a + b, 0)),
+    ...visitFigures({ offered: entries.length, answeredWaits, abandonedWaits, shortAbandoned, deflected, waiting }),
     longestWaitNow,
     callbacks,
     survey,

@@ -43,6 +43,23 @@ export function visitRates(c: Pick<VisitCounts, "answered" | "answeredWithinTarg
 
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 
+/**
+ * The counts and rates of visits already sorted by how they ended: `answeredWaits` and `abandonedWaits`
+ * (over SHORT_ABANDON_SECONDS) in seconds, the rest counted. Every live view builds its figures here.
+ */
+export function visitFigures(v: { offered: number; answeredWaits: number[]; abandonedWaits: number[]; shortAbandoned: number; deflected: number; waiting: number }): VisitCounts & VisitRates {
+  const counts: VisitCounts = {
+    offered: v.offered,
+    answered: v.answeredWaits.length,
+    answeredWithinTarget: v.answeredWaits.filter((wait) => wait <= SERVICE_LEVEL_SECONDS).length,
+    abandoned: v.abandonedWaits.length,
+    shortAbandoned: v.shortAbandoned,
+    deflected: v.deflected,
+    waiting: v.waiting,
+  };
+  return { ...counts, ...visitRates(counts, sum(v.answeredWaits)) };
+}
+
 export interface QueueVisit {
   department: string;
   startedAt: Date;
@@ -82,18 +99,8 @@ export function queueMetrics(visits: readonly QueueVisit[], now: Date): QueueMet
     } else if (visit.result === "deflected") deflected += 1;
     else waiting += 1;
   }
-  const counts: VisitCounts = {
-    offered: visits.length,
-    answered: answeredWaits.length,
-    answeredWithinTarget: answeredWaits.filter((wait) => wait <= SERVICE_LEVEL_SECONDS).length,
-    abandoned: abandonedWaits.length,
-    shortAbandoned,
-    deflected,
-    waiting,
-  };
   return {
-    ...counts,
-    ...visitRates(counts, sum(answeredWaits)),
+    ...visitFigures({ offered: visits.length, answeredWaits, abandonedWaits, shortAbandoned, deflected, waiting }),
     averageAbandonTime: mean(abandonedWaits),
     longestWait,
   };

@@ -12,6 +12,7 @@ import { fileURLToPath } from "node:url";
 import { launchChromium } from "@callcentre/testkit";
 
 import { ACCOUNT_SID, DASHBOARD_PASSWORD, sid, signedPost, testApp, voiceParams } from "../helpers.js";
+import { silence } from "./wav.js";
 
 const ARTIFACTS = fileURLToPath(new URL("../../../test-artifacts/dashboard/", import.meta.url));
 const GONE = sid("RE", 0x404);
@@ -25,25 +26,6 @@ interface AudioElement {
   error: { code: number } | null;
   play(): Promise<void>;
   addEventListener(type: "ended", listener: () => void, options: { once: boolean }): void;
-}
-
-/** A playable WAV: 8 kHz, 16-bit mono PCM, a fifth of a second of silence. */
-function silence(): Buffer {
-  const data = Buffer.alloc(3_200);
-  const header = Buffer.alloc(44);
-  header.write("RIFF", 0, "latin1");
-  header.writeUInt32LE(36 + data.length, 4);
-  header.write("WAVEfmt ", 8, "latin1");
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(1, 22);
-  header.writeUInt32LE(8_000, 24);
-  header.writeUInt32LE(16_000, 28);
-  header.writeUInt16LE(2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write("data", 36, "latin1");
-  header.writeUInt32LE(data.length, 40);
-  return Buffer.concat([header, data]);
 }
 
 test("a recording that is no longer available says so in its player; one that is there plays; no CSP violation", async (t) => {
